@@ -1,0 +1,38 @@
+import type { Connection } from 'mongoose';
+import type { Logger } from '../src/shared/logger/logger.factory';
+
+export interface SeedContext {
+  connection: Connection;
+  logger: Logger;
+}
+
+export interface Seeder {
+  name: string;
+  run(ctx: SeedContext): Promise<void>;
+}
+
+/**
+ * The extension point for development data. Empty on purpose: no domain records exist yet.
+ * Components append their seeders here as they land (registry: enterprises and sites first),
+ * building records with the same test data builders the tests use.
+ */
+export const developmentSeeders: readonly Seeder[] = [];
+
+export type SeedOutcome = 'seeded' | 'database-not-empty' | 'no-seeders';
+
+/** Runs the seeders only on an empty database, so a restart never duplicates or overwrites data. */
+export async function seedDevelopmentDatabase(
+  ctx: SeedContext,
+  seeders: readonly Seeder[] = developmentSeeders,
+): Promise<SeedOutcome> {
+  if (seeders.length === 0) return 'no-seeders';
+  const db = ctx.connection.db;
+  if (!db) throw new Error('seed: database connection is not open');
+  const collections = await db.listCollections({}, { nameOnly: true }).toArray();
+  if (collections.length > 0) return 'database-not-empty';
+  for (const seeder of seeders) {
+    ctx.logger.info({ seeder: seeder.name }, 'seeding development data');
+    await seeder.run(ctx);
+  }
+  return 'seeded';
+}

@@ -1,0 +1,1 @@
+export { developmentSeeders, seedDevelopmentDatabase, type Seeder, type SeedContext, type SeedOutcome } from './development.seed';

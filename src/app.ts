@@ -1,0 +1,63 @@
+import compression from 'compression';
+import express, { Router, type Express } from 'express';
+import helmet from 'helmet';
+import { join } from 'node:path';
+import type { Config } from './config';
+import type { DatabaseProbe } from './shared/db/database.connection';
+import { errorMiddleware, notFoundHandler } from './shared/errors/error.middleware';
+import { healthRoutes, registerHealthOpenApi } from './shared/health';
+import { accessLog } from './shared/http/access-log.middleware';
+import { renderView } from './shared/http/html.view';
+import type { Logger } from './shared/logger/logger.factory';
+import { apiDocsRoutes } from './shared/openapi/api-docs.routes';
+import { createOpenApiRegistry } from './shared/openapi/openapi.registry';
+import { PROJECT_ROOT, PROJECT_VERSION } from './shared/project.info';
+
+export interface AppDeps {
+  config: Pick<Config, 'isProduction'> & { http: Pick<Config['http'], 'bodyLimit'> };
+  logger: Logger;
+  database: DatabaseProbe;
+  /** How long /readyz waits for the database ping. */
+  readinessTimeoutMs?: number;
+  version?: string;
+}
+
+/** Builds the Express app and never listens: main.ts and the tests do that. */
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, database } = deps;
+  const version = deps.version ?? PROJECT_VERSION;
+  const registry = createOpenApiRegistry();
+  const app = express();
+
+  app.disable('x-powered-by');
+  app.use(accessLog(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        // Upgrading to https breaks a plain-http LAN address in development; production sits behind TLS.
+        directives: { upgradeInsecureRequests: config.isProduction ? [] : null },
+      },
+    }),
+  );
+  app.use(compression());
+  app.use(express.json({ limit: config.http.bodyLimit }));
+  app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));
+
+  app.use(healthRoutes({ database, version, readinessTimeoutMs: deps.readinessTimeoutMs ?? 2_000 }));
+  registerHealthOpenApi(registry);
+
+  const api = Router();
+  api.use(apiDocsRoutes(registry, version));
+  // Components mount their routers on /api/v1 here as they land (registry, auth, cylinders, ...).
+  api.use(notFoundHandler);
+  app.use('/api', api);
+
+  app.use('/assets', express.static(join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
+  app.get('/', (_req, res) => {
+    res.type('html').send(renderView('home', { version, dbMode: database.info.mode }));
+  });
+
+  app.use(notFoundHandler);
+  app.use(errorMiddleware({ exposeInternals: !config.isProduction }));
+  return app;
+}

@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { ConfigError } from './config.error';
+import { envSchema, type Env } from './env.schema';
+import { resolveSecrets, type Secrets } from './secrets.store';
+
+export type DbModeSetting = Env['DB_MODE'];
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly isProduction: boolean;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** The URL people open; when unset it is derived from host and the bound port. */
+    readonly publicBaseUrl: string | undefined;
+    readonly bodyLimit: string;
+  };
+  readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: Env['LOG_FORMAT'] };
+  /** Absolute path; holds the embedded database and, outside production, generated secrets. */
+  readonly dataDir: string;
+  readonly db: {
+    readonly mode: DbModeSetting;
+    readonly uri: string | undefined;
+    readonly name: string | undefined;
+    readonly embeddedPort: number;
+  };
+  readonly shutdownTimeoutMs: number;
+  readonly secrets: Secrets;
+}
+
+type RawEnv = Readonly<Record<string, string | undefined>>;
+
+/** Parses the environment once; throws ConfigError naming every bad key. */
+export function loadConfig(rawEnv: RawEnv, cwd: string = process.cwd()): Config {
+  const parsed = envSchema.safeParse(withoutEmptyValues(rawEnv));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        key: issue.path.map(String).join('.') || '(environment)',
+        message: issue.message,
+      })),
+    );
+  }
+  const env = parsed.data;
+  const dataDir = resolve(cwd, env.DATA_DIR);
+  const isProduction = env.NODE_ENV === 'production';
+  const secrets = resolveSecrets({
+    given: { JWT_SECRET: env.JWT_SECRET, QR_SIGNING_SECRET: env.QR_SIGNING_SECRET },
+    production: isProduction,
+    dataDir,
+  });
+  return deepFreeze({
+    env: env.NODE_ENV,
+    isProduction,
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+      bodyLimit: env.BODY_LIMIT,
+    },
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    dataDir,
+    db: { mode: env.DB_MODE, uri: env.MONGODB_URI, name: env.DB_NAME, embeddedPort: env.EMBEDDED_DB_PORT },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    secrets,
+  });
+}
+
+// `KEY=` in a .env file means "not set", not "set to nothing".
+function withoutEmptyValues(env: RawEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== ''),
+  );
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object' && !Object.isFrozen(child)) deepFreeze(child as object);
+  }
+  return Object.freeze(value);
+}

@@ -1,0 +1,107 @@
+import { BSONRegExp, type Document } from 'bson';
+import type { Collection } from './collection';
+import { idKey } from './id-key';
+import { HIGH, LOW, type IndexStore } from './index-store';
+
+/** Bounds on one field that an index can serve: a set of point values, or a range. */
+type Bound = { points: unknown[] } | { low: unknown; high: unknown };
+
+const RANGE_OPS = new Set(['$gt', '$gte', '$lt', '$lte']);
+
+function isPlainObject(v: unknown): v is Document {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** A value an equality lookup in an index answers exactly (arrays and regexes match differently). */
+function indexable(v: unknown): boolean {
+  if (Array.isArray(v) || v instanceof RegExp || v instanceof BSONRegExp) return false;
+  if (isPlainObject(v)) return !Object.keys(v).some((k) => k.startsWith('$'));
+  return v !== undefined;
+}
+
+/** What the filter says about one top-level field, if an index can use it. */
+function boundFor(condition: unknown): Bound | undefined {
+  if (!isPlainObject(condition) || !Object.keys(condition).some((k) => k.startsWith('$'))) {
+    return indexable(condition) ? { points: [condition] } : undefined;
+  }
+  const keys = Object.keys(condition);
+  if (keys.length === 1 && keys[0] === '$eq') return indexable(condition.$eq) ? { points: [condition.$eq] } : undefined;
+  if (keys.length === 1 && keys[0] === '$in') {
+    const values = condition.$in;
+    return Array.isArray(values) && values.every(indexable) ? { points: values } : undefined;
+  }
+  if (!keys.every((k) => RANGE_OPS.has(k))) return undefined;
+  let low: unknown = LOW;
+  let high: unknown = HIGH;
+  for (const k of keys) {
+    const v = condition[k];
+    if (!indexable(v) || v === null) return undefined;
+    if (k === '$gt' || k === '$gte') low = v;
+    else high = v;
+  }
+  return { low, high };
+}
+
+/** Top-level conditions, including those of a top-level $and. */
+function conditions(filter: Document): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  const add = (f: Document): void => {
+    for (const [field, cond] of Object.entries(f)) {
+      if (field === '$and' && Array.isArray(cond)) cond.forEach((c) => isPlainObject(c) && add(c));
+      else if (!field.startsWith('$')) out.set(field, [...(out.get(field) ?? []), cond]);
+    }
+  };
+  add(filter);
+  return out;
+}
+
+/**
+ * Candidate document ids for `filter` from the _id map or the best secondary index, or null when
+ * only a full scan can answer. Candidates are a superset: the caller still applies the filter.
+ */
+export function planCandidates(coll: Collection, filter: Document): Set<string> | null {
+  const byField = conditions(filter);
+  const idBound = firstBound(byField.get('_id'));
+  if (idBound && 'points' in idBound) {
+    return new Set(idBound.points.map(idKey).filter((k) => coll.docs.has(k)));
+  }
+  let best: { index: IndexStore; bounds: Bound[]; score: number } | undefined;
+  for (const index of coll.indexes.values()) {
+    if (index.spec.sparse || index.spec.partialFilterExpression) continue;
+    const bounds: Bound[] = [];
+    for (const field of index.fields) {
+      const bound = firstBound(byField.get(field));
+      if (!bound) break;
+      bounds.push(bound);
+      if (!('points' in bound)) break;
+    }
+    if (bounds.length === 0) continue;
+    const score = bounds.length * 2 + (index.spec.unique ? 1 : 0);
+    if (!best || score > best.score) best = { index, bounds, score };
+  }
+  if (!best) return null;
+  const ids = new Set<string>();
+  for (const [low, high] of expand(best.bounds)) best.index.idsInRange(low, high, ids);
+  return ids;
+}
+
+function firstBound(conds: unknown[] | undefined): Bound | undefined {
+  for (const c of conds ?? []) {
+    const b = boundFor(c);
+    if (b) return b;
+  }
+  return undefined;
+}
+
+/** Cartesian product of point bounds, ending with at most one range, as [low, high] prefix tuples. */
+function expand(bounds: Bound[]): [unknown[], unknown[]][] {
+  let out: [unknown[], unknown[]][] = [[[], []]];
+  for (const b of bounds) {
+    if ('points' in b) {
+      out = out.flatMap(([lo, hi]) => b.points.map((p): [unknown[], unknown[]] => [[...lo, p], [...hi, p]]));
+    } else {
+      out = out.map(([lo, hi]) => [[...lo, b.low], [...hi, b.high]]);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,151 @@
+import type { DeserializeOptions, Document } from 'bson';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { SNAPSHOT_MAGIC, snapshotName, snapshotTempName, syncDirectory } from './data-files';
+import {
+  checkFileHeader,
+  decodeDocuments,
+  FILE_HEADER_BYTES,
+  fileHeader,
+  FRAME_HEADER_BYTES,
+  readTrailer,
+  scanFrames,
+  toBson,
+  trailer,
+  writeFrameHeader,
+} from './frame';
+import { ignoreMissing } from './lock-file';
+import { StorageError } from './storage-error';
+
+export interface SnapshotWriteTuning {
+  /** Entries are packed into frames of about this many bytes; each frame is one write. */
+  chunkBytes: number;
+  /** Longest stretch of serialization before the event loop gets a turn. */
+  sliceMs: number;
+}
+
+export const DEFAULT_SNAPSHOT_TUNING: SnapshotWriteTuning = { chunkBytes: 1024 * 1024, sliceMs: 8 };
+
+/**
+ * Writes `entries` as snapshot `seq`: into a temporary file, a frame at a time, yielding to the event
+ * loop between slices; then fsync, atomic rename into place and fsync of the directory. Only the bytes
+ * of the frame being filled are held besides the entries themselves. On failure the temporary file is
+ * removed and nothing else in the directory has changed.
+ */
+export async function writeSnapshot(
+  dir: string,
+  seq: number,
+  entries: readonly Document[],
+  tuning: SnapshotWriteTuning = DEFAULT_SNAPSHOT_TUNING,
+): Promise<void> {
+  const temporary = join(dir, snapshotTempName(seq));
+  try {
+    const handle = await open(temporary, 'w');
+    try {
+      await writeEntries(handle, seq, entries, tuning);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, join(dir, snapshotName(seq)));
+    await syncDirectory(dir);
+  } catch (error) {
+    await unlink(temporary).catch(ignoreMissing);
+    throw error;
+  }
+}
+
+async function writeEntries(
+  handle: FileHandle,
+  seq: number,
+  entries: readonly Document[],
+  tuning: SnapshotWriteTuning,
+): Promise<void> {
+  const out = new SequentialWriter(handle);
+  await out.write(fileHeader(SNAPSHOT_MAGIC, seq));
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + tuning.chunkBytes);
+  let used = FRAME_HEADER_BYTES;
+  const flushFrame = async (): Promise<void> => {
+    const payload = frame.subarray(FRAME_HEADER_BYTES, used);
+    writeFrameHeader(frame, 0, payload);
+    await out.write(frame.subarray(0, used));
+    used = FRAME_HEADER_BYTES;
+  };
+  let sliceStart = performance.now();
+  let count = 0;
+  for (const entry of entries) {
+    const bytes = toBson(entry);
+    if (used + bytes.length > frame.length && used > FRAME_HEADER_BYTES) await flushFrame();
+    if (FRAME_HEADER_BYTES + bytes.length > frame.length) {
+      await out.write(ownFrame(bytes));
+    } else {
+      frame.set(bytes, used);
+      used += bytes.length;
+    }
+    count += 1;
+    if ((count & 63) === 0 && performance.now() - sliceStart > tuning.sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  if (used > FRAME_HEADER_BYTES) await flushFrame();
+  await out.write(trailer(count));
+}
+
+function ownFrame(payload: Uint8Array): Buffer {
+  const framed = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
+  framed.set(payload, FRAME_HEADER_BYTES);
+  writeFrameHeader(framed, 0, payload);
+  return framed;
+}
+
+class SequentialWriter {
+  private position = 0;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  async write(bytes: Uint8Array): Promise<void> {
+    let done = 0;
+    while (done < bytes.length) {
+      const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, this.position + done);
+      done += bytesWritten;
+    }
+    this.position += bytes.length;
+  }
+}
+
+/**
+ * Reads snapshot `seq` whole. A snapshot only ever gets its final name after it was completely written
+ * and fsynced, so any damage here is damage to data already relied upon: it is refused with
+ * SNAPSHOT_CORRUPT rather than silently opening an older state.
+ */
+export async function readSnapshot(
+  dir: string,
+  seq: number,
+  options: DeserializeOptions,
+): Promise<Document[]> {
+  const path = join(dir, snapshotName(seq));
+  const corrupt = (reason: string): StorageError =>
+    new StorageError('SNAPSHOT_CORRUPT', `snapshot ${path} is damaged (${reason}); refusing to open ${dir}`);
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const header = Buffer.alloc(FILE_HEADER_BYTES);
+    await handle.read(header, 0, FILE_HEADER_BYTES, 0);
+    const headerProblem = checkFileHeader(header, SNAPSHOT_MAGIC, seq);
+    if (headerProblem !== undefined) throw corrupt(headerProblem);
+    const entries: Document[] = [];
+    const scan = await scanFrames(handle, FILE_HEADER_BYTES, size, (payload) =>
+      decodeDocuments(payload, options, entries),
+    );
+    if (scan.stop !== undefined) throw corrupt(`${scan.stop.reason} at byte ${scan.stop.offset}`);
+    if (scan.trailer === undefined) throw corrupt('no trailer');
+    const declared = readTrailer(scan.trailer);
+    if (declared === undefined) throw corrupt('trailer checksum mismatch');
+    if (declared !== entries.length) throw corrupt(`trailer declares ${declared} entries, found ${entries.length}`);
+    return entries;
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,55 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { renderView } from '../http/html.view';
+import { AppError } from './app.error';
+import { toProblem } from './problem.mapper';
+import { PROBLEM_CONTENT_TYPE } from './problem.schema';
+
+export function isApiPath(path: string): boolean {
+  return /^\/api(\/|$)/.test(path);
+}
+
+/** Terminal handler for unmatched routes; the error middleware decides how it looks. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(AppError.notFound(`No route for ${req.method} ${pathOf(req.originalUrl)}`));
+};
+
+/**
+ * The one error translator at the edge: problem+json under /api, an HTML page elsewhere.
+ * Unexpected errors are logged with their stack here and reach the client only as a request id.
+ */
+export function errorMiddleware(options: { exposeInternals: boolean }): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      // Too late for a clean answer; Express's default handler closes the connection.
+      next(error);
+      return;
+    }
+    const path = pathOf(req.originalUrl);
+    const problem = toProblem(error, {
+      instance: path,
+      requestId: typeof req.id === 'string' ? req.id : undefined,
+      exposeInternals: options.exposeInternals,
+    });
+    if (problem.status >= 500) req.log?.error({ err: error }, 'request failed');
+    else req.log?.debug({ code: problem.code }, 'request rejected');
+
+    res.status(problem.status);
+    if (isApiPath(path) || req.path === '/healthz' || req.path === '/readyz') {
+      res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+      return;
+    }
+    res.type('html').send(
+      renderView('error', {
+        status: problem.status,
+        title: problem.title,
+        detail: problem.detail ?? '',
+        requestId: problem.requestId ?? '',
+      }),
+    );
+  };
+}
+
+// Query strings may carry tokens; the problem's `instance` and logs keep the path only.
+function pathOf(url: string): string {
+  return url.split('?')[0] ?? url;
+}

@@ -1,0 +1,1 @@
+export { healthRoutes, registerHealthOpenApi, type HealthDeps } from './health.routes';

@@ -1,0 +1,29 @@
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { problemSchema, PROBLEM_CONTENT_TYPE } from '../errors/problem.schema';
+
+export { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+
+/** One registry per app instance; each component adds its paths through its register function. */
+export function createOpenApiRegistry(): OpenAPIRegistry {
+  const registry = new OpenAPIRegistry();
+  registry.register('Problem', problemSchema);
+  return registry;
+}
+
+/** A response entry for registerPath: an RFC 9457 problem with the given meaning. */
+export function problemResponse(description: string) {
+  return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } };
+}
+
+export function generateOpenApiDocument(registry: OpenAPIRegistry, version: string) {
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: {
+      title: 'LPG Trace API (液化气瓶追溯监管平台)',
+      version,
+      description:
+        'Errors are RFC 9457 problem details (application/problem+json) with a stable `code` and the `requestId` to quote.',
+    },
+    servers: [{ url: '/' }],
+  });
+}

@@ -1,0 +1,21 @@
+import { io as connect } from 'socket.io-client';
+import { createRealtime } from '../../src/shared/realtime/realtime.server';
+import { listenOnFreePort, silentLogger } from './app.harness';
+
+describe('realtime', () => {
+  it('accepts Socket.IO clients on the HTTP server and disconnects them on close', async () => {
+    const running = await listenOnFreePort((_req, res) => res.end());
+    const realtime = createRealtime(running.server, silentLogger);
+    realtime.io.on('connection', (socket) => socket.emit('hello', { ok: true }));
+    const client = connect(running.url, { transports: ['websocket'], reconnection: false });
+    try {
+      await expect(new Promise((resolve) => client.on('hello', resolve))).resolves.toEqual({ ok: true });
+      const disconnected = new Promise((resolve) => client.on('disconnect', resolve));
+      await realtime.close();
+      await expect(disconnected).resolves.toBeDefined();
+    } finally {
+      client.close();
+      await running.close();
+    }
+  });
+});
