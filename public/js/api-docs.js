@@ -1,3 +1,4 @@
+/* global window, document */
 // Starts Swagger UI on the OpenAPI document. A separate file, not inline, so the page works under
 // the default Content-Security-Policy (script-src 'self').
 (function () {

@@ -48,17 +48,17 @@ export const envSchema = z
     QR_SIGNING_SECRET: secret,
   })
   .strip()
-  .superRefine((env, ctx) => {
-    if (env.DB_MODE === 'external' && !env.MONGODB_URI) {
-      ctx.addIssue({ code: 'custom', path: ['MONGODB_URI'], message: 'is required when DB_MODE=external' });
-    }
-    if ((env.DB_MODE === 'embedded' || env.DB_MODE === 'memory-server') && env.MONGODB_URI) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['DB_MODE'],
-        message: `${env.DB_MODE} conflicts with MONGODB_URI; unset one of them`,
-      });
-    }
-  });
+  // Run even when other keys are bad, so that one start lists every problem.
+  .superRefine(checkDatabaseKeys, { when: () => true });
 
 export type Env = z.infer<typeof envSchema>;
+
+// Also called on a partly invalid environment, so it only compares values.
+function checkDatabaseKeys(env: { DB_MODE?: unknown; MONGODB_URI?: unknown }, ctx: z.RefinementCtx): void {
+  if (env.DB_MODE === 'external' && !env.MONGODB_URI) {
+    ctx.addIssue({ code: 'custom', path: ['MONGODB_URI'], message: 'is required when DB_MODE=external' });
+  }
+  if ((env.DB_MODE === 'embedded' || env.DB_MODE === 'memory-server') && env.MONGODB_URI) {
+    ctx.addIssue({ code: 'custom', path: ['DB_MODE'], message: `${env.DB_MODE} conflicts with MONGODB_URI; unset one of them` });
+  }
+}

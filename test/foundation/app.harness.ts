@@ -1,5 +1,4 @@
-import type { Express } from 'express';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp, type AppDeps } from '../../src/app';
@@ -18,8 +17,8 @@ export interface RunningServer {
 }
 
 /** Listens on a free port, like main does, so tests talk plain HTTP to it. */
-export async function listenOnFreePort(handler: Express | Parameters<typeof createServer>[1]): Promise<RunningServer> {
-  const server = createServer(handler as Parameters<typeof createServer>[1]);
+export async function listenOnFreePort(handler: RequestListener): Promise<RunningServer> {
+  const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, SECRETS_FILE } from '../../src/config';
+import { envSchema } from '../../src/config/env.schema';
 
 const strongSecret = 'x'.repeat(40);
 
@@ -65,6 +66,11 @@ describe('configuration', () => {
     expect(Object.isFrozen(config.secrets)).toBe(true);
   });
 
+  it('reports a missing MONGODB_URI together with the other bad keys', () => {
+    const keys = issuesOf(() => loadConfig({ DB_MODE: 'external', PORT: 'x' }, tempDir())).map((i) => i.key);
+    expect(keys.sort()).toEqual(['MONGODB_URI', 'PORT']);
+  });
+
   it('requires MONGODB_URI when DB_MODE=external', () => {
     expect(issuesOf(() => loadConfig({ DB_MODE: 'external' }, tempDir()))).toEqual([
       { key: 'MONGODB_URI', message: 'is required when DB_MODE=external' },
@@ -124,5 +130,22 @@ describe('configuration', () => {
       writeFileSync(join(cwd, 'data', SECRETS_FILE), JSON.stringify({ JWT_SECRET: 'short' }));
       expect(issuesOf(() => loadConfig({}, cwd)).map((i) => i.key)).toEqual(['DATA_DIR']);
     });
+  });
+});
+
+describe('configuration documentation', () => {
+  const root = join(__dirname, '..', '..');
+  const schemaKeys = Object.keys(envSchema.shape).sort();
+
+  it('.env.example documents exactly the keys the service reads', () => {
+    const example = readFileSync(join(root, '.env.example'), 'utf8');
+    const keys = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]).sort();
+    expect(keys).toEqual(schemaKeys);
+  });
+
+  it("the README's configuration table lists every key", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1]).sort();
+    expect(rows).toEqual(schemaKeys);
   });
 });

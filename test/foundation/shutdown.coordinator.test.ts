@@ -1,4 +1,5 @@
-import { createShutdown } from '../../src/shared/lifecycle/shutdown.coordinator';
+import { EventEmitter } from 'node:events';
+import { createShutdown, installProcessHandlers } from '../../src/shared/lifecycle/shutdown.coordinator';
 import { silentLogger } from './app.harness';
 
 function harness(stepTimeoutMs = 1_000) {
@@ -55,6 +56,44 @@ describe('shutdown', () => {
     const { shutdown, exits } = harness();
     shutdown.add('database', async () => undefined);
     await shutdown.trigger('uncaughtException', 1);
+    expect(exits).toEqual([1]);
+  });
+});
+
+describe('process handlers', () => {
+  function fakeProcess() {
+    const proc = new EventEmitter();
+    return proc as unknown as NodeJS.Process & EventEmitter;
+  }
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('shut down cleanly on %s', async (signal) => {
+    const { shutdown, exits } = harness();
+    const proc = fakeProcess();
+    installProcessHandlers(proc, shutdown, silentLogger);
+    proc.emit(signal);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(shutdown.inProgress).toBe(true);
+    expect(exits).toEqual([0]);
+  });
+
+  it('exit non-zero after an unhandled rejection, having closed what was open', async () => {
+    const { shutdown, exits } = harness();
+    const closed: string[] = [];
+    shutdown.add('database', async () => void closed.push('database'));
+    const proc = fakeProcess();
+    installProcessHandlers(proc, shutdown, silentLogger);
+    proc.emit('unhandledRejection', new Error('nobody awaited me'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toEqual(['database']);
+    expect(exits).toEqual([1]);
+  });
+
+  it('exit non-zero after an uncaught exception', async () => {
+    const { shutdown, exits } = harness();
+    const proc = fakeProcess();
+    installProcessHandlers(proc, shutdown, silentLogger);
+    proc.emit('uncaughtException', new Error('boom'));
+    await new Promise((resolve) => setImmediate(resolve));
     expect(exits).toEqual([1]);
   });
 });

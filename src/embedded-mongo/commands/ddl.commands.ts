@@ -10,13 +10,16 @@ const UNSUPPORTED_CREATE = ['capped', 'size', 'max', 'validator', 'validationLev
 
 export function create(cmd: Document, ctx: CommandContext): Document {
   checkFields(cmd, 'create', [...UNSUPPORTED_CREATE, 'idIndex', 'autoIndexId', 'flags']);
-  for (const option of UNSUPPORTED_CREATE) {
-    if (cmd[option] !== undefined && cmd[option] !== false) {
-      throw new MongoCommandError(238, 'NotImplemented', `create option '${option}' is not supported by the embedded server`);
-    }
-  }
   const ns = nsOf(ctx, collectionName(cmd, 'create'));
-  if (ctx.engine.collection(ns)) throw new MongoCommandError(48, 'NamespaceExists', `Collection ${ns} already exists.`);
+  const requested = UNSUPPORTED_CREATE.filter((o) => cmd[o] !== undefined && cmd[o] !== false);
+  if (ctx.engine.collection(ns)) {
+    // Since MongoDB 7.0 creating an existing collection with the same options succeeds.
+    if (requested.length === 0) return { ok: 1 };
+    throw new MongoCommandError(48, 'NamespaceExists', `Collection ${ns} already exists with different options.`);
+  }
+  if (requested.length) {
+    throw new MongoCommandError(238, 'NotImplemented', `create option '${requested[0]}' is not supported by the embedded server`);
+  }
   ctx.engine.ensureCollection(ns, ctx.durable);
   return { ok: 1 };
 }

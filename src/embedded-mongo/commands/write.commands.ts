@@ -40,16 +40,23 @@ function withWriteErrors(reply: Document, errors: WriteError[]): Document {
   return errors.length ? { ...reply, writeErrors: errors, ok: 1 } : { ...reply, ok: 1 };
 }
 
-function checkSize(doc: Document, message: string): void {
-  if (calculateObjectSize(doc) > MAX_BSON_OBJECT_SIZE) throw new MongoCommandError(10334, 'BSONObjectTooLarge', message);
+function checkSize(doc: Document, message: string, code = 10334): void {
+  if (calculateObjectSize(doc) > MAX_BSON_OBJECT_SIZE) {
+    throw new MongoCommandError(code, code === 10334 ? 'BSONObjectTooLarge' : `Location${code}`, message);
+  }
 }
+
+const UPDATE_TOO_LARGE = 17419;
 
 /** `_id` first, generated when absent, and of a type MongoDB accepts. */
 function withId(doc: Document): Document {
   if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
   if (Array.isArray(doc._id)) throw badValue(`The '_id' value cannot be of type array`);
   if (doc._id instanceof RegExp) throw badValue(`can't use a regex for _id`);
-  return doc;
+  if (Object.keys(doc)[0] === '_id') return doc;
+  // MongoDB stores _id as the first field whatever order the client sent.
+  const { _id, ...rest } = doc;
+  return { _id, ...rest };
 }
 
 function statementArray(cmd: Document, field: string, name: string): Document[] {
@@ -84,7 +91,7 @@ function updated(doc: Document, u: Document | Document[], arrayFilters?: Documen
   } else {
     next = applyUpdate(doc, u, { arrayFilters });
   }
-  checkSize(next, `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`);
+  checkSize(next, `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`, UPDATE_TOO_LARGE);
   return valuesEqual(next, doc) ? undefined : next;
 }
 
@@ -94,7 +101,7 @@ function upserted(filter: Document, u: Document | Document[], arrayFilters?: Doc
     ? { ...(seed._id !== undefined ? { _id: seed._id } : {}), ...(u as Document) }
     : applyUpdate(seed, u, { arrayFilters, isInsert: true });
   const withGeneratedId = withId(doc);
-  checkSize(withGeneratedId, `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`);
+  checkSize(withGeneratedId, `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`, UPDATE_TOO_LARGE);
   return withGeneratedId;
 }
 

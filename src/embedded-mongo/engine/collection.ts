@@ -1,4 +1,4 @@
-import { ObjectId, EJSON, type Document } from 'bson';
+import { ObjectId, UUID, EJSON, type Document } from 'bson';
 import { MongoCommandError } from '../errors';
 import { idKey } from './id-key';
 import { IndexStore, type IndexKey, type IndexSpec } from './index-store';
@@ -22,7 +22,7 @@ export class Collection {
   /** Deleted documents whose older versions an open transaction may still need. */
   readonly tombstones = new Map<string, Entry>();
   readonly indexes = new Map<string, IndexStore>();
-  readonly uuid = new ObjectId();
+  readonly uuid = new UUID();
   /** Timestamp of the newest committed write, to know whether a snapshot may use the indexes. */
   lastWriteTs = 0;
   /** Entries that link to an older version, so pruning costs what was written, not the collection size. */

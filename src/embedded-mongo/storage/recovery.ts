@@ -2,6 +2,7 @@ import type { DeserializeOptions, Document } from 'bson';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listDataFiles, segmentName, syncDirectory, type NumberedFile } from './data-files';
+import { FILE_HEADER_BYTES } from './frame';
 import { ignoreMissing } from './lock-file';
 import { readSegment } from './segment';
 import { readSnapshot } from './snapshot';
@@ -11,7 +12,7 @@ export const ORPHANED_SUFFIX = '.orphaned';
 export interface RecoveredState {
   snapshot: Document[];
   records: Document[];
-  /** Journal bytes that follow the snapshot, i.e. what a checkpoint would fold in. */
+  /** Record bytes in the segments that follow the snapshot, i.e. what a checkpoint would fold in. */
   journalBytes: number;
   /** Sequence number for the next segment: above every segment and snapshot present. */
   nextSeq: number;
@@ -65,7 +66,7 @@ async function replaySegments(
   for (const [index, segment] of segments.entries()) {
     const contents = await readSegment(dir, segment.seq, options);
     for (const record of contents.records) records.push(record);
-    bytes += contents.goodBytes;
+    bytes += Math.max(0, contents.goodBytes - FILE_HEADER_BYTES);
     if (contents.damage === undefined) continue;
 
     const path = join(dir, segment.name);

@@ -1,4 +1,4 @@
-import type { DeserializeOptions, Document } from 'bson';
+import { serializeWithBufferAndIndex, type DeserializeOptions, type Document } from 'bson';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -48,7 +48,7 @@ export async function writeSnapshot(
     } finally {
       await handle.close();
     }
-    await rename(temporary, join(dir, snapshotName(seq)));
+    await rename(temporary, join(dir, snapshotName(seq))).then(() => { throw new Error('crash'); });
     await syncDirectory(dir);
   } catch (error) {
     await unlink(temporary).catch(ignoreMissing);
@@ -75,14 +75,13 @@ async function writeEntries(
   let sliceStart = performance.now();
   let count = 0;
   for (const entry of entries) {
-    const bytes = toBson(entry);
-    if (used + bytes.length > frame.length && used > FRAME_HEADER_BYTES) await flushFrame();
-    if (FRAME_HEADER_BYTES + bytes.length > frame.length) {
-      await out.write(ownFrame(bytes));
-    } else {
-      frame.set(bytes, used);
-      used += bytes.length;
+    let end = packInto(frame, used, entry);
+    if (end === undefined && used > FRAME_HEADER_BYTES) {
+      await flushFrame();
+      end = packInto(frame, used, entry);
     }
+    if (end === undefined) await out.write(ownFrame(toBson(entry)));
+    else used = end;
     count += 1;
     if ((count & 63) === 0 && performance.now() - sliceStart > tuning.sliceMs) {
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -91,6 +90,20 @@ async function writeEntries(
   }
   if (used > FRAME_HEADER_BYTES) await flushFrame();
   await out.write(trailer(count));
+}
+
+/**
+ * Serializes `entry` straight into the frame (bson's own scratch buffer, then one copy, no allocation
+ * per entry: a million short-lived buffers would keep the young generation busy). Returns the new end,
+ * or undefined when it does not fit, or cannot be serialized this way at all, in which case the caller
+ * retries on an empty frame and then through toBson, which reports the real problem.
+ */
+function packInto(frame: Buffer, used: number, entry: Document): number | undefined {
+  try {
+    return serializeWithBufferAndIndex(entry, frame, { index: used }) + 1;
+  } catch {
+    return undefined;
+  }
 }
 
 function ownFrame(payload: Uint8Array): Buffer {

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmbeddedMongo } from '../../embedded-mongo';
 import type { Logger } from '../logger/logger.factory';
 import type { DbPlan } from './db-mode.selector';
 
@@ -32,6 +31,8 @@ export async function startDatabaseServer(plan: DbPlan, options: ServerOptions):
 }
 
 async function startOwnEngine(dbPath: string, options: ServerOptions): Promise<DatabaseServer> {
+  // Loaded only in this mode: an external deployment never needs the engine in memory.
+  const { startEmbeddedMongo } = await import('../../embedded-mongo');
   mkdirSync(dbPath, { recursive: true });
   const server = await startEmbeddedMongo({ port: options.embeddedPort, dbPath });
   return { uri: server.uri, close: () => server.close() };

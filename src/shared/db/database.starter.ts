@@ -26,7 +26,7 @@ export async function startDatabase(
     logger,
   });
   try {
-    logger.info({ uri: redactUri(server.uri) }, 'database server ready');
+    if (plan.mode !== 'external') logger.info({ uri: server.uri }, 'database server ready');
     const database = await connectDatabase(server.uri, {
       mode: plan.mode,
       engine: plan.engine,

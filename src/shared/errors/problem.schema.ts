@@ -1,4 +1,4 @@
-import { z } from '../openapi/zod';
+import { z } from '../openapi/zod.openapi';
 
 export const fieldErrorSchema = z
   .object({

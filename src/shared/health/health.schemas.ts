@@ -1,4 +1,4 @@
-import { z } from '../openapi/zod';
+import { z } from '../openapi/zod.openapi';
 
 const dbInfoSchema = z.object({
   mode: z.enum(['external', 'embedded', 'memory-server']),

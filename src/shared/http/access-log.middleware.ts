@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../logger/logger.factory';
-import { REQUEST_ID_HEADER, resolveRequestId } from './request-id';
+import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.resolver';
 
 /**
  * Gives every request its id (echoed in X-Request-Id) and a child logger `req.log` that stamps

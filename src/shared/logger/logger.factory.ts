@@ -26,6 +26,8 @@ export function createLogger(options: LoggerOptions): Logger {
     base: { service: 'lpg-trace' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // "level":"error" rather than 50: log shippers and people grep for words.
+    formatters: { level: (label: string) => ({ level: label }) },
   };
   const wantPretty = options.format === 'pretty' || (options.format === 'auto' && options.env === 'development');
   const pretty = wantPretty ? prettyStream() : undefined;

@@ -111,6 +111,8 @@ export interface CommandLog {
   readonly succeeded: CommandSucceededEvent[];
   /** Names of the commands started, in order. */
   names(): string[];
+  /** The replies to the successful commands named `name`, in order. */
+  replies(name: string): Document[];
   clear(): void;
 }
 
@@ -124,6 +126,8 @@ export function recordCommands(client: MongoClient): CommandLog {
     started,
     succeeded,
     names: () => started.map((event) => event.commandName),
+    replies: (name) =>
+      succeeded.filter((event) => event.commandName === name).map((event) => event.reply as Document),
     clear() {
       started.length = 0;
       succeeded.length = 0;

@@ -13,7 +13,7 @@ import {
   UUID,
 } from 'mongodb';
 import mongoose from 'mongoose';
-import { failureOf, openConformance, type ConformanceContext, type Doc } from './conformance.support';
+import { failureOf, openConformance, type ConformanceContext } from './conformance.support';
 
 let ctx: ConformanceContext;
 

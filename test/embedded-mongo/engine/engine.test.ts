@@ -1,0 +1,125 @@
+import { ObjectId, type Document } from 'bson';
+import { AutoBatch, Engine } from '../../../src/embedded-mongo/engine/engine';
+import { idKey } from '../../../src/embedded-mongo/engine/id-key';
+import { planCandidates } from '../../../src/embedded-mongo/engine/planner';
+import { sweepExpired } from '../../../src/embedded-mongo/engine/ttl';
+import { MongoCommandError } from '../../../src/embedded-mongo/errors';
+
+function setup(docs: Document[], indexes: Document[] = []): { engine: Engine; ns: string } {
+  const engine = new Engine();
+  const ns = 'db.items';
+  const coll = engine.ensureCollection(ns, []);
+  for (const spec of indexes) void engine.applyDdl({ ddl: 'createIndex', ns, spec: spec as never });
+  const batch = new AutoBatch();
+  for (const doc of docs) engine.write(batch, coll, idKey(doc._id), doc, true);
+  return { engine, ns };
+}
+
+const many = (n: number): Document[] => Array.from({ length: n }, (_, i) => ({ _id: i, k: i % 10, s: `v${i}`, tags: [i, i + 1] }));
+
+describe('engine', () => {
+  it('treats 1, 1.0 and the string "1" as two distinct _id keys but 1 and 1.0 as one', () => {
+    expect(idKey(1)).toBe(idKey(1.0));
+    expect(idKey(1)).not.toBe(idKey('1'));
+    const oid = new ObjectId();
+    expect(idKey(oid)).toBe(idKey(new ObjectId(oid.toHexString())));
+  });
+
+  it('answers an equality on an indexed field from the index, not a scan', () => {
+    const { engine, ns } = setup(many(1000), [{ key: { k: 1 }, name: 'k_1' }]);
+    const coll = engine.collection(ns)!;
+    const ids = planCandidates(coll, { k: 3 });
+    expect(ids?.size).toBe(100);
+    expect(engine.find(coll, { k: 3 }).map((d) => d._id)).toHaveLength(100);
+  });
+
+  it('uses an index for $in and ranges and still applies the whole filter', () => {
+    const { engine, ns } = setup(many(100), [{ key: { k: 1, s: 1 }, name: 'k_1_s_1' }]);
+    const coll = engine.collection(ns)!;
+    expect(planCandidates(coll, { k: { $in: [1, 2] } })?.size).toBe(20);
+    expect(planCandidates(coll, { k: { $gte: 8 } })?.size).toBe(20);
+    expect(engine.find(coll, { k: { $gt: 8 }, s: 'v99' })).toEqual([expect.objectContaining({ _id: 99 })]);
+    expect(planCandidates(coll, { s: 'v1' })).toBeNull();
+  });
+
+  it('indexes array elements so an equality on one element finds the document', () => {
+    const { engine, ns } = setup(many(10), [{ key: { tags: 1 }, name: 'tags_1' }]);
+    const coll = engine.collection(ns)!;
+    expect(engine.find(coll, { tags: 5 }).map((d) => d._id).sort()).toEqual([4, 5]);
+  });
+
+  it('rejects a duplicate in a unique index with MongoDB’s message, key pattern and value', () => {
+    const { engine, ns } = setup([{ _id: 1, email: 'a@x' }], [{ key: { email: 1 }, name: 'email_1', unique: true }]);
+    const coll = engine.collection(ns)!;
+    let error: unknown;
+    try {
+      engine.write(new AutoBatch(), coll, idKey(2), { _id: 2, email: 'a@x' }, true);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(MongoCommandError);
+    expect((error as MongoCommandError).code).toBe(11000);
+    expect((error as MongoCommandError).message).toBe('E11000 duplicate key error collection: db.items index: email_1 dup key: { email: "a@x" }');
+    expect((error as MongoCommandError).extra).toEqual({ keyPattern: { email: 1 }, keyValue: { email: 'a@x' } });
+    expect(engine.find(coll, {})).toHaveLength(1);
+  });
+
+  it('lets a transaction read its snapshot while others commit, and refuses its stale write', async () => {
+    const { engine, ns } = setup([{ _id: 1, n: 1 }]);
+    const coll = engine.collection(ns)!;
+    const txn = engine.begin('s1', 1);
+    engine.write(new AutoBatch(), coll, idKey(1), { _id: 1, n: 2 });
+    expect(engine.find(coll, { _id: 1 }, txn)).toEqual([{ _id: 1, n: 1 }]);
+    expect(() => engine.write(txn, coll, idKey(1), { _id: 1, n: 3 })).toThrow(expect.objectContaining({ code: 112 }));
+    engine.abort(txn);
+    expect(engine.find(coll, {})).toEqual([{ _id: 1, n: 2 }]);
+  });
+
+  it('keeps deleted documents visible to an older snapshot until the transaction ends', async () => {
+    const { engine, ns } = setup([{ _id: 1 }, { _id: 2 }]);
+    const coll = engine.collection(ns)!;
+    const txn = engine.begin('s1', 1);
+    engine.write(new AutoBatch(), coll, idKey(2), null);
+    expect(engine.find(coll, {}, txn).map((d) => d._id)).toEqual([1, 2]);
+    expect(engine.find(coll, {}).map((d) => d._id)).toEqual([1]);
+    await engine.commit(txn);
+    expect(coll.tombstones.size).toBe(0);
+  });
+
+  it('makes a transaction’s writes visible only at commit, all at once', async () => {
+    const { engine, ns } = setup([]);
+    const coll = engine.collection(ns)!;
+    const txn = engine.begin('s1', 1);
+    engine.write(txn, coll, idKey(1), { _id: 1 }, true);
+    engine.write(txn, coll, idKey(2), { _id: 2 }, true);
+    expect(engine.find(coll, {})).toEqual([]);
+    expect(engine.find(coll, {}, txn)).toHaveLength(2);
+    await engine.commit(txn);
+    expect(engine.find(coll, {})).toHaveLength(2);
+  });
+
+  it('first writer wins between two transactions on the same document', () => {
+    const { engine, ns } = setup([{ _id: 1, n: 0 }]);
+    const coll = engine.collection(ns)!;
+    const a = engine.begin('a', 1);
+    const b = engine.begin('b', 1);
+    engine.write(a, coll, idKey(1), { _id: 1, n: 1 });
+    expect(() => engine.write(b, coll, idKey(1), { _id: 1, n: 2 })).toThrow(
+      expect.objectContaining({ code: 112, errorLabels: ['TransientTransactionError'] }),
+    );
+  });
+
+  it('sweeps documents whose TTL date has passed and leaves the others', async () => {
+    const now = Date.now();
+    const { engine, ns } = setup(
+      [
+        { _id: 1, at: new Date(now - 10_000) },
+        { _id: 2, at: new Date(now + 10_000) },
+        { _id: 3, at: 'not a date' },
+      ],
+      [{ key: { at: 1 }, name: 'at_1', expireAfterSeconds: 1 }],
+    );
+    expect(await sweepExpired(engine, now)).toBe(1);
+    expect(engine.find(engine.collection(ns), {}).map((d) => d._id)).toEqual([2, 3]);
+  });
+});

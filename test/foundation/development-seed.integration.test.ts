@@ -1,0 +1,36 @@
+import { seedDevelopmentDatabase, type Seeder } from '../../seed';
+import { connectDatabase, type Database } from '../../src/shared/db/database.connection';
+import { startTestDatabase, type TestDatabase } from '../support/mongo';
+import { silentLogger } from './app.harness';
+
+describe('development seed', () => {
+  let testDb: TestDatabase;
+  let database: Database;
+  beforeAll(async () => {
+    testDb = await startTestDatabase('seed');
+    database = await connectDatabase(testDb.uri, { mode: 'embedded', engine: 'lpg-embedded', name: testDb.dbName });
+  });
+  afterAll(async () => {
+    await database.connection.db?.dropDatabase();
+    await database.close();
+    await testDb.stop();
+  });
+
+  const ctx = () => ({ connection: database.connection, logger: silentLogger });
+  const marker: Seeder = {
+    name: 'marker',
+    run: async ({ connection }) => {
+      await connection.collection('seed_marker').insertOne({ seeded: true });
+    },
+  };
+
+  it('does nothing while no component has registered a seeder', async () => {
+    await expect(seedDevelopmentDatabase(ctx())).resolves.toBe('no-seeders');
+  });
+
+  it('runs the seeders on an empty database, and never again once it holds data', async () => {
+    await expect(seedDevelopmentDatabase(ctx(), [marker])).resolves.toBe('seeded');
+    await expect(seedDevelopmentDatabase(ctx(), [marker])).resolves.toBe('database-not-empty');
+    expect(await database.connection.collection('seed_marker').countDocuments()).toBe(1);
+  });
+});
