@@ -3,6 +3,7 @@ import { Long, ObjectId, type Document } from 'bson';
 import { Engine } from './engine/engine';
 import { Journal } from './storage/journal';
 import { MongoCommandError } from './errors';
+import { QueryError } from './query';
 import { MAX_MESSAGE_SIZE, encodeReply, parseRequest, readHeader, type Request } from './wire/wire.protocol';
 import { dispatcherFor, type Dispatcher } from './commands/dispatch';
 import { expireCursors } from './commands/cursors';
@@ -24,6 +25,7 @@ function errorReply(err: unknown): Document {
       ...(err.errorLabels.length ? { errorLabels: err.errorLabels } : {}),
     };
   }
+  if (err instanceof QueryError) return { ok: 0, errmsg: err.message, code: err.code, codeName: err.codeName };
   const message = err instanceof Error ? err.message : String(err);
   return { ok: 0, errmsg: message, code: 1, codeName: 'InternalError' };
 }

@@ -15,6 +15,8 @@ interface WriteError {
 }
 
 function toWriteError(index: number, err: unknown): WriteError {
+  // A write conflict fails the whole command (with its label), so that the driver can retry it.
+  if (err instanceof MongoCommandError && err.code === 112) throw err;
   if (err instanceof MongoCommandError) return { index, code: err.code, errmsg: err.message, ...err.extra };
   if (err instanceof Error && 'code' in err && typeof (err as { code: unknown }).code === 'number') {
     return { index, code: (err as { code: number }).code, errmsg: err.message };
@@ -79,7 +81,7 @@ export function insert(cmd: Document, ctx: CommandContext): Document {
 }
 
 /** Applies `u` to one matched document; undefined when nothing changed. */
-function updated(doc: Document, u: Document | Document[], arrayFilters?: Document[]): Document | undefined {
+function updated(doc: Document, u: Document | Document[], query: Document, arrayFilters?: Document[]): Document | undefined {
   let next: Document;
   if (isReplacement(u)) {
     const replacement = u as Document;
@@ -89,7 +91,7 @@ function updated(doc: Document, u: Document | Document[], arrayFilters?: Documen
     const { _id: _ignored, ...rest } = replacement;
     next = { _id: doc._id, ...rest };
   } else {
-    next = applyUpdate(doc, u, { arrayFilters });
+    next = applyUpdate(doc, u, { arrayFilters, query });
   }
   checkSize(next, `Resulting document after update is larger than ${MAX_BSON_OBJECT_SIZE}`, UPDATE_TOO_LARGE);
   return valuesEqual(next, doc) ? undefined : next;
@@ -135,7 +137,7 @@ export function update(cmd: Document, ctx: CommandContext): Document {
     }
     for (const doc of matched) {
       n++;
-      const next = updated(doc, u, arrayFilters);
+      const next = updated(doc, u, q, arrayFilters);
       if (!next) continue;
       ctx.engine.write(ctx.target, coll, idKey(doc._id), next);
       nModified++;
@@ -193,7 +195,7 @@ export function findAndModify(cmd: Document, ctx: CommandContext): Document {
       ok: 1,
     };
   }
-  const next = updated(doc, u, arrayFilters);
+  const next = updated(doc, u, query, arrayFilters);
   if (next) ctx.engine.write(ctx.target, coll, idKey(doc._id), next);
   return { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(cmd.new ? (next ?? doc) : doc), ok: 1 };
 }

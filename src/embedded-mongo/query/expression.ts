@@ -100,7 +100,10 @@ export const windowOperators = mingoWindow as unknown as Record<string, ExprOp>;
 
 type OpsInit = Parameters<typeof Context.init>[0];
 
-/** A fresh Context per run: mingo's $fill/$setWindowFields register operators into it. */
+/**
+ * Options for mingo. Each Aggregator copies the Context it is given, so the operators that
+ * $fill/$setWindowFields register at run time never leak into these shared options.
+ */
 export function makeOptions(pipelineOps: Record<string, unknown>, resolver?: (name: string) => AnyObject[]): Options {
   const ops = {
     expression: expressionOperators,

@@ -4,7 +4,7 @@
  * their text, no ObjectId/Binary/Timestamp types for $type) and its `{'a.b': null}` misses
  * array elements lacking `b`. $expr is the one part evaluated by mingo.
  */
-import { isDocument } from './bson-types';
+import { isDocument, isArray } from './bson-types';
 import { badValue, located, notImplemented } from './errors';
 import { evaluate } from './expression';
 import {
@@ -50,17 +50,41 @@ const not =
   (d) =>
     !t(d);
 
+/** Field names that plain property reads would find on Object.prototype. */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Read a field for the hot path. `obj[key]` is several times faster than hasOwnProperty with a
+ * varying key, and is exact unless the key names something inherited, which is checked once at
+ * compile time. (A stored BSON `undefined` reads as missing, which is how it is queried anyway.)
+ */
+function fieldReader(key: string): (obj: Record<string, unknown>) => unknown {
+  if (INHERITED.has(key)) return (obj) => (hasOwn.call(obj, key) ? obj[key] : MISSING);
+  return (obj) => {
+    const v = obj[key];
+    return v === undefined ? MISSING : v;
+  };
+}
+
 /** Walk `parts` from the subject and report whether any reached value passes `test`. */
 function onPath(parts: readonly string[], test: ValueTest): DocTest {
   if (parts.length === 0) return (v) => test(v);
+  const readers = parts.map(fieldReader);
   if (parts.length === 1) {
-    const key = parts[0] as string;
-    return (doc) => {
-      if (Array.isArray(doc) || !isDocument(doc)) return visitPath(doc, parts, 0, test);
-      return test(hasOwn.call(doc, key) ? doc[key] : MISSING);
-    };
+    const read = readers[0] as (obj: Record<string, unknown>) => unknown;
+    // Subjects are documents, or arrays for $elemMatch on nested arrays; never scalars.
+    return (doc) => (isArray(doc) ? visitPath(doc, parts, 0, test) : test(read(doc as Record<string, unknown>)));
   }
-  return (doc) => visitPath(doc, parts, 0, test);
+  // Walk plain sub-documents inline (the common case); hand arrays to the general traversal.
+  const last = parts.length;
+  return (doc) => {
+    let current: unknown = doc;
+    for (let i = 0; i < last; i++) {
+      if (isArray(current) || !isDocument(current)) return visitPath(current, parts, i, test);
+      current = (readers[i] as (obj: Record<string, unknown>) => unknown)(current);
+    }
+    return test(current);
+  };
 }
 
 export function compileFilter(filter: Record<string, unknown>): (doc: Record<string, unknown>) => boolean {
@@ -83,7 +107,7 @@ export function compileDocument(filter: unknown, ev: ExprEvaluator = defaultEval
 }
 
 function compileClauses(op: string, value: unknown, ev: ExprEvaluator): DocTest[] {
-  if (!Array.isArray(value) || value.length === 0) throw badValue(`${op} argument must be a non-empty array`);
+  if (!isArray(value) || value.length === 0) throw badValue(`${op} argument must be a non-empty array`);
   return value.map((clause) => {
     if (!isDocument(clause)) throw badValue(`${op} argument's entries must be objects`);
     return compileDocument(clause, ev);
@@ -209,7 +233,7 @@ function regexOperand(pattern: unknown, options: unknown): RegExp {
 }
 
 function compileAll(parts: readonly string[], arg: unknown, ev: ExprEvaluator): DocTest {
-  if (!Array.isArray(arg)) throw badValue('$all needs an array');
+  if (!isArray(arg)) throw badValue('$all needs an array');
   if (arg.length === 0) return NEVER;
   return allOf(
     arg.map((item: unknown) => {
@@ -232,8 +256,8 @@ function elemMatchTest(spec: unknown, ev: ExprEvaluator): ValueTest {
   const first = Object.keys(spec)[0] ?? '';
   const valueForm = first.startsWith('$') && !QUERY_LEVEL.has(first);
   const elementTest = valueForm ? compileOperators([], spec, ev) : compileDocument(spec, ev);
-  const accepts = valueForm ? elementTest : (e: unknown) => (isDocument(e) || Array.isArray(e)) && elementTest(e);
-  return (v) => Array.isArray(v) && v.some(accepts);
+  const accepts = valueForm ? elementTest : (e: unknown) => (isDocument(e) || isArray(e)) && elementTest(e);
+  return (v) => isArray(v) && v.some(accepts);
 }
 
 function compileNot(parts: readonly string[], arg: unknown, ev: ExprEvaluator): DocTest {

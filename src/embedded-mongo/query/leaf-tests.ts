@@ -2,32 +2,33 @@
  * Tests on a single value reached by a path (MISSING when the path reached nothing). Each builder
  * validates its argument once, at compile time, and returns a closure for the per-document loop.
  */
-import { RANK, bsonTag, bsonTypeName, binaryParts, isDocument, normaliseRegexOptions, regexParts, typeRank } from './bson-types';
-import { compareValues, hashKey, valuesEqual } from './compare';
+import { RANK, bsonTag, bsonTypeName, binaryParts, isDocument, normaliseRegexOptions, regexParts, typeRank, isArray } from './bson-types';
+import { compareStrings, compareValues, hashKey, valuesEqual } from './compare';
 import { badValue, located } from './errors';
-import { liftNumber } from './numeric';
+import { compareDoubles, liftNumber } from './numeric';
 import { MISSING } from './path';
 
 export type ValueTest = (v: unknown) => boolean;
 
 /** Most operators match when the value itself or any element of an array value matches. */
 export function expand(test: ValueTest): ValueTest {
-  return (v) => test(v) || (Array.isArray(v) && v.some(test));
+  return (v) => test(v) || (isArray(v) && v.some(test));
 }
 
+const DateClass = Date;
 const isNullish = (v: unknown): boolean => v === MISSING || v === null || v === undefined;
 
 export function equalityTest(x: unknown): ValueTest {
-  if (x === null || x === undefined) return (v) => isNullish(v) || (Array.isArray(v) && v.some(isNullish));
-  if (typeof x === 'string') return (v) => v === x || (Array.isArray(v) && v.includes(x));
-  if (typeof x === 'boolean') return (v) => v === x || (Array.isArray(v) && v.includes(x));
+  if (x === null || x === undefined) return (v) => isNullish(v) || (isArray(v) && v.some(isNullish));
+  if (typeof x === 'string') return (v) => v === x || (isArray(v) && v.includes(x));
+  if (typeof x === 'boolean') return (v) => v === x || (isArray(v) && v.includes(x));
   if (typeof x === 'number' && x === x) {
     const one = (e: unknown): boolean =>
       typeof e === 'number' ? e === x : typeof e === 'object' && e !== null && typeRank(e) === RANK.number && compareValues(e, x) === 0;
-    return (v) => one(v) || (Array.isArray(v) && v.some(one));
+    return (v) => one(v) || (isArray(v) && v.some(one));
   }
   const one = (e: unknown): boolean => e !== MISSING && valuesEqual(e, x);
-  return (v) => one(v) || (Array.isArray(v) && v.some(one));
+  return (v) => one(v) || (isArray(v) && v.some(one));
 }
 
 export type RangeOp = '$gt' | '$gte' | '$lt' | '$lte';
@@ -41,7 +42,7 @@ export function rangeTest(op: RangeOp, x: unknown): ValueTest {
   const crossType = rank === RANK.minKey || rank === RANK.maxKey;
   const accepts = (c: number): boolean => (op === '$gt' ? c > 0 : op === '$gte' ? c >= 0 : op === '$lt' ? c < 0 : c <= 0);
   const xIsNaN = rank === RANK.number && Number.isNaN(Number(x));
-  const one = (raw: unknown): boolean => {
+  const general = (raw: unknown): boolean => {
     const e = raw === MISSING ? null : raw;
     const er = typeRank(e);
     if (er !== rank) return crossType && accepts(er < rank ? -1 : 1);
@@ -51,13 +52,23 @@ export function rangeTest(op: RangeOp, x: unknown): ValueTest {
     }
     return accepts(compareValues(e, x));
   };
-  return (v) => one(v) || (Array.isArray(v) && v.some(one));
+  let one = general;
+  // Plain numbers, strings and Dates against an operand of the same kind skip the generic path.
+  if (typeof x === 'number' && !xIsNaN) {
+    one = (e) => (typeof e === 'number' ? e === e && accepts(e < x ? -1 : e > x ? 1 : 0) : general(e));
+  } else if (typeof x === 'string') {
+    one = (e) => (typeof e === 'string' ? accepts(compareStrings(e, x)) : general(e));
+  } else if (x instanceof Date) {
+    const t = x.getTime();
+    one = (e) => (e instanceof DateClass ? accepts(compareDoubles(e.getTime(), t)) : general(e));
+  }
+  return (v) => one(v) || (isArray(v) && v.some(one));
 }
 
 const isOperatorDoc = (v: unknown): boolean => isDocument(v) && (Object.keys(v)[0] ?? '').startsWith('$');
 
 export function inTest(list: unknown, op = '$in'): ValueTest {
-  if (!Array.isArray(list)) throw badValue(`${op} needs an array`);
+  if (!isArray(list)) throw badValue(`${op} needs an array`);
   const keys = new Set<string>();
   const patterns: RegExp[] = [];
   for (const item of list) {
@@ -71,7 +82,7 @@ export function inTest(list: unknown, op = '$in'): ValueTest {
     if (typeof e === 'string') return keys.has(`s${e}`) || patterns.some((re) => re.test(e));
     return keys.has(hashKey(e));
   };
-  return (v) => one(v) || (Array.isArray(v) && v.some(one));
+  return (v) => one(v) || (isArray(v) && v.some(one));
 }
 
 export function isRegexValue(v: unknown): v is RegExp | object {
@@ -130,7 +141,7 @@ export function regexTest(re: RegExp): ValueTest {
     const other = regexParts(e);
     return other.pattern === self.pattern && other.options === self.options;
   };
-  return (v) => one(v) || (Array.isArray(v) && v.some(one));
+  return (v) => one(v) || (isArray(v) && v.some(one));
 }
 
 const TYPE_CODES: Record<number, string> = {
@@ -156,11 +167,11 @@ function typeNamesOf(spec: unknown): string[] {
 }
 
 export function typeTest(spec: unknown): ValueTest {
-  const list = Array.isArray(spec) ? spec : [spec];
+  const list = isArray(spec) ? spec : [spec];
   if (list.length === 0) throw badValue('$type must match at least one type');
   const names = new Set(list.flatMap(typeNamesOf));
   const one = (e: unknown): boolean => e !== MISSING && names.has(bsonTypeName(e));
-  return (v) => one(v) || (Array.isArray(v) && v.some(one));
+  return (v) => one(v) || (isArray(v) && v.some(one));
 }
 
 export function sizeTest(spec: unknown): ValueTest {
@@ -169,11 +180,11 @@ export function sizeTest(spec: unknown): ValueTest {
   const size = Number(n);
   if (!Number.isInteger(size)) throw badValue(`Failed to parse $size. Expected an integer in: $size: ${size}`);
   if (size < 0) throw badValue(`Failed to parse $size. Expected a non-negative number in: $size: ${size}`);
-  return (v) => Array.isArray(v) && v.length === size;
+  return (v) => isArray(v) && v.length === size;
 }
 
 export function modTest(spec: unknown): ValueTest {
-  if (!Array.isArray(spec)) throw badValue('malformed mod, needs to be an array');
+  if (!isArray(spec)) throw badValue('malformed mod, needs to be an array');
   if (spec.length < 2) throw badValue('malformed mod, not enough elements');
   if (spec.length > 2) throw badValue('malformed mod, too many elements');
   const [d, r] = spec.map((x: unknown) => Math.trunc(Number(liftNumber(x) ?? NaN)));
@@ -184,7 +195,7 @@ export function modTest(spec: unknown): ValueTest {
     const n = Number(liftNumber(e));
     return Number.isFinite(n) && Math.trunc(n) % d === r;
   };
-  return (v) => one(v) || (Array.isArray(v) && v.some(one));
+  return (v) => one(v) || (isArray(v) && v.some(one));
 }
 
 function bitsOf(v: unknown): bigint | undefined {
@@ -202,7 +213,7 @@ function bitsOf(v: unknown): bigint | undefined {
 
 export function bitsTest(op: string, spec: unknown): ValueTest {
   let mask: bigint | undefined;
-  if (Array.isArray(spec)) {
+  if (isArray(spec)) {
     mask = 0n;
     for (const pos of spec) {
       if (typeof pos !== 'number' || !Number.isInteger(pos) || pos < 0) throw badValue(`bit positions must be non-negative integers: ${op}`);
@@ -224,5 +235,5 @@ export function bitsTest(op: string, spec: unknown): ValueTest {
     const bits = e === MISSING ? undefined : bitsOf(e);
     return bits !== undefined && check(bits);
   };
-  return (v) => one(v) || (Array.isArray(v) && v.some(one));
+  return (v) => one(v) || (isArray(v) && v.some(one));
 }

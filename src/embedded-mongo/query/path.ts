@@ -3,7 +3,7 @@
  * the path is searched element by element (documents only, one level), and a numeric component
  * also selects that index.
  */
-import { isDocument } from './bson-types';
+import { isDocument, isArray } from './bson-types';
 
 /** Marks "no value here", which MongoDB distinguishes from an explicit null. */
 export const MISSING: unique symbol = Symbol('missing');
@@ -30,9 +30,10 @@ export function isArrayIndex(part: string): boolean {
 export function visitPath(value: unknown, parts: readonly string[], from: number, visit: Visitor): boolean {
   let current = value;
   for (let i = from; i < parts.length; i++) {
-    if (Array.isArray(current)) return visitArray(current, parts, i, visit);
+    if (isArray(current)) return visitArray(current, parts, i, visit);
     if (!isDocument(current)) return visit(MISSING);
-    current = ownField(current, parts[i] as string);
+    const key = parts[i] as string;
+    current = hasOwn.call(current, key) ? current[key] : MISSING;
   }
   return visit(current);
 }
@@ -68,7 +69,7 @@ export function valuesAtPath(doc: Record<string, unknown>, path: string): unknow
 export function getExact(doc: unknown, parts: readonly string[]): unknown {
   let current = doc;
   for (const part of parts) {
-    if (Array.isArray(current) && isArrayIndex(part)) current = Number(part) < current.length ? current[Number(part)] : MISSING;
+    if (isArray(current) && isArrayIndex(part)) current = Number(part) < current.length ? current[Number(part)] : MISSING;
     else if (isDocument(current)) current = ownField(current, part);
     else return MISSING;
   }

@@ -117,6 +117,8 @@ function runSubPipeline(docs: Doc[], pipeline: Doc[], options: Options, variable
   return execute(input, pipeline, { ...base, variables: { ...base.variables, ...variables } });
 }
 
+const BASE_OPTIONS = makeOptions(STAGES);
+
 export function runPipeline(
   docs: Iterable<Record<string, unknown>>,
   pipeline: Record<string, unknown>[],
@@ -129,5 +131,5 @@ export function runPipeline(
     return copy ? list.map(cloneDocument) : list;
   };
   const input = copy ? Array.from(docs, cloneDocument) : docs;
-  return execute(input, pipeline, makeOptions(STAGES, resolver));
+  return execute(input, pipeline, { ...BASE_OPTIONS, collectionResolver: resolver });
 }

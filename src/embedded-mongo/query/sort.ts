@@ -3,13 +3,14 @@
  * its smallest element ascending and its largest descending, an empty array before null, and
  * values of different types by the canonical type order.
  */
-import { RANK, isDocument, typeRank } from './bson-types';
+import { RANK, isDocument, typeRank, isArray } from './bson-types';
 import { compareValues } from './compare';
 import { badValue, notImplemented } from './errors';
 import { liftNumber } from './numeric';
 import { MISSING, visitPath } from './path';
 
 /** Marks the sort key of a field holding only empty arrays; it sorts below null. */
+const hasOwn = Object.prototype.hasOwnProperty;
 const EMPTY_ARRAY = Symbol('emptyArray');
 
 type KeyOf = (doc: Record<string, unknown>) => unknown;
@@ -33,7 +34,7 @@ function sortKeyOf(parts: readonly string[], direction: 1 | -1): KeyOf {
     };
     visitPath(doc, parts, 0, (v) => {
       if (v === MISSING) consider(null);
-      else if (Array.isArray(v)) {
+      else if (isArray(v)) {
         if (v.length === 0) sawEmpty = true;
         for (const e of v) consider(e);
       } else consider(v);
@@ -69,8 +70,8 @@ export function compileSort(spec: Record<string, unknown>): (a: Record<string, u
       if (fast !== undefined) {
         const va = a[fast];
         const vb = b[fast];
-        ka = Array.isArray(va) || !Object.prototype.hasOwnProperty.call(a, fast) ? keyOf(a) : va;
-        kb = Array.isArray(vb) || !Object.prototype.hasOwnProperty.call(b, fast) ? keyOf(b) : vb;
+        ka = isArray(va) || !hasOwn.call(a, fast) ? keyOf(a) : va;
+        kb = isArray(vb) || !hasOwn.call(b, fast) ? keyOf(b) : vb;
       } else {
         ka = keyOf(a);
         kb = keyOf(b);

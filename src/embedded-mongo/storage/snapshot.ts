@@ -48,7 +48,7 @@ export async function writeSnapshot(
     } finally {
       await handle.close();
     }
-    await rename(temporary, join(dir, snapshotName(seq))).then(() => { throw new Error('crash'); });
+    await rename(temporary, join(dir, snapshotName(seq)));
     await syncDirectory(dir);
   } catch (error) {
     await unlink(temporary).catch(ignoreMissing);

@@ -56,7 +56,8 @@ function readDocument(buf: Buffer, start: number, limit: number): [Document, num
   if (size > MAX_BSON_OBJECT_SIZE + 16 * 1024) {
     throw new MongoCommandError(10334, 'BSONObjectTooLarge', `BSONObj size: ${size} is invalid`);
   }
-  return [deserialize(buf.subarray(start, start + size)), start + size];
+  // Longs stay Long so that 64-bit integers keep their type and precision in storage.
+  return [deserialize(buf.subarray(start, start + size), { promoteLongs: false }), start + size];
 }
 
 function parseOpMsg(header: MessageHeader, buf: Buffer): Request {

@@ -176,7 +176,7 @@ if (process.env.MONGODB_URI) {
         const dir = await dataDirectory();
         const first = await startServerProcess(dir);
         const state = collection(await connect(first), 'state');
-        await state.createIndex({ serial: 1 }, { unique: true });
+        await state.createIndex({ serial: 1 }, { unique: true, sparse: true });
         await state.insertMany([
           { _id: 'counter', n: 0 },
           { _id: 'replaced', v: 'old' },

@@ -160,8 +160,11 @@ describe('write conflicts', () => {
         seen('tx_conflict').updateOne({ _id: 'shared' }, { $inc: { v: 10 } }, { session: second }),
         112,
       );
-      expect(error.codeName).toBe('WriteConflict');
-      expect(error.hasErrorLabel('TransientTransactionError')).toBe(true);
+      // A command-level error (not a writeErrors entry): that is where the label lives.
+      expect({ codeName: error.codeName, transient: error.hasErrorLabel('TransientTransactionError') }).toEqual({
+        codeName: 'WriteConflict',
+        transient: true,
+      });
       await second.abortTransaction();
       await first.commitTransaction();
     } finally {

@@ -65,7 +65,7 @@ describe('group commit', () => {
     const { journal } = await openJournal(dir);
     await journal.append({ n: 0 }); // creates the segment, so the next datasync is the record's own
     const prototype = await fileHandlePrototype(dir);
-    let finishSync = (): void => undefined;
+    let finishSync: (() => void) | undefined;
     const realDatasync = prototype.datasync;
     jest.spyOn(prototype, 'datasync').mockImplementationOnce(function (this: unknown) {
       return new Promise<void>((resolve, reject) => {
@@ -76,6 +76,7 @@ describe('group commit', () => {
     const appended = journal.append({ n: 1 }).then(() => {
       resolved = true;
     });
+    while (finishSync === undefined) await nextTurn(); // the record is written, its fdatasync held back
     for (let turn = 0; turn < 20; turn += 1) await nextTurn();
     expect(resolved).toBe(false);
     finishSync();
