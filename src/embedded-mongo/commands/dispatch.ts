@@ -148,8 +148,8 @@ export class Dispatcher {
       await Promise.all(ctx.durable);
       return reply;
     } catch (err) {
+      // As in MongoDB, a failed statement aborts the whole transaction.
       engine.abort(txn);
-      if (err instanceof MongoCommandError && err.code === 112) throw err;
       throw err;
     }
   }
@@ -174,11 +174,11 @@ export class Dispatcher {
   }
 }
 
-function endSessions(cmd: Document, ctx: CommandContext & { dispatcher?: Dispatcher }): Document {
+function endSessions(cmd: Document, ctx: CommandContext): Document {
   const list = (cmd.endSessions ?? cmd.killSessions ?? []) as Document[];
   for (const lsid of list) {
     const key = sessionKeyOf(lsid);
-    if (key) dispatcherOf(ctx.server)?.endSession(key);
+    if (key) dispatchers.get(ctx.server)?.endSession(key);
   }
   return { ok: 1 };
 }
@@ -188,9 +188,6 @@ export function dispatcherFor(server: ServerState): Dispatcher {
   let d = dispatchers.get(server);
   if (!d) dispatchers.set(server, (d = new Dispatcher(server)));
   return d;
-}
-function dispatcherOf(server: ServerState): Dispatcher | undefined {
-  return dispatchers.get(server);
 }
 
 function sessionKeyOf(lsid: unknown): string | undefined {

@@ -67,27 +67,29 @@ export function readTrailer(bytes: Buffer): number | undefined {
   return Number(bytes.readBigUInt64LE(8));
 }
 
-/** bson's serializer works in one module-wide buffer of 17 MB; records beyond that need it grown. */
+/** bson serializes into one module-wide scratch buffer of 17 MB; larger records need it grown. */
 let serializerCapacity = 17 * 1024 * 1024;
 
 export function toBson(document: Document): Uint8Array {
-  let bytes: Uint8Array;
   try {
-    bytes = serialize(document);
+    return serialize(document);
   } catch (error) {
+    // Outgrowing the scratch buffer surfaces as a RangeError (checked by name: under jest it comes
+    // from another realm); anything else, such as a circular structure, is the caller's to see.
+    if (!isRangeError(error)) throw error;
     const size = calculateObjectSize(document);
-    if (size <= serializerCapacity || size > MAX_PAYLOAD_BYTES) throw tooLargeOr(error, size);
+    if (size > MAX_PAYLOAD_BYTES) {
+      throw new StorageError('RECORD_TOO_LARGE', `record of ${size} bytes exceeds the ${MAX_PAYLOAD_BYTES}-byte limit`);
+    }
+    if (size <= serializerCapacity) throw error;
     setInternalBufferSize(size);
     serializerCapacity = size;
-    bytes = serialize(document);
+    return serialize(document);
   }
-  if (bytes.length > MAX_PAYLOAD_BYTES) throw tooLargeOr(undefined, bytes.length);
-  return bytes;
 }
 
-function tooLargeOr(error: unknown, size: number): unknown {
-  if (size <= MAX_PAYLOAD_BYTES) return error;
-  return new StorageError('RECORD_TOO_LARGE', `record of ${size} bytes exceeds the ${MAX_PAYLOAD_BYTES}-byte limit`);
+function isRangeError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'name' in error && error.name === 'RangeError';
 }
 
 /** One framed record ready to be written. */

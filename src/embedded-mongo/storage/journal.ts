@@ -9,6 +9,8 @@ import { OpenSegment } from './segment';
 import { DEFAULT_SNAPSHOT_TUNING, writeSnapshot, type SnapshotWriteTuning } from './snapshot';
 import { StorageError } from './storage-error';
 
+export { StorageError, type StorageErrorCode } from './storage-error';
+
 export interface JournalOptions {
   /**
    * How long an append may wait for companions before its batch is written. 0 (the default) starts a

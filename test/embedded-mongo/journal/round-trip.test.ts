@@ -80,6 +80,16 @@ describe('journal round trip', () => {
     expect((await reopen(dir)).records).toEqual([{ fine: true }]);
   });
 
+  it('refuses a record over the 64 MiB limit without stopping the journal', async () => {
+    const dir = await tempDir();
+    const { journal } = await openJournal(dir);
+    const huge = { blob: new Binary(Buffer.alloc(65 * 1024 * 1024)) };
+    await expect(journal.append(huge)).rejects.toMatchObject({ code: 'RECORD_TOO_LARGE' });
+    await journal.append({ fine: true });
+    await journal.close();
+    expect((await reopen(dir)).records).toEqual([{ fine: true }]);
+  });
+
   it('refuses appends and checkpoints after close', async () => {
     const dir = await tempDir();
     const { journal } = await openJournal(dir);
