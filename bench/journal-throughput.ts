@@ -8,7 +8,7 @@
  */
 import { ObjectId, type Document } from 'bson';
 import { mkdir, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -153,6 +153,8 @@ async function main(): Promise<void> {
       appendsPerFlushMedian: Math.round(median(concurrent.map((run) => run.perFlush)) * 10) / 10,
       ratioToRawFsyncs: Math.round((rate / baseline) * 100) / 100,
       checkpoint: DOCS > 0 ? await checkpointCost(join(root, 'checkpoint'), DOCS) : undefined,
+      // Other work on this 2-core machine shows up here and in every figure above.
+      loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     };
     console.log(JSON.stringify(result, null, 2));
     await mkdir(join(__dirname, 'results'), { recursive: true });

@@ -172,8 +172,10 @@ export function arithmetic(op: 'add' | 'mul', left: unknown, right: unknown): un
   const b = liftNumber(right);
   if (a === undefined || b === undefined) throw new Error('arithmetic on non-numeric value');
   if (typeof a === 'object' || typeof b === 'object') {
-    // mongod converts a double operand to Decimal128 rounded to 15 significant digits.
-    const dec = (x: Num): Dec => (typeof x === 'number' && Number.isFinite(x) ? parseDecimal(x.toPrecision(15)) : toDec(x));
+    // mongod converts a double operand to Decimal128 rounded to 15 significant digits; integral
+    // JS numbers are taken as the int32/int64 they almost always were, exactly.
+    const dec = (x: Num): Dec =>
+      typeof x === 'number' && Number.isFinite(x) && !Number.isInteger(x) ? parseDecimal(x.toPrecision(15)) : toDec(x);
     const r = op === 'add' ? decAdd(dec(a), dec(b)) : decMul(dec(a), dec(b));
     return Decimal128.fromStringWithRounding(decToString(r));
   }

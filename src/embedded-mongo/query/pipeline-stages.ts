@@ -5,7 +5,6 @@
  * trivial ones that need MongoDB's argument errors ($limit, $skip).
  */
 import { Lazy, type Iterator } from 'mingo/lazy';
-import { $group as mingoGroup } from 'mingo/operators/pipeline';
 import type { Options } from 'mingo/types/types';
 import { isDocument } from './bson-types';
 import { hashKey } from './compare';
@@ -14,6 +13,7 @@ import { evaluateWith } from './expression';
 import { compileDocument } from './filter';
 import { MISSING, visitPath } from './path';
 import { compileShape, compileUnset } from './projection';
+import { $group } from './pipeline-group-stages';
 import { compileSort } from './sort';
 
 type Doc = Record<string, unknown>;
@@ -142,7 +142,7 @@ export const $unwind: Stage = (coll, spec) => {
 export const $sortByCount: Stage = (coll, spec, options) => {
   const isExpression = (typeof spec === 'string' && spec.startsWith('$')) || (isDocument(spec) && (Object.keys(spec)[0] ?? '').startsWith('$'));
   if (!isExpression) throw located(40148, 'the sortByCount field must be defined as a $-prefixed path or an expression');
-  const grouped = mingoGroup(coll, { _id: spec, count: { $sum: 1 } }, options);
+  const grouped = $group(coll, { _id: spec, count: { $sum: 1 } }, options);
   return $sort(grouped, { count: -1 }, options);
 };
 
@@ -190,7 +190,7 @@ export function makeLookup(runSub: SubPipeline): Stage {
     if (pipeline !== undefined && !Array.isArray(pipeline)) throw badValue('$lookup pipeline must be an array');
     if ((localField === undefined) !== (foreignField === undefined)) throw located(40322, "$lookup requires both or neither of 'localField' and 'foreignField' to be specified");
     if (localField === undefined && pipeline === undefined) throw located(40321, "$lookup requires either 'pipeline' or both 'localField' and 'foreignField' to be specified");
-    if (!isDocument(letSpec)) throw located(ERR_LET, '$lookup argument \'let\' must be an object');
+    if (!isDocument(letSpec)) throw located(51143, "$lookup argument 'let' must be an object");
     const inner = (pipeline ?? []) as Doc[];
     const startsWithDocuments = isDocument(inner[0]) && Object.prototype.hasOwnProperty.call(inner[0], '$documents');
     if (typeof from !== 'string' && !startsWithDocuments) throw located(40321, "$lookup 'from' must be a string naming a collection");
@@ -216,4 +216,3 @@ export function makeLookup(runSub: SubPipeline): Stage {
   };
 }
 
-const ERR_LET = 51143;

@@ -8,6 +8,7 @@ import type { AnyObject, Options } from 'mingo/types/types';
 import { isDocument } from './bson-types';
 import { badValue, located, notImplemented } from './errors';
 import { makeOptions, translateMingoError } from './expression';
+import * as grouping from './pipeline-group-stages';
 import * as ours from './pipeline-stages';
 
 type Doc = Record<string, unknown>;
@@ -35,7 +36,7 @@ const MUTATING = new Set(['$fill', '$setWindowFields']);
 
 const mingoStages = mingoPipeline as unknown as Record<string, ours.Stage>;
 
-/** mongod puts _id first in $bucket/$bucketAuto output; mingo puts it after the accumulators. */
+/** mongod puts _id first in $bucketAuto output; mingo puts it after the accumulators. */
 const idFirst =
   (stage: ours.Stage): ours.Stage =>
   (coll, spec, options) =>
@@ -43,8 +44,12 @@ const idFirst =
 
 const STAGES: Record<string, ours.Stage> = {
   ...mingoStages,
-  $bucket: idFirst(mingoStages.$bucket as ours.Stage),
   $bucketAuto: idFirst(mingoStages.$bucketAuto as ours.Stage),
+  $bucket: grouping.$bucket,
+  $group: grouping.$group,
+  $count: grouping.$count,
+  $replaceRoot: grouping.$replaceRoot,
+  $replaceWith: grouping.$replaceWith,
   $match: ours.$match,
   $sort: ours.$sort,
   $limit: ours.$limit,

@@ -30,8 +30,6 @@ export interface LeafOp {
 
 type OpCompiler = (arg: unknown, path: string, ctx: UpdateContext) => LeafOp | undefined;
 
-const fieldName = (slot: Slot): string => slot.path;
-
 const $set: OpCompiler = (arg) => ({ creates: true, apply: (draft, slot) => draft.set(slot, arg) });
 
 function numericOp(name: '$inc' | '$mul', op: 'add' | 'mul'): OpCompiler {
@@ -48,7 +46,7 @@ function numericOp(name: '$inc' | '$mul', op: 'add' | 'mul'): OpCompiler {
         }
         if (!isNumeric(slot.value)) {
           throw typeMismatch(
-            `Cannot apply ${name} to a value of non-numeric type. ${ctx.idText} has the field '${fieldName(slot)}' of non-numeric type ${bsonTypeName(slot.value)}`,
+            `Cannot apply ${name} to a value of non-numeric type. ${ctx.idText} has the field '${slot.path}' of non-numeric type ${bsonTypeName(slot.value)}`,
           );
         }
         draft.set(slot, arithmetic(op, slot.value, arg));

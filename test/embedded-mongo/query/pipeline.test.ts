@@ -75,11 +75,25 @@ describe('runPipeline: grouping stages', () => {
     expect(out?.lo).toBe(9);
   });
 
-  it('$count, $sortByCount, $bucket and $bucketAuto', () => {
+  it('$count counts, and emits nothing at all for no input', () => {
     expect(run(cylinders, [{ $match: { status: 'full' } }, { $count: 'n' }])).toEqual([{ n: 2 }]);
+    expect(run(cylinders, [{ $match: { status: 'lost' } }, { $count: 'n' }])).toEqual([]);
+  });
+
+  it('$sortByCount and $bucketAuto', () => {
     expect(run(cylinders, [{ $sortByCount: '$status' }])).toEqual([{ _id: 'full', count: 2 }, { _id: 'empty', count: 2 }]);
-    expect(run(cylinders, [{ $bucket: { groupBy: '$kg', boundaries: [0, 10, 20] } }])).toEqual([{ _id: 0, count: 2 }, { _id: 10, count: 2 }]);
     expect(run(cylinders, [{ $bucketAuto: { groupBy: '$kg', buckets: 2 } }])).toHaveLength(2);
+  });
+
+  it('$bucket uses [lower, upper) ranges, a default bucket last, and custom output', () => {
+    const docs = [{ _id: 1, p: 10 }, { _id: 2, p: 20 }, { _id: 3, p: 5 }, { _id: 4, p: 'x' }];
+    expect(run(docs, [{ $bucket: { groupBy: '$p', boundaries: [0, 10, 20], default: 'other', output: { ids: { $push: '$_id' } } } }])).toEqual([
+      { _id: 0, ids: [3] },
+      { _id: 10, ids: [1] },
+      { _id: 'other', ids: [2, 4] },
+    ]);
+    expectQueryError(() => run(docs, [{ $bucket: { groupBy: '$p', boundaries: [0, 10] } }]), 40066, /no default was specified/);
+    expectQueryError(() => run(docs, [{ $bucket: { groupBy: '$p', boundaries: [10, 0] } }]), 40194);
   });
 
   it('$facet runs sub-pipelines over the same input', () => {
@@ -109,6 +123,11 @@ describe('runPipeline: refusals', () => {
   it('refuses $out and $merge as not implemented, naming them', () => {
     expectQueryError(() => run([], [{ $out: 'copy' }]), 238, /\$out/);
     expectQueryError(() => run([], [{ $merge: { into: 'copy' } }]), 238, /\$merge/);
+  });
+
+  it('refuses a $group without _id and a non-document new root, with mongod codes', () => {
+    expectQueryError(() => run([{ a: 1 }], [{ $group: { n: { $sum: 1 } } }]), 15955);
+    expectQueryError(() => run([{ a: 1 }], [{ $replaceRoot: { newRoot: '$nope' } }]), 40228, /must evaluate to an object/);
   });
 
   it('requires exactly one field per stage', () => {
