@@ -76,7 +76,8 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   let journal: Journal | undefined;
   let engine: Engine;
   if (options.dbPath) {
-    const opened = await Journal.open(options.dbPath);
+    // Decoded like wire input, so a Long read back from disk is still a Long.
+    const opened = await Journal.open(options.dbPath, { deserializeOptions: { promoteLongs: false } });
     journal = opened.journal;
     engine = new Engine(journal);
     engine.recover(opened.snapshot, opened.records);

@@ -297,7 +297,11 @@ export class Engine {
     if (!this.journal) return this.journalTail;
     const journal = this.journal;
     this.journalTail = journal.append(record);
-    if (journal.bytesSinceCheckpoint > this.checkpointBytes && !this.checkpointing) this.checkpoint();
+    if (journal.bytesSinceCheckpoint > this.checkpointBytes && !this.checkpointing) {
+      // A failed compaction loses nothing (the journal still holds every record); the next append
+      // past the threshold tries again, and a journal that has stopped fails those appends itself.
+      this.checkpoint().catch((err: unknown) => process.emitWarning(`embedded MongoDB: checkpoint failed: ${String(err)}`));
+    }
     return this.journalTail;
   }
 

@@ -37,7 +37,7 @@ export interface JournalOpenResult {
 export interface JournalStats {
   /** Records accepted by append(). */
   appends: number;
-  /** Batches written and fsynced: with group commit, far fewer than appends under concurrency. */
+  /** Batches made durable (one synchronous write each): with group commit, far fewer than appends. */
   flushes: number;
   /** Snapshots completed. */
   checkpoints: number;
@@ -186,7 +186,7 @@ export class Journal {
     else setImmediate(() => void this.flush());
   }
 
-  /** Writes and fsyncs one batch: every queued append bound for the same segment as the oldest one. */
+  /** Makes one batch durable: every queued append bound for the same segment as the oldest one. */
   private async flush(): Promise<void> {
     this.flushState = 'writing';
     const first = this.queue[0];
@@ -208,7 +208,7 @@ export class Journal {
 
   private async segmentFor(seq: number): Promise<OpenSegment> {
     if (this.segment?.seq === seq) return this.segment;
-    // Everything written to the previous segment was fsynced with its batch before this one started.
+    // Everything written to the previous segment was durable with its batch before this one started.
     const previous = this.segment;
     this.segment = undefined;
     await previous?.close();
@@ -216,7 +216,7 @@ export class Journal {
     return this.segment;
   }
 
-  /** After a failed write or fsync nothing written since the last good fsync can be trusted: stop for good. */
+  /** After a failed write or sync nothing written since the last good one can be trusted: stop for good. */
   private failStop(cause: unknown, batch: PendingAppend[]): void {
     const reason = cause instanceof Error ? cause.message : String(cause);
     this.failure = new StorageError(

@@ -1,10 +1,21 @@
 import type { DeserializeOptions, Document } from 'bson';
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SEGMENT_MAGIC, segmentName, syncDirectory } from './data-files';
 import { checkFileHeader, decodeDocuments, FILE_HEADER_BYTES, fileHeader, scanFrames } from './frame';
 
-/** The segment appends currently go to. Each batch is one positional writev and one fdatasync. */
+/**
+ * Segments are opened O_DSYNC: each write returns only once its data and the file size are on stable
+ * storage, exactly what write + fdatasync gives, but in one trip to the thread pool instead of two,
+ * which shortens every group-commit cycle. Where the platform has no O_DSYNC, fdatasync follows.
+ */
+const DSYNC: number | undefined = constants.O_DSYNC;
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (DSYNC ?? 0);
+/** Linux's IOV_MAX: a longer writev is split into several syscalls, each its own flush under O_DSYNC. */
+const MAX_WRITEV_BUFFERS = 1024;
+
+/** The segment appends currently go to. Each batch is one positional, synchronous writev. */
 export class OpenSegment {
   private constructor(
     readonly seq: number,
@@ -17,11 +28,11 @@ export class OpenSegment {
    * before any record is acknowledged from it.
    */
   static async create(dir: string, seq: number): Promise<OpenSegment> {
-    const handle = await open(join(dir, segmentName(seq)), 'wx');
+    const handle = await open(join(dir, segmentName(seq)), CREATE_FLAGS);
     try {
       const header = fileHeader(SEGMENT_MAGIC, seq);
       await writeFully(handle, [header], 0);
-      await handle.datasync();
+      if (DSYNC === undefined) await handle.datasync();
       await syncDirectory(dir);
       return new OpenSegment(seq, handle, header.length);
     } catch (error) {
@@ -32,9 +43,9 @@ export class OpenSegment {
 
   /** Writes the frames after the previous ones and returns once they are on stable storage. */
   async appendDurably(frames: Buffer[]): Promise<void> {
-    this.position += await writeFully(this.handle, frames, this.position);
-    // fdatasync also persists the file size, which is all the metadata a reader of the records needs.
-    await this.handle.datasync();
+    const buffers = frames.length > MAX_WRITEV_BUFFERS ? [Buffer.concat(frames)] : frames;
+    this.position += await writeFully(this.handle, buffers, this.position);
+    if (DSYNC === undefined) await this.handle.datasync();
   }
 
   close(): Promise<void> {

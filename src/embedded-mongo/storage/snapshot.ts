@@ -25,7 +25,7 @@ export interface SnapshotWriteTuning {
   sliceMs: number;
 }
 
-export const DEFAULT_SNAPSHOT_TUNING: SnapshotWriteTuning = { chunkBytes: 1024 * 1024, sliceMs: 8 };
+export const DEFAULT_SNAPSHOT_TUNING: SnapshotWriteTuning = { chunkBytes: 1024 * 1024, sliceMs: 5 };
 
 /**
  * Writes `entries` as snapshot `seq`: into a temporary file, a frame at a time, yielding to the event
