@@ -3,12 +3,25 @@
  * against the driver's own `ping` round trip measured in the same run, or an absolute rate where the
  * target is one. Run: npm run bench:db
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient, type Collection, type Document } from 'mongodb';
 import { medianOf, rate, report, median, type Check } from './lib/bench';
-import { startDbProcess } from './lib/db-process';
+import { startServerProcess, type ServerProcess } from '../test/support/embedded-server.process';
+
+/** Starts the server in its own process; its memory is read from /proc and it is stopped with SIGTERM. */
+async function startDbProcess(dbPath?: string): Promise<{ uri: string; rssBytes(): number; stop(): Promise<unknown> }> {
+  const server: ServerProcess = await startServerProcess(dbPath);
+  return {
+    uri: server.uri,
+    rssBytes: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
+    stop: () => {
+      server.kill('SIGTERM');
+      return server.exited;
+    },
+  };
+}
 
 const RUNS = 5;
 const OPS = 2000;
@@ -95,7 +108,7 @@ async function latencyAndScale(checks: Check[], extra: Record<string, unknown>):
 
 async function durableInserts(checks: Check[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lpg-bench-db-'));
-  const db = await startDbProcess(['--dbpath', dir]);
+  const db = await startDbProcess(dir);
   const client = await MongoClient.connect(db.uri, { maxPoolSize: 16 });
   try {
     const coll = client.db('bench').collection('durable');

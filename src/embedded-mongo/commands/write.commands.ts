@@ -2,7 +2,6 @@ import { ObjectId, calculateObjectSize, type Document } from 'bson';
 import { applyUpdate, compileProjection, isReplacement, upsertSeed, valuesEqual } from '../query';
 import { MongoCommandError, badValue, failedToParse } from '../errors';
 import { idKey } from '../engine/id-key';
-import type { Collection } from '../engine/collection';
 import { MAX_BSON_OBJECT_SIZE } from '../wire/wire.protocol';
 import { checkFields, collectionName, nsOf, optionalDocument, type CommandContext } from './context';
 import { refuseUnsupported, selectDocuments } from './read.commands';
@@ -200,4 +199,3 @@ export function findAndModify(cmd: Document, ctx: CommandContext): Document {
   return { lastErrorObject: { n: 1, updatedExisting: true }, value: shape(cmd.new ? (next ?? doc) : doc), ok: 1 };
 }
 
-export type { Collection };

@@ -1,6 +1,5 @@
 import { ObjectId, UUID, EJSON, type Document } from 'bson';
 import { MongoCommandError } from '../errors';
-import { idKey } from './id-key';
 import { IndexStore, type IndexKey, type IndexSpec } from './index-store';
 
 /** One version of a document; `prev` links older versions while a transaction may still read them. */
@@ -149,7 +148,6 @@ export class Collection {
   }
 }
 
-export { idKey };
 
 /** Renders a key value the way MongoDB's duplicate-key message does. */
 function formatValue(value: unknown): string {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MongoClient, type Collection } from 'mongodb';
 import { expectServerError, failureOf, openConformance, sleep, type ConformanceContext, type Doc } from './conformance.support';
-import { killLeftoverServers, startServerProcess, type ServerProcess } from './server-process.support';
+import { killLeftoverServers, startServerProcess, type ServerProcess } from '../../support/embedded-server.process';
 
 const SLOW = 180_000;
 const DB = 'durability';

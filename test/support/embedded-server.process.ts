@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-const repoRoot = path.resolve(__dirname, '../../..');
+const repoRoot = path.resolve(__dirname, '../..');
 
 export interface Exit {
   code: number | null;
@@ -22,17 +22,18 @@ export interface ServerProcess {
 const running = new Set<ChildProcess>();
 
 /**
- * Starts `src/embedded-mongo/cli.ts --port 0 --dbpath <dbPath>` and resolves with the URI from
- * the first line of its stdout that contains one.
+ * Starts `src/embedded-mongo/cli.ts --port 0 [--dbpath <dbPath>]` (in memory without a dbPath) and
+ * resolves with the URI from the first line of its stdout that contains one. Used by the durability
+ * tests and by the benchmarks, which need the server in a process of its own.
  *
  * The CLI runs under `node --import tsx` rather than `npx tsx`: the tsx command starts the script
  * in a grandchild process, so a SIGKILL sent to it would orphan the real server (still holding
  * the port and the data directory) instead of killing it.
  */
-export function startServerProcess(dbPath: string, timeoutMs = 60_000): Promise<ServerProcess> {
+export function startServerProcess(dbPath?: string, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/embedded-mongo/cli.ts', '--port', '0', '--dbpath', dbPath],
+    ['--import', 'tsx', 'src/embedded-mongo/cli.ts', '--port', '0', ...(dbPath ? ['--dbpath', dbPath] : [])],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
   );
   running.add(child);
