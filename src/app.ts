@@ -7,6 +7,7 @@ import type { DatabaseProbe } from './shared/db/database.connection';
 import { errorMiddleware, notFoundHandler } from './shared/errors/error.middleware';
 import { healthRoutes, registerHealthOpenApi } from './shared/health';
 import { accessLog } from './shared/http/access-log.middleware';
+import type { ApiModule } from './shared/http/api-module';
 import { renderView } from './shared/http/html.view';
 import type { Logger } from './shared/logger/logger.factory';
 import { apiDocsRoutes } from './shared/openapi/api-docs.routes';
@@ -17,6 +18,8 @@ export interface AppDeps {
   config: Pick<Config, 'isProduction'> & { http: Pick<Config['http'], 'bodyLimit'> };
   logger: Logger;
   database: DatabaseProbe;
+  /** The components' API routers, mounted under /api/v1 (built by src/components). */
+  modules?: readonly ApiModule[];
   /** How long /readyz waits for the database ping. */
   readinessTimeoutMs?: number;
   version?: string;
@@ -48,7 +51,10 @@ export function createApp(deps: AppDeps): Express {
 
   const api = Router();
   api.use(apiDocsRoutes(registry, version));
-  // Components mount their routers on /api/v1 here as they land (registry, auth, cylinders, ...).
+  for (const module of deps.modules ?? []) {
+    api.use('/v1', module.router);
+    module.registerOpenApi(registry);
+  }
   api.use(notFoundHandler);
   app.use('/api', api);
 

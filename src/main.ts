@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { config as loadDotenv } from 'dotenv';
 import { seedDevelopmentDatabase } from '../seed';
 import { createApp } from './app';
+import { createComponents } from './components';
 import { ConfigError, loadConfig, type Config } from './config';
 import { startDatabase } from './shared/db/database.starter';
 import { drainHttpServer } from './shared/lifecycle/http.drain';
@@ -37,7 +38,8 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
     logger.debug({ outcome }, 'development seed');
   }
 
-  const server = createServer(createApp({ config, logger, database: db.database }));
+  const modules = await createComponents({ connection: db.database.connection, config, logger });
+  const server = createServer(createApp({ config, logger, database: db.database, modules }));
   const realtime = createRealtime(server, logger);
   shutdown.add('http', async () => {
     const drained = drainHttpServer(server, config.shutdownTimeoutMs);

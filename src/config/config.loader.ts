@@ -45,7 +45,7 @@ export function loadConfig(rawEnv: RawEnv, cwd: string = process.cwd()): Config 
   const dataDir = resolve(cwd, env.DATA_DIR);
   const isProduction = env.NODE_ENV === 'production';
   const secrets = resolveSecrets({
-    given: { JWT_SECRET: env.JWT_SECRET, QR_SIGNING_SECRET: env.QR_SIGNING_SECRET },
+    given: { JWT_SECRET: env.JWT_SECRET, QR_SIGNING_SECRET: env.QR_SIGNING_SECRET, PII_HASH_SECRET: env.PII_HASH_SECRET },
     production: isProduction,
     dataDir,
   });

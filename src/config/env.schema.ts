@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Keys whose values must never be logged or shown; see secrets.store.ts for how they are filled. */
-export const SECRET_KEYS = ['JWT_SECRET', 'QR_SIGNING_SECRET'] as const;
+export const SECRET_KEYS = ['JWT_SECRET', 'QR_SIGNING_SECRET', 'PII_HASH_SECRET'] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 export const DB_MODES = ['auto', 'external', 'embedded', 'memory-server'] as const;
@@ -46,6 +46,7 @@ export const envSchema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     JWT_SECRET: secret,
     QR_SIGNING_SECRET: secret,
+    PII_HASH_SECRET: secret,
   })
   .strip()
   // Run even when other keys are bad, so that one start lists every problem.

@@ -88,6 +88,7 @@ describe('configuration', () => {
       expect(issues).toEqual([
         { key: 'JWT_SECRET', message: 'is required in production' },
         { key: 'QR_SIGNING_SECRET', message: 'is required in production' },
+        { key: 'PII_HASH_SECRET', message: 'is required in production' },
       ]);
     });
 
@@ -117,7 +118,7 @@ describe('configuration', () => {
     it('in production come only from the environment and touch no file', () => {
       const cwd = tempDir();
       const config = loadConfig(
-        { NODE_ENV: 'production', JWT_SECRET: strongSecret, QR_SIGNING_SECRET: `${strongSecret}y` },
+        { NODE_ENV: 'production', JWT_SECRET: strongSecret, QR_SIGNING_SECRET: `${strongSecret}y`, PII_HASH_SECRET: `${strongSecret}z` },
         cwd,
       );
       expect(config.secrets.QR_SIGNING_SECRET).toBe(`${strongSecret}y`);

@@ -1,0 +1,96 @@
+/**
+ * Who may do what: the one permission table of LPG Trace. Routes ask `can(role, resource, action)`;
+ * which records they may do it to is decided by `scopeFilter` (auth.scope.ts) where data is read.
+ */
+export const ROLES = [
+  'city_regulator',
+  'district_regulator',
+  'enterprise_admin',
+  'filling_operator',
+  'delivery_worker',
+  'auditor',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const RESOURCES = [
+  'districts',
+  'enterprises',
+  'sites',
+  'vehicles',
+  'workers',
+  'customers',
+  'cylinders',
+  'users',
+  'devices',
+  'audit',
+] as const;
+export type Resource = (typeof RESOURCES)[number];
+
+export const ACTIONS = ['read', 'create', 'update', 'deactivate', 'import'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const ALL: readonly Action[] = ['read', 'create', 'update', 'deactivate', 'import'];
+const READ: readonly Action[] = ['read'];
+const WRITE: readonly Action[] = ['read', 'create', 'update', 'deactivate'];
+
+export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonly Action[]>>>> = {
+  // The city gas regulator keeps the registries: licences are issued and revoked by the city.
+  city_regulator: {
+    districts: WRITE,
+    enterprises: WRITE,
+    sites: ALL,
+    vehicles: ALL,
+    workers: ALL,
+    customers: ALL,
+    cylinders: ALL,
+    users: WRITE,
+    devices: READ,
+    audit: READ,
+  },
+  // A district regulator supervises its district: it reads everything there and changes nothing.
+  district_regulator: {
+    districts: READ,
+    enterprises: READ,
+    sites: READ,
+    vehicles: READ,
+    workers: READ,
+    customers: READ,
+    cylinders: READ,
+    users: READ,
+    devices: READ,
+    audit: READ,
+  },
+  // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
+  enterprise_admin: {
+    districts: READ,
+    enterprises: READ,
+    sites: ALL,
+    vehicles: ALL,
+    workers: ALL,
+    customers: ALL,
+    cylinders: ALL,
+    users: WRITE,
+    devices: WRITE,
+    audit: READ,
+  },
+  // Operators and delivery workers read what their work needs; their own worker record only.
+  filling_operator: { districts: READ, enterprises: READ, sites: READ, vehicles: READ, workers: READ, cylinders: READ },
+  delivery_worker: { districts: READ, enterprises: READ, sites: READ, vehicles: READ, workers: READ, customers: READ, cylinders: READ },
+  // An auditor reads the whole city and writes nothing.
+  auditor: {
+    districts: READ,
+    enterprises: READ,
+    sites: READ,
+    vehicles: READ,
+    workers: READ,
+    customers: READ,
+    cylinders: READ,
+    users: READ,
+    devices: READ,
+    audit: READ,
+  },
+};
+
+export function can(role: Role, resource: Resource, action: Action): boolean {
+  return PERMISSIONS[role][resource]?.includes(action) ?? false;
+}
