@@ -1,0 +1,105 @@
+import type { RequestHandler } from 'express';
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors/app.error';
+import { ROLES } from './auth.permissions';
+import type { Principal } from './auth.principal';
+
+const ISSUER = 'lpg-trace';
+const AUDIENCE = 'lpg-trace-api';
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
+const objectIdHex = z.string().regex(/^[0-9a-f]{24}$/);
+
+/** The claims of an access token; anything else in a token is refused. */
+const accessClaims = z.object({
+  typ: z.literal('access'),
+  sub: objectIdHex,
+  name: z.string().min(1),
+  role: z.enum(ROLES),
+  ent: objectIdHex.optional(),
+  dist: z.string().optional(),
+  wrk: objectIdHex.optional(),
+  iss: z.literal(ISSUER),
+  aud: z.literal(AUDIENCE),
+  iat: z.number(),
+  exp: z.number(),
+  jti: z.string().optional(),
+});
+
+/** A short-lived HS256 access token carrying the principal. */
+export function signAccessToken(secret: string, principal: Principal, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): string {
+  const claims = {
+    typ: 'access',
+    name: principal.username,
+    role: principal.role,
+    ...(principal.enterpriseId ? { ent: principal.enterpriseId } : {}),
+    ...(principal.districtCode ? { dist: principal.districtCode } : {}),
+    ...(principal.workerId ? { wrk: principal.workerId } : {}),
+  };
+  return jwt.sign(claims, secret, {
+    algorithm: 'HS256',
+    subject: principal.userId,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    expiresIn: ttlSeconds,
+  });
+}
+
+/** The principal of a valid access token; 401 INVALID_TOKEN for a tampered, expired or foreign one. */
+export function verifyAccessToken(secret: string, token: string): Principal {
+  let payload: unknown;
+  try {
+    // The algorithm is pinned: a token claiming "none" or RS256 is refused.
+    payload = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
+  } catch (err) {
+    const expired = err instanceof jwt.TokenExpiredError;
+    throw new AppError(expired ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', 401, 'Unauthorized', {
+      detail: expired ? 'The access token has expired' : 'The access token is not valid',
+    });
+  }
+  const claims = accessClaims.safeParse(payload);
+  if (!claims.success) throw new AppError('INVALID_TOKEN', 401, 'Unauthorized', { detail: 'The access token is not valid' });
+  const c = claims.data;
+  return {
+    kind: 'user',
+    userId: c.sub,
+    username: c.name,
+    role: c.role,
+    ...(c.ent ? { enterpriseId: c.ent } : {}),
+    ...(c.dist ? { districtCode: c.dist } : {}),
+    ...(c.wrk ? { workerId: c.wrk } : {}),
+  };
+}
+
+/**
+ * Sets req.principal from an `Authorization: Bearer` access token. No header leaves the request
+ * anonymous (routes that need a caller answer 401 through principalOf); a bad token is a 401 here.
+ * `isActive` lets the auth component refuse tokens of deactivated or locked accounts at once.
+ */
+export function authenticate(secret: string, isActive?: (principal: Principal) => Promise<boolean>): RequestHandler {
+  return (req, _res, next) => {
+    const header = req.headers.authorization;
+    if (!header) return next();
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header);
+    if (!match?.[1]) return next(new AppError('INVALID_TOKEN', 401, 'Unauthorized', { detail: 'Authorization must be "Bearer <token>"' }));
+    let principal: Principal;
+    try {
+      principal = verifyAccessToken(secret, match[1]);
+    } catch (err) {
+      return next(err);
+    }
+    if (!isActive) {
+      req.principal = principal;
+      return next();
+    }
+    isActive(principal).then(
+      (active) => {
+        if (!active) return next(new AppError('ACCOUNT_INACTIVE', 401, 'Unauthorized', { detail: 'The account is deactivated or locked' }));
+        req.principal = principal;
+        next();
+      },
+      (err: unknown) => next(err),
+    );
+  };
+}
