@@ -218,17 +218,25 @@ export class Engine {
     txn.record(coll, id, { doc, baseTs: current?.ts ?? 0, insert });
   }
 
+  /**
+   * Unique keys among the transaction's own writes, through a per-transaction key map, so that a
+   * transaction of N writes costs N look-ups rather than N² comparisons.
+   */
   private checkUniqueWithinTransaction(txn: Transaction, coll: Collection, id: string, doc: Document): void {
-    const own = txn.writes.get(coll);
-    if (!own) return;
     for (const index of coll.indexes.values()) {
       if (!index.spec.unique) continue;
+      const owners = txn.uniqueKeys(coll, index.spec.name);
       const keys = index.keysOf(doc);
-      for (const [otherId, write] of own) {
-        if (otherId === id || !write.doc) continue;
-        const clash = index.keysOf(write.doc).find((k) => keys.some((mine) => sameKey(mine, k)));
-        if (clash) throw coll.duplicateKey(index.spec, clash);
+      for (const key of keys) {
+        const owner = owners.get(keyString(key));
+        if (owner === undefined || owner === id) continue;
+        // The owner may have been rewritten since it claimed the key; only its latest version counts.
+        const ownerDoc = txn.pending(coll, owner)?.doc;
+        if (ownerDoc && index.keysOf(ownerDoc).some((k) => keyString(k) === keyString(key))) {
+          throw coll.duplicateKey(index.spec, key);
+        }
       }
+      for (const key of keys) owners.set(keyString(key), id);
     }
   }
 
@@ -385,8 +393,8 @@ function resolveAt(entry: Entry | undefined, ts: number): Document | null {
   return e?.doc ?? null;
 }
 
-function sameKey(a: unknown[], b: unknown[]): boolean {
-  return a.length === b.length && a.every((v, i) => idKey(v) === idKey(b[i]));
+function keyString(key: unknown[]): string {
+  return key.map(idKey).join('\u0000');
 }
 
 function validateNamespace(ns: string): void {

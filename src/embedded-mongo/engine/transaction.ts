@@ -21,6 +21,17 @@ export class Transaction {
     readonly startedAt: number,
   ) {}
 
+  /** Per unique index, which of this transaction's documents claimed each key. */
+  private readonly claimedKeys = new Map<Collection, Map<string, Map<string, string>>>();
+
+  uniqueKeys(coll: Collection, indexName: string): Map<string, string> {
+    let byIndex = this.claimedKeys.get(coll);
+    if (!byIndex) this.claimedKeys.set(coll, (byIndex = new Map()));
+    let owners = byIndex.get(indexName);
+    if (!owners) byIndex.set(indexName, (owners = new Map()));
+    return owners;
+  }
+
   pending(coll: Collection, id: string): PendingWrite | undefined {
     return this.writes.get(coll)?.get(id);
   }

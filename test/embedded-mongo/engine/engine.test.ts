@@ -122,4 +122,23 @@ describe('engine', () => {
     expect(await sweepExpired(engine, now)).toBe(1);
     expect(engine.find(engine.collection(ns), {}).map((d) => d._id)).toEqual([2, 3]);
   });
+
+  it('refuses a unique key taken earlier in the same transaction, but not one that write has since given up', () => {
+    const { engine, ns } = setup([], [{ key: { serial: 1 }, name: 'serial_1', unique: true }]);
+    const coll = engine.collection(ns)!;
+    const txn = engine.begin('s1', 1);
+    engine.write(txn, coll, idKey(1), { _id: 1, serial: 'A' }, true);
+    expect(() => engine.write(txn, coll, idKey(2), { _id: 2, serial: 'A' }, true)).toThrow(expect.objectContaining({ code: 11000 }));
+    engine.write(txn, coll, idKey(1), { _id: 1, serial: 'B' });
+    expect(() => engine.write(txn, coll, idKey(2), { _id: 2, serial: 'A' }, true)).not.toThrow();
+  });
+
+  it('commits a transaction of 20,000 unique inserts within the test timeout (a pairwise check would not)', async () => {
+    const { engine, ns } = setup([], [{ key: { serial: 1 }, name: 'serial_1', unique: true }]);
+    const coll = engine.collection(ns)!;
+    const txn = engine.begin('s1', 1);
+    for (let i = 0; i < 20_000; i++) engine.write(txn, coll, idKey(i), { _id: i, serial: `S${i}` }, true);
+    await engine.commit(txn);
+    expect(engine.count(coll)).toBe(20_000);
+  });
 });
