@@ -1,9 +1,13 @@
 import type { Connection } from 'mongoose';
+import type { Config } from '../src/config';
 import type { Logger } from '../src/shared/logger/logger.factory';
+import { registryDemoSeeder } from './registry-demo.seed';
 
 export interface SeedContext {
   connection: Connection;
   logger: Logger;
+  /** The app's own configuration, so seeded data uses the same keys (e.g. the PII hash secret). */
+  config: Pick<Config, 'secrets' | 'env'>;
 }
 
 export interface Seeder {
@@ -12,11 +16,10 @@ export interface Seeder {
 }
 
 /**
- * The extension point for development data. Empty on purpose: no domain records exist yet.
- * Components append their seeders here as they land (registry: enterprises and sites first),
- * building records with the same test data builders the tests use.
+ * The development data, in order (registry records before the accounts that refer to them), built
+ * with the same test data builders the tests use.
  */
-export const developmentSeeders: readonly Seeder[] = [];
+export const developmentSeeders: readonly Seeder[] = [registryDemoSeeder];
 
 export type SeedOutcome = 'seeded' | 'database-not-empty' | 'no-seeders';
 

@@ -34,7 +34,7 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
   const db = await startDatabase(config, logger);
   shutdown.add('database', db.close);
   if (config.env === 'development') {
-    const outcome = await seedDevelopmentDatabase({ connection: db.database.connection, logger });
+    const outcome = await seedDevelopmentDatabase({ connection: db.database.connection, logger, config });
     logger.debug({ outcome }, 'development seed');
   }
 

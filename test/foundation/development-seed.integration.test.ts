@@ -16,7 +16,7 @@ describe('development seed', () => {
     await testDb.stop();
   });
 
-  const ctx = () => ({ connection: database.connection, logger: silentLogger });
+  const ctx = () => ({ connection: database.connection, logger: silentLogger, config: { env: 'test' as const, secrets: { JWT_SECRET: 'j'.repeat(32), QR_SIGNING_SECRET: 'q'.repeat(32), PII_HASH_SECRET: 'p'.repeat(32) } } });
   const marker: Seeder = {
     name: 'marker',
     run: async ({ connection }) => {
@@ -24,8 +24,8 @@ describe('development seed', () => {
     },
   };
 
-  it('does nothing while no component has registered a seeder', async () => {
-    await expect(seedDevelopmentDatabase(ctx())).resolves.toBe('no-seeders');
+  it('does nothing when there are no seeders', async () => {
+    await expect(seedDevelopmentDatabase(ctx(), [])).resolves.toBe('no-seeders');
   });
 
   it('runs the seeders on an empty database, and never again once it holds data', async () => {

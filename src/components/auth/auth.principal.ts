@@ -15,6 +15,8 @@ export interface Principal {
   districtCode?: string;
   /** Set for filling operators and delivery workers: their worker record. */
   workerId?: string;
+  /** The login session (refresh-token family) the access token was issued in; logout ends it. */
+  sessionId?: string;
 }
 
 declare module 'express-serve-static-core' {

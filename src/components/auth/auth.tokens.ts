@@ -20,6 +20,7 @@ const accessClaims = z.object({
   ent: objectIdHex.optional(),
   dist: z.string().optional(),
   wrk: objectIdHex.optional(),
+  sid: objectIdHex.optional(),
   iss: z.literal(ISSUER),
   aud: z.literal(AUDIENCE),
   iat: z.number(),
@@ -36,6 +37,7 @@ export function signAccessToken(secret: string, principal: Principal, ttlSeconds
     ...(principal.enterpriseId ? { ent: principal.enterpriseId } : {}),
     ...(principal.districtCode ? { dist: principal.districtCode } : {}),
     ...(principal.workerId ? { wrk: principal.workerId } : {}),
+    ...(principal.sessionId ? { sid: principal.sessionId } : {}),
   };
   return jwt.sign(claims, secret, {
     algorithm: 'HS256',
@@ -69,6 +71,7 @@ export function verifyAccessToken(secret: string, token: string): Principal {
     ...(c.ent ? { enterpriseId: c.ent } : {}),
     ...(c.dist ? { districtCode: c.dist } : {}),
     ...(c.wrk ? { workerId: c.wrk } : {}),
+    ...(c.sid ? { sessionId: c.sid } : {}),
   };
 }
 

@@ -1,0 +1,59 @@
+import { Types } from 'mongoose';
+import type { Principal } from '../src/components/auth';
+import { createRegistry } from '../src/components/registry';
+import { aCredential, aCustomer, aCylinder, aSite, aVehicle, aWorker, anEnterprise } from './builders';
+import type { Seeder } from './development.seed';
+
+/** The seed writes as a city regulator named "demo-seed", so its records show up in the audit trail. */
+const SEED_ACTOR: Principal = { kind: 'user', userId: new Types.ObjectId().toHexString(), username: 'demo-seed', role: 'city_regulator' };
+
+const ENTERPRISES = [
+  { name: '清远市安达燃气有限公司', district: '441802', licence: (c: ReturnType<typeof aCredential>) => c.valid(), station: [113.0561, 23.6817], points: [['441802', 113.04, 23.7], ['441881', 113.405, 24.186]] },
+  { name: '英德市恒通液化气有限公司', district: '441881', licence: (c: ReturnType<typeof aCredential>) => c.expiring(12), station: [113.41, 24.18], points: [['441882', 112.377, 24.78]] },
+  { name: '佛冈县顺安燃气有限公司', district: '441821', licence: (c: ReturnType<typeof aCredential>) => c.suspended(), station: [113.532, 23.879], points: [] },
+] as const;
+
+/**
+ * A Qingyuan demo: three enterprises (licence valid / expiring / suspended), their filling stations
+ * and supply points in five of the eight districts, vehicles, trained and untrained workers,
+ * households and a restaurant, and 50 cylinders including overdue and over-age ones.
+ */
+export const registryDemoSeeder: Seeder = {
+  name: 'registry-demo',
+  async run({ connection, logger, config }) {
+    const registry = createRegistry({ connection, config, logger });
+    await registry.ensureDistricts();
+    const s = registry.services;
+    let cylinders = 0;
+    for (const [i, e] of ENTERPRISES.entries()) {
+      const enterprise = await s.enterprises.create(SEED_ACTOR, anEnterprise().named(e.name).inDistrict(e.district).withLicence(e.licence).build());
+      const enterpriseId = String(enterprise.id);
+      const station = await s.sites.create(
+        SEED_ACTOR,
+        aSite().fillingStation().forEnterprise(enterpriseId).named(`${e.name.slice(0, 4)}充装站`).inDistrict(e.district).at(e.station[0], e.station[1]).build(),
+      );
+      for (const [j, [district, lng, lat]] of e.points.entries()) {
+        await s.sites.create(SEED_ACTOR, aSite().forEnterprise(enterpriseId).named(`${e.name.slice(0, 4)}供应点${j + 1}`).inDistrict(district).at(lng, lat).build());
+      }
+      await s.vehicles.create(SEED_ACTOR, aVehicle().forEnterprise(enterpriseId).build());
+      if (i === 1) await s.vehicles.create(SEED_ACTOR, aVehicle().forEnterprise(enterpriseId).withoutPermit().build());
+      await s.workers.create(SEED_ACTOR, aWorker().forEnterprise(enterpriseId).fillingOperator().atSite(String(station.id)).build());
+      await s.workers.create(SEED_ACTOR, aWorker().forEnterprise(enterpriseId).build());
+      await s.workers.create(SEED_ACTOR, i === 0 ? aWorker().forEnterprise(enterpriseId).untrained().build() : aWorker().forEnterprise(enterpriseId).withExpiredCertificate().build());
+      await s.customers.create(SEED_ACTOR, aCustomer().forEnterprise(enterpriseId).inDistrict(e.district).build());
+      await s.customers.create(SEED_ACTOR, aCustomer().forEnterprise(enterpriseId).inDistrict(e.district).build());
+      await s.customers.create(SEED_ACTOR, aCustomer().forEnterprise(enterpriseId).inDistrict(e.district).business().build());
+      const count = i === 0 ? 24 : 13;
+      const rows = Array.from({ length: count }, (_, k) => {
+        const b = aCylinder().forEnterprise(enterpriseId).registeredTo(String(station.id)).ofSize(([15, 15, 5, 50] as const)[k % 4] ?? 15);
+        if (k === 0) b.overdue();
+        if (k === 1 && i === 0) b.pastServiceLife();
+        return b.build();
+      });
+      const result = await registry.importPort.upsertMany('cylinders', rows, SEED_ACTOR, { dryRun: false });
+      if (result.errors.length > 0) throw new Error(`registry demo seed: ${JSON.stringify(result.errors)}`);
+      cylinders += result.created;
+    }
+    logger.info({ enterprises: ENTERPRISES.length, cylinders }, 'registry demo data seeded (清远)');
+  },
+};

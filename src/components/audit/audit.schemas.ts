@@ -1,0 +1,31 @@
+import { z } from '../../shared/openapi/zod.openapi';
+
+const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
+
+export const auditQuerySchema = z.strictObject({
+  resource: z.string().regex(/^[a-z_]{1,40}$/).optional(),
+  recordId: objectId.optional(),
+  /** Newest first; pass the last entry's id to read older ones. */
+  before: objectId.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const auditEntrySchema = z
+  .object({
+    id: z.string(),
+    at: z.string().openapi({ format: 'date-time' }),
+    actor: z.object({ userId: z.string(), username: z.string(), role: z.string() }),
+    action: z.string().openapi({ example: 'update' }),
+    resource: z.string().openapi({ example: 'workers' }),
+    recordId: z.string(),
+    before: z.record(z.string(), z.unknown()).nullable(),
+    after: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi('AuditEntry');
+
+export const auditPageSchema = z
+  .object({ items: z.array(auditEntrySchema), nextBefore: z.string().nullable() })
+  .openapi('AuditPage');
+
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+export type AuditEntry = z.infer<typeof auditEntrySchema>;

@@ -1,0 +1,16 @@
+import type { Connection } from 'mongoose';
+import type { ApiModule } from '../../shared/http/api-module';
+import { createAuditRepository } from './audit.repository';
+import { auditRoutes, registerAuditOpenApi } from './audit.routes';
+import { createAuditService, type AuditService } from './audit.service';
+
+export type { AuditService, AuditInput } from './audit.service';
+
+/** The audit trail: other components call `audit.record(...)` inside their write transaction. */
+export function createAudit(deps: { connection: Connection }): { service: AuditService; module: ApiModule } {
+  const service = createAuditService(createAuditRepository(deps.connection));
+  return {
+    service,
+    module: { name: 'audit', router: auditRoutes(service), registerOpenApi: registerAuditOpenApi },
+  };
+}

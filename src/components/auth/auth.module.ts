@@ -1,0 +1,80 @@
+import { Router } from 'express';
+import type { Connection } from 'mongoose';
+import type { ApiModule } from '../../shared/http/api-module';
+import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
+import { createActiveAccountCheck, type ActiveAccountCheck } from './active-account.check';
+import { authRoutes, registerAuthOpenApi } from './auth.routes';
+import { createAuthService, type LockoutPolicy, type SessionPolicy } from './auth.service';
+import { DEFAULT_LOGIN_THROTTLE, loginThrottle, type LoginThrottleOptions } from './login.throttle';
+import { createPasswordHasher, DEFAULT_BCRYPT_COST } from './password.hasher';
+import type { AccountRegistryLookups } from './registry.port';
+import { createSessionRepository } from './session.repository';
+import { createUserRepository, type UserRepository } from './user.repository';
+import { createUsersService, type UsersService } from './users.service';
+import { registerUsersOpenApi, usersRoutes } from './users.routes';
+
+/** Tunables with production defaults; tests lower the bcrypt cost and raise the throttle here. */
+export interface AuthOptions {
+  bcryptCost?: number;
+  lockout?: Partial<LockoutPolicy>;
+  sessions?: Partial<SessionPolicy>;
+  loginThrottle?: LoginThrottleOptions;
+  /** How long a process trusts its last answer to "is this account still active?". */
+  activeCacheMs?: number;
+  now?: () => Date;
+}
+
+export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMinutes: 15 };
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { refreshTokenTtlDays: 14, sessionMaxDays: 30 };
+
+export interface AuthComponentDeps {
+  connection: Connection;
+  jwtSecret: string;
+  registry?: Partial<AccountRegistryLookups>;
+  options?: AuthOptions;
+}
+
+export interface AuthComponent {
+  module: ApiModule;
+  /** For the authenticate middleware: user exists, active, not locked, session not ended. */
+  isActive: ActiveAccountCheck['isActive'];
+  users: UsersService;
+  userRepository: UserRepository;
+}
+
+export async function createAuthComponent(deps: AuthComponentDeps): Promise<AuthComponent> {
+  const options = deps.options ?? {};
+  const now = options.now ?? (() => new Date());
+  const users = createUserRepository(deps.connection);
+  const sessions = createSessionRepository(deps.connection);
+  await Promise.all([users.ensureIndexes(), sessions.ensureIndexes()]);
+  const hasher = createPasswordHasher(options.bcryptCost ?? DEFAULT_BCRYPT_COST);
+  const activeCheck = createActiveAccountCheck({ users, sessions, ttlMs: options.activeCacheMs ?? 5_000, now });
+  const authService = createAuthService({
+    users,
+    sessions,
+    hasher,
+    activeCheck,
+    jwtSecret: deps.jwtSecret,
+    lockout: { ...DEFAULT_LOCKOUT, ...options.lockout },
+    sessionPolicy: { ...DEFAULT_SESSION_POLICY, ...options.sessions },
+    now,
+  });
+  const usersService = createUsersService({ users, sessions, hasher, activeCheck, registry: deps.registry ?? {}, now });
+  const router = Router()
+    .use(authRoutes(authService, loginThrottle(options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE)))
+    .use(usersRoutes(usersService));
+  return {
+    module: {
+      name: 'auth',
+      router,
+      registerOpenApi: (registry: OpenAPIRegistry) => {
+        registerAuthOpenApi(registry);
+        registerUsersOpenApi(registry);
+      },
+    },
+    isActive: activeCheck.isActive,
+    users: usersService,
+    userRepository: users,
+  };
+}

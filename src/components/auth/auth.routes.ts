@@ -1,0 +1,107 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from '../../shared/openapi/zod.openapi';
+import { problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
+import { principalOf } from './auth.principal';
+import { changePasswordBodySchema, loginBodySchema, refreshBodySchema, tokenResponseSchema, userViewSchema } from './auth.schemas';
+import type { AuthService } from './auth.service';
+
+export const BEARER_SCHEME = 'bearerAuth';
+/** The `security` entry of every route that needs an access token. */
+export const BEARER_SECURITY = [{ [BEARER_SCHEME]: [] }];
+
+const logoutBodySchema = z
+  .object({ refreshToken: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a refresh token').optional() })
+  .strict()
+  .openapi('LogoutRequest');
+
+export function authRoutes(service: AuthService, throttle: RequestHandler): Router {
+  const router = Router();
+  router.post('/auth/login', throttle, async (req, res) => {
+    const tokens = await service.login(loginBodySchema.parse(req.body));
+    res.set('Cache-Control', 'no-store').json(tokens);
+  });
+  router.post('/auth/refresh', async (req, res) => {
+    const tokens = await service.refresh(refreshBodySchema.parse(req.body).refreshToken);
+    res.set('Cache-Control', 'no-store').json(tokens);
+  });
+  router.post('/auth/logout', async (req, res) => {
+    const body = logoutBodySchema.parse(req.body ?? {});
+    // Either credential identifies the session: an expired access token must not prevent logout.
+    if (!req.principal && !body.refreshToken) principalOf(req);
+    await service.logout(req.principal, body.refreshToken);
+    res.status(204).end();
+  });
+  router.post('/auth/password', async (req, res) => {
+    const principal = principalOf(req);
+    await service.changePassword(principal, changePasswordBodySchema.parse(req.body));
+    res.status(204).end();
+  });
+  router.get('/auth/me', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await service.me(principalOf(req)));
+  });
+  return router;
+}
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+
+export function registerAuthOpenApi(registry: OpenAPIRegistry): void {
+  // Declared once here; every protected route of every component refers to it by name.
+  registry.registerComponent('securitySchemes', BEARER_SCHEME, { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  const tags = ['auth'];
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/auth/login',
+    tags,
+    summary: 'Log in with username and password; returns a 15-minute access token and a rotating refresh token',
+    request: { body: { ...json(loginBodySchema), required: true } },
+    responses: {
+      200: { description: 'Logged in', ...json(tokenResponseSchema) },
+      400: problemResponse('VALIDATION_FAILED: the body is not {username, password} strings'),
+      401: problemResponse('INVALID_CREDENTIALS (unknown user or wrong password, indistinguishable), ACCOUNT_LOCKED, ACCOUNT_INACTIVE'),
+      429: problemResponse('TOO_MANY_LOGIN_ATTEMPTS from this address; see Retry-After'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/auth/refresh',
+    tags,
+    summary: 'Exchange a refresh token for new tokens; the presented one is used up',
+    request: { body: { ...json(refreshBodySchema), required: true } },
+    responses: {
+      200: { description: 'New tokens', ...json(tokenResponseSchema) },
+      400: problemResponse('VALIDATION_FAILED'),
+      401: problemResponse('INVALID_TOKEN, TOKEN_EXPIRED, SESSION_REVOKED, ACCOUNT_INACTIVE, or REFRESH_TOKEN_REUSED (the whole session is ended)'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/auth/logout',
+    tags,
+    summary: 'End the session of the bearer token and/or of the refresh token given',
+    security: BEARER_SECURITY,
+    request: { body: { ...json(logoutBodySchema), required: false } },
+    responses: { 204: { description: 'Logged out' }, 400: problemResponse('VALIDATION_FAILED'), 401: problemResponse('UNAUTHORIZED: neither credential given') },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/auth/password',
+    tags,
+    summary: "Change one's own password; ends every other session",
+    security: BEARER_SECURITY,
+    request: { body: { ...json(changePasswordBodySchema), required: true } },
+    responses: {
+      204: { description: 'Changed' },
+      400: problemResponse('VALIDATION_FAILED, WEAK_PASSWORD (every policy violation listed)'),
+      401: problemResponse('UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED, ACCOUNT_INACTIVE'),
+      403: problemResponse('CURRENT_PASSWORD_INCORRECT (counts towards the lockout)'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/auth/me',
+    tags,
+    summary: 'The account of the bearer token',
+    security: BEARER_SECURITY,
+    responses: { 200: { description: 'The account', ...json(userViewSchema) }, 401: problemResponse('UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED, ACCOUNT_INACTIVE') },
+  });
+}

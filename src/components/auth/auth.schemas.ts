@@ -1,0 +1,69 @@
+import { z } from '../../shared/openapi/zod.openapi';
+import { ROLES } from './auth.permissions';
+
+export const objectIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id').openapi({ example: '665f1c2e9b1e8a0012345678' });
+
+export const usernameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, '3-64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit')
+  .openapi({ example: 'qc.regulator' });
+
+export const districtCodeSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, "_" or "-"').openapi({ example: '441802' });
+
+/** Passwords are checked against the policy in the service, so the answer lists every reason. */
+const passwordField = z.string().min(1).max(256);
+
+export const loginBodySchema = z
+  .object({
+    // Lower-cased like stored usernames; only a string passes, so `{"$gt": ""}` is a 400.
+    username: z.string().min(1).max(64).transform((s) => s.toLowerCase()),
+    password: passwordField,
+  })
+  .strict()
+  .openapi('LoginRequest');
+
+export const refreshBodySchema = z
+  .object({ refreshToken: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a refresh token') })
+  .strict()
+  .openapi('RefreshRequest');
+
+export const changePasswordBodySchema = z
+  .object({ currentPassword: passwordField, newPassword: passwordField })
+  .strict()
+  .openapi('ChangePasswordRequest');
+
+export const userViewSchema = z
+  .object({
+    id: objectIdSchema,
+    username: z.string(),
+    displayName: z.string(),
+    role: z.enum(ROLES),
+    enterpriseId: objectIdSchema.optional(),
+    districtCode: z.string().optional(),
+    workerId: objectIdSchema.optional(),
+    active: z.boolean(),
+    locked: z.boolean(),
+    lockedUntil: z.string().optional().openapi({ format: 'date-time' }),
+    lastLoginAt: z.string().optional().openapi({ format: 'date-time' }),
+    passwordChangedAt: z.string().openapi({ format: 'date-time' }),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    updatedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('User');
+
+export const tokenResponseSchema = z
+  .object({
+    accessToken: z.string(),
+    tokenType: z.literal('Bearer'),
+    /** Seconds until the access token expires. */
+    expiresIn: z.number().int(),
+    refreshToken: z.string(),
+    refreshExpiresAt: z.string().openapi({ format: 'date-time' }),
+    user: userViewSchema,
+  })
+  .openapi('TokenResponse');
+
+export type LoginBody = z.infer<typeof loginBodySchema>;
+export type ChangePasswordBody = z.infer<typeof changePasswordBodySchema>;
+export type UserView = z.infer<typeof userViewSchema>;
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;

@@ -1,0 +1,144 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from './auth.tokens';
+import type { Principal } from './auth.principal';
+import { authErrors } from './auth.errors';
+import type { ChangePasswordBody, LoginBody, TokenResponse, UserView } from './auth.schemas';
+import type { ActiveAccountCheck } from './active-account.check';
+import type { PasswordHasher } from './password.hasher';
+import { passwordProblems } from './password.policy';
+import type { SessionRepository } from './session.repository';
+import type { UserRecord, UserRepository } from './user.repository';
+import { isLocked, principalFor, toUserView } from './user.view';
+
+export interface LockoutPolicy {
+  maxFailures: number;
+  lockMinutes: number;
+}
+
+export interface SessionPolicy {
+  refreshTokenTtlDays: number;
+  /** However often it rotates, a session ends this long after the login. */
+  sessionMaxDays: number;
+}
+
+export interface AuthServiceDeps {
+  users: UserRepository;
+  sessions: SessionRepository;
+  hasher: PasswordHasher;
+  activeCheck: ActiveAccountCheck;
+  jwtSecret: string;
+  lockout: LockoutPolicy;
+  sessionPolicy: SessionPolicy;
+  now: () => Date;
+}
+
+const DAY_MS = 86_400_000;
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+/** Login, token refresh with rotation and reuse detection, logout, password change, me. */
+export function createAuthService(deps: AuthServiceDeps) {
+  const { users, sessions, hasher, activeCheck } = deps;
+
+  async function issueTokens(user: UserRecord, sessionId: string, sessionEnds: Date, now: Date): Promise<TokenResponse> {
+    // 256 bits from the CSPRNG; only its hash is stored.
+    const refreshToken = randomBytes(32).toString('base64url');
+    const refreshExpiresAt = new Date(Math.min(now.getTime() + deps.sessionPolicy.refreshTokenTtlDays * DAY_MS, sessionEnds.getTime()));
+    await sessions.addRefreshToken({ tokenHash: hashRefreshToken(refreshToken), sessionId, userId: user.id, expiresAt: refreshExpiresAt }, now);
+    return {
+      accessToken: signAccessToken(deps.jwtSecret, principalFor(user, sessionId)),
+      tokenType: 'Bearer',
+      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+      refreshToken,
+      refreshExpiresAt: refreshExpiresAt.toISOString(),
+      user: toUserView(user, now),
+    };
+  }
+
+  async function countFailure(user: UserRecord, now: Date): Promise<boolean> {
+    const lockedUntil = new Date(now.getTime() + deps.lockout.lockMinutes * 60_000);
+    const locked = await users.recordFailedLogin(user.id, deps.lockout.maxFailures, lockedUntil);
+    if (locked) activeCheck.forgetUser(user.id);
+    return locked;
+  }
+
+  return {
+    async login(body: LoginBody): Promise<TokenResponse> {
+      const now = deps.now();
+      const user = await users.findByUsername(body.username);
+      if (!user) {
+        await hasher.verifyAgainstDummy(body.password);
+        throw authErrors.invalidCredentials();
+      }
+      if (isLocked(user, now) && user.lockedUntil) throw authErrors.accountLocked(user.lockedUntil);
+      const ok = await hasher.verify(body.password, user.passwordHash);
+      if (!user.active) throw ok ? authErrors.accountInactive() : authErrors.invalidCredentials();
+      if (!ok) {
+        const locked = await countFailure(user, now);
+        throw locked ? authErrors.accountLocked(new Date(now.getTime() + deps.lockout.lockMinutes * 60_000)) : authErrors.invalidCredentials();
+      }
+      await users.recordLogin(user.id, now);
+      const session = await sessions.createSession(user.id, now, new Date(now.getTime() + deps.sessionPolicy.sessionMaxDays * DAY_MS));
+      return issueTokens(user, session.id, session.expiresAt, now);
+    },
+
+    async refresh(refreshToken: string): Promise<TokenResponse> {
+      const now = deps.now();
+      const token = await sessions.findRefreshToken(hashRefreshToken(refreshToken));
+      if (!token) throw authErrors.invalidRefreshToken();
+      const session = await sessions.findSession(token.sessionId);
+      if (!session || session.revoked) throw authErrors.sessionRevoked();
+      // A rotated token presented again means two parties hold the family: end it for both.
+      if (token.used || !(await sessions.markUsed(token.id, now))) {
+        await sessions.revokeSession(session.id, 'reuse', now);
+        activeCheck.forgetUser(token.userId);
+        throw authErrors.refreshTokenReused();
+      }
+      if (token.expiresAt <= now || session.expiresAt <= now) throw authErrors.refreshTokenExpired();
+      const user = await users.findById(token.userId);
+      if (!user || !user.active || isLocked(user, now)) {
+        await sessions.revokeSession(session.id, 'deactivated', now);
+        throw authErrors.accountInactive();
+      }
+      return issueTokens(user, session.id, session.expiresAt, now);
+    },
+
+    /** Ends the session of the access token and/or of the refresh token presented. */
+    async logout(principal: Principal | undefined, refreshToken: string | undefined): Promise<void> {
+      const now = deps.now();
+      if (principal?.sessionId) await sessions.revokeSession(principal.sessionId, 'logout', now);
+      if (refreshToken) {
+        const token = await sessions.findRefreshToken(hashRefreshToken(refreshToken));
+        if (token && (!principal || token.userId === principal.userId)) await sessions.revokeSession(token.sessionId, 'logout', now);
+        if (token) activeCheck.forgetUser(token.userId);
+      }
+      if (principal) activeCheck.forgetUser(principal.userId);
+    },
+
+    async changePassword(principal: Principal, body: ChangePasswordBody): Promise<void> {
+      const now = deps.now();
+      const user = await users.findById(principal.userId);
+      if (!user) throw authErrors.accountInactive();
+      if (!(await hasher.verify(body.currentPassword, user.passwordHash))) {
+        await countFailure(user, now);
+        throw authErrors.currentPasswordIncorrect();
+      }
+      const problems = passwordProblems(body.newPassword, user.username);
+      if (body.newPassword === body.currentPassword) problems.push('must differ from the current password');
+      if (problems.length > 0) throw authErrors.weakPassword(problems, 'newPassword');
+      await users.update(user.id, {}, { passwordHash: await hasher.hash(body.newPassword), passwordChangedAt: now, failedLoginCount: 0 });
+      await sessions.revokeUserSessions(user.id, 'password_change', now, principal.sessionId);
+      activeCheck.forgetUser(user.id);
+    },
+
+    async me(principal: Principal): Promise<UserView> {
+      const user = await users.findById(principal.userId);
+      if (!user) throw authErrors.accountInactive();
+      return toUserView(user, deps.now());
+    },
+  };
+}

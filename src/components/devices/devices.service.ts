@@ -1,0 +1,120 @@
+import { AppError } from '../../shared/errors/app.error';
+import { authorize, scopeFilter, type Principal } from '../auth';
+import type { DeviceRecord, DeviceRepository } from './device.repository';
+import type { DeviceSecrets } from './device.secret';
+import type { CreateDeviceBody, DeviceCredentials, DeviceView, ListDevicesQuery } from './devices.schemas';
+
+/** A site as the devices component needs it, read from the registry inside the caller's scope. */
+export interface DeviceSite {
+  id: string;
+  kind: string;
+  enterpriseId: string;
+  districtCode: string;
+  active: boolean;
+}
+
+/** Injected by src/components/index.ts: the site, if it exists within the principal's scope. */
+export type SiteLookup = (principal: Principal, siteId: string) => Promise<DeviceSite | undefined>;
+
+export const FILLING_STATION = 'filling_station';
+
+export interface DevicesServiceDeps {
+  devices: DeviceRepository;
+  secrets: DeviceSecrets;
+  siteLookup?: SiteLookup;
+  now: () => Date;
+}
+
+const notFound = () => AppError.notFound('No such device');
+const badCursor = () => new AppError('INVALID_CURSOR', 400, 'Bad request', { detail: 'The cursor is not valid', errors: [{ path: 'cursor', message: 'is not valid' }] });
+
+function toView(device: DeviceRecord): DeviceView {
+  return {
+    id: device.id,
+    kind: device.kind,
+    name: device.name,
+    ...(device.serialNumber ? { serialNumber: device.serialNumber } : {}),
+    siteId: device.siteId,
+    enterpriseId: device.enterpriseId,
+    districtCode: device.districtCode,
+    status: device.status,
+    ...(device.revokedAt ? { revokedAt: device.revokedAt.toISOString() } : {}),
+    createdAt: device.createdAt.toISOString(),
+    updatedAt: device.updatedAt.toISOString(),
+  };
+}
+
+export type DevicesService = ReturnType<typeof createDevicesService>;
+
+export function createDevicesService(deps: DevicesServiceDeps) {
+  const { devices, secrets } = deps;
+  return {
+    /** Registers a filling scale at one of the caller's filling stations; the secret is returned this once. */
+    async register(principal: Principal, body: CreateDeviceBody): Promise<DeviceCredentials> {
+      authorize(principal, 'devices', 'create');
+      if (!deps.siteLookup) throw AppError.unavailable('The site registry is not available; devices cannot be registered');
+      const site = await deps.siteLookup(principal, body.siteId);
+      // Another enterprise's site reads exactly like a missing one.
+      if (!site || !site.active || site.enterpriseId !== principal.enterpriseId) {
+        throw new AppError('SITE_NOT_FOUND', 404, 'Not found', { detail: 'No such site', errors: [{ path: 'siteId', message: 'no such active site' }] });
+      }
+      if (site.kind !== FILLING_STATION) {
+        throw new AppError('SITE_NOT_FILLING_STATION', 422, 'Unprocessable content', {
+          detail: 'Filling scales are registered to filling stations only',
+          errors: [{ path: 'siteId', message: 'is not a filling station' }],
+        });
+      }
+      const id = devices.newId();
+      const { secret, ...stored } = secrets.issue(id);
+      const device = await devices.insert({
+        id,
+        name: body.name,
+        ...(body.serialNumber ? { serialNumber: body.serialNumber } : {}),
+        siteId: site.id,
+        enterpriseId: site.enterpriseId,
+        districtCode: site.districtCode,
+        createdBy: principal.userId,
+        ...stored,
+      });
+      return { device: toView(device), deviceId: device.id, secret };
+    },
+
+    async get(principal: Principal, id: string): Promise<DeviceView> {
+      authorize(principal, 'devices', 'read');
+      const device = await devices.findInScope(id, scopeFilter(principal, 'devices'));
+      if (!device) throw notFound();
+      return toView(device);
+    },
+
+    async list(principal: Principal, query: ListDevicesQuery): Promise<{ items: DeviceView[]; nextCursor: string | null }> {
+      authorize(principal, 'devices', 'read');
+      let afterId: string | undefined;
+      if (query.cursor) {
+        afterId = Buffer.from(query.cursor, 'base64url').toString('utf8');
+        if (!/^[0-9a-f]{24}$/.test(afterId)) throw badCursor();
+      }
+      const page = await devices.list(
+        scopeFilter(principal, 'devices'),
+        { ...(query.siteId ? { siteId: query.siteId } : {}), ...(query.status ? { status: query.status } : {}), ...(afterId ? { afterId } : {}) },
+        query.limit + 1,
+      );
+      const items = page.slice(0, query.limit);
+      const last = items[items.length - 1];
+      return {
+        items: items.map(toView),
+        nextCursor: page.length > query.limit && last ? Buffer.from(last.id, 'utf8').toString('base64url') : null,
+      };
+    },
+
+    /** Revokes for good: a revoked scale needs a new registration, with a new secret. */
+    async revoke(principal: Principal, id: string): Promise<DeviceView> {
+      authorize(principal, 'devices', 'deactivate');
+      const scope = scopeFilter(principal, 'devices');
+      const revoked = await devices.revoke(id, scope, principal.userId, deps.now());
+      if (revoked) return toView(revoked);
+      const existing = await devices.findInScope(id, scope);
+      if (!existing) throw notFound();
+      throw new AppError('DEVICE_ALREADY_REVOKED', 409, 'Conflict', { detail: 'The device is already revoked' });
+    },
+  };
+}

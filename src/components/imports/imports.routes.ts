@@ -1,0 +1,70 @@
+import express, { Router, type Request, type Response } from 'express';
+import { authorize, principalOf } from '../auth';
+import { AppError } from '../../shared/errors/app.error';
+import { toProblem } from '../../shared/errors/problem.mapper';
+import { PROBLEM_CONTENT_TYPE } from '../../shared/errors/problem.schema';
+import { charsetOf } from './imports.decode';
+import { LIMITS } from './imports.csv';
+import { importParamsSchema, importQuerySchema } from './imports.schemas';
+import type { ImportReport, ImportService } from './imports.service';
+
+// Excel and browsers label a .csv upload in all of these ways.
+export const CSV_MEDIA_TYPES = ['text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel', 'application/octet-stream'];
+
+const rawCsv = express.raw({ type: CSV_MEDIA_TYPES, limit: LIMITS.maxBytes });
+
+/** POST /imports/{resource}?dryRun=true|false with the CSV file as the body. */
+export function importRoutes(service: ImportService): Router {
+  const router = Router();
+  router.post(
+    '/imports/:resource',
+    // Who and what are checked before a 20 MB body is read.
+    (req, _res, next) => {
+      const { resource } = parseResource(req);
+      authorize(principalOf(req), resource, 'import');
+      next();
+    },
+    rawCsv,
+    async (req, res) => {
+      const { resource } = parseResource(req);
+      const query = importQuerySchema.parse(req.query);
+      if (!Buffer.isBuffer(req.body)) {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported media type', {
+          detail: `Send the CSV file as the body with Content-Type ${CSV_MEDIA_TYPES[0]}`,
+        });
+      }
+      const encoding = query.encoding ?? charsetOf(req.headers['content-type']);
+      const report = await service.importCsv(principalOf(req), {
+        resource,
+        body: req.body,
+        dryRun: query.dryRun,
+        ...(encoding ? { encoding } : {}),
+      });
+      if (report.errorCount === 0) res.json(report);
+      else sendRejected(req, res, report);
+    },
+  );
+  return router;
+}
+
+function parseResource(req: Request) {
+  const parsed = importParamsSchema.safeParse(req.params);
+  if (!parsed.success) throw AppError.notFound(`Nothing can be imported into "${String(req.params.resource)}"`);
+  return parsed.data;
+}
+
+/**
+ * A rejected file is answered here rather than thrown: the problem document carries the whole report
+ * (every line, column and reason) as RFC 9457 extension members, which AppError's field list cannot.
+ */
+function sendRejected(req: Request, res: Response, report: ImportReport): void {
+  const error = new AppError('IMPORT_REJECTED', 422, 'Import rejected', {
+    detail: `${report.errorCount} problem(s) found; nothing was imported`,
+  });
+  const problem = toProblem(error, {
+    instance: req.originalUrl.split('?')[0] ?? req.originalUrl,
+    requestId: typeof req.id === 'string' ? req.id : undefined,
+    exposeInternals: false,
+  });
+  res.status(422).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...problem, ...report }));
+}

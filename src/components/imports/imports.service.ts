@@ -1,0 +1,167 @@
+import type { z } from 'zod';
+import { authorize, type Principal } from '../auth';
+import { COLUMN_ALIASES, NATURAL_KEYS } from './imports.columns';
+import { convertCell } from './imports.convert';
+import { parseCsv, type CsvRow } from './imports.csv';
+import { decodeCsv, type Encoding } from './imports.decode';
+import { fieldsOf } from './imports.fields';
+import { resolveHeader, type Column, type ImportError } from './imports.header';
+import type { ImportableResource, ImportPort, UpsertError } from './imports.port';
+
+/** At most this many errors are listed; `errorCount` still counts them all. */
+export const MAX_LISTED_ERRORS = 10_000;
+
+export interface ImportRequest {
+  resource: ImportableResource;
+  body: Buffer;
+  dryRun: boolean;
+  encoding?: Encoding;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  resource: ImportableResource;
+  encoding: Encoding;
+  /** Data rows in the file (the header not counted). */
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errorCount: number;
+  errors: ImportError[];
+}
+
+interface Row {
+  line: number;
+  input: Record<string, unknown>;
+}
+
+/** Bulk import of one registry from a CSV file: every row is checked, then all are written or none. */
+export function createImportService(port: ImportPort) {
+  async function importCsv(principal: Principal, request: ImportRequest): Promise<ImportReport> {
+    authorize(principal, request.resource, 'import');
+    const { text, encoding } = decodeCsv(request.body, request.encoding);
+    const table = parseCsv(text);
+    const report = (counts: Partial<ImportReport>, errors: ImportError[]): ImportReport => ({
+      dryRun: request.dryRun,
+      resource: request.resource,
+      encoding,
+      rows: table.rows.length,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      ...counts,
+      errorCount: errors.length,
+      errors: errors.slice(0, MAX_LISTED_ERRORS),
+    });
+
+    const schema = port.inputSchema(request.resource);
+    const header = resolveHeader(table.header.cells, fieldsOf(schema), COLUMN_ALIASES[request.resource]);
+    if (header.errors.length) return report({}, header.errors);
+
+    const errors: ImportError[] = [];
+    const rows = table.rows.map((row) => readRow(row, header.columns, schema, errors));
+    errors.push(...duplicateKeys(rows, header.columns, NATURAL_KEYS[request.resource]));
+    if (errors.length) return report({}, sortByLine(errors));
+
+    const valid = rows as Row[];
+    const outcome = await port.upsertMany(
+      request.resource,
+      valid.map((r) => r.input),
+      principal,
+      { dryRun: request.dryRun },
+    );
+    if (outcome.errors.length) return report({}, sortByLine(outcome.errors.map((e) => fromUpsert(e, valid, header.columns))));
+    return report({ created: outcome.created, updated: outcome.updated, unchanged: outcome.unchanged }, []);
+  }
+
+  return { importCsv };
+}
+
+export type ImportService = ReturnType<typeof createImportService>;
+
+/** The row's input, or undefined after pushing every problem of the row to `errors`. */
+function readRow(row: CsvRow, columns: readonly Column[], schema: z.ZodType, errors: ImportError[]): Row | undefined {
+  const before = errors.length;
+  if (row.cells.length !== columns.length) {
+    errors.push({ line: row.line, column: '', reason: `has ${row.cells.length} cells; the header has ${columns.length}` });
+    return undefined;
+  }
+  const input: Record<string, unknown> = {};
+  columns.forEach((column, i) => {
+    const text = (row.cells[i] ?? '').trim();
+    if (text === '') return;
+    const converted = convertCell(text, column.field);
+    if (converted.ok) setPath(input, column.field.path, converted.value);
+    else errors.push({ line: row.line, column: column.header, reason: converted.reason });
+  });
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const failed = new Set(errors.slice(before).map((e) => e.column));
+    for (const issue of parsed.error.issues) {
+      const column = columnOf(issue.path.map(String).join('.'), columns);
+      // A cell that did not convert is reported once, for the conversion, not again as "required".
+      if (!failed.has(column)) errors.push({ line: row.line, column, reason: issue.message });
+    }
+  }
+  return errors.length === before ? { line: row.line, input } : undefined;
+}
+
+/** The second and later rows with an already-seen natural key, each reported on its own line. */
+function duplicateKeys(
+  rows: readonly (Row | undefined)[],
+  columns: readonly Column[],
+  naturalKey: (typeof NATURAL_KEYS)[ImportableResource],
+): ImportError[] {
+  const errors: ImportError[] = [];
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    if (!row) continue;
+    const field = naturalKey.fields.find((f) => getPath(row.input, f) !== undefined);
+    if (field === undefined) continue;
+    const owner = naturalKey.perEnterprise ? getPath(row.input, 'enterpriseId') : undefined;
+    const key = JSON.stringify([owner ?? null, field, getPath(row.input, field)]);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, row.line);
+    else errors.push({ line: row.line, column: columnOf(field, columns), reason: `repeats the record of line ${first}` });
+  }
+  return errors;
+}
+
+function fromUpsert(error: UpsertError, rows: readonly Row[], columns: readonly Column[]): ImportError {
+  // The registry names other inputs by index; the file's reader knows them by line.
+  const reason = error.reason.replace(/\binput (\d+)\b/g, (_m, i: string) => `line ${rows[Number(i)]?.line ?? '?'}`);
+  return { line: rows[error.index]?.line ?? 0, column: columnOf(error.field, columns), reason };
+}
+
+// The header of the column holding `path` (or a field inside it); the path itself when no column does.
+function columnOf(path: string, columns: readonly Column[]): string {
+  const exact = columns.find((c) => c.field.path === path);
+  const inside = exact ?? columns.find((c) => path !== '' && c.field.path.startsWith(`${path}.`));
+  return inside?.header ?? path;
+}
+
+function sortByLine(errors: ImportError[]): ImportError[] {
+  return [...errors].sort((a, b) => a.line - b.line);
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  keys.slice(0, -1).forEach((key, i) => {
+    const next = node[key];
+    // "coordinates.0" builds an array: the schema's tuple wants one.
+    const fresh = /^\d+$/.test(keys[i + 1] ?? '') ? [] : {};
+    node = (typeof next === 'object' && next !== null ? next : (node[key] = fresh)) as Record<string, unknown>;
+  });
+  node[keys[keys.length - 1] as string] = value;
+}
+
+function getPath(source: Record<string, unknown>, path: string): unknown {
+  let node: unknown = source;
+  for (const key of path.split('.')) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}

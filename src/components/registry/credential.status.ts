@@ -1,0 +1,61 @@
+import { addDays, type RegistryPolicy } from './registry.policy';
+
+/**
+ * The status of a licence, permit or certificate, always derived from its dates and from
+ * suspension / revocation at the moment of reading — never a stored "valid" flag.
+ */
+export const CREDENTIAL_STATUSES = ['valid', 'expiring', 'expired', 'not_yet_valid', 'suspended', 'revoked', 'missing'] as const;
+export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
+
+export interface CredentialDates {
+  validFrom?: Date | null;
+  validTo: Date;
+  suspendedAt?: Date | null;
+  revokedAt?: Date | null;
+}
+
+type Policy = Pick<RegistryPolicy, 'expiringWithinDays'>;
+
+/** Revocation wins over suspension, suspension over dates; a missing credential is "missing". */
+export function credentialStatus(credential: CredentialDates | null | undefined, now: Date, policy: Policy): CredentialStatus {
+  if (!credential) return 'missing';
+  if (credential.revokedAt && credential.revokedAt <= now) return 'revoked';
+  if (credential.suspendedAt && credential.suspendedAt <= now) return 'suspended';
+  if (credential.validFrom && credential.validFrom > now) return 'not_yet_valid';
+  if (credential.validTo <= now) return 'expired';
+  if (credential.validTo <= addDays(now, policy.expiringWithinDays)) return 'expiring';
+  return 'valid';
+}
+
+/** Whether a credential lets its holder operate today: valid or expiring, nothing else. */
+export function isOperative(status: CredentialStatus): boolean {
+  return status === 'valid' || status === 'expiring';
+}
+
+/**
+ * The query that selects records whose credential at `path` has `status` now, the same rule as
+ * credentialStatus expressed over stored dates (typed values only).
+ */
+export function credentialStatusFilter(path: string, status: CredentialStatus, now: Date, policy: Policy): Record<string, unknown> {
+  const p = (field: string) => `${path}.${field}`;
+  const notRevoked = { $or: [{ [p('revokedAt')]: null }, { [p('revokedAt')]: { $gt: now } }] };
+  const notSuspended = { $or: [{ [p('suspendedAt')]: null }, { [p('suspendedAt')]: { $gt: now } }] };
+  const started = { $or: [{ [p('validFrom')]: null }, { [p('validFrom')]: { $lte: now } }] };
+  const horizon = addDays(now, policy.expiringWithinDays);
+  switch (status) {
+    case 'missing':
+      return { [path]: null };
+    case 'revoked':
+      return { [p('revokedAt')]: { $lte: now } };
+    case 'suspended':
+      return { $and: [notRevoked, { [p('suspendedAt')]: { $lte: now } }] };
+    case 'not_yet_valid':
+      return { $and: [notRevoked, notSuspended, { [p('validFrom')]: { $gt: now } }] };
+    case 'expired':
+      return { $and: [notRevoked, notSuspended, started, { [p('validTo')]: { $lte: now } }] };
+    case 'expiring':
+      return { $and: [notRevoked, notSuspended, started, { [p('validTo')]: { $gt: now, $lte: horizon } }] };
+    case 'valid':
+      return { $and: [notRevoked, notSuspended, started, { [p('validTo')]: { $gt: horizon } }] };
+  }
+}

@@ -1,0 +1,175 @@
+import { createHmac } from 'node:crypto';
+import { Types } from 'mongoose';
+import type { ComponentDeps } from '..';
+import type { ApiModule } from '../../shared/http/api-module';
+import { createAudit, type AuditService } from '../audit';
+import { credentialStatus, type CredentialStatus } from './credential.status';
+import type { RecordDefinition, RegistryResource } from './registry.definition';
+import { createImportPort, type ImportPort } from './registry.import';
+import { registryModels, type StoredCredential, type StoredDoc } from './registry.model';
+import { DEFAULT_POLICY, QINGYUAN_DISTRICTS, type DistrictSeed, type RegistryPolicy } from './registry.policy';
+import { createRecordRepository, insertIfMissing, type RecordRepository } from './registry.repository';
+import { recordRoutes, registerRecordOpenApi } from './registry.routes';
+import { createRecordService, type RecordService } from './registry.service';
+import { customersRecord } from './records/customers.record';
+import { cylindersRecord } from './records/cylinders.record';
+import { districtsRecord } from './records/districts.record';
+import { enterprisesRecord } from './records/enterprises.record';
+import { sitesRecord } from './records/sites.record';
+import { vehiclesRecord } from './records/vehicles.record';
+import { workersRecord } from './records/workers.record';
+
+export type { ImportPort, ImportableResource, ImportResult, ImportRowError } from './registry.import';
+export { IMPORTABLE_RESOURCES } from './registry.import';
+export type { RegistryPolicy, DistrictSeed } from './registry.policy';
+export { DEFAULT_POLICY, QINGYUAN_DISTRICTS } from './registry.policy';
+export { credentialStatus, isOperative, CREDENTIAL_STATUSES, type CredentialStatus } from './credential.status';
+export { cylinderStatus, CYLINDER_STATUSES, type CylinderStatus } from './cylinder.status';
+export { isValidIdNumber, hashIdNumber, maskIdNumber, maskPhone, isValidPlate } from './registry.pii';
+
+export interface RegistryOptions {
+  /** The audit trail to write to; one is created on the same connection when omitted. */
+  audit?: AuditService;
+  policy?: Partial<RegistryPolicy>;
+  /** The city's districts, seeded by ensureDistricts(); Qingyuan's eight by default. */
+  districts?: readonly DistrictSeed[];
+  now?: () => Date;
+}
+
+/** What the auth component needs to know about a worker to build an operator's principal. */
+export interface WorkerSummary {
+  id: string;
+  enterpriseId: string;
+  districtCode: string;
+  role: string;
+  siteId?: string;
+  active: boolean;
+  certificateStatus: CredentialStatus;
+}
+
+export interface SiteSummary {
+  id: string;
+  enterpriseId: string;
+  districtCode: string;
+  kind: 'filling_station' | 'supply_point';
+  name: string;
+  active: boolean;
+  licenceStatus: CredentialStatus;
+  fillingLicenceStatus: CredentialStatus;
+}
+
+export interface Registry {
+  module: ApiModule;
+  importPort: ImportPort;
+  services: Record<RegistryResource, RecordService>;
+  /** Inserts the configured districts that are missing; never changes existing ones. */
+  ensureDistricts(): Promise<void>;
+  // Unscoped look-ups for other components (auth, devices); callers apply their own authorization.
+  enterpriseDistrict(enterpriseId: string): Promise<string | undefined>;
+  workerById(workerId: string): Promise<WorkerSummary | undefined>;
+  siteById(siteId: string): Promise<SiteSummary | undefined>;
+  /** The enterprise employing a worker (auth's AccountRegistryLookups). */
+  workerEmployer(workerId: string): Promise<string | undefined>;
+  districtExists(code: string): Promise<boolean>;
+}
+
+const DEFINITIONS: Record<RegistryResource, RecordDefinition> = {
+  districts: districtsRecord as RecordDefinition,
+  enterprises: enterprisesRecord as RecordDefinition,
+  sites: sitesRecord as RecordDefinition,
+  vehicles: vehiclesRecord as RecordDefinition,
+  workers: workersRecord as RecordDefinition,
+  customers: customersRecord as RecordDefinition,
+  cylinders: cylindersRecord as RecordDefinition,
+};
+
+export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {}): Registry {
+  const { connection } = deps;
+  const models = registryModels(connection);
+  const policy: RegistryPolicy = { ...DEFAULT_POLICY, ...options.policy };
+  const audit = options.audit ?? createAudit({ connection }).service;
+  const now = options.now ?? (() => new Date());
+  const repos = Object.fromEntries(
+    (Object.keys(DEFINITIONS) as RegistryResource[]).map((r) => [r, createRecordRepository(models[r])]),
+  ) as Record<RegistryResource, RecordRepository>;
+  const refRepos = { enterprises: repos.enterprises, sites: repos.sites, districts: repos.districts };
+  // Cursors are signed with a key of their own, derived so that it never equals the JWT key.
+  const cursorKey = createHmac('sha256', deps.config.secrets.JWT_SECRET).update('lpg-trace/registry-cursor').digest('hex');
+  const piiSecret = deps.config.secrets.PII_HASH_SECRET;
+  const serviceDeps = { connection, audit, repos: refRepos, policy, piiSecret, cursorKey, now };
+  const services = Object.fromEntries(
+    (Object.keys(DEFINITIONS) as RegistryResource[]).map((r) => [r, createRecordService(DEFINITIONS[r], repos[r], serviceDeps)]),
+  ) as Record<RegistryResource, RecordService>;
+  const ordered = Object.values(services);
+
+  const importPort = createImportPort({
+    connection,
+    audit,
+    policy,
+    piiSecret,
+    now,
+    refRepos,
+    records: {
+      sites: { definition: DEFINITIONS.sites, repo: repos.sites },
+      vehicles: { definition: DEFINITIONS.vehicles, repo: repos.vehicles },
+      workers: { definition: DEFINITIONS.workers, repo: repos.workers },
+      customers: { definition: DEFINITIONS.customers, repo: repos.customers },
+      cylinders: { definition: DEFINITIONS.cylinders, repo: repos.cylinders },
+    },
+  });
+
+  const byId = (repo: RecordRepository, id: string): Promise<StoredDoc | null> =>
+    Types.ObjectId.isValid(id) ? repo.findOne({ _id: new Types.ObjectId(id) }) : Promise.resolve(null);
+  const status = (c: unknown) => credentialStatus(c as StoredCredential | undefined, now(), policy);
+  const hexOf = (v: unknown) => (v instanceof Types.ObjectId ? v.toHexString() : '');
+
+  return {
+    module: { name: 'registry', router: recordRoutes(ordered), registerOpenApi: (registry) => registerRecordOpenApi(registry, ordered) },
+    importPort,
+    services,
+    async ensureDistricts() {
+      const at = now();
+      for (const d of options.districts ?? QINGYUAN_DISTRICTS) {
+        await insertIfMissing(models.districts, { code: d.code }, { code: d.code, name: d.name, active: true, createdAt: at, updatedAt: at });
+      }
+    },
+    async enterpriseDistrict(enterpriseId) {
+      const doc = await byId(repos.enterprises, enterpriseId);
+      return typeof doc?.districtCode === 'string' ? doc.districtCode : undefined;
+    },
+    async workerById(workerId) {
+      const doc = await byId(repos.workers, workerId);
+      if (!doc) return undefined;
+      return {
+        id: doc._id.toHexString(),
+        enterpriseId: hexOf(doc.enterpriseId),
+        districtCode: String(doc.districtCode),
+        role: String(doc.role),
+        ...(doc.siteId instanceof Types.ObjectId ? { siteId: doc.siteId.toHexString() } : {}),
+        active: doc.active,
+        certificateStatus: status(doc.certificate),
+      };
+    },
+    async workerEmployer(workerId) {
+      const doc = await byId(repos.workers, workerId);
+      return doc ? hexOf(doc.enterpriseId) : undefined;
+    },
+    async districtExists(code) {
+      return /^\d{6}$/.test(code) && (await repos.districts.findOne({ code, active: true })) !== null;
+    },
+    async siteById(siteId) {
+      const doc = await byId(repos.sites, siteId);
+      if (!doc) return undefined;
+      return {
+        id: doc._id.toHexString(),
+        enterpriseId: hexOf(doc.enterpriseId),
+        districtCode: String(doc.districtCode),
+        kind: doc.kind === 'filling_station' ? 'filling_station' : 'supply_point',
+        name: String(doc.name),
+        active: doc.active,
+        licenceStatus: status(doc.licence),
+        fillingLicenceStatus: status(doc.fillingLicence),
+      };
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { Types } from 'mongoose';
+import { cylinderStatus, cylinderStatusFilter } from '../cylinder.status';
+import type { RecordDefinition, WriteContext } from '../registry.definition';
+import { defined, hex, iso, toDate, viewMeta } from '../registry.definition';
+import type { StoredDoc } from '../registry.model';
+import { addYears, type RegistryPolicy } from '../registry.policy';
+import { fieldError, owningEnterprise } from '../registry.refs';
+import { cylinderCreate, cylinderPatch, cylinderQuery, cylinderView, type CylinderCreate, type CylinderPatch, type CylinderQuery } from './cylinders.schemas';
+
+/** A cylinder is registered to one filling station of its owner; its district is the station's. */
+async function fillingStation(siteId: string, enterpriseId: Types.ObjectId, ctx: WriteContext): Promise<StoredDoc> {
+  const site = await ctx.refs.site(siteId, 'fillingSiteId');
+  if (site.kind !== 'filling_station') throw fieldError('fillingSiteId', 'is not a filling station');
+  if (!(site.enterpriseId instanceof Types.ObjectId) || !site.enterpriseId.equals(enterpriseId)) throw fieldError('fillingSiteId', 'belongs to another enterprise');
+  return site;
+}
+
+/** The next periodic inspection: the last one (or manufacture) plus the policy's interval. */
+export function nextInspection(manufactureDate: Date, lastInspectionDate: Date | undefined, policy: RegistryPolicy): Date {
+  return addYears(lastInspectionDate ?? manufactureDate, policy.inspectionIntervalYears);
+}
+
+export const cylindersRecord: RecordDefinition<CylinderCreate, CylinderPatch, CylinderQuery> = {
+  resource: 'cylinders',
+  noun: 'cylinder',
+  createSchema: cylinderCreate,
+  patchSchema: cylinderPatch,
+  querySchema: cylinderQuery,
+  viewSchema: cylinderView,
+  enterpriseField: 'enterpriseId',
+  districtField: 'districtCode',
+  textFields: ['serial', 'grai'],
+  async toStored(input, ctx) {
+    const enterprise = await owningEnterprise(input.enterpriseId, ctx.principal, ctx.refs);
+    const site = await fillingStation(input.fillingSiteId, enterprise._id, ctx);
+    const manufactureDate = toDate(input.manufactureDate);
+    const lastInspectionDate = input.lastInspectionDate ? toDate(input.lastInspectionDate) : undefined;
+    if (manufactureDate > ctx.now) throw fieldError('manufactureDate', 'is in the future');
+    if (lastInspectionDate && (lastInspectionDate < manufactureDate || lastInspectionDate > ctx.now)) throw fieldError('lastInspectionDate', 'must lie between manufacture and today');
+    const designLifeYears = input.designLifeYears ?? ctx.policy.defaultDesignLifeYears;
+    return defined({
+      enterpriseId: enterprise._id,
+      districtCode: site.districtCode,
+      serial: input.serial.toUpperCase(),
+      grai: input.grai,
+      manufacturer: input.manufacturer,
+      manufactureDate,
+      nominalKg: input.nominalKg,
+      model: `YSP-${input.nominalKg}`,
+      tareKg: input.tareKg,
+      fillingSiteId: site._id,
+      lastInspectionDate,
+      nextInspectionDate: nextInspection(manufactureDate, lastInspectionDate, ctx.policy),
+      designLifeYears,
+      serviceLifeEndsAt: addYears(manufactureDate, designLifeYears),
+    });
+  },
+  async patchToStored(patch, existing, ctx) {
+    if (existing.scrappedAt) throw fieldError('scrappedAt', 'the cylinder is scrapped; its record is closed');
+    const manufactureDate = existing.manufactureDate as Date;
+    const site = patch.fillingSiteId ? await fillingStation(patch.fillingSiteId, existing.enterpriseId as Types.ObjectId, ctx) : undefined;
+    const lastInspectionDate = patch.lastInspectionDate ? toDate(patch.lastInspectionDate) : (existing.lastInspectionDate as Date | undefined);
+    if (lastInspectionDate && (lastInspectionDate < manufactureDate || lastInspectionDate > ctx.now)) throw fieldError('lastInspectionDate', 'must lie between manufacture and today');
+    const designLifeYears = patch.designLifeYears ?? (existing.designLifeYears as number);
+    return defined({
+      grai: patch.grai,
+      manufacturer: patch.manufacturer,
+      tareKg: patch.tareKg,
+      fillingSiteId: site?._id,
+      districtCode: site?.districtCode,
+      lastInspectionDate,
+      nextInspectionDate: nextInspection(manufactureDate, lastInspectionDate, ctx.policy),
+      designLifeYears,
+      serviceLifeEndsAt: addYears(manufactureDate, designLifeYears),
+      scrappedAt: patch.scrappedAt ? toDate(patch.scrappedAt) : undefined,
+    });
+  },
+  filters: (query, now) => [
+    ...(query.status ? [cylinderStatusFilter(query.status, now)] : []),
+    ...(query.fillingSiteId ? [{ fillingSiteId: new Types.ObjectId(query.fillingSiteId) }] : []),
+    ...(query.nominalKg ? [{ nominalKg: query.nominalKg }] : []),
+  ],
+  view: (doc, viewer) =>
+    defined({
+      ...viewMeta(doc),
+      enterpriseId: hex(doc.enterpriseId),
+      districtCode: doc.districtCode,
+      serial: doc.serial,
+      grai: doc.grai,
+      manufacturer: doc.manufacturer,
+      manufactureDate: iso(doc.manufactureDate),
+      nominalKg: doc.nominalKg,
+      model: doc.model,
+      tareKg: doc.tareKg,
+      fillingSiteId: hex(doc.fillingSiteId),
+      lastInspectionDate: iso(doc.lastInspectionDate),
+      nextInspectionDate: iso(doc.nextInspectionDate),
+      designLifeYears: doc.designLifeYears,
+      serviceLifeEndsAt: iso(doc.serviceLifeEndsAt),
+      scrappedAt: iso(doc.scrappedAt),
+      status: cylinderStatus(
+        { nextInspectionDate: doc.nextInspectionDate as Date, serviceLifeEndsAt: doc.serviceLifeEndsAt as Date, scrappedAt: doc.scrappedAt as Date | undefined },
+        viewer.now,
+      ),
+    }),
+  naturalKey: (fields) => ({ enterpriseId: fields.enterpriseId, serial: fields.serial }),
+  naturalKeyField: 'serial',
+};

@@ -1,0 +1,162 @@
+import { Types, type ClientSession, type Connection } from 'mongoose';
+import type { z } from 'zod';
+import { authorize, scopeFilter, type Principal } from '../auth';
+import type { AuditInput, AuditService } from '../audit';
+import { toAppError, zodFieldErrors } from '../../shared/errors/problem.mapper';
+import type { Fields, RecordDefinition, WriteContext } from './registry.definition';
+import type { StoredDoc } from './registry.model';
+import type { RegistryPolicy } from './registry.policy';
+import { createRefResolver } from './registry.refs';
+import type { RecordRepository } from './registry.repository';
+import { applyDiff, auditScope, canonical, diff } from './registry.service';
+
+export type ImportableResource = 'sites' | 'vehicles' | 'workers' | 'customers' | 'cylinders';
+export const IMPORTABLE_RESOURCES: readonly ImportableResource[] = ['sites', 'vehicles', 'workers', 'customers', 'cylinders'];
+
+export interface ImportRowError {
+  index: number;
+  field: string;
+  reason: string;
+}
+
+/**
+ * `created` / `updated` / `unchanged` classify the valid inputs; they were written only when
+ * `errors` is empty and `dryRun` is false. Any error means nothing at all was written.
+ */
+export interface ImportResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: ImportRowError[];
+}
+
+export interface ImportPort {
+  /** The strict zod schema of one record's create input (the same as POST /api/v1/<resource>). */
+  inputSchema(resource: ImportableResource): z.ZodType;
+  /**
+   * Validates and applies inputs in ONE transaction, all or nothing, idempotent on each record's
+   * natural key (sites: enterprise + name; vehicles: plate; workers: enterprise + ID number;
+   * customers: enterprise + ID number, or phone for businesses; cylinders: enterprise + serial).
+   */
+  upsertMany(resource: ImportableResource, inputs: unknown[], principal: Principal, opts: { dryRun: boolean }): Promise<ImportResult>;
+}
+
+interface ImportDeps {
+  connection: Connection;
+  audit: AuditService;
+  records: Record<ImportableResource, { definition: RecordDefinition; repo: RecordRepository }>;
+  refRepos: Record<'enterprises' | 'sites' | 'districts', RecordRepository>;
+  policy: RegistryPolicy;
+  piiSecret: string;
+  now?: () => Date;
+}
+
+interface Plan {
+  errors: ImportRowError[];
+  creates: StoredDoc[];
+  updates: { before: StoredDoc; after: StoredDoc; set: Fields; unset: Fields }[];
+  unchanged: number;
+}
+
+export function createImportPort(deps: ImportDeps): ImportPort {
+  const now = deps.now ?? (() => new Date());
+
+  async function plan(resource: ImportableResource, inputs: unknown[], principal: Principal, at: Date, session?: ClientSession): Promise<Plan> {
+    const { definition: def, repo } = deps.records[resource];
+    const ctx: WriteContext = { principal, now: at, refs: createRefResolver(deps.refRepos, principal, session), policy: deps.policy, piiSecret: deps.piiSecret };
+    const errors: ImportRowError[] = [];
+    const prepared: { index: number; fields: Fields; key: string }[] = [];
+    const firstByKey = new Map<string, number>();
+    for (const [index, input] of inputs.entries()) {
+      const parsed = def.createSchema.safeParse(input);
+      if (!parsed.success) {
+        errors.push(...zodFieldErrors(parsed.error).map((e) => ({ index, field: e.path, reason: e.message })));
+        continue;
+      }
+      let fields: Fields;
+      try {
+        fields = await def.toStored(parsed.data, ctx);
+      } catch (err) {
+        const known = toAppError(err);
+        if (!known?.errors) throw err;
+        errors.push(...known.errors.map((e) => ({ index, field: e.path, reason: e.message })));
+        continue;
+      }
+      const key = canonical(def.naturalKey?.(fields));
+      const first = firstByKey.get(key);
+      if (first !== undefined) {
+        errors.push({ index, field: def.naturalKeyField ?? '(root)', reason: `duplicates input ${first}` });
+        continue;
+      }
+      firstByKey.set(key, index);
+      prepared.push({ index, fields, key });
+    }
+
+    const existing = await findByNaturalKeys(def, repo, prepared.map((p) => p.fields), session);
+    const inScope = new Set(
+      existing.length === 0
+        ? []
+        : (await repo.findAll({ $and: [scopeFilter(principal, resource), { _id: { $in: existing.map((d) => d._id) } }] }, session)).map((d) => d._id.toHexString()),
+    );
+    const byKey = new Map(existing.map((d) => [canonical(def.naturalKey?.(d)), d]));
+    const result: Plan = { errors, creates: [], updates: [], unchanged: 0 };
+    for (const p of prepared) {
+      const found = byKey.get(p.key);
+      if (!found) {
+        result.creates.push({ _id: new Types.ObjectId(), ...p.fields, active: true, createdAt: at, updatedAt: at });
+      } else if (!inScope.has(found._id.toHexString())) {
+        errors.push({ index: p.index, field: def.naturalKeyField ?? '(root)', reason: 'is already registered to another enterprise' });
+      } else {
+        const change = diff(found, p.fields);
+        if (Object.keys(change.set).length === 0 && Object.keys(change.unset).length === 0) {
+          result.unchanged++;
+        } else {
+          change.set.updatedAt = at;
+          result.updates.push({ before: found, after: applyDiff(found, change), ...change });
+        }
+      }
+    }
+    errors.sort((a, b) => a.index - b.index);
+    return result;
+  }
+
+  return {
+    inputSchema: (resource) => deps.records[resource].definition.createSchema,
+
+    async upsertMany(resource, inputs, principal, opts) {
+      authorize(principal, resource, 'import');
+      const at = now();
+      const summarise = (p: Plan): ImportResult => ({ created: p.creates.length, updated: p.updates.length, unchanged: p.unchanged, errors: p.errors });
+      if (opts.dryRun) return summarise(await plan(resource, inputs, principal, at));
+      const { definition: def, repo } = deps.records[resource];
+      return deps.connection.transaction(async (session) => {
+        const p = await plan(resource, inputs, principal, at, session);
+        if (p.errors.length > 0) return summarise(p);
+        await repo.insertMany(p.creates, session);
+        await repo.bulkUpdate(p.updates.map((u) => ({ filter: { _id: u.before._id }, set: u.set, unset: u.unset })), session);
+        const masked = (doc: StoredDoc) => def.view(doc, { now: at, policy: deps.policy });
+        const entries: AuditInput[] = [
+          ...p.creates.map((doc) => ({ actor: principal, action: 'import_create', resource, recordId: doc._id, before: null, after: masked(doc), ...auditScope(def, doc) })),
+          ...p.updates.map((u) => ({ actor: principal, action: 'import_update', resource, recordId: u.before._id, before: masked(u.before), after: masked(u.after), ...auditScope(def, u.after) })),
+        ];
+        await deps.audit.recordMany(entries, session);
+        return summarise(p);
+      });
+    },
+  };
+}
+
+/** One query for all natural keys: `$in` per key field (a superset), matched exactly in memory. */
+async function findByNaturalKeys(def: RecordDefinition, repo: RecordRepository, fieldsList: Fields[], session?: ClientSession): Promise<StoredDoc[]> {
+  if (!def.naturalKey || fieldsList.length === 0) return [];
+  const values = new Map<string, Map<string, unknown>>();
+  for (const fields of fieldsList) {
+    for (const [k, v] of Object.entries(def.naturalKey(fields))) {
+      const distinct = values.get(k) ?? new Map<string, unknown>();
+      distinct.set(canonical(v), v);
+      values.set(k, distinct);
+    }
+  }
+  const filter = Object.fromEntries([...values].map(([k, distinct]) => [k, { $in: [...distinct.values()] }]));
+  return repo.findAll(filter, session);
+}

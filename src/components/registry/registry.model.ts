@@ -1,0 +1,171 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+/** A stored registry record as the generic repository sees it; each record file narrows it. */
+export interface StoredDoc {
+  _id: Types.ObjectId;
+  active: boolean;
+  deactivatedAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  [field: string]: unknown;
+}
+
+export interface StoredCredential {
+  number: string;
+  scope?: string;
+  issuer?: string;
+  validFrom?: Date;
+  validTo: Date;
+  suspendedAt?: Date;
+  revokedAt?: Date;
+}
+
+const credential = new Schema<StoredCredential>(
+  {
+    number: { type: String, required: true },
+    scope: String,
+    issuer: String,
+    validFrom: Date,
+    validTo: { type: Date, required: true },
+    suspendedAt: Date,
+    revokedAt: Date,
+  },
+  { _id: false },
+);
+
+const base = {
+  active: { type: Boolean, required: true, default: true },
+  deactivatedAt: Date,
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+};
+const scoped = {
+  ...base,
+  enterpriseId: { type: Schema.Types.ObjectId, required: true },
+  districtCode: { type: String, required: true },
+};
+const options = { versionKey: false as const, strict: 'throw' as const };
+
+function schemas() {
+  const districts = new Schema({ ...base, code: { type: String, required: true }, name: { type: String, required: true } }, { ...options, collection: 'districts' });
+  districts.index({ code: 1 }, { unique: true });
+
+  const enterprises = new Schema(
+    {
+      ...base,
+      name: { type: String, required: true },
+      uscc: String,
+      districtCode: { type: String, required: true },
+      address: { type: String, required: true },
+      licence: { type: credential, required: true },
+    },
+    { ...options, collection: 'enterprises' },
+  );
+  enterprises.index({ 'licence.number': 1 }, { unique: true });
+  enterprises.index({ uscc: 1 }, { unique: true, partialFilterExpression: { uscc: { $exists: true } } });
+  enterprises.index({ districtCode: 1, createdAt: 1 });
+
+  const sites = new Schema(
+    {
+      ...scoped,
+      kind: { type: String, required: true },
+      name: { type: String, required: true },
+      address: { type: String, required: true },
+      coordinates: { type: [Number], required: true },
+      licence: { type: credential, required: true },
+      fillingLicence: credential,
+    },
+    { ...options, collection: 'sites' },
+  );
+  sites.index({ enterpriseId: 1, name: 1 }, { unique: true });
+  sites.index({ 'fillingLicence.number': 1 }, { unique: true, partialFilterExpression: { 'fillingLicence.number': { $exists: true } } });
+  sites.index({ districtCode: 1, createdAt: 1 });
+
+  const vehicles = new Schema(
+    { ...scoped, plate: { type: String, required: true }, kind: { type: String, required: true }, permit: credential },
+    { ...options, collection: 'vehicles' },
+  );
+  vehicles.index({ plate: 1 }, { unique: true });
+  vehicles.index({ enterpriseId: 1, createdAt: 1 });
+
+  const workers = new Schema(
+    {
+      ...scoped,
+      realName: { type: String, required: true },
+      idNumberHash: { type: String, required: true },
+      idNumberLast4: { type: String, required: true },
+      role: { type: String, required: true },
+      siteId: Schema.Types.ObjectId,
+      certificate: credential,
+    },
+    { ...options, collection: 'workers' },
+  );
+  workers.index({ enterpriseId: 1, idNumberHash: 1 }, { unique: true });
+  workers.index({ siteId: 1 });
+
+  const customers = new Schema(
+    {
+      ...scoped,
+      kind: { type: String, required: true },
+      realName: { type: String, required: true },
+      idNumberHash: String,
+      idNumberLast4: String,
+      uscc: String,
+      phone: { type: String, required: true },
+      address: { type: String, required: true },
+      naturalKey: { type: String, required: true },
+    },
+    { ...options, collection: 'customers' },
+  );
+  customers.index({ enterpriseId: 1, naturalKey: 1 }, { unique: true });
+
+  const cylinders = new Schema(
+    {
+      ...scoped,
+      serial: { type: String, required: true },
+      grai: String,
+      manufacturer: { type: String, required: true },
+      manufactureDate: { type: Date, required: true },
+      nominalKg: { type: Number, required: true },
+      model: { type: String, required: true },
+      tareKg: { type: Number, required: true },
+      fillingSiteId: { type: Schema.Types.ObjectId, required: true },
+      lastInspectionDate: Date,
+      nextInspectionDate: { type: Date, required: true },
+      designLifeYears: { type: Number, required: true },
+      serviceLifeEndsAt: { type: Date, required: true },
+      scrappedAt: Date,
+    },
+    { ...options, collection: 'cylinders' },
+  );
+  cylinders.index({ enterpriseId: 1, serial: 1 }, { unique: true });
+  cylinders.index({ grai: 1 }, { unique: true, partialFilterExpression: { grai: { $exists: true } } });
+  cylinders.index({ fillingSiteId: 1 });
+  cylinders.index({ nextInspectionDate: 1 });
+
+  return { districts, enterprises, sites, vehicles, workers, customers, cylinders };
+}
+
+export type RegistryCollection = keyof ReturnType<typeof schemas>;
+export type RegistryModels = Record<RegistryCollection, Model<StoredDoc>>;
+
+const MODEL_NAMES: Record<RegistryCollection, string> = {
+  districts: 'District',
+  enterprises: 'Enterprise',
+  sites: 'Site',
+  vehicles: 'Vehicle',
+  workers: 'Worker',
+  customers: 'Customer',
+  cylinders: 'Cylinder',
+};
+
+/** Binds the registry's models to the connection once (the seed and the app may both ask). */
+export function registryModels(connection: Connection): RegistryModels {
+  const defs = schemas();
+  const entries = (Object.keys(MODEL_NAMES) as RegistryCollection[]).map((key) => {
+    const name = MODEL_NAMES[key];
+    const existing = connection.models[name] as Model<StoredDoc> | undefined;
+    return [key, existing ?? (connection.model(name, defs[key]) as unknown as Model<StoredDoc>)] as const;
+  });
+  return Object.fromEntries(entries) as RegistryModels;
+}

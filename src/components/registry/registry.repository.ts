@@ -1,0 +1,48 @@
+import type { AnyBulkWriteOperation, ClientSession, Model } from 'mongoose';
+import type { StoredDoc } from './registry.model';
+
+export type Filter = Record<string, unknown>;
+export type Sort = Record<string, 1 | -1>;
+
+/** The only place registry code touches mongoose; plain objects in, plain objects out. */
+export function createRecordRepository(model: Model<StoredDoc>) {
+  return {
+    async findOne(filter: Filter, session?: ClientSession): Promise<StoredDoc | null> {
+      return model.findOne(filter, null, { session }).lean<StoredDoc>().exec();
+    },
+    async find(filter: Filter, sort: Sort, limit: number, session?: ClientSession): Promise<StoredDoc[]> {
+      return model.find(filter, null, { session }).sort(sort).limit(limit).lean<StoredDoc[]>().exec();
+    },
+    async findAll(filter: Filter, session?: ClientSession): Promise<StoredDoc[]> {
+      return model.find(filter, null, { session }).lean<StoredDoc[]>().exec();
+    },
+    async insertOne(doc: StoredDoc, session?: ClientSession): Promise<void> {
+      await model.create([doc], { session });
+    },
+    async insertMany(docs: StoredDoc[], session?: ClientSession): Promise<void> {
+      if (docs.length > 0) await model.insertMany(docs, { session, lean: true });
+    },
+    async updateOne(filter: Filter, set: Filter, unset: Filter, session?: ClientSession): Promise<boolean> {
+      const update = { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) };
+      const result = await model.updateOne(filter, update, { session }).exec();
+      return result.matchedCount === 1;
+    },
+    async bulkUpdate(ops: { filter: Filter; set: Filter; unset: Filter }[], session?: ClientSession): Promise<void> {
+      if (ops.length === 0) return;
+      const writes: AnyBulkWriteOperation<StoredDoc>[] = ops.map((op) => ({
+        updateOne: {
+          filter: op.filter,
+          update: { $set: op.set, ...(Object.keys(op.unset).length > 0 ? { $unset: op.unset } : {}) },
+        },
+      }));
+      await model.bulkWrite(writes, { session, ordered: true });
+    },
+  };
+}
+
+export type RecordRepository = ReturnType<typeof createRecordRepository>;
+
+/** Inserts the record unless one matches `filter`; never changes an existing one (idempotent seeding). */
+export async function insertIfMissing(model: Model<StoredDoc>, filter: Filter, doc: Omit<StoredDoc, '_id'>): Promise<void> {
+  await model.updateOne(filter, { $setOnInsert: doc }, { upsert: true }).exec();
+}

@@ -1,0 +1,100 @@
+import { z } from '../../shared/openapi/zod.openapi';
+import { CREDENTIAL_STATUSES } from './credential.status';
+import { PHONE_PATTERN, isValidIdNumber, isValidPlate, isValidUscc } from './registry.pii';
+
+/** Building blocks shared by every record's schemas. Strings never start with `$`: text is text. */
+export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id').openapi({ example: '665f1c2e9b1d8c0012345678' });
+export const idParams = z.strictObject({ id: objectId });
+
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !s.startsWith('$'), 'must not start with $');
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be a date (YYYY-MM-DD) or an ISO date-time')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date')
+  .openapi({ format: 'date', example: '2025-01-01' });
+
+export const districtCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative division code').openapi({ example: '441802' });
+
+export const idNumber = z
+  .string()
+  .trim()
+  .refine(isValidIdNumber, 'must be an 18-character resident ID number with a valid GB 11643 check character')
+  .openapi({ description: 'Write-only: stored as a keyed hash plus its last 4 characters', example: '44180219900101123X' });
+
+export const uscc = z.string().trim().refine(isValidUscc, 'must be an 18-character unified social credit code with a valid check character');
+export const phone = z.string().trim().regex(PHONE_PATTERN, 'must be a mainland mobile (11 digits) or landline number').openapi({ example: '13812341234' });
+export const plate = z.string().trim().refine(isValidPlate, 'must be a mainland vehicle plate such as 粤R12345').openapi({ example: '粤R12345' });
+
+/** [longitude, latitude] inside China's extent, so a swapped pair is caught. */
+export const coordinates = z
+  .tuple([z.number().min(73).max(136), z.number().min(3).max(54)])
+  .openapi({ description: '[longitude, latitude], WGS-84', example: [113.0561, 23.6817] });
+
+/** A licence, permit or certificate as written on paper. */
+export const credentialInput = z.strictObject({
+  number: text(64),
+  scope: text(200).optional(),
+  issuer: text(100).optional(),
+  validFrom: isoDate.optional(),
+  validTo: isoDate,
+  suspendedAt: isoDate.optional(),
+  revokedAt: isoDate.optional(),
+});
+
+/** PATCH of a credential: each field replaces the stored one; null lifts a suspension or revocation. */
+export const credentialPatch = z.strictObject({
+  number: text(64).optional(),
+  scope: text(200).optional(),
+  issuer: text(100).optional(),
+  validFrom: isoDate.optional(),
+  validTo: isoDate.optional(),
+  suspendedAt: isoDate.nullable().optional(),
+  revokedAt: isoDate.nullable().optional(),
+});
+
+export const credentialStatusSchema = z.enum(CREDENTIAL_STATUSES);
+
+export const credentialView = z
+  .object({
+    number: z.string(),
+    scope: z.string().optional(),
+    issuer: z.string().optional(),
+    validFrom: z.string().optional(),
+    validTo: z.string(),
+    suspendedAt: z.string().optional(),
+    revokedAt: z.string().optional(),
+    status: credentialStatusSchema,
+  })
+  .openapi('Credential');
+
+/** Fields every record's view carries. */
+export const recordMeta = {
+  id: z.string(),
+  active: z.boolean(),
+  deactivatedAt: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+};
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** Query parameters every list accepts; each record adds its own filters. Unknown keys → 400. */
+export const listQueryBase = {
+  q: z.string().trim().min(1).max(50).optional().openapi({ description: 'Text search on names, serials, plates' }),
+  enterpriseId: objectId.optional(),
+  districtCode: districtCode.optional(),
+  active: bool.optional(),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(1000).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'is not a cursor').optional(),
+};
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);

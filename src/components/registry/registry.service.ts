@@ -1,0 +1,188 @@
+import { Types, type ClientSession, type Connection } from 'mongoose';
+import { authorize, scopeFilter, type Principal } from '../auth';
+import type { AuditService } from '../audit';
+import { AppError } from '../../shared/errors/app.error';
+import { afterPosition, decodeCursor, encodeCursor } from './registry.cursor';
+import type { Fields, ListQueryBase, RecordDefinition, Viewer, WriteContext } from './registry.definition';
+import type { StoredDoc } from './registry.model';
+import type { RegistryPolicy } from './registry.policy';
+import { createRefResolver } from './registry.refs';
+import type { Filter, RecordRepository } from './registry.repository';
+
+export interface ServiceDeps {
+  connection: Connection;
+  audit: AuditService;
+  repos: Record<'enterprises' | 'sites' | 'districts', RecordRepository>;
+  policy: RegistryPolicy;
+  piiSecret: string;
+  cursorKey: string;
+  now?: () => Date;
+}
+
+export interface RecordService {
+  definition: RecordDefinition;
+  get(principal: Principal, id: string): Promise<Record<string, unknown>>;
+  list(principal: Principal, query: ListQueryBase): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }>;
+  create(principal: Principal, input: unknown): Promise<Record<string, unknown>>;
+  update(principal: Principal, id: string, patch: unknown): Promise<Record<string, unknown>>;
+  deactivate(principal: Principal, id: string): Promise<Record<string, unknown>>;
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Stable JSON of a field value for change detection (ObjectIds and Dates as strings). */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (v instanceof Types.ObjectId ? v.toHexString() : v)) ?? 'undefined';
+}
+
+/** Splits prepared fields into $set / $unset, keeping only what differs from the stored record. */
+export function diff(existing: StoredDoc, fields: Fields): { set: Fields; unset: Fields } {
+  const set: Fields = {};
+  const unset: Fields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if (value === null) {
+      if (existing[key] !== undefined && existing[key] !== null) unset[key] = 1;
+    } else if (canonical(value) !== canonical(existing[key])) {
+      set[key] = value;
+    }
+  }
+  return { set, unset };
+}
+
+export function applyDiff(existing: StoredDoc, change: { set: Fields; unset: Fields }): StoredDoc {
+  const next: StoredDoc = { ...existing, ...change.set };
+  for (const key of Object.keys(change.unset)) delete next[key];
+  return next;
+}
+
+/** Create / read / update / deactivate / list for one kind of record, the same way for all. */
+export function createRecordService(definition: RecordDefinition, repo: RecordRepository, deps: ServiceDeps): RecordService {
+  const def = definition;
+  const now = deps.now ?? (() => new Date());
+  const viewer = (principal: Principal, at: Date): Viewer => ({
+    ...(principal.enterpriseId ? { enterpriseId: principal.enterpriseId } : {}),
+    now: at,
+    policy: deps.policy,
+  });
+  // The audit trail shows records as a regulator sees them: personal data masked.
+  const auditView = (doc: StoredDoc, at: Date) => def.view(doc, { now: at, policy: deps.policy });
+  const context = (principal: Principal, at: Date, session?: ClientSession): WriteContext => ({
+    principal,
+    now: at,
+    refs: createRefResolver(deps.repos, principal, session),
+    policy: deps.policy,
+    piiSecret: deps.piiSecret,
+  });
+  const scoped = (principal: Principal, id: string): Filter => ({
+    $and: [scopeFilter(principal, def.resource), { _id: new Types.ObjectId(id) }],
+  });
+  const load = async (principal: Principal, id: string, session?: ClientSession) => {
+    const doc = await repo.findOne(scoped(principal, id), session);
+    if (!doc) throw AppError.notFound(`No ${def.noun} ${id}`);
+    return doc;
+  };
+
+  return {
+    definition: def,
+
+    async get(principal, id) {
+      authorize(principal, def.resource, 'read');
+      return def.view(await load(principal, id), viewer(principal, now()));
+    },
+
+    async list(principal, query) {
+      authorize(principal, def.resource, 'read');
+      const at = now();
+      const direction = query.order === 'desc' ? -1 : 1;
+      const filters: Filter[] = [scopeFilter(principal, def.resource)];
+      if (query.enterpriseId && def.enterpriseField) filters.push({ [def.enterpriseField]: new Types.ObjectId(query.enterpriseId) });
+      if (query.districtCode) filters.push({ [def.districtField]: query.districtCode });
+      if (query.active !== undefined) filters.push({ active: query.active });
+      if (query.q && def.textFields.length > 0) {
+        const pattern = new RegExp(escapeRegex(query.q), 'i');
+        filters.push({ $or: def.textFields.map((f) => ({ [f]: pattern })) });
+      }
+      filters.push(...def.filters(query, at, deps.policy));
+      if (query.cursor) {
+        const position = decodeCursor(deps.cursorKey, query.cursor, { resource: def.resource, sort: query.sort, direction });
+        filters.push(afterPosition(position));
+      }
+      const docs = await repo.find({ $and: filters }, { [query.sort]: direction, _id: direction }, query.limit + 1);
+      const page = docs.slice(0, query.limit);
+      const last = page.at(-1);
+      const lastValue = last?.[query.sort];
+      const nextCursor =
+        docs.length > query.limit && last && (typeof lastValue === 'string' || typeof lastValue === 'number' || lastValue instanceof Date)
+          ? encodeCursor(deps.cursorKey, { resource: def.resource, sort: query.sort, direction, value: lastValue, id: last._id.toHexString() })
+          : null;
+      const v = viewer(principal, at);
+      return { items: page.map((d) => def.view(d, v)), nextCursor };
+    },
+
+    async create(principal, body) {
+      authorize(principal, def.resource, 'create');
+      const input = def.createSchema.parse(body);
+      const at = now();
+      const doc = await deps.connection.transaction(async (session) => {
+        const fields = await def.toStored(input, context(principal, at, session));
+        const stored: StoredDoc = { _id: new Types.ObjectId(), ...fields, active: true, createdAt: at, updatedAt: at };
+        await repo.insertOne(stored, session);
+        await deps.audit.record(
+          { actor: principal, action: 'create', resource: def.resource, recordId: stored._id, before: null, after: auditView(stored, at), ...auditScope(def, stored) },
+          session,
+        );
+        return stored;
+      });
+      return def.view(doc, viewer(principal, at));
+    },
+
+    async update(principal, id, body) {
+      authorize(principal, def.resource, 'update');
+      const patch = def.patchSchema.parse(body);
+      const at = now();
+      const doc = await deps.connection.transaction(async (session) => {
+        const before = await load(principal, id, session);
+        const change = diff(before, await def.patchToStored(patch, before, context(principal, at, session)));
+        if (Object.keys(change.set).length === 0 && Object.keys(change.unset).length === 0) return before;
+        change.set.updatedAt = at;
+        await repo.updateOne(scoped(principal, id), change.set, change.unset, session);
+        const after = applyDiff(before, change);
+        await deps.audit.record(
+          { actor: principal, action: 'update', resource: def.resource, recordId: before._id, before: auditView(before, at), after: auditView(after, at), ...auditScope(def, after) },
+          session,
+        );
+        return after;
+      });
+      return def.view(doc, viewer(principal, at));
+    },
+
+    async deactivate(principal, id) {
+      authorize(principal, def.resource, 'deactivate');
+      const at = now();
+      const doc = await deps.connection.transaction(async (session) => {
+        const before = await load(principal, id, session);
+        if (!before.active) return before;
+        const change = { set: { active: false, deactivatedAt: at, updatedAt: at }, unset: {} };
+        await repo.updateOne(scoped(principal, id), change.set, change.unset, session);
+        const after = applyDiff(before, change);
+        await deps.audit.record(
+          { actor: principal, action: 'deactivate', resource: def.resource, recordId: before._id, before: auditView(before, at), after: auditView(after, at), ...auditScope(def, after) },
+          session,
+        );
+        return after;
+      });
+      return def.view(doc, viewer(principal, at));
+    },
+  };
+}
+
+/** The audit entry is scoped like the record: enterprise records by their own id, districts by code. */
+export function auditScope(def: RecordDefinition, doc: StoredDoc): { enterpriseId: Types.ObjectId | null; districtCode: string | null } {
+  const enterpriseId = def.enterpriseField ? doc[def.enterpriseField] : null;
+  const districtCode = doc[def.districtField];
+  return {
+    enterpriseId: enterpriseId instanceof Types.ObjectId ? enterpriseId : null,
+    districtCode: typeof districtCode === 'string' ? districtCode : null,
+  };
+}
