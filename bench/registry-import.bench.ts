@@ -17,7 +17,7 @@ import { median, report } from './lib/bench';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const RUNS = 3;
-const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef', QR_SIGNING_SECRET: 'bench-qr-secret-0123456789abcdef', PII_HASH_SECRET: 'bench-pii-secret-0123456789abcdef' };
+const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef', QR_SIGNING_SECRET: 'bench-qr-secret-0123456789abcdef', PII_HASH_SECRET: 'bench-pii-secret-0123456789abcdef', LEDGER_SIGNING_KEY: 'bench-ledger-key-0123456789abcdef' };
 
 function cylinderCsv(run: number, siteId: string): Buffer {
   const lines = ['钢印号,制造单位,制造日期,公称容量,皮重,上次检验日期,充装站'];

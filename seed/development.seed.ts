@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/shared/logger/logger.factory';
+import { accountsDemoSeeder } from './accounts-demo.seed';
 import { registryDemoSeeder } from './registry-demo.seed';
 
 export interface SeedContext {
@@ -19,7 +20,7 @@ export interface Seeder {
  * The development data, in order (registry records before the accounts that refer to them), built
  * with the same test data builders the tests use.
  */
-export const developmentSeeders: readonly Seeder[] = [registryDemoSeeder];
+export const developmentSeeders: readonly Seeder[] = [registryDemoSeeder, accountsDemoSeeder];
 
 export type SeedOutcome = 'seeded' | 'database-not-empty' | 'no-seeders';
 

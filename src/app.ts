@@ -59,6 +59,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', api);
 
   app.use('/assets', express.static(join(PROJECT_ROOT, 'public'), { index: false, maxAge: '1h' }));
+  for (const module of deps.modules ?? []) {
+    if (module.pages) app.use(module.pages);
+  }
   app.get('/', (_req, res) => {
     res.type('html').send(renderView('home', { version, dbMode: database.info.mode }));
   });

@@ -8,11 +8,16 @@ import { authenticate, createAuthComponent, type AccountRegistryLookups, type Au
 import { createRegistry } from './registry';
 import { createImports } from './imports';
 import { createDevicesComponent, type SiteLookup } from './devices';
+import { createLedger } from './ledger';
+import { createLedgerLog, ledgerEventSource, registryCylinderVisibility } from './ledger/log';
+import { createEpcisExport } from './ledger/epcis';
+import { createQr, DEFAULT_QR_CONFIG } from './qr';
+import { ledgerPort } from './qr/ledger.adapter';
 
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
   connection: Connection;
-  config: Pick<Config, 'secrets' | 'env'>;
+  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr'] };
   logger: Logger;
   /** Accounts tunables; production defaults when absent (tests lower the bcrypt cost here). */
   auth?: AuthOptions;
@@ -23,16 +28,24 @@ export interface ComponentDeps {
 
 /** The one wiring place: builds each component and returns the API modules app.ts mounts, in order. */
 export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]> {
+  const audit = createAudit({ connection: deps.connection });
+  const registry = createRegistry(deps, { audit: audit.service });
+  await registry.ensureDistricts();
   const auth = await createAuthComponent({
     connection: deps.connection,
     jwtSecret: deps.config.secrets.JWT_SECRET,
-    registry: deps.accountLookups ?? {},
+    registry: deps.accountLookups ?? {
+      enterpriseDistrict: (id) => registry.enterpriseDistrict(id),
+      workerEmployer: (id) => registry.workerEmployer(id),
+      districtExists: (code) => registry.districtExists(code),
+    },
     ...(deps.auth ? { options: deps.auth } : {}),
   });
   const devices = await createDevicesComponent({
     connection: deps.connection,
     serverSecret: deps.config.secrets.PII_HASH_SECRET,
-    ...(deps.siteLookup ? { siteLookup: deps.siteLookup } : {}),
+    // Unscoped here; the devices service admits only a site of the caller's own enterprise.
+    siteLookup: deps.siteLookup ?? ((_principal, siteId) => registry.siteById(siteId)),
   });
   const modules: ApiModule[] = [
     // First: every later router finds req.principal set from the bearer token.
@@ -40,10 +53,28 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     auth.module,
     devices.module,
   ];
-  const audit = createAudit({ connection: deps.connection });
-  const registry = createRegistry(deps, { audit: audit.service });
-  await registry.ensureDistricts();
   modules.push(registry.module, audit.module);
   modules.push(createImports({ importPort: registry.importPort }).module);
+  const ledger = createLedger(deps, { registry });
+  await ledger.init();
+  modules.push(ledger.module);
+  const ledgerSource = ledgerEventSource(deps.connection, ledger);
+  const cylinderVisible = registryCylinderVisibility(registry);
+  const ledgerLog = await createLedgerLog({
+    connection: deps.connection,
+    source: ledgerSource,
+    cylinderVisible,
+    signingKey: deps.config.secrets.LEDGER_SIGNING_KEY,
+    logger: deps.logger,
+  });
+  modules.push(ledgerLog.module, createEpcisExport({ source: ledgerSource, cylinderVisible }).module);
+  const qr = createQr({
+    connection: deps.connection,
+    settings: { ...(deps.config.qr ?? DEFAULT_QR_CONFIG), signingSecret: deps.config.secrets.QR_SIGNING_SECRET, privacySecret: deps.config.secrets.PII_HASH_SECRET },
+    audit: audit.service,
+    sites: registry,
+    ledger: ledgerPort(ledger),
+  });
+  modules.push(qr.module);
   return modules;
 }

@@ -26,6 +26,19 @@ export interface Config {
   };
   readonly shutdownTimeoutMs: number;
   readonly secrets: Secrets;
+  /** QR identity: printed into every code, so changing domain or prefix later orphans printed labels. */
+  readonly qr: {
+    /** host[:port] of the verification URI, https://{domain}/8003/{GRAI}. */
+    readonly domain: string;
+    readonly companyPrefix: string;
+    /** GRAI asset type per nominal capacity (kg). */
+    readonly assetTypes: Readonly<Record<'5' | '15' | '50', string>>;
+    /** Signing key id of new codes; older ids stay accepted unless revoked. */
+    readonly keyId: string;
+    readonly revokedKeyIds: readonly string[];
+    /** Public verification requests per client address per minute (per process). */
+    readonly scanRatePerMinute: number;
+  };
 }
 
 type RawEnv = Readonly<Record<string, string | undefined>>;
@@ -45,7 +58,7 @@ export function loadConfig(rawEnv: RawEnv, cwd: string = process.cwd()): Config 
   const dataDir = resolve(cwd, env.DATA_DIR);
   const isProduction = env.NODE_ENV === 'production';
   const secrets = resolveSecrets({
-    given: { JWT_SECRET: env.JWT_SECRET, QR_SIGNING_SECRET: env.QR_SIGNING_SECRET, PII_HASH_SECRET: env.PII_HASH_SECRET },
+    given: { JWT_SECRET: env.JWT_SECRET, QR_SIGNING_SECRET: env.QR_SIGNING_SECRET, PII_HASH_SECRET: env.PII_HASH_SECRET, LEDGER_SIGNING_KEY: env.LEDGER_SIGNING_KEY },
     production: isProduction,
     dataDir,
   });
@@ -63,6 +76,14 @@ export function loadConfig(rawEnv: RawEnv, cwd: string = process.cwd()): Config 
     db: { mode: env.DB_MODE, uri: env.MONGODB_URI, name: env.DB_NAME, embeddedPort: env.EMBEDDED_DB_PORT },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     secrets,
+    qr: {
+      domain: (env.QR_DOMAIN ?? (env.PUBLIC_BASE_URL ? new URL(env.PUBLIC_BASE_URL).host : `localhost:${env.PORT}`)).toLowerCase(),
+      companyPrefix: env.GS1_COMPANY_PREFIX,
+      assetTypes: env.GS1_ASSET_TYPES,
+      keyId: env.QR_KEY_ID,
+      revokedKeyIds: env.QR_REVOKED_KEY_IDS,
+      scanRatePerMinute: env.QR_SCAN_RATE_PER_MINUTE,
+    },
   });
 }
 

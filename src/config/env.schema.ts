@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Keys whose values must never be logged or shown; see secrets.store.ts for how they are filled. */
-export const SECRET_KEYS = ['JWT_SECRET', 'QR_SIGNING_SECRET', 'PII_HASH_SECRET'] as const;
+export const SECRET_KEYS = ['JWT_SECRET', 'QR_SIGNING_SECRET', 'PII_HASH_SECRET', 'LEDGER_SIGNING_KEY'] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 export const DB_MODES = ['auto', 'external', 'embedded', 'memory-server'] as const;
@@ -17,6 +17,20 @@ const mongoUri = z
   .string()
   .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must start with mongodb:// or mongodb+srv://')
   .optional();
+
+// host or host:port, as printed into every QR code.
+const domain = z
+  .string()
+  .regex(/^(?=.{1,253}(:|$))[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i, 'must be a host name, optionally with :port (no scheme, no path)');
+
+/** `5:5,15:15,50:50`: GRAI asset type (digits) per nominal capacity in kg. */
+const assetTypes = z
+  .string()
+  .regex(/^\s*5:\d{1,5}\s*,\s*15:\d{1,5}\s*,\s*50:\d{1,5}\s*$/, 'must look like 5:5,15:15,50:50 (asset type per capacity in kg)')
+  .transform((text) => Object.fromEntries(text.split(',').map((pair) => pair.trim().split(':') as [string, string])) as Record<'5' | '15' | '50', string>)
+  .refine((types) => new Set(Object.values(types).map(Number)).size === 3, 'each capacity needs its own asset type');
+
+const keyId = z.string().regex(/^k[1-9]\d{0,3}$/, 'must look like k1, k2, ...');
 
 const bodyLimit = z
   .string()
@@ -44,13 +58,27 @@ export const envSchema = z
     EMBEDDED_DB_PORT: port.default(0),
     BODY_LIMIT: bodyLimit.default('100kb'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    QR_DOMAIN: domain.optional(),
+    GS1_COMPANY_PREFIX: z.string().regex(/^\d{7,10}$/, 'must be 7–10 digits').default('0614141'),
+    GS1_ASSET_TYPES: assetTypes.prefault('5:5,15:15,50:50'),
+    QR_KEY_ID: keyId.default('k1'),
+    QR_REVOKED_KEY_IDS: z
+      .string()
+      .transform((text) => text.split(',').map((id) => id.trim()).filter(Boolean))
+      .pipe(z.array(keyId))
+      .default([]),
+    QR_SCAN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
     JWT_SECRET: secret,
     QR_SIGNING_SECRET: secret,
     PII_HASH_SECRET: secret,
+    // Ed25519 key of the ledger checkpoints: a PKCS8 PEM, base64 of a 32-byte seed, or any other
+    // ≥ 32-character string whose SHA-256 is the seed (what development generates).
+    LEDGER_SIGNING_KEY: secret,
   })
   .strip()
   // Run even when other keys are bad, so that one start lists every problem.
-  .superRefine(checkDatabaseKeys, { when: () => true });
+  .superRefine(checkDatabaseKeys, { when: () => true })
+  .superRefine(checkQrKeys, { when: () => true });
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -61,5 +89,25 @@ function checkDatabaseKeys(env: { DB_MODE?: unknown; MONGODB_URI?: unknown }, ct
   }
   if ((env.DB_MODE === 'embedded' || env.DB_MODE === 'memory-server') && env.MONGODB_URI) {
     ctx.addIssue({ code: 'custom', path: ['DB_MODE'], message: `${env.DB_MODE} conflicts with MONGODB_URI; unset one of them` });
+  }
+}
+
+// A code is stamped on steel for life: production must name its own domain and GS1 prefix.
+function checkQrKeys(
+  env: { NODE_ENV?: unknown; QR_DOMAIN?: unknown; GS1_COMPANY_PREFIX?: unknown; GS1_ASSET_TYPES?: unknown; QR_KEY_ID?: unknown; QR_REVOKED_KEY_IDS?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.NODE_ENV === 'production' && !env.QR_DOMAIN) {
+    ctx.addIssue({ code: 'custom', path: ['QR_DOMAIN'], message: 'is required in production' });
+  }
+  const prefix = typeof env.GS1_COMPANY_PREFIX === 'string' ? env.GS1_COMPANY_PREFIX : '';
+  if (prefix && env.GS1_ASSET_TYPES && typeof env.GS1_ASSET_TYPES === 'object') {
+    const width = 12 - prefix.length;
+    if (Object.values(env.GS1_ASSET_TYPES).some((t) => String(t).length > width)) {
+      ctx.addIssue({ code: 'custom', path: ['GS1_ASSET_TYPES'], message: `asset types must fit in ${width} digits with a ${prefix.length}-digit company prefix` });
+    }
+  }
+  if (Array.isArray(env.QR_REVOKED_KEY_IDS) && env.QR_REVOKED_KEY_IDS.includes(env.QR_KEY_ID)) {
+    ctx.addIssue({ code: 'custom', path: ['QR_REVOKED_KEY_IDS'], message: 'cannot revoke the current QR_KEY_ID' });
   }
 }

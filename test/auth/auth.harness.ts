@@ -13,6 +13,7 @@ export const TEST_SECRETS = {
   JWT_SECRET: randomBytes(32).toString('base64url'),
   QR_SIGNING_SECRET: randomBytes(32).toString('base64url'),
   PII_HASH_SECRET: randomBytes(32).toString('base64url'),
+  LEDGER_SIGNING_KEY: randomBytes(32).toString('base64url'),
 };
 
 /** A password that satisfies the policy, different on every call. */

@@ -89,6 +89,7 @@ describe('configuration', () => {
         { key: 'JWT_SECRET', message: 'is required in production' },
         { key: 'QR_SIGNING_SECRET', message: 'is required in production' },
         { key: 'PII_HASH_SECRET', message: 'is required in production' },
+        { key: 'LEDGER_SIGNING_KEY', message: 'is required in production' },
       ]);
     });
 
@@ -118,7 +119,7 @@ describe('configuration', () => {
     it('in production come only from the environment and touch no file', () => {
       const cwd = tempDir();
       const config = loadConfig(
-        { NODE_ENV: 'production', JWT_SECRET: strongSecret, QR_SIGNING_SECRET: `${strongSecret}y`, PII_HASH_SECRET: `${strongSecret}z` },
+        { NODE_ENV: 'production', JWT_SECRET: strongSecret, QR_SIGNING_SECRET: `${strongSecret}y`, PII_HASH_SECRET: `${strongSecret}z`, LEDGER_SIGNING_KEY: `${strongSecret}l` },
         cwd,
       );
       expect(config.secrets.QR_SIGNING_SECRET).toBe(`${strongSecret}y`);

@@ -16,7 +16,7 @@ describe('development seed', () => {
     await testDb.stop();
   });
 
-  const ctx = () => ({ connection: database.connection, logger: silentLogger, config: { env: 'test' as const, secrets: { JWT_SECRET: 'j'.repeat(32), QR_SIGNING_SECRET: 'q'.repeat(32), PII_HASH_SECRET: 'p'.repeat(32) } } });
+  const ctx = () => ({ connection: database.connection, logger: silentLogger, config: { env: 'test' as const, secrets: { JWT_SECRET: 'j'.repeat(32), QR_SIGNING_SECRET: 'q'.repeat(32), PII_HASH_SECRET: 'p'.repeat(32), LEDGER_SIGNING_KEY: 'l'.repeat(32) } } });
   const marker: Seeder = {
     name: 'marker',
     run: async ({ connection }) => {

@@ -12,6 +12,7 @@ export const SECRETS = {
   JWT_SECRET: 'registry-test-jwt-secret-0123456789abcdef',
   QR_SIGNING_SECRET: 'registry-test-qr-secret-0123456789abcdef',
   PII_HASH_SECRET: 'registry-test-pii-secret-0123456789abcdef',
+  LEDGER_SIGNING_KEY: 'registry-test-ledger-key-0123456789abcdef',
 };
 
 export interface RegistryWorld {

@@ -23,6 +23,10 @@ export const RESOURCES = [
   'users',
   'devices',
   'audit',
+  // Custody ledger events: append-only, so 'create' is the only write (no update, no deactivate).
+  'events',
+  // The Merkle log: checkpoints, proofs and offline-verifiable exports (read-only for everyone).
+  'ledger',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -32,6 +36,7 @@ export type Action = (typeof ACTIONS)[number];
 const ALL: readonly Action[] = ['read', 'create', 'update', 'deactivate', 'import'];
 const READ: readonly Action[] = ['read'];
 const WRITE: readonly Action[] = ['read', 'create', 'update', 'deactivate'];
+const CAPTURE: readonly Action[] = ['read', 'create'];
 
 export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonly Action[]>>>> = {
   // The city gas regulator keeps the registries: licences are issued and revoked by the city.
@@ -46,6 +51,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     users: WRITE,
     devices: READ,
     audit: READ,
+    events: READ,
+    ledger: READ,
   },
   // A district regulator supervises its district: it reads everything there and changes nothing.
   district_regulator: {
@@ -59,6 +66,9 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     users: READ,
     devices: READ,
     audit: READ,
+    // Only events whose site lies in the district (ledger scope).
+    events: READ,
+    ledger: READ,
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -72,10 +82,12 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     users: WRITE,
     devices: WRITE,
     audit: READ,
+    events: CAPTURE,
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
-  filling_operator: { districts: READ, enterprises: READ, sites: READ, vehicles: READ, workers: READ, cylinders: READ },
-  delivery_worker: { districts: READ, enterprises: READ, sites: READ, vehicles: READ, workers: READ, customers: READ, cylinders: READ },
+  // They record custody events and read back the events they recorded themselves.
+  filling_operator: { districts: READ, enterprises: READ, sites: READ, vehicles: READ, workers: READ, cylinders: READ, events: CAPTURE },
+  delivery_worker: { districts: READ, enterprises: READ, sites: READ, vehicles: READ, workers: READ, customers: READ, cylinders: READ, events: CAPTURE },
   // An auditor reads the whole city and writes nothing.
   auditor: {
     districts: READ,
@@ -88,6 +100,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     users: READ,
     devices: READ,
     audit: READ,
+    events: READ,
+    ledger: READ,
   },
 };
 

@@ -45,12 +45,29 @@ export interface EventActor {
   workerId?: string;
 }
 
-/** One stored, append-only ledger event (collection `events`). Never updated, never deleted. */
+/**
+ * One stored, append-only ledger event (collection `events`). Never updated, never deleted.
+ *
+ * APPEND ORDER (for the Merkle log, checkpoints and EPCIS export): `logSeq` is a global sequence
+ * 0, 1, 2, ... allocated inside the append transaction from one counter document
+ * (`ledger_counters`, _id 'events'). Every append increments that counter in the same transaction
+ * that inserts its events, so two appends can never commit out of order: the set of visible events
+ * is always exactly logSeq 0..n-1 with no gaps, and a reader paging by `logSeq > last` never skips
+ * an event that commits later. Use `Ledger.eventsInAppendOrder(afterLogSeq, limit)`; logSeq is the
+ * Merkle leaf index. It is NOT the order of `occurredAt` (devices upload late) nor of `_id`.
+ * Fields added by the ledger core after the first draft: logSeq, enterpriseId, districtCode.
+ */
 export interface LedgerEvent {
   /** Client-generated UUID: the idempotency key (unique index). */
   eventId: string;
+  /** Global append position, 0-based, gap-free (unique index). See APPEND ORDER above. */
+  logSeq: number;
   cylinderId: string;
   grai?: string;
+  /** The cylinder's owner enterprise (hex id): enterprise scope of the event. */
+  enterpriseId: string;
+  /** District of the event's site, or the cylinder's district when it has none: district scope. */
+  districtCode: string;
   type: EventType;
   /** When it happened, by the device's clock. */
   occurredAt: Date;
@@ -70,7 +87,10 @@ export interface LedgerEvent {
   cylinderSeq: number;
   /** `hash` of this cylinder's previous event; null for the first. */
   prevHash: string | null;
-  /** SHA-256 (hex) of the event's canonical JSON (all fields above, prevHash included). */
+  /**
+   * SHA-256 (hex) of the event's canonical JSON (all fields above, prevHash included; not `hash`
+   * itself, not Mongo's `_id`). Compute it only with `eventHash` from the ledger's index.
+   */
   hash: string;
 }
 

@@ -5,5 +5,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 export interface ApiModule {
   name: string;
   router: Router;
+  /** Server-rendered pages mounted at the site root, outside /api (e.g. the public /8003/{GRAI} page). */
+  pages?: Router;
   registerOpenApi(registry: OpenAPIRegistry): void;
 }

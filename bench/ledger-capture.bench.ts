@@ -1,0 +1,157 @@
+/**
+ * Custody ledger capture benchmark (issue 5). The real app (createComponents) on the embedded
+ * server in its own process; a raw Express hello route measured in the same run, with the same
+ * concurrency, is the baseline. Figures: single-event capture rate as a share of hello, batch
+ * capture events/s, a 1,000-event cylinder's timeline page p99, chain verification events/s.
+ * Run: npm run bench:ledger
+ */
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import { ObjectId } from 'mongodb';
+import pino from 'pino';
+import { createApp } from '../src/app';
+import { signAccessToken } from '../src/components/auth';
+import { createComponents } from '../src/components';
+import { connectDatabase } from '../src/shared/db/database.connection';
+import { listenOnFreePort } from '../test/foundation/app.harness';
+import { startServerProcess } from '../test/support/embedded-server.process';
+import { median, percentile, report } from './lib/bench';
+
+const CONCURRENCY = 16;
+const WINDOW_MS = 3000;
+const RUNS = 3;
+const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef', QR_SIGNING_SECRET: 'bench-qr-secret-0123456789abcdef', PII_HASH_SECRET: 'bench-pii-secret-0123456789abcdef', LEDGER_SIGNING_KEY: 'bench-ledger-key-0123456789abcdef' };
+
+/** Requests per second of `op` run by CONCURRENCY clients for WINDOW_MS. */
+async function throughput(op: (worker: number, i: number) => Promise<void>): Promise<number> {
+  let done = 0;
+  const deadline = Date.now() + WINDOW_MS;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, w) => {
+      for (let i = 0; Date.now() < deadline; i++) {
+        await op(w, i);
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - start) / 1000);
+}
+
+async function main(): Promise<void> {
+  const server = await startServerProcess();
+  const uri = `${server.uri}${server.uri.includes('?') ? '&' : '?'}connectTimeoutMS=600000&socketTimeoutMS=0`;
+  const database = await connectDatabase(uri, { mode: 'embedded', engine: 'lpg-embedded', name: 'bench_ledger' });
+  const logger = pino({ level: 'silent' });
+  const modules = await createComponents({ connection: database.connection, config: { secrets: SECRETS, env: 'test' }, logger });
+  const http = await listenOnFreePort(createApp({ config: { isProduction: false, http: { bodyLimit: '2mb' } }, logger, database, modules }));
+  const helloApp = express();
+  helloApp.get('/hello', (_req, res) => {
+    res.json({ hello: 'world' });
+  });
+  const hello = await listenOnFreePort(helloApp);
+  const db = database.connection.db!;
+  const call = async (method: string, path: string, token: string, body?: unknown) => {
+    const res = await fetch(`${http.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const json = (await res.json()) as Record<string, unknown>;
+    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+    return json;
+  };
+  const extra: Record<string, unknown> = {};
+  try {
+    // The world: one enterprise with a filling station, its admin, and cylinders inserted raw.
+    const at = new Date();
+    const enterpriseId = new ObjectId();
+    const stationId = new ObjectId();
+    await db.collection('enterprises').insertOne({ _id: enterpriseId, name: '清远燃气有限公司', districtCode: '441802', address: '清城区', licence: { number: `B-${Date.now()}`, validTo: new Date('2030-01-01') }, active: true, createdAt: at, updatedAt: at });
+    await db.collection('sites').insertOne({ _id: stationId, enterpriseId, districtCode: '441802', kind: 'filling_station', name: '清城充装站', address: '清城区', coordinates: [113.05, 23.68], licence: { number: `S-${Date.now()}`, validTo: new Date('2030-01-01') }, fillingLicence: { number: `F-${Date.now()}`, validTo: new Date('2030-01-01') }, active: true, createdAt: at, updatedAt: at });
+    const cylinders = Array.from({ length: 40_000 }, (_, i) => ({
+      _id: new ObjectId(), enterpriseId, districtCode: '441802', serial: `B${String(i).padStart(7, '0')}`, manufacturer: '佛山', manufactureDate: new Date('2022-01-01'),
+      nominalKg: 15, model: 'YSP-15', tareKg: 14.5, fillingSiteId: stationId, nextInspectionDate: new Date('2030-01-01'), designLifeYears: 8, serviceLifeEndsAt: new Date('2030-01-01'), active: true, createdAt: at, updatedAt: at,
+    }));
+    for (let i = 0; i < cylinders.length; i += 5000) await db.collection('cylinders').insertMany(cylinders.slice(i, i + 5000));
+    const { insertedId: userId } = await db.collection('users').insertOne({
+      username: 'bench-admin', displayName: 'bench-admin', role: 'enterprise_admin', enterpriseId, districtCode: null, workerId: null,
+      active: true, passwordHash: 'x', passwordChangedAt: at, failedLoginCount: 0, lockedUntil: null, createdAt: at, updatedAt: at,
+    });
+    const token = signAccessToken(SECRETS.JWT_SECRET, { kind: 'user', userId: userId.toHexString(), username: 'bench-admin', role: 'enterprise_admin', enterpriseId: enterpriseId.toHexString() });
+    let nextCylinder = 0;
+    const commission = (cylinderId: string) => ({ eventId: randomUUID(), cylinderId, type: 'commission', occurredAt: new Date().toISOString(), where: { siteId: stationId.toHexString() }, payload: {} });
+    const inspectFail = (cylinderId: string) => ({ eventId: randomUUID(), cylinderId, type: 'inspect', occurredAt: new Date().toISOString(), where: { siteId: stationId.toHexString() }, payload: { result: 'fail' } });
+    const takeCylinder = () => (cylinders[nextCylinder++] as { _id: ObjectId })._id.toHexString();
+
+    // 1. Single-event capture against hello, alternating, median of RUNS.
+    const helloRates: number[] = [];
+    const captureRates: number[] = [];
+    for (let run = 0; run <= RUNS; run++) {
+      const h = await throughput(async () => {
+        const res = await fetch(`${hello.url}/hello`);
+        await res.text();
+      });
+      const c = await throughput(async () => {
+        await call('POST', '/api/v1/events', token, commission(takeCylinder()));
+      });
+      if (run === 0) continue; // warm-up
+      helloRates.push(h);
+      captureRates.push(c);
+      process.stdout.write(`run ${run}: hello ${h.toFixed(0)} req/s, single capture ${c.toFixed(0)} events/s (${((100 * c) / h).toFixed(1)} %)\n`);
+    }
+    const share = median(captureRates.map((c, i) => c / (helloRates[i] as number)));
+
+    // 2. Batch capture: 1,000 events over 200 commissioned cylinders (5 each), sequential batches.
+    const batchRates: number[] = [];
+    for (let run = 0; run <= RUNS; run++) {
+      const ids = Array.from({ length: 200 }, takeCylinder);
+      await call('POST', '/api/v1/events/batch', token, { events: ids.map(commission) });
+      const events = ids.flatMap((id) => Array.from({ length: 5 }, () => inspectFail(id)));
+      const started = performance.now();
+      const body = await call('POST', '/api/v1/events/batch', token, { events });
+      const seconds = (performance.now() - started) / 1000;
+      if (body.accepted !== 1000) throw new Error(`batch: ${JSON.stringify(body).slice(0, 300)}`);
+      if (run > 0) batchRates.push(1000 / seconds);
+      process.stdout.write(`batch run ${run}: ${(1000 / seconds).toFixed(0)} events/s\n`);
+    }
+
+    // 3. A 1,000-event cylinder: timeline page p99 and chain verification.
+    const long = takeCylinder();
+    await call('POST', '/api/v1/events', token, commission(long));
+    for (let i = 0; i < 999; i += 333) {
+      await call('POST', '/api/v1/events/batch', token, { events: Array.from({ length: Math.min(333, 999 - i) }, () => inspectFail(long)) });
+    }
+    const latencies: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const started = performance.now();
+      await call('GET', `/api/v1/cylinders/${long}/events?limit=50${i % 2 ? '&cursor=500' : ''}`, token);
+      latencies.push(performance.now() - started);
+    }
+    const p99 = percentile(latencies, 99);
+    const verifyRates: number[] = [];
+    for (let run = 0; run <= RUNS; run++) {
+      const started = performance.now();
+      const verdict = await call('GET', `/api/v1/cylinders/${long}/chain/verify`, token);
+      const seconds = (performance.now() - started) / 1000;
+      if (verdict.ok !== true || verdict.events !== 1000) throw new Error(`verify: ${JSON.stringify(verdict)}`);
+      if (run > 0) verifyRates.push(1000 / seconds);
+    }
+    extra.helloReqPerS = median(helloRates);
+    extra.singleCaptureEventsPerS = median(captureRates);
+    extra.timelineP50Ms = percentile(latencies, 50);
+    report('ledger-capture', [
+      { name: 'single-event capture vs raw Express hello (16 clients)', value: 100 * share, unit: '% of hello', target: '≥ 25 %', met: share >= 0.25 },
+      { name: 'batch capture, 1,000 events over 200 cylinders', value: median(batchRates), unit: 'events/s', target: '≥ 5,000/s', met: median(batchRates) >= 5000 },
+      { name: 'timeline page (50) of a 1,000-event cylinder, p99', value: p99, unit: 'ms', target: '≤ 20 ms', met: p99 <= 20 },
+      { name: 'chain verification of a 1,000-event cylinder', value: median(verifyRates), unit: 'events/s', target: 'reported', met: true },
+    ], extra);
+  } finally {
+    await http.close();
+    await hello.close();
+    await database.close();
+    server.kill('SIGTERM');
+    await server.exited;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import type { ComponentDeps } from '..';
+import type { Principal } from '../auth';
+import type { Registry } from '../registry';
+import type { ApiModule } from '../../shared/http/api-module';
+import { createCapture } from './ledger.capture';
+import type { ChainVerification } from './ledger.chain';
+import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
+import { createHistory } from './ledger.history';
+import { registryLookups, type LedgerLookups } from './ledger.lookups';
+import { ledgerModels, type CylinderProjection } from './ledger.model';
+import { registerLedgerOpenApi } from './ledger.openapi';
+import { createLedgerRepository } from './ledger.repository';
+import { ledgerRoutes } from './ledger.routes';
+
+export * from './ledger.contract';
+export { canonicalJson, eventHash, type HashedEvent } from './ledger.canonical';
+export { transition, allowedEvents, type TransitionResult } from './ledger.lifecycle';
+export { verifyChain, type ChainVerification, type ChainProblem } from './ledger.chain';
+export { PAYLOADS, MAX_BATCH, eventInput, type EventInput } from './ledger.schemas';
+export { actorOf, eventView } from './ledger.routes';
+export type { CylinderProjection } from './ledger.model';
+export type { LedgerLookups } from './ledger.lookups';
+
+export interface Ledger {
+  module: ApiModule;
+  /** Creates the indexes (the eventId and chain-position unique keys) and the append counter; await before serving. */
+  init(): Promise<void>;
+  /** Appends one event (the same rules as POST /events). `input` is the request body shape; validated here. */
+  append(input: unknown, actor: EventActor): Promise<AppendOutcome>;
+  appendMany(inputs: readonly unknown[], actor: EventActor): Promise<AppendOutcome[]>;
+  /** The cylinder's projection (state, custodian, place, last fill, head of chain), or null before commissioning. */
+  cylinderState(cylinderId: string): Promise<CylinderProjection | null>;
+  /**
+   * Events in global append order (logSeq ascending), those with logSeq > afterLogSeq (all when
+   * omitted). The order is total, gap-free and never changes: see APPEND ORDER in ledger.contract.ts.
+   */
+  eventsInAppendOrder(afterLogSeq: number | undefined, limit: number): Promise<LedgerEvent[]>;
+  verifyChain(principal: Principal, cylinderId: string): Promise<ChainVerification>;
+}
+
+export interface LedgerOptions {
+  registry: Registry;
+  /** Replaces the registry lookups (tests, benchmarks). */
+  lookups?: LedgerLookups;
+  now?: () => Date;
+}
+
+export function createLedger(deps: Pick<ComponentDeps, 'connection'>, options: LedgerOptions): Ledger {
+  const repo = createLedgerRepository(ledgerModels(deps.connection));
+  const lookups = options.lookups ?? registryLookups(options.registry);
+  const capture = createCapture({ connection: deps.connection, repo, lookups, now: options.now ?? (() => new Date()) });
+  const history = createHistory({ repo, lookups });
+  return {
+    module: {
+      name: 'ledger',
+      router: ledgerRoutes({ appendMany: capture.appendMany, timeline: history.timeline, list: history.list, verify: history.verify }),
+      registerOpenApi: registerLedgerOpenApi,
+    },
+    init: () => repo.init(),
+    async append(input, actor) {
+      const [outcome] = await capture.appendMany([input], actor);
+      return outcome as AppendOutcome;
+    },
+    appendMany: capture.appendMany,
+    cylinderState: (cylinderId) => repo.projection(cylinderId),
+    eventsInAppendOrder: (afterLogSeq, limit) =>
+      repo.find(afterLogSeq === undefined ? {} : { logSeq: { $gt: afterLogSeq } }, { logSeq: 1 }, Math.max(1, Math.min(limit, 10_000))),
+    verifyChain: history.verify,
+  };
+}

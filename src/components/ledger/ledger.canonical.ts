@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import type { LedgerEvent } from './ledger.contract';
+
+/**
+ * Canonical JSON, the one byte form everybody hashes (ledger chain, Merkle log, CLI verifier):
+ * object keys sorted by UTF-16 code unit order, Dates as ISO-8601 UTC strings, `undefined` members
+ * omitted (and `undefined` array items as null, like JSON.stringify), no whitespace. Numbers
+ * must be finite. Anything with `toHexString` (an ObjectId) is written as its hex string.
+ */
+export function canonicalJson(value: unknown): string {
+  return write(value);
+}
+
+function write(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('canonicalJson: numbers must be finite');
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`canonicalJson: cannot encode a ${typeof value}`);
+  }
+  if (Array.isArray(value)) return `[${value.map(write).join(',')}]`;
+  const hex = (value as { toHexString?: unknown }).toHexString;
+  if (typeof hex === 'function') return JSON.stringify(String(hex.call(value)));
+  const record = value as Record<string, unknown>;
+  const members = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${write(record[k])}`);
+  return `{${members.join(',')}}`;
+}
+
+/** The hashed content of an event: every field of LedgerEvent except `hash` itself. */
+export type HashedEvent = Omit<LedgerEvent, 'hash'>;
+
+const HASHED_FIELDS = [
+  'eventId', 'logSeq', 'cylinderId', 'grai', 'enterpriseId', 'districtCode', 'type', 'occurredAt', 'receivedAt',
+  'actor', 'where', 'payload', 'bizStep', 'disposition', 'fromState', 'toState', 'cylinderSeq', 'prevHash',
+] as const satisfies readonly (keyof HashedEvent)[];
+
+/** SHA-256 (hex) of the event's canonical JSON; storage-only fields (`_id`, `hash`) are left out. */
+export function eventHash(event: HashedEvent): string {
+  const content: Record<string, unknown> = {};
+  for (const field of HASHED_FIELDS) content[field] = event[field];
+  return createHash('sha256').update(canonicalJson(content), 'utf8').digest('hex');
+}

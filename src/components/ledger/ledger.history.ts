@@ -1,0 +1,86 @@
+import { authorize, type Principal } from '../auth';
+import { AppError } from '../../shared/errors/app.error';
+import { verifyChain, type ChainVerification } from './ledger.chain';
+import type { LedgerEvent } from './ledger.contract';
+import type { CylinderRef, LedgerLookups } from './ledger.lookups';
+import type { Filter, LedgerRepository } from './ledger.repository';
+import type { EventsQuery } from './ledger.schemas';
+
+export interface EventPage {
+  items: LedgerEvent[];
+  nextCursor: string | null;
+}
+
+const NOTHING: Filter = { eventId: { $in: [] } };
+
+/**
+ * The events a caller may read: a regulator city-wide or in its district (by the event's site
+ * district), an enterprise admin its enterprise's, an operator or delivery worker what they
+ * recorded themselves.
+ */
+export function eventScope(principal: Principal): Filter {
+  switch (principal.role) {
+    case 'city_regulator':
+    case 'auditor':
+      return {};
+    case 'district_regulator':
+      return principal.districtCode ? { districtCode: principal.districtCode } : NOTHING;
+    case 'enterprise_admin':
+      return principal.enterpriseId ? { enterpriseId: principal.enterpriseId } : NOTHING;
+    case 'filling_operator':
+    case 'delivery_worker':
+      return principal.enterpriseId ? { enterpriseId: principal.enterpriseId, 'actor.id': principal.userId } : NOTHING;
+  }
+}
+
+/** Whether the caller may see a cylinder at all (its owner enterprise, or its district). */
+function cylinderVisible(principal: Principal, cylinder: CylinderRef): boolean {
+  if (principal.role === 'district_regulator') return cylinder.districtCode === principal.districtCode;
+  if (principal.role === 'city_regulator' || principal.role === 'auditor') return true;
+  return principal.enterpriseId === cylinder.enterpriseId;
+}
+
+export function createHistory(deps: { repo: LedgerRepository; lookups: LedgerLookups }) {
+  async function visibleCylinder(principal: Principal, cylinderId: string): Promise<CylinderRef> {
+    authorize(principal, 'events', 'read');
+    const cylinder = await deps.lookups.cylinder({ cylinderId });
+    if (!cylinder || !cylinderVisible(principal, cylinder)) throw new AppError('CYLINDER_NOT_FOUND', 404, 'Cylinder not found', { detail: `No cylinder ${cylinderId}` });
+    return cylinder;
+  }
+
+  const page = (events: LedgerEvent[], limit: number, key: (e: LedgerEvent) => number): EventPage => {
+    const items = events.slice(0, limit);
+    const last = items.at(-1);
+    return { items, nextCursor: events.length > limit && last ? String(key(last)) : null };
+  };
+
+  return {
+    /** A cylinder's events, newest first; the cursor is the last cylinderSeq seen. */
+    async timeline(principal: Principal, cylinderId: string, query: { limit: number; cursor?: string | undefined }): Promise<EventPage> {
+      await visibleCylinder(principal, cylinderId);
+      const filter: Filter = { cylinderId, ...eventScope(principal), ...(query.cursor ? { cylinderSeq: { $lt: Number(query.cursor) } } : {}) };
+      return page(await deps.repo.find(filter, { cylinderSeq: -1 }, query.limit + 1), query.limit, (e) => e.cylinderSeq);
+    },
+
+    /** Events by site, worker, vehicle, cylinder, type and time, newest (last appended) first. */
+    async list(principal: Principal, query: EventsQuery): Promise<EventPage> {
+      authorize(principal, 'events', 'read');
+      const filters: Filter[] = [eventScope(principal)];
+      if (query.siteId) filters.push({ 'where.siteId': query.siteId });
+      if (query.vehicleId) filters.push({ 'where.vehicleId': query.vehicleId });
+      if (query.workerId) filters.push({ 'actor.workerId': query.workerId });
+      if (query.cylinderId) filters.push({ cylinderId: query.cylinderId });
+      if (query.type) filters.push({ type: query.type });
+      if (query.from) filters.push({ occurredAt: { $gte: new Date(query.from) } });
+      if (query.to) filters.push({ occurredAt: { $lt: new Date(query.to) } });
+      if (query.cursor) filters.push({ logSeq: { $lt: Number(query.cursor) } });
+      return page(await deps.repo.find({ $and: filters }, { logSeq: -1 }, query.limit + 1), query.limit, (e) => e.logSeq);
+    },
+
+    async verify(principal: Principal, cylinderId: string): Promise<ChainVerification> {
+      await visibleCylinder(principal, cylinderId);
+      const head = await deps.repo.projection(cylinderId);
+      return verifyChain(deps.repo.chain(cylinderId), head ? { headHash: head.headHash, headEventId: head.headEventId } : null);
+    },
+  };
+}

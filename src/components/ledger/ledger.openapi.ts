@@ -1,0 +1,57 @@
+import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
+import { problemResponse } from '../../shared/openapi/openapi.registry';
+import { batchInput, batchView, cylinderParams, eventInput, eventsPage, eventsQuery, outcomeView, PAYLOADS, timelineQuery, verifyView } from './ledger.schemas';
+
+export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
+  // Payloads are documented one schema per event type (the body's `payload` is checked against the type's).
+  for (const [type, schema] of Object.entries(PAYLOADS)) registry.register(`${pascal(type)}Payload`, schema);
+  const tags = ['events'];
+  const security = [{ bearerAuth: [] }];
+  const json = (schema: unknown) => ({ 'application/json': { schema: schema as never } });
+  const common = {
+    400: problemResponse('Invalid input: every bad field is listed (VALIDATION_FAILED)'),
+    401: problemResponse('Not authenticated'),
+    403: problemResponse('The role may not do this'),
+  };
+  const cylinderNotFound = { 404: problemResponse('CYLINDER_NOT_FOUND: no such cylinder within the caller\'s scope') };
+  registry.registerPath({
+    method: 'post', path: '/api/v1/events', tags, security,
+    summary: 'Record one custody event (idempotent by eventId; the actor is the caller)',
+    request: { body: { content: json(eventInput), required: true } },
+    responses: {
+      201: { description: 'Accepted and appended to the cylinder\'s chain', content: json(outcomeView) },
+      200: { description: 'Duplicate: this eventId was stored before; the original event', content: json(outcomeView) },
+      ...common,
+      ...cylinderNotFound,
+      422: problemResponse('Rejected and kept for supervision: ILLEGAL_TRANSITION, REFERENCE_NOT_FOUND, WRONG_SITE_KIND, GRAI_MISMATCH, WORKER_NOT_CLEARED'),
+    },
+  });
+  registry.registerPath({
+    method: 'post', path: '/api/v1/events/batch', tags, security,
+    summary: 'Record up to 1,000 events (an offline buffer); each is answered accepted, duplicate or rejected with a reason code',
+    request: { body: { content: json(batchInput), required: true } },
+    responses: { 200: { description: 'One result per event, in the order sent', content: json(batchView) }, ...common },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/v1/events', tags, security,
+    summary: 'Events within the caller\'s scope by site, worker, vehicle, cylinder, type and time; newest first, cursor-paged',
+    request: { query: eventsQuery },
+    responses: { 200: { description: 'A page of events', content: json(eventsPage) }, ...common },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/v1/cylinders/{id}/events', tags, security,
+    summary: 'A cylinder\'s timeline, newest first, cursor-paged',
+    request: { params: cylinderParams, query: timelineQuery },
+    responses: { 200: { description: 'A page of the cylinder\'s events', content: json(eventsPage) }, ...common, ...cylinderNotFound },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/v1/cylinders/{id}/chain/verify', tags, security,
+    summary: 'Recompute every hash and link of the cylinder\'s chain; names the first bad event',
+    request: { params: cylinderParams },
+    responses: { 200: { description: 'The verification result', content: json(verifyView) }, ...common, ...cylinderNotFound },
+  });
+}
+
+function pascal(type: string): string {
+  return type.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}

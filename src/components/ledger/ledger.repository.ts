@@ -1,0 +1,99 @@
+import type { AnyBulkWriteOperation, ClientSession } from 'mongoose';
+import type { CylinderProjection, LedgerModels, RejectedEvent, StoredEvent } from './ledger.model';
+
+export type Filter = Record<string, unknown>;
+
+/** Thrown when a projection changed under an append (its version moved): the append is retried. */
+export class ProjectionMovedError extends Error {
+  constructor() {
+    super('cylinder projection changed concurrently');
+    this.name = 'ProjectionMovedError';
+  }
+}
+
+export type ProjectionWrite = { insert: CylinderProjection } | { update: CylinderProjection; expectedVersion: number };
+
+const COUNTER_ID = 'events';
+const NO_ID = { projection: { _id: 0 } };
+
+/**
+ * The only place the ledger touches its collections. Events are append-only: there is an insert
+ * and there are reads — no update, replace or delete of an event exists here, by design.
+ */
+export function createLedgerRepository(models: LedgerModels) {
+  const events = models.events.collection;
+  const states = models.states.collection;
+  return {
+    async init(): Promise<void> {
+      await Promise.all([models.events.init(), models.states.init(), models.rejected.init(), models.counters.init()]);
+      await models.counters.collection.updateOne({ _id: COUNTER_ID } as Filter, { $setOnInsert: { seq: 0 } }, { upsert: true });
+    },
+
+    async eventsByIds(eventIds: readonly string[], session?: ClientSession): Promise<StoredEvent[]> {
+      if (eventIds.length === 0) return [];
+      return (await events.find({ eventId: { $in: [...eventIds] } }, { ...NO_ID, session }).toArray()) as unknown as StoredEvent[];
+    },
+
+    async eventOfCylinder(eventId: string, cylinderId: string, session?: ClientSession): Promise<boolean> {
+      return (await events.countDocuments({ eventId, cylinderId }, { session, limit: 1 })) > 0;
+    },
+
+    async projections(cylinderIds: readonly string[], session?: ClientSession): Promise<CylinderProjection[]> {
+      if (cylinderIds.length === 0) return [];
+      return (await states.find({ _id: { $in: [...cylinderIds] } } as Filter, { session }).toArray()) as unknown as CylinderProjection[];
+    },
+
+    async projection(cylinderId: string): Promise<CylinderProjection | null> {
+      return (await states.findOne({ _id: cylinderId } as Filter)) as unknown as CylinderProjection | null;
+    },
+
+    /**
+     * Reserves `count` consecutive global positions and returns the first. Incrementing the one
+     * counter document inside the append transaction is what makes appends commit in logSeq order.
+     */
+    async allocateLogSeq(count: number, session: ClientSession): Promise<number> {
+      const before = await models.counters.collection.findOneAndUpdate(
+        { _id: COUNTER_ID } as Filter,
+        { $inc: { seq: count } },
+        { session, upsert: true, returnDocument: 'before' },
+      );
+      return typeof before?.seq === 'number' ? before.seq : 0;
+    },
+
+    async appendEvents(docs: readonly StoredEvent[], session: ClientSession): Promise<void> {
+      // The driver adds _id to the objects it inserts; the callers' objects stay clean.
+      if (docs.length > 0) await events.insertMany(docs.map((d) => ({ ...d })), { session, ordered: true });
+    },
+
+    async writeProjections(writes: readonly ProjectionWrite[], session: ClientSession): Promise<void> {
+      if (writes.length === 0) return;
+      const ops = writes.map((w): AnyBulkWriteOperation => {
+        if ('insert' in w) return { insertOne: { document: { ...w.insert } as unknown as Filter } };
+        const { _id, ...fields } = w.update;
+        return { updateOne: { filter: { _id, version: w.expectedVersion }, update: { $set: fields } } };
+      });
+      const result = await states.bulkWrite(ops as never, { session, ordered: true });
+      const updates = writes.filter((w) => 'update' in w).length;
+      if (result.matchedCount !== updates) throw new ProjectionMovedError();
+    },
+
+    async recordRejected(docs: readonly RejectedEvent[], session: ClientSession): Promise<void> {
+      if (docs.length > 0) await models.rejected.collection.insertMany(docs.map((d) => ({ ...d })), { session, ordered: true });
+    },
+
+    async find(filter: Filter, sort: Record<string, 1 | -1>, limit: number): Promise<StoredEvent[]> {
+      return (await events.find(filter, NO_ID).sort(sort).limit(limit).toArray()) as unknown as StoredEvent[];
+    },
+
+    /** A cylinder's whole chain, oldest first, streamed in batches for verification. */
+    chain(cylinderId: string): AsyncIterable<StoredEvent> {
+      return events.find({ cylinderId }, { ...NO_ID, batchSize: 1000 }).sort({ cylinderSeq: 1 }) as unknown as AsyncIterable<StoredEvent>;
+    },
+
+    async rejectedOf(filter: Filter, limit: number): Promise<RejectedEvent[]> {
+      return (await models.rejected.collection.find(filter, NO_ID).sort({ receivedAt: -1 }).limit(limit).toArray()) as unknown as RejectedEvent[];
+    },
+  };
+}
+
+export type LedgerRepository = ReturnType<typeof createLedgerRepository>;

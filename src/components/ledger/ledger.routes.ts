@@ -1,0 +1,74 @@
+import { Router } from 'express';
+import { authorize, principalOf, type Principal } from '../auth';
+import { AppError } from '../../shared/errors/app.error';
+import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
+import { batchInput, cylinderParams, eventInput, eventsQuery, timelineQuery } from './ledger.schemas';
+
+export interface LedgerRouteServices {
+  appendMany(inputs: readonly unknown[], actor: EventActor): Promise<AppendOutcome[]>;
+  timeline(principal: Principal, cylinderId: string, query: { limit: number; cursor?: string | undefined }): Promise<{ items: LedgerEvent[]; nextCursor: string | null }>;
+  list(principal: Principal, query: ReturnType<typeof eventsQuery.parse>): Promise<{ items: LedgerEvent[]; nextCursor: string | null }>;
+  verify(principal: Principal, cylinderId: string): Promise<unknown>;
+}
+
+/** The actor of an API call: always the authenticated principal, never the request body. */
+export function actorOf(principal: Principal): EventActor {
+  return {
+    kind: 'user',
+    id: principal.userId,
+    role: principal.role,
+    ...(principal.enterpriseId ? { enterpriseId: principal.enterpriseId } : {}),
+    ...(principal.workerId ? { workerId: principal.workerId } : {}),
+  };
+}
+
+/** JSON shape of a stored event: dates as ISO strings. */
+export function eventView(event: LedgerEvent): Record<string, unknown> {
+  return { ...event, occurredAt: event.occurredAt.toISOString(), receivedAt: event.receivedAt.toISOString() };
+}
+
+export function outcomeView(outcome: AppendOutcome): Record<string, unknown> {
+  return { ...outcome, ...(outcome.event ? { event: eventView(outcome.event) } : {}) };
+}
+
+const REJECTION_STATUS: Record<string, number> = { CYLINDER_NOT_FOUND: 404, VALIDATION_FAILED: 400 };
+
+export function ledgerRoutes(services: LedgerRouteServices): Router {
+  const router = Router();
+  router.post('/events', async (req, res) => {
+    const principal = principalOf(req);
+    authorize(principal, 'events', 'create');
+    eventInput.parse(req.body);
+    const [outcome] = await services.appendMany([req.body], actorOf(principal));
+    if (!outcome || outcome.status === 'rejected') {
+      const reason = outcome?.reason ?? 'REJECTED';
+      throw new AppError(reason, REJECTION_STATUS[reason] ?? 422, 'Event rejected', { detail: outcome?.detail ?? reason });
+    }
+    res.status(outcome.status === 'accepted' ? 201 : 200).json(outcomeView(outcome));
+  });
+  router.post('/events/batch', async (req, res) => {
+    const principal = principalOf(req);
+    authorize(principal, 'events', 'create');
+    const { events } = batchInput.parse(req.body);
+    const outcomes = await services.appendMany(events, actorOf(principal));
+    const count = (status: AppendOutcome['status']) => outcomes.filter((o) => o.status === status).length;
+    res.json({ accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), results: outcomes.map(outcomeView) });
+  });
+  router.get('/events', async (req, res) => {
+    const principal = principalOf(req);
+    const page = await services.list(principal, eventsQuery.parse(req.query));
+    res.json({ items: page.items.map(eventView), nextCursor: page.nextCursor });
+  });
+  router.get('/cylinders/:id/events', async (req, res) => {
+    const principal = principalOf(req);
+    const { id } = cylinderParams.parse(req.params);
+    const page = await services.timeline(principal, id, timelineQuery.parse(req.query));
+    res.json({ items: page.items.map(eventView), nextCursor: page.nextCursor });
+  });
+  router.get('/cylinders/:id/chain/verify', async (req, res) => {
+    const principal = principalOf(req);
+    const { id } = cylinderParams.parse(req.params);
+    res.json(await services.verify(principal, id));
+  });
+  return router;
+}

@@ -1,0 +1,160 @@
+import { z } from '../../shared/openapi/zod.openapi';
+import { CYLINDER_STATES, EVENT_TYPES, type EventType } from './ledger.contract';
+
+/** Edge schemas of the ledger. Writes are strict: an unknown key is a 400, never ignored. */
+export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id').openapi({ example: '665f1c2e9b1d8c0012345678' });
+const uuid = z.uuid('must be a UUID').openapi({ example: '0b5c7b8e-2f43-4c1a-9a3e-6c2f1d7e9a10' });
+const grai = z.string().regex(/^\d{14}[!-~]{1,16}$/, 'must be a GRAI: 14 digits then a serial of up to 16 characters');
+const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone' }).openapi({ example: '2025-06-01T08:30:00+08:00' });
+const isoDay = z.iso.date('must be a date (YYYY-MM-DD)').openapi({ example: '2029-06-01' });
+const kg = z.number().positive().max(200);
+const note = z.string().trim().min(1).max(200).refine((s) => !s.startsWith('$'), 'must not start with $');
+const result = z.enum(['pass', 'fail']);
+
+/** Fill tolerance: net must equal gross − tare within this many kilograms (scale rounding). */
+export const NET_WEIGHT_TOLERANCE_KG = 0.2;
+
+export const PAYLOADS = {
+  commission: z.strictObject({ grai: grai.optional(), batchId: note.optional() }).openapi('CommissionPayload'),
+  inspect: z.strictObject({ result, defects: z.array(note).max(20).optional() }).openapi('InspectPayload'),
+  fill: z
+    .strictObject({ tareKg: kg, grossKg: kg, netKg: kg, durationS: z.number().positive().max(3600), scaleId: note.optional() })
+    .refine((p) => Math.abs(p.grossKg - p.tareKg - p.netKg) <= NET_WEIGHT_TOLERANCE_KG, {
+      path: ['netKg'],
+      message: `must equal grossKg − tareKg (±${NET_WEIGHT_TOLERANCE_KG} kg)`,
+    })
+    .openapi('FillPayload'),
+  dispatch: z.strictObject({ vehicleId: objectId }).openapi('DispatchPayload'),
+  receive: z.strictObject({ siteId: objectId }).openapi('ReceivePayload'),
+  sell: z.strictObject({ customerId: objectId, confirmedByCustomer: z.boolean().optional() }).openapi('SellPayload'),
+  hand_over: z.strictObject({ customerId: objectId, confirmedByCustomer: z.boolean().optional() }).openapi('HandOverPayload'),
+  return_empty: z.strictObject({ siteId: objectId, customerId: objectId.optional() }).openapi('ReturnEmptyPayload'),
+  periodic_inspection: z
+    .strictObject({ result, nextInspectionDate: isoDay.optional(), certificateNo: note.optional() })
+    .refine((p) => p.result === 'fail' || p.nextInspectionDate !== undefined, { path: ['nextInspectionDate'], message: 'is required when the result is pass' })
+    .openapi('PeriodicInspectionPayload'),
+  scrap: z.strictObject({ reason: note.optional(), certificateNo: note.optional() }).openapi('ScrapPayload'),
+  report_lost: z.strictObject({ note: note.optional() }).openapi('ReportLostPayload'),
+  error_declaration: z
+    .strictObject({
+      declaredEventId: uuid.openapi({ description: 'The earlier event of this cylinder declared erroneous' }),
+      reason: z.enum(['incorrect_data', 'did_not_occur']).openapi({ description: 'EPCIS errorDeclaration reason (CBV er: vocabulary)' }),
+      correctiveEventIds: z.array(uuid).max(10).optional(),
+      note: note.optional(),
+    })
+    .openapi('ErrorDeclarationPayload'),
+} satisfies Record<EventType, z.ZodType>;
+
+export type Payloads = { [K in EventType]: z.infer<(typeof PAYLOADS)[K]> };
+
+export const whereSchema = z
+  .strictObject({
+    siteId: objectId.optional(),
+    vehicleId: objectId.optional(),
+    coordinates: z.tuple([z.number().min(73).max(136), z.number().min(3).max(54)]).optional().openapi({ description: '[longitude, latitude], WGS-84' }),
+  })
+  .openapi('EventWhere');
+
+/** One event as a client sends it. The actor is never part of it: it comes from the credentials. */
+export const eventInput = z
+  .strictObject({
+    eventId: uuid.openapi({ description: 'Client-generated idempotency key: the same id again is answered as a duplicate' }),
+    cylinderId: objectId.optional(),
+    grai: grai.optional(),
+    type: z.enum(EVENT_TYPES),
+    occurredAt: isoDateTime.openapi({ description: 'When it happened, by the device clock' }),
+    where: whereSchema.default({}),
+    payload: z.record(z.string(), z.unknown()).default({}).openapi({ description: 'Type-specific: see the *Payload schemas' }),
+  })
+  .superRefine((input, ctx) => {
+    if (!input.cylinderId && !input.grai) ctx.addIssue({ code: 'custom', path: ['cylinderId'], message: 'cylinderId or grai is required' });
+    if (input.type === 'fill' && !input.where.siteId) ctx.addIssue({ code: 'custom', path: ['where', 'siteId'], message: 'is required: a fill happens at a filling station' });
+    for (const [field, key] of [['siteId', 'siteId'], ['vehicleId', 'vehicleId']] as const) {
+      const inPayload = input.payload[key];
+      if (typeof inPayload === 'string' && input.where[field] !== undefined && input.where[field] !== inPayload) {
+        ctx.addIssue({ code: 'custom', path: ['where', field], message: `must equal payload.${key} when both are given` });
+      }
+    }
+    const parsed = PAYLOADS[input.type].safeParse(input.payload);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+        for (const key of keys) {
+          ctx.addIssue({ code: 'custom', path: ['payload', ...issue.path.map(String), ...(key ? [key] : [])], message: key ? 'is not allowed' : issue.message });
+        }
+      }
+    }
+  })
+  .openapi('EventInput');
+export type EventInput = z.infer<typeof eventInput>;
+
+export const MAX_BATCH = 1000;
+export const batchInput = z.strictObject({ events: z.array(z.unknown()).min(1).max(MAX_BATCH) }).openapi('EventBatch');
+
+const actorView = z.object({ kind: z.enum(['user', 'worker', 'device']), id: z.string(), role: z.string().optional(), enterpriseId: z.string().optional(), workerId: z.string().optional() });
+export const eventView = z
+  .object({
+    eventId: z.string(),
+    logSeq: z.number().int(),
+    cylinderId: z.string(),
+    grai: z.string().optional(),
+    enterpriseId: z.string(),
+    districtCode: z.string(),
+    type: z.enum(EVENT_TYPES),
+    occurredAt: z.string(),
+    receivedAt: z.string(),
+    actor: actorView,
+    where: z.object({ siteId: z.string().optional(), vehicleId: z.string().optional(), coordinates: z.array(z.number()).optional() }),
+    payload: z.record(z.string(), z.unknown()),
+    bizStep: z.string(),
+    disposition: z.string(),
+    fromState: z.enum(CYLINDER_STATES),
+    toState: z.enum(CYLINDER_STATES),
+    cylinderSeq: z.number().int(),
+    prevHash: z.string().nullable(),
+    hash: z.string(),
+  })
+  .openapi('LedgerEvent');
+
+export const outcomeView = z
+  .object({
+    eventId: z.string(),
+    status: z.enum(['accepted', 'duplicate', 'rejected']),
+    reason: z.string().optional().openapi({ description: 'Stable code: ILLEGAL_TRANSITION, CYLINDER_NOT_FOUND, REFERENCE_NOT_FOUND, VALIDATION_FAILED, ...' }),
+    detail: z.string().optional(),
+    event: eventView.optional(),
+  })
+  .openapi('AppendOutcome');
+export const batchView = z
+  .object({ accepted: z.number().int(), duplicate: z.number().int(), rejected: z.number().int(), results: z.array(outcomeView) })
+  .openapi('EventBatchResult');
+
+export const cylinderParams = z.strictObject({ id: objectId });
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().regex(/^\d{1,15}$/, 'is not a cursor of this listing').optional(),
+};
+export const timelineQuery = z.strictObject(pageQuery);
+export const eventsQuery = z
+  .strictObject({
+    ...pageQuery,
+    siteId: objectId.optional(),
+    workerId: objectId.optional(),
+    vehicleId: objectId.optional(),
+    cylinderId: objectId.optional(),
+    type: z.enum(EVENT_TYPES).optional(),
+    from: isoDateTime.optional(),
+    to: isoDateTime.optional(),
+  });
+export type EventsQuery = z.infer<typeof eventsQuery>;
+export const eventsPage = z.object({ items: z.array(eventView), nextCursor: z.string().nullable() }).openapi('LedgerEventPage');
+
+export const verifyView = z
+  .object({
+    ok: z.boolean(),
+    events: z.number().int(),
+    headHash: z.string().nullable(),
+    firstBadEventId: z.string().optional(),
+    reason: z.enum(['HASH_MISMATCH', 'PREV_HASH_MISMATCH', 'SEQUENCE_GAP', 'HEAD_MISMATCH']).optional(),
+  })
+  .openapi('ChainVerification');

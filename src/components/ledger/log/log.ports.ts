@@ -1,0 +1,25 @@
+import type { Principal } from '../../auth';
+import type { LedgerEvent } from '../ledger.contract';
+
+/** What the log and the exports read from the ledger core. Never writes: events are append-only. */
+export interface LedgerEventSource {
+  /** Events with logSeq > afterLogSeq (all when undefined), in logSeq order, at most `limit`. */
+  eventsInAppendOrder(afterLogSeq: number | undefined, limit: number): Promise<LedgerEvent[]>;
+  /** A cylinder's whole chain, oldest first (cylinderSeq 0, 1, ...). */
+  cylinderChain(cylinderId: string): Promise<LedgerEvent[]>;
+  /** Events in a time range (occurredAt), optionally of one cylinder, in logSeq order. */
+  eventsBetween(query: EventRangeQuery): Promise<LedgerEvent[]>;
+  eventsByIds(eventIds: readonly string[]): Promise<LedgerEvent[]>;
+}
+
+export interface EventRangeQuery {
+  cylinderId?: string;
+  /** Only events of this district (a district regulator's scope). */
+  districtCode?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+}
+
+/** Whether the caller may see this cylinder's records (registry scope); false reads as 404. */
+export type CylinderVisibility = (principal: Principal, cylinderId: string) => Promise<boolean>;

@@ -1,0 +1,114 @@
+import { Router } from 'express';
+import type { ZodType } from 'zod';
+import { authorize, BEARER_SECURITY, principalOf } from '../../auth';
+import { AppError } from '../../../shared/errors/app.error';
+import { problemResponse, type OpenAPIRegistry } from '../../../shared/openapi/openapi.registry';
+import type { CylinderVisibility } from './log.ports';
+import {
+  checkpointListSchema,
+  checkpointSchema,
+  checkpointsQuerySchema,
+  consistencyProofSchema,
+  consistencyQuerySchema,
+  cylinderParamsSchema,
+  exportBundleSchema,
+  inclusionProofSchema,
+  inclusionQuerySchema,
+  publicKeySchema,
+} from './log.schemas';
+import type { LogService } from './log.service';
+
+/** Under /api/v1. The public key is public; everything else is for regulators and auditors. */
+export function logRoutes(service: LogService, cylinderVisible: CylinderVisibility): Router {
+  const router = Router();
+  router.get('/ledger/public-key', (_req, res) => {
+    res.json(service.publicKey());
+  });
+  router.get('/ledger/checkpoints/latest', async (req, res) => {
+    authorize(principalOf(req), 'ledger', 'read');
+    res.json(await service.latestCheckpoint());
+  });
+  router.get('/ledger/checkpoints', async (req, res) => {
+    authorize(principalOf(req), 'ledger', 'read');
+    res.json(await service.checkpoints(checkpointsQuerySchema.parse(req.query)));
+  });
+  router.get('/ledger/proofs/inclusion', async (req, res) => {
+    authorize(principalOf(req), 'ledger', 'read');
+    const query = inclusionQuerySchema.parse(req.query);
+    res.json(await service.inclusionProof(query.eventId, query.treeSize));
+  });
+  router.get('/ledger/proofs/consistency', async (req, res) => {
+    authorize(principalOf(req), 'ledger', 'read');
+    const query = consistencyQuerySchema.parse(req.query);
+    res.json(await service.consistencyProof(query.from, query.to));
+  });
+  router.get('/cylinders/:id/export', async (req, res) => {
+    const principal = principalOf(req);
+    authorize(principal, 'ledger', 'read');
+    const { id } = cylinderParamsSchema.parse(req.params);
+    if (!(await cylinderVisible(principal, id))) throw AppError.notFound(`No cylinder ${id}`);
+    res.setHeader('Content-Disposition', `attachment; filename="cylinder-${id}-export.json"`);
+    res.json(await service.exportCylinder(id));
+  });
+  return router;
+}
+
+/** Mounted at the site root: the ledger's public key where key discovery expects it. */
+export function wellKnownRoutes(service: LogService): Router {
+  return Router().get('/.well-known/lpg-trace-ledger-key', (_req, res) => {
+    res.json(service.publicKey());
+  });
+}
+
+const json = (schema: ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+export function registerLogOpenApi(registry: OpenAPIRegistry): void {
+  const secured = { tags: ['ledger'], security: BEARER_SECURITY };
+  const denied = { 401: problemResponse('Not authenticated'), 403: problemResponse('Only regulators and auditors read the ledger log') };
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/ledger/public-key',
+    tags: ['ledger'],
+    summary: 'The Ed25519 public key that signs checkpoints (also at /.well-known/lpg-trace-ledger-key); no login',
+    responses: { 200: json(publicKeySchema, 'PEM (SPKI) and key id') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/ledger/checkpoints/latest',
+    ...secured,
+    summary: 'The newest signed checkpoint (tree size, RFC 6962 root, time, signature)',
+    responses: { 200: json(checkpointSchema, 'A signed tree head'), 404: problemResponse('The log is empty'), ...denied },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/ledger/checkpoints',
+    ...secured,
+    summary: 'The checkpoint of one tree size (?size=), or the newest ones',
+    request: { query: checkpointsQuerySchema },
+    responses: { 200: json(checkpointListSchema, 'Checkpoints, newest first'), 400: problemResponse('Invalid query'), 404: problemResponse('No checkpoint of that size'), ...denied },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/ledger/proofs/inclusion',
+    ...secured,
+    summary: "Audit path proving an event is in the log of treeSize leaves (default: the latest checkpoint's size)",
+    request: { query: inclusionQuerySchema },
+    responses: { 200: json(inclusionProofSchema, 'RFC 6962 inclusion proof'), 400: problemResponse('Invalid query or tree size'), 404: problemResponse('Unknown event'), ...denied },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/ledger/proofs/consistency',
+    ...secured,
+    summary: 'Proof that the log of `to` leaves extends the log of `from` leaves (append-only)',
+    request: { query: consistencyQuerySchema },
+    responses: { 200: json(consistencyProofSchema, 'RFC 6962 consistency proof with both roots'), 400: problemResponse('Sizes out of range'), ...denied },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/cylinders/{id}/export',
+    ...secured,
+    summary: "A cylinder's whole chain + inclusion proofs + the signed checkpoint, verifiable offline (npm run ledger:verify)",
+    request: { params: cylinderParamsSchema },
+    responses: { 200: json(exportBundleSchema, 'The export bundle'), 404: problemResponse('Unknown cylinder or outside your scope'), ...denied },
+  });
+}

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { Types, type Connection } from 'mongoose';
+import { authorize, scopeFilter, type Principal } from '../auth';
+import type { AuditService } from '../audit';
+import { AppError } from '../../shared/errors/app.error';
+import { buildGrai, humanReadable, parseGrai } from './grai.code';
+import type { LedgerPort } from './qr.ports';
+import type { CylinderRecord, QrRepository } from './qr.repository';
+import type { QrSettings } from './qr.settings';
+import type { QrKeyring } from './qr.signature';
+import { buildQrUri } from './qr.uri';
+
+export interface CodeView {
+  cylinderId: string;
+  grai: string;
+  /** "(8003) 0 …" as printed under the code. */
+  graiText: string;
+  uri: string;
+  serial: string;
+  nominalKg: number;
+  model: string;
+}
+
+export interface CommissionOutcome {
+  cylinderId: string;
+  status: 'commissioned' | 'already_commissioned' | 'rejected';
+  code?: CodeView;
+  reason?: string;
+  detail?: string;
+}
+
+export interface CommissionDeps {
+  connection: Connection;
+  repo: QrRepository;
+  settings: QrSettings;
+  keyring: QrKeyring;
+  audit: AuditService;
+  ledger?: LedgerPort;
+  now?: () => Date;
+}
+
+// A run of taken serials this long means the counter was reset far behind the codes in use.
+const MAX_SERIAL_ATTEMPTS = 1000;
+
+/** A UUID derived from the cylinder id: the commission event's idempotency key. */
+export function commissionEventId(cylinderId: string): string {
+  const h = createHash('sha256').update(`lpg-trace/commission/${cylinderId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+}
+
+/** 赋码建档: binds a GRAI to a cylinder for life, and retires it when the cylinder is scrapped. */
+export function createCommissionService(deps: CommissionDeps) {
+  const { repo, settings, keyring } = deps;
+  const now = deps.now ?? (() => new Date());
+  const prefixLength = settings.companyPrefix.length;
+
+  const codeView = (cylinder: CylinderRecord, grai: string): CodeView => {
+    const parsed = parseGrai(grai, prefixLength);
+    return {
+      cylinderId: cylinder.id,
+      grai,
+      graiText: parsed.ok ? humanReadable(parsed.grai) : grai,
+      uri: buildQrUri(settings.domain, grai, keyring.sign(grai)),
+      serial: cylinder.serial,
+      nominalKg: cylinder.nominalKg,
+      model: cylinder.model,
+    };
+  };
+  const scoped = (principal: Principal, id: string) => {
+    if (!Types.ObjectId.isValid(id)) throw AppError.notFound(`No cylinder ${id}`);
+    return { $and: [scopeFilter(principal, 'cylinders'), { _id: new Types.ObjectId(id) }] };
+  };
+  const load = async (principal: Principal, id: string) => {
+    const cylinder = await repo.cylinder(scoped(principal, id));
+    if (!cylinder) throw AppError.notFound(`No cylinder ${id}`);
+    return cylinder;
+  };
+  const assetTypeOf = (cylinder: CylinderRecord): string => {
+    const type = settings.assetTypes[String(cylinder.nominalKg) as '5' | '15' | '50'];
+    if (!type) throw new AppError('UNSUPPORTED_CAPACITY', 409, 'Unsupported capacity', { detail: `No GRAI asset type for ${cylinder.nominalKg} kg` });
+    return type;
+  };
+
+  /** A fresh GRAI: the next platform serial that no cylinder holds and that was never retired. */
+  const freshGrai = async (assetType: string): Promise<string> => {
+    for (let attempt = 0; attempt < MAX_SERIAL_ATTEMPTS; attempt += 1) {
+      const grai = buildGrai(settings.companyPrefix, assetType, String(await repo.nextSerial())).value;
+      if (!(await repo.graiTaken(grai))) return grai;
+    }
+    throw AppError.unavailable('No free GRAI serial found; the serial counter needs attention');
+  };
+
+  /** A GRAI given by the caller (a code from an earlier system): ours, well-formed, free. */
+  const adoptable = async (grai: string, cylinder: CylinderRecord): Promise<string> => {
+    const parsed = parseGrai(grai, prefixLength);
+    const field = (message: string) => AppError.validation([{ path: 'grai', message }]);
+    if (!parsed.ok) throw field(parsed.problem === 'BAD_CHECK_DIGIT' ? 'has a wrong check digit' : 'is not a GRAI');
+    if (parsed.grai.companyPrefix !== settings.companyPrefix) throw field('carries another company prefix');
+    if (parsed.grai.assetType !== assetTypeOf(cylinder).padStart(12 - prefixLength, '0')) throw field(`is not the asset type of a ${cylinder.nominalKg} kg cylinder`);
+    if (!/^\d+$/.test(parsed.grai.serial)) throw field('must have a numeric serial');
+    if (await repo.isRetired(grai)) throw new AppError('GRAI_RETIRED', 409, 'Code retired', { detail: 'This GRAI belonged to a scrapped cylinder and is never issued again' });
+    if (await repo.graiTaken(grai)) throw AppError.conflict('This GRAI is bound to another cylinder', [{ path: 'grai', message: 'must be unique' }]);
+    return grai;
+  };
+
+  async function commission(principal: Principal, cylinderId: string, wanted?: string): Promise<CommissionOutcome> {
+    authorize(principal, 'cylinders', 'update');
+    const filter = scoped(principal, cylinderId);
+    const cylinder = await load(principal, cylinderId);
+    if (cylinder.grai) return settled(principal, cylinder, cylinder.grai, wanted, 'already_commissioned');
+    if (cylinder.scrappedAt) throw new AppError('CYLINDER_SCRAPPED', 409, 'Cylinder scrapped', { detail: 'A scrapped cylinder is not commissioned' });
+    if (!cylinder.active) throw new AppError('CYLINDER_INACTIVE', 409, 'Cylinder inactive', { detail: 'The cylinder record is deactivated' });
+    const grai = wanted ? await adoptable(wanted, cylinder) : await freshGrai(assetTypeOf(cylinder));
+    const at = now();
+    const bound = await deps.connection.transaction(async (session) => {
+      if (!(await repo.bindGrai(filter, grai, at, session))) return false;
+      await deps.audit.record(
+        { actor: principal, action: 'commission', resource: 'cylinders', recordId: cylinder.id, before: { grai: null }, after: { grai }, enterpriseId: cylinder.enterpriseId, districtCode: cylinder.districtCode },
+        session,
+      );
+      return true;
+    });
+    // Lost a race with a concurrent commissioning: the code bound first is the cylinder's.
+    if (!bound) return settled(principal, await load(principal, cylinderId), undefined, wanted, 'already_commissioned');
+    return settled(principal, { ...cylinder, grai }, grai, undefined, 'commissioned');
+  }
+
+  async function settled(principal: Principal, cylinder: CylinderRecord, grai: string | undefined, wanted: string | undefined, status: CommissionOutcome['status']): Promise<CommissionOutcome> {
+    const bound = grai ?? cylinder.grai;
+    if (!bound) throw AppError.unavailable('The cylinder lost its code while being commissioned');
+    if (wanted && wanted !== bound) {
+      throw new AppError('GRAI_ALREADY_BOUND', 409, 'Code already bound', { detail: `The cylinder is bound to ${bound} for life`, errors: [{ path: 'grai', message: 'differs from the code bound to this cylinder' }] });
+    }
+    // Also on "already commissioned": completes a ledger append that failed after the bind.
+    await deps.ledger?.recordCommission(
+      { cylinderId: cylinder.id, grai: bound, siteId: cylinder.fillingSiteId, enterpriseId: cylinder.enterpriseId, at: now(), eventId: commissionEventId(cylinder.id) },
+      principal,
+    );
+    return { cylinderId: cylinder.id, status, code: codeView(cylinder, bound) };
+  }
+
+  return {
+    commission,
+
+    async commissionBatch(principal: Principal, cylinderIds: readonly string[]): Promise<CommissionOutcome[]> {
+      authorize(principal, 'cylinders', 'update');
+      const outcomes: CommissionOutcome[] = [];
+      // One by one: each cylinder's binding is its own transaction, and one refusal stops nothing else.
+      for (const id of cylinderIds) {
+        try {
+          outcomes.push(await commission(principal, id));
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          outcomes.push({ cylinderId: id, status: 'rejected', reason: error.code, ...(error.detail ? { detail: error.detail } : {}) });
+        }
+      }
+      return outcomes;
+    },
+
+    /** The printable code of a commissioned cylinder within the caller's scope. */
+    async code(principal: Principal, cylinderId: string): Promise<CodeView> {
+      authorize(principal, 'cylinders', 'read');
+      const cylinder = await load(principal, cylinderId);
+      if (!cylinder.grai) throw new AppError('NOT_COMMISSIONED', 409, 'Not commissioned', { detail: 'The cylinder has no code yet; commission it first' });
+      return codeView(cylinder, cylinder.grai);
+    },
+
+    /** Retires a scrapped cylinder's code: it stays on the record and is never issued again. */
+    async retire(principal: Principal, cylinderId: string): Promise<{ cylinderId: string; grai: string; retired: true }> {
+      authorize(principal, 'cylinders', 'update');
+      const cylinder = await load(principal, cylinderId);
+      if (!cylinder.grai) throw new AppError('NOT_COMMISSIONED', 409, 'Not commissioned', { detail: 'The cylinder has no code to retire' });
+      if (!cylinder.scrappedAt || cylinder.scrappedAt > now()) throw new AppError('CYLINDER_NOT_SCRAPPED', 409, 'Cylinder not scrapped', { detail: 'Only a scrapped cylinder\'s code is retired' });
+      await repo.retire(cylinder.grai, cylinder.id, now());
+      return { cylinderId: cylinder.id, grai: cylinder.grai, retired: true };
+    },
+
+    /** For the ledger's `scrap` event and the verification page: unscoped, idempotent. */
+    async retireScrapped(cylinderId: string): Promise<void> {
+      if (!Types.ObjectId.isValid(cylinderId)) return;
+      const cylinder = await repo.cylinder({ _id: new Types.ObjectId(cylinderId) });
+      if (cylinder?.grai) await repo.retire(cylinder.grai, cylinder.id, now());
+    },
+  };
+}
+
+export type CommissionService = ReturnType<typeof createCommissionService>;

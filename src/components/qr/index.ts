@@ -1,0 +1,83 @@
+import type { Connection } from 'mongoose';
+import type { ApiModule } from '../../shared/http/api-module';
+import type { AuditService } from '../audit';
+import { createCommissionService, type CommissionService } from './commission.service';
+import type { LedgerPort, SitePort } from './qr.ports';
+import { createQrRepository } from './qr.repository';
+import { qrRoutes, registerQrOpenApi } from './qr.routes';
+import { clientHashKey, keyringOf, type QrSettings } from './qr.settings';
+import type { QrKeyring } from './qr.signature';
+import { createRateLimiter, type RateLimiter } from './rate.limiter';
+import { registerVerifyOpenApi, verifyPages } from './verify.pages';
+import { createVerifyService, type VerifyService } from './verify.service';
+
+export { buildGrai, parseGrai, gs1CheckDigit, humanReadable, type Grai } from './grai.code';
+export { createKeyring, deriveKey, type QrKeyring, type SignatureCheck } from './qr.signature';
+export { buildQrUri, parseQrUri } from './qr.uri';
+export { DEFAULT_QR_CONFIG, type QrSettings, type QrConfig } from './qr.settings';
+export type { LedgerPort, LedgerSnapshot, CommissionRecord, SitePort } from './qr.ports';
+export { commissionEventId } from './commission.service';
+
+export interface QrDeps {
+  connection: Connection;
+  settings: QrSettings;
+  audit: AuditService;
+  sites: SitePort;
+  /** The custody ledger; until it is wired, commissioning binds codes only and pages show no fill. */
+  ledger?: LedgerPort;
+  /** Replaces the per-process limiter built from settings.scanRatePerMinute (tests). */
+  rateLimiter?: RateLimiter;
+  now?: () => Date;
+}
+
+export interface QrComponent {
+  /** API routes under /api/v1 and, as `pages`, the public /8003/{GRAI} verification page. */
+  module: ApiModule;
+  keyring: QrKeyring;
+  commission: CommissionService;
+  verify: VerifyService;
+  /** For the ledger's `scrap` event: the cylinder's code is retired and never issued again. */
+  retireCode(cylinderId: string): Promise<void>;
+}
+
+/** QR identity: GRAI commissioning, signed Digital Link codes, labels, public verification. */
+export function createQr(deps: QrDeps): QrComponent {
+  const repo = createQrRepository(deps.connection);
+  const keyring = keyringOf(deps.settings);
+  const now = deps.now ?? (() => new Date());
+  const commission = createCommissionService({
+    connection: deps.connection,
+    repo,
+    settings: deps.settings,
+    keyring,
+    audit: deps.audit,
+    now,
+    ...(deps.ledger ? { ledger: deps.ledger } : {}),
+  });
+  const verify = createVerifyService({
+    repo,
+    settings: deps.settings,
+    keyring,
+    hashKey: clientHashKey(deps.settings),
+    sites: deps.sites,
+    onScrapped: (id) => commission.retireScrapped(id),
+    now,
+    ...(deps.ledger ? { ledger: deps.ledger } : {}),
+  });
+  const limiter = deps.rateLimiter ?? createRateLimiter({ perMinute: deps.settings.scanRatePerMinute });
+  return {
+    module: {
+      name: 'qr',
+      router: qrRoutes(commission),
+      pages: verifyPages(verify, limiter),
+      registerOpenApi: (registry) => {
+        registerQrOpenApi(registry);
+        registerVerifyOpenApi(registry);
+      },
+    },
+    keyring,
+    commission,
+    verify,
+    retireCode: (id) => commission.retireScrapped(id),
+  };
+}

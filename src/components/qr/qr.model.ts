@@ -1,0 +1,99 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+/** A GRAI taken out of circulation (its cylinder was scrapped); never issued again. */
+export interface RetiredGraiDoc {
+  _id: Types.ObjectId;
+  grai: string;
+  cylinderId: Types.ObjectId;
+  retiredAt: Date;
+}
+
+/**
+ * One public scan of a verification link. No personal data: no IP address, no user agent; only a
+ * truncated keyed hash of the address that changes every day (to spot floods and clones within a
+ * day, never to follow a person) and, when the client offered one, a location rounded to ~1 km.
+ */
+export interface PublicScanDoc {
+  _id: Types.ObjectId;
+  grai: string;
+  verdict: string;
+  warnings: string[];
+  at: Date;
+  clientHash: string;
+  location?: { lat: number; lng: number };
+}
+
+export interface PublicReportDoc {
+  _id: Types.ObjectId;
+  grai: string;
+  reason: string;
+  note?: string;
+  /** [longitude, latitude], as GeoJSON and the registry's sites store them. */
+  coordinates?: [number, number];
+  verdict: string;
+  at: Date;
+  clientHash: string;
+}
+
+export interface CounterDoc {
+  _id: string;
+  seq: number;
+}
+
+const options = { versionKey: false as const, strict: 'throw' as const };
+
+function schemas() {
+  const retired = new Schema<RetiredGraiDoc>(
+    { grai: { type: String, required: true }, cylinderId: { type: Schema.Types.ObjectId, required: true }, retiredAt: { type: Date, required: true } },
+    { ...options, collection: 'retired_grais' },
+  );
+  retired.index({ grai: 1 }, { unique: true });
+
+  const scans = new Schema<PublicScanDoc>(
+    {
+      grai: { type: String, required: true },
+      verdict: { type: String, required: true },
+      warnings: { type: [String], required: true },
+      at: { type: Date, required: true },
+      clientHash: { type: String, required: true },
+      location: { type: new Schema({ lat: Number, lng: Number }, { _id: false }), required: false },
+    },
+    { ...options, collection: 'public_scans' },
+  );
+  scans.index({ grai: 1, at: -1 });
+  scans.index({ at: -1 });
+
+  const reports = new Schema<PublicReportDoc>(
+    {
+      grai: { type: String, required: true },
+      reason: { type: String, required: true },
+      note: String,
+      coordinates: { type: [Number], default: undefined },
+      verdict: { type: String, required: true },
+      at: { type: Date, required: true },
+      clientHash: { type: String, required: true },
+    },
+    { ...options, collection: 'public_reports' },
+  );
+  reports.index({ grai: 1, at: -1 });
+  reports.index({ at: -1 });
+
+  const counters = new Schema<CounterDoc>({ _id: String, seq: { type: Number, required: true } }, { ...options, collection: 'qr_counters' });
+  return { retired, scans, reports, counters };
+}
+
+export interface QrModels {
+  retired: Model<RetiredGraiDoc>;
+  scans: Model<PublicScanDoc>;
+  reports: Model<PublicReportDoc>;
+  counters: Model<CounterDoc>;
+}
+
+const NAMES = { retired: 'RetiredGrai', scans: 'PublicScan', reports: 'PublicReport', counters: 'QrCounter' } as const;
+
+export function qrModels(connection: Connection): QrModels {
+  const defs = schemas();
+  const bind = <K extends keyof QrModels>(key: K): QrModels[K] =>
+    (connection.models[NAMES[key]] ?? connection.model(NAMES[key], defs[key] as Schema)) as QrModels[K];
+  return { retired: bind('retired'), scans: bind('scans'), reports: bind('reports'), counters: bind('counters') };
+}

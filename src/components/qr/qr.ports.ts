@@ -1,0 +1,33 @@
+import type { Principal } from '../auth';
+import type { SiteSummary } from '../registry';
+
+/** What the commissioning step tells the custody ledger: the `commission` event of one cylinder. */
+export interface CommissionRecord {
+  cylinderId: string;
+  grai: string;
+  /** The filling station the cylinder is registered to: where its life starts. */
+  siteId: string;
+  enterpriseId: string;
+  at: Date;
+  /** Deterministic per cylinder, so a retried commissioning never appends a second event. */
+  eventId: string;
+}
+
+/** The ledger projection the verification page shows. */
+export interface LedgerSnapshot {
+  state: string;
+  lastFill?: { siteId: string; at: Date };
+}
+
+/**
+ * The custody ledger as QR identity uses it. Optional: without it commissioning binds the code
+ * only, and the page shows no last fill.
+ */
+export interface LedgerPort {
+  recordCommission(record: CommissionRecord, actor: Principal): Promise<void>;
+  cylinderState(cylinderId: string): Promise<LedgerSnapshot | undefined>;
+}
+
+export interface SitePort {
+  siteById(siteId: string): Promise<SiteSummary | undefined>;
+}

@@ -1,0 +1,118 @@
+import { Router } from 'express';
+import { BEARER_SECURITY, principalOf } from '../auth';
+import { AppError } from '../../shared/errors/app.error';
+import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
+import { problemResponse } from '../../shared/openapi/openapi.registry';
+import { z } from '../../shared/openapi/zod.openapi';
+import type { CodeView, CommissionService } from './commission.service';
+import { labelPng, labelSvg } from './label.render';
+import { batchCommissionBody, codeView, commissionBody, commissionOutcome, idParams, labelParams, sheetQuery } from './qr.schemas';
+import { renderSheet } from './sheet.view';
+
+/** HTTP only: commissioning, codes, labels and sheets under /api/v1. */
+export function qrRoutes(service: CommissionService): Router {
+  const router = Router();
+
+  router.post('/cylinders/:id/commission', async (req, res) => {
+    const principal = principalOf(req);
+    const { id } = idParams.parse(req.params);
+    const { grai } = commissionBody.parse(req.body ?? {});
+    const outcome = await service.commission(principal, id, grai);
+    res.status(outcome.status === 'commissioned' ? 201 : 200).json(outcome);
+  });
+
+  router.post('/cylinders/:id/retire-code', async (req, res) => {
+    const { id } = idParams.parse(req.params);
+    res.json(await service.retire(principalOf(req), id));
+  });
+
+  router.get('/cylinders/:id/code', async (req, res) => {
+    const { id } = idParams.parse(req.params);
+    res.json(await service.code(principalOf(req), id));
+  });
+
+  router.get('/cylinders/:id/label.:format', async (req, res) => {
+    const { id, format } = labelParams.parse(req.params);
+    const code = await service.code(principalOf(req), id);
+    const content = { uri: code.uri, graiText: code.graiText, serial: code.serial };
+    res.set('Content-Disposition', `inline; filename="${code.grai}.${format}"`);
+    if (format === 'svg') res.type('image/svg+xml').send(labelSvg(content));
+    else res.type('image/png').send(labelPng(content));
+  });
+
+  router.post('/qr/commission', async (req, res) => {
+    const { cylinderIds } = batchCommissionBody.parse(req.body);
+    res.json({ items: await service.commissionBatch(principalOf(req), cylinderIds) });
+  });
+
+  router.get('/qr/sheets', async (req, res) => {
+    const principal = principalOf(req);
+    const { cylinderIds } = sheetQuery.parse(req.query);
+    const codes: CodeView[] = [];
+    const skipped: { cylinderId: string; reason: string }[] = [];
+    for (const id of cylinderIds) {
+      try {
+        codes.push(await service.code(principal, id));
+      } catch (error) {
+        // A forbidden role gets no sheet at all; a missing or uncommissioned cylinder is listed.
+        if (!(error instanceof AppError) || error.status === 403) throw error;
+        skipped.push({ cylinderId: id, reason: error.code });
+      }
+    }
+    res.type('html').send(renderSheet(codes, skipped));
+  });
+
+  return router;
+}
+
+export function registerQrOpenApi(registry: OpenAPIRegistry): void {
+  const tags = ['qr'];
+  const security = BEARER_SECURITY;
+  const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+  const common = { 400: problemResponse('Invalid input (VALIDATION_FAILED)'), 401: problemResponse('Not authenticated'), 403: problemResponse('The role may not do this') };
+  const notFound = { 404: problemResponse('No such cylinder within the caller\'s scope') };
+  const params = idParams;
+  registry.registerPath({
+    method: 'post', path: '/api/v1/cylinders/{id}/commission', tags, security,
+    summary: '赋码建档: bind a GRAI to the cylinder for life and record the ledger `commission` event',
+    description: 'Idempotent: a commissioned cylinder keeps its code (200). A scrapped cylinder is refused; a different `grai` for a commissioned cylinder is refused (GRAI_ALREADY_BOUND).',
+    request: { params, body: { content: json(commissionBody), required: false } },
+    responses: {
+      201: { description: 'Commissioned now', content: json(commissionOutcome) },
+      200: { description: 'Already commissioned: the code it holds', content: json(commissionOutcome) },
+      ...common, ...notFound,
+      409: problemResponse('CYLINDER_SCRAPPED, CYLINDER_INACTIVE, GRAI_ALREADY_BOUND, GRAI_RETIRED or a code in use'),
+    },
+  });
+  registry.registerPath({
+    method: 'post', path: '/api/v1/qr/commission', tags, security,
+    summary: 'Commission a batch of cylinders (at most 200); each reported commissioned, already commissioned or rejected',
+    request: { body: { content: json(batchCommissionBody), required: true } },
+    responses: { 200: { description: 'One outcome per cylinder', content: json(z.object({ items: z.array(commissionOutcome) })) }, ...common },
+  });
+  registry.registerPath({
+    method: 'post', path: '/api/v1/cylinders/{id}/retire-code', tags, security,
+    summary: 'Retire a scrapped cylinder\'s GRAI: it is never issued again',
+    request: { params },
+    responses: { 200: { description: 'Retired', content: json(z.object({ cylinderId: z.string(), grai: z.string(), retired: z.literal(true) })) }, ...common, ...notFound, 409: problemResponse('NOT_COMMISSIONED or CYLINDER_NOT_SCRAPPED') },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/v1/cylinders/{id}/code', tags, security, summary: 'The cylinder\'s GRAI and signed QR URI',
+    request: { params },
+    responses: { 200: { description: 'Code', content: json(codeView) }, ...common, ...notFound, 409: problemResponse('NOT_COMMISSIONED') },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/v1/cylinders/{id}/label.{format}', tags, security,
+    summary: 'The cylinder\'s QR label (error correction Q, 4-module quiet zone, GRAI and steel-stamp serial under the code)',
+    request: { params: labelParams },
+    responses: {
+      200: { description: 'Label', content: { 'image/svg+xml': { schema: z.string() }, 'image/png': { schema: z.string().openapi({ format: 'binary' }) } } },
+      ...common, ...notFound, 409: problemResponse('NOT_COMMISSIONED'),
+    },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/v1/qr/sheets', tags, security, summary: 'A printable A4 HTML sheet of labels for a commissioning batch',
+    request: { query: sheetQuery },
+    responses: { 200: { description: 'HTML sheet', content: { 'text/html': { schema: z.string() } } }, ...common },
+  });
+}

@@ -1,0 +1,112 @@
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { toProblem } from '../../shared/errors/problem.mapper';
+import { PROBLEM_CONTENT_TYPE } from '../../shared/errors/problem.schema';
+import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
+import { problemResponse } from '../../shared/openapi/openapi.registry';
+import { z } from '../../shared/openapi/zod.openapi';
+import { AppError } from '../../shared/errors/app.error';
+import type { RateLimiter } from './rate.limiter';
+import { reportBody, verificationView, verifyParams, verifyQuery } from './qr.schemas';
+import type { Lang } from './verify.i18n';
+import type { VerifyService } from './verify.service';
+import { renderVerifyPage } from './verify.view';
+
+/** JSON when the client asks for it; browsers (text/html first) get the page. */
+function wantsJson(req: Request): boolean {
+  return req.accepts(['text/html', 'application/json']) === 'application/json';
+}
+
+function langOf(req: Request, asked: Lang | undefined): Lang {
+  if (asked) return asked;
+  const preferred = req.acceptsLanguages('zh', 'en');
+  return preferred === 'en' ? 'en' : 'zh';
+}
+
+function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+function rateLimit(limiter: RateLimiter): RequestHandler {
+  return (req, res, next) => {
+    const outcome = limiter.take(clientAddress(req));
+    if (outcome.allowed) {
+      next();
+      return;
+    }
+    res.set('Retry-After', String(outcome.retryAfterSeconds));
+    next(new AppError('RATE_LIMITED', 429, 'Too many requests', { detail: `Too many verification requests; retry in ${outcome.retryAfterSeconds} s` }));
+  };
+}
+
+/**
+ * The public verification page at the URI printed in every code, /8003/{GRAI}: no login,
+ * zh-CN unless the client asks for English, the same content as JSON by content negotiation.
+ */
+export function verifyPages(service: VerifyService, limiter: RateLimiter): Router {
+  const router = Router();
+  router.use('/8003', rateLimit(limiter));
+
+  router.get('/8003/:grai', async (req, res) => {
+    const { grai } = verifyParams.parse(req.params);
+    const query = verifyQuery.parse(req.query);
+    const location = query.lat !== undefined && query.lng !== undefined ? { lat: query.lat, lng: query.lng } : undefined;
+    const verification = await service.verify(grai, query.s, { clientAddress: clientAddress(req), ...(location ? { location } : {}) });
+    res.status(verification.verdict === 'unknown' || verification.warnings.includes('MALFORMED_CODE') ? 404 : 200);
+    res.set('Cache-Control', 'no-store').vary('Accept').vary('Accept-Language');
+    if (wantsJson(req)) {
+      res.json(verification);
+      return;
+    }
+    res.type('html').send(renderVerifyPage({ verification, lang: langOf(req, query.lang), signature: query.s, reported: query.reported === '1' }));
+  });
+
+  router.post('/8003/:grai/report', async (req, res) => {
+    const { grai } = verifyParams.parse(req.params);
+    const query = verifyQuery.parse(req.query);
+    const input = reportBody.parse(req.body ?? {});
+    const { id } = await service.report(grai, query.s, input, { clientAddress: clientAddress(req) });
+    if (wantsJson(req)) {
+      res.status(201).json({ id });
+      return;
+    }
+    const back = new URLSearchParams({ ...(query.s ? { s: query.s } : {}), lang: langOf(req, query.lang), reported: '1' });
+    res.redirect(303, `/8003/${encodeURIComponent(grai)}?${back.toString()}`);
+  });
+
+  router.use(problemForJsonClients);
+  return router;
+}
+
+/** Errors of these routes as problem+json unless a browser asked; the app's handler renders pages. */
+const problemForJsonClients: ErrorRequestHandler = (error, req, res, next) => {
+  const prefersHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
+  if (prefersHtml || res.headersSent) {
+    next(error);
+    return;
+  }
+  const problem = toProblem(error, { instance: req.path, requestId: typeof req.id === 'string' ? req.id : undefined, exposeInternals: false });
+  if (problem.status >= 500) req.log?.error({ err: error }, 'request failed');
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+};
+
+export function registerVerifyOpenApi(registry: OpenAPIRegistry): void {
+  const tags = ['public verification'];
+  const params = z.object({ grai: z.string().openapi({ example: '06141410000153' }) });
+  const rateLimited = { 429: problemResponse('RATE_LIMITED: too many requests from this address (per process); see Retry-After') };
+  registry.registerPath({
+    method: 'get', path: '/8003/{grai}', tags,
+    summary: 'Public verification of a cylinder code (the URI in every QR); HTML by default, JSON with Accept: application/json',
+    description: 'No login. Every scan is recorded without personal data (verdict, time, a daily keyed hash of the address, an optional location rounded to ~1 km).',
+    request: { params, query: verifyQuery },
+    responses: {
+      200: { description: 'A registered code (genuine or not; see `verdict` and `warnings`)', content: { 'application/json': { schema: verificationView }, 'text/html': { schema: z.string() } } },
+      404: { description: 'A code the city never issued or a malformed one', content: { 'application/json': { schema: verificationView } } },
+      ...rateLimited,
+    },
+  });
+  registry.registerPath({
+    method: 'post', path: '/8003/{grai}/report', tags, summary: 'Report a problem with a cylinder (form or JSON); browsers are redirected back to the page',
+    request: { params, body: { content: { 'application/json': { schema: reportBody }, 'application/x-www-form-urlencoded': { schema: reportBody } }, required: true } },
+    responses: { 201: { description: 'Stored', content: { 'application/json': { schema: z.object({ id: z.string() }) } } }, 303: { description: 'Stored; back to the page' }, 400: problemResponse('VALIDATION_FAILED'), ...rateLimited },
+  });
+}

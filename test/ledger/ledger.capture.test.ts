@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { canonicalJson, eventHash, type LedgerEvent } from '../../src/components/ledger';
+import { anEnterpriseKit, anEvent, expectStatus, lifeOf, principal, startLedgerWorld, type EnterpriseKit, type LedgerWorld } from './ledger.harness';
+
+type Outcome = { eventId: string; status: string; reason?: string; detail?: string; event?: LedgerEvent & { occurredAt: string } };
+type Page = { items: (LedgerEvent & { occurredAt: string })[]; nextCursor: string | null };
+
+describe('custody ledger capture through the API', () => {
+  let world: LedgerWorld;
+  let a: EnterpriseKit;
+  let b: EnterpriseKit;
+  beforeAll(async () => {
+    world = await startLedgerWorld('ledger_capture');
+    a = await anEnterpriseKit(world, '441802');
+    b = await anEnterpriseKit(world, '441803');
+  });
+  afterAll(() => world.stop());
+  /** The tampering test deletes one event: the only hole the append-order test may find. */
+  let deletedLogSeq = -1;
+
+  const post = (kit: EnterpriseKit, body: object) => world.as(kit.admin).post('/api/v1/events', body);
+
+  it('records the whole life of one cylinder, each event chained to the previous, and projects where it is', async () => {
+    const cylinder = await a.newCylinder();
+    const events: Outcome[] = [];
+    for (const body of lifeOf(cylinder, a)) events.push(await expectStatus<Outcome>(post(a, body), 201));
+    expect(events.map((e) => e.event?.toState)).toEqual([
+      'empty_at_station', 'inspected_at_station', 'full_at_station', 'in_transit', 'at_supply_point', 'with_customer', 'empty_at_station',
+    ]);
+    events.forEach((e, i) => {
+      expect(e.event?.cylinderSeq).toBe(i);
+      expect(e.event?.prevHash).toBe(i === 0 ? null : events[i - 1]?.event?.hash);
+      expect(e.event?.actor).toEqual({ kind: 'user', id: a.admin.userId, role: 'enterprise_admin', enterpriseId: a.enterpriseId });
+    });
+    expect(events[2]?.event?.bizStep).toBe('urn:lpg-trace:voc:bizstep:filling');
+    expect(events[3]?.event?.where.vehicleId).toBe(a.vehicle);
+
+    const state = await world.ledger.cylinderState(cylinder);
+    expect(state).toMatchObject({ state: 'empty_at_station', cylinderSeq: 6, version: 7, headHash: events[6]?.event?.hash, place: { siteId: a.station } });
+    expect(state?.lastFill).toMatchObject({ eventId: events[2]?.eventId, siteId: a.station, netKg: 14.9 });
+
+    const timeline = await expectStatus<Page>(world.as(a.admin).get(`/api/v1/cylinders/${cylinder}/events?limit=4`), 200);
+    expect(timeline.items.map((e) => e.type)).toEqual(['return_empty', 'hand_over', 'receive', 'dispatch']);
+    const rest = await expectStatus<Page>(world.as(a.admin).get(`/api/v1/cylinders/${cylinder}/events?limit=4&cursor=${timeline.nextCursor ?? ''}`), 200);
+    expect(rest.items.map((e) => e.type)).toEqual(['fill', 'inspect', 'commission']);
+    expect(rest.nextCursor).toBeNull();
+    expect(await expectStatus(world.as(principal('auditor')).get(`/api/v1/cylinders/${cylinder}/chain/verify`), 200)).toEqual({ ok: true, events: 7, headHash: events[6]?.event?.hash });
+  });
+
+  it('rejects an illegal transition with 422 and its reason, stores nothing in the chain, and keeps the attempt for supervision', async () => {
+    const cylinder = await a.newCylinder();
+    await expectStatus(post(a, anEvent('commission', cylinder).at(a.station).build()), 201);
+    const fill = anEvent('fill', cylinder).at(a.station).with({ tareKg: 14.5, grossKg: 29.5, netKg: 15, durationS: 40 }).build();
+    const res = await post(a, fill);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'ILLEGAL_TRANSITION', detail: expect.stringContaining('event fill is not allowed in state empty_at_station') });
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect((await world.ledger.cylinderState(cylinder))?.cylinderSeq).toBe(0);
+    const kept = await world.connection.collection('rejected_events').findOne({ eventId: fill.eventId });
+    expect(kept).toMatchObject({ reason: 'ILLEGAL_TRANSITION', fromState: 'empty_at_station', cylinderId: cylinder, type: 'fill' });
+  });
+
+  it('answers bad input with 400 naming every field, and changes nothing', async () => {
+    const cylinder = await a.newCylinder();
+    const res = await post(a, { ...anEvent('fill', cylinder).with({ tareKg: 14.5, grossKg: 29.5, netKg: 3, durationS: 40, weight: 1 }).build(), actor: { id: 'x' } });
+    expect(res.status).toBe(400);
+    const paths = (res.body as { errors: { path: string }[] }).errors.map((e) => e.path).sort();
+    expect(paths).toEqual(['actor', 'payload.netKg', 'payload.weight', 'where.siteId']);
+    expect(await world.connection.collection('rejected_events').countDocuments({ cylinderId: cylinder })).toBe(0);
+  });
+
+  it('stores the same event sent twice once: the second answer is 200 duplicate with the original', async () => {
+    const cylinder = await a.newCylinder();
+    const body = anEvent('commission', cylinder).at(a.station).build();
+    const first = await expectStatus<Outcome>(post(a, body), 201);
+    const second = await expectStatus<Outcome>(post(a, { ...body, occurredAt: new Date().toISOString() }), 200);
+    expect(second).toMatchObject({ status: 'duplicate', event: { hash: first.event?.hash, occurredAt: first.event?.occurredAt } });
+    expect(await world.connection.collection('events').countDocuments({ eventId: body.eventId })).toBe(1);
+  });
+
+  it('stores an event sent concurrently many times exactly once', async () => {
+    const cylinder = await a.newCylinder();
+    const body = anEvent('commission', cylinder).at(a.station).build();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post(a, body)));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((r) => (r.body as Outcome).event?.hash)).size).toBe(1);
+    expect(await world.connection.collection('events').countDocuments({ eventId: body.eventId })).toBe(1);
+    expect(await world.connection.collection('events').countDocuments({ cylinderId: cylinder })).toBe(1);
+  });
+
+  it('serializes 50 concurrent events on one cylinder into one unforked chain', async () => {
+    const cylinder = await a.newCylinder();
+    await expectStatus(post(a, anEvent('commission', cylinder).at(a.station).build()), 201);
+    // A failing inspection keeps the state: every one of the 50 is legal whatever the order.
+    const bodies = Array.from({ length: 50 }, () => anEvent('inspect', cylinder).at(a.station).with({ result: 'fail', defects: ['valve'] }).build());
+    const answers = await Promise.all(bodies.map((body) => post(a, body)));
+    expect(answers.every((r) => r.status === 201)).toBe(true);
+    const chain = (await world.connection.collection('events').find({ cylinderId: cylinder }).sort({ cylinderSeq: 1 }).toArray()) as unknown as LedgerEvent[];
+    expect(chain.map((e) => e.cylinderSeq)).toEqual(Array.from({ length: 51 }, (_, i) => i));
+    chain.forEach((e, i) => {
+      expect(e.prevHash).toBe(i === 0 ? null : chain[i - 1]?.hash);
+      expect(eventHash(e)).toBe(e.hash);
+    });
+    const seqs = chain.map((e) => e.logSeq);
+    expect(new Set(seqs).size).toBe(51);
+    expect((await world.ledger.cylinderState(cylinder))?.headHash).toBe(chain[50]?.hash);
+  });
+
+  it('detects an event changed directly in the database and names it', async () => {
+    const cylinder = await a.newCylinder();
+    const outcomes: Outcome[] = [];
+    for (const body of lifeOf(cylinder, a).slice(0, 4)) outcomes.push(await expectStatus<Outcome>(post(a, body), 201));
+    const fill = outcomes[2]?.event as LedgerEvent;
+    await world.connection.collection('events').updateOne({ eventId: fill.eventId }, { $set: { 'payload.netKg': 12.9 } });
+    const verdict = await expectStatus(world.as(a.admin).get(`/api/v1/cylinders/${cylinder}/chain/verify`), 200);
+    expect(verdict).toEqual({ ok: false, events: 2, headHash: outcomes[1]?.event?.hash, firstBadEventId: fill.eventId, reason: 'HASH_MISMATCH' });
+  });
+
+  it('detects a deleted last event through the projection head', async () => {
+    const cylinder = await a.newCylinder();
+    const outcomes: Outcome[] = [];
+    for (const body of lifeOf(cylinder, a).slice(0, 3)) outcomes.push(await expectStatus<Outcome>(post(a, body), 201));
+    deletedLogSeq = outcomes[2]?.event?.logSeq ?? -1;
+    await world.connection.collection('events').deleteOne({ eventId: outcomes[2]?.eventId });
+    const verdict = await expectStatus(world.as(principal('city_regulator')).get(`/api/v1/cylinders/${cylinder}/chain/verify`), 200);
+    expect(verdict).toMatchObject({ ok: false, reason: 'HEAD_MISMATCH', firstBadEventId: outcomes[2]?.eventId });
+  });
+
+  it('an enterprise admin cannot post events for another enterprise\'s cylinder (404) nor read its history', async () => {
+    const foreign = await b.newCylinder();
+    await expectStatus(post(b, anEvent('commission', foreign).at(b.station).build()), 201);
+    const res = await post(a, anEvent('inspect', foreign).at(a.station).with({ result: 'pass' }).build());
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ code: 'CYLINDER_NOT_FOUND' });
+    await expectStatus(world.as(a.admin).get(`/api/v1/cylinders/${foreign}/events`), 404);
+    await expectStatus(world.as(a.admin).get(`/api/v1/cylinders/${foreign}/chain/verify`), 404);
+    const listed = await expectStatus<Page>(world.as(a.admin).get(`/api/v1/events?cylinderId=${foreign}`), 200);
+    expect(listed.items).toEqual([]);
+    expect((await world.ledger.cylinderState(foreign))?.cylinderSeq).toBe(0);
+  });
+
+  it('refuses another enterprise\'s site, vehicle or customer as a reference', async () => {
+    const cylinder = await a.newCylinder();
+    await expectStatus(post(a, anEvent('commission', cylinder).at(a.station).build()), 201);
+    const res = await post(a, anEvent('inspect', cylinder).at(b.station).with({ result: 'pass' }).build());
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'REFERENCE_NOT_FOUND', detail: expect.stringContaining('where.siteId') });
+  });
+
+  it('scopes history: a district regulator sees its district\'s events, operators only their own, regulators may not capture', async () => {
+    const district = principal('district_regulator', { districtCode: '441803' });
+    const page = await expectStatus<Page>(world.as(district).get('/api/v1/events?type=commission&limit=200'), 200);
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items.every((e) => e.districtCode === '441803' && e.enterpriseId === b.enterpriseId)).toBe(true);
+    const operator = principal('filling_operator', { enterpriseId: a.enterpriseId });
+    expect((await expectStatus<Page>(world.as(operator).get('/api/v1/events'), 200)).items).toEqual([]);
+    const city = principal('city_regulator');
+    await expectStatus(world.as(city).post('/api/v1/events', anEvent('commission', await a.newCylinder()).build()), 403);
+  });
+
+  it('lists events by site and type, newest first, with a cursor', async () => {
+    const all: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page: Page = await expectStatus<Page>(world.as(a.admin).get(`/api/v1/events?siteId=${a.station}&type=commission&limit=3${cursor ? `&cursor=${cursor}` : ''}`), 200);
+      all.push(...page.items.map((e) => `${e.logSeq}`));
+      expect(page.items.every((e) => e.where.siteId === a.station && e.type === 'commission')).toBe(true);
+      cursor = page.nextCursor;
+    }
+    const seqs = all.map(Number);
+    expect(seqs).toEqual([...seqs].sort((x, y) => y - x));
+    expect(seqs.length).toBeGreaterThan(5);
+  });
+
+  it('answers each event of a batch: accepted, duplicate, or rejected with a reason code', async () => {
+    const c1 = await a.newCylinder();
+    const c2 = await a.newCylinder();
+    const life = lifeOf(c1, a);
+    const dup = life[0] as object;
+    const events = [
+      ...life,
+      dup,
+      anEvent('commission', c2).at(a.station).build(),
+      anEvent('fill', c2).at(a.station).with({ tareKg: 14.5, grossKg: 29.5, netKg: 15, durationS: 40 }).build(),
+      { eventId: randomUUID(), type: 'teleport' },
+      anEvent('inspect', b.station).with({ result: 'pass' }).build(),
+    ];
+    const res = await expectStatus<{ accepted: number; duplicate: number; rejected: number; results: Outcome[] }>(world.as(a.admin).post('/api/v1/events/batch', { events }), 200);
+    expect(res.results.map((r) => r.reason ?? r.status)).toEqual([
+      'accepted', 'accepted', 'accepted', 'accepted', 'accepted', 'accepted', 'accepted', 'duplicate', 'accepted', 'ILLEGAL_TRANSITION', 'VALIDATION_FAILED', 'CYLINDER_NOT_FOUND',
+    ]);
+    expect(res).toMatchObject({ accepted: 8, duplicate: 1, rejected: 3 });
+    const again = await expectStatus<{ duplicate: number }>(world.as(a.admin).post('/api/v1/events/batch', { events: life }), 200);
+    expect(again.duplicate).toBe(7);
+    expect((await world.ledger.cylinderState(c1))?.cylinderSeq).toBe(6);
+  });
+
+  it('records an error declaration without reverting the projection, and only for an event of the same cylinder', async () => {
+    const cylinder = await a.newCylinder();
+    const [commission, inspect] = lifeOf(cylinder, a);
+    await expectStatus(post(a, commission as object), 201);
+    await expectStatus(post(a, inspect as object), 201);
+    const declaration = anEvent('error_declaration', cylinder).with({ declaredEventId: inspect?.eventId, reason: 'incorrect_data' }).build();
+    const declared = await expectStatus<Outcome>(post(a, declaration), 201);
+    expect(declared.event).toMatchObject({ fromState: 'inspected_at_station', toState: 'inspected_at_station' });
+    const stray = anEvent('error_declaration', cylinder).with({ declaredEventId: randomUUID(), reason: 'did_not_occur' }).build();
+    expect((await post(a, stray)).body).toMatchObject({ code: 'REFERENCE_NOT_FOUND' });
+  });
+
+  it('gives everyone who hashes the same canonical form: sorted keys, ISO dates, no undefined', () => {
+    expect(canonicalJson({ b: 1, a: [new Date('2025-01-01T00:00:00+08:00'), undefined], c: undefined, d: { z: null, y: 'é' } })).toBe(
+      '{"a":["2024-12-31T16:00:00.000Z",null],"b":1,"d":{"y":"é","z":null}}',
+    );
+  });
+
+  it('gives the log a gap-free append order', async () => {
+    const first = await world.ledger.eventsInAppendOrder(undefined, 10_000);
+    const expected = Array.from({ length: first.length + 1 }, (_, i) => i).filter((i) => i !== deletedLogSeq);
+    expect(first.map((e) => e.logSeq)).toEqual(expected);
+    const tail = await world.ledger.eventsInAppendOrder(4, 3);
+    expect(tail.map((e) => e.logSeq)).toEqual([5, 6, 7]);
+  });
+});

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import mongoose, { type Connection } from 'mongoose';
+import request from 'supertest';
+import { aCustomer, aCylinder, aSite, aVehicle, anEnterprise } from '../../seed/builders';
+import { createApp } from '../../src/app';
+import { createAudit } from '../../src/components/audit';
+import { authenticate, signAccessToken, type Principal } from '../../src/components/auth';
+import { createLedger, type EventType, type Ledger } from '../../src/components/ledger';
+import { createRegistry, type Registry } from '../../src/components/registry';
+import { fakeDatabase, silentLogger } from '../foundation/app.harness';
+import { expectStatus, principal, SECRETS } from '../registry/registry.harness';
+import { startTestDatabase, type TestDatabase } from '../support/mongo';
+
+export { expectStatus, principal };
+
+export interface LedgerWorld {
+  connection: Connection;
+  registry: Registry;
+  ledger: Ledger;
+  http: ReturnType<typeof request>;
+  as(principal: Principal): { get(path: string): request.Test; post(path: string, body?: object): request.Test };
+  stop(): Promise<void>;
+}
+
+/** The real app with authentication, the registry and the ledger, on a fresh database. */
+export async function startLedgerWorld(label: string): Promise<LedgerWorld> {
+  const db: TestDatabase = await startTestDatabase(label);
+  const connection = mongoose.createConnection(db.uri, { dbName: db.dbName, autoIndex: true });
+  await connection.asPromise();
+  const audit = createAudit({ connection });
+  const registry = createRegistry({ connection, config: { secrets: SECRETS, env: 'test' }, logger: silentLogger }, { audit: audit.service });
+  await registry.ensureDistricts();
+  const ledger = createLedger({ connection }, { registry });
+  await ledger.init();
+  await Promise.all(Object.values(connection.models).map((m) => m.init()));
+  const app = createApp({
+    config: { isProduction: false, http: { bodyLimit: '2mb' } },
+    logger: silentLogger,
+    database: fakeDatabase(),
+    modules: [
+      { name: 'authentication', router: Router().use(authenticate(SECRETS.JWT_SECRET)), registerOpenApi: () => undefined },
+      registry.module,
+      ledger.module,
+    ],
+  });
+  const http = request(app);
+  return {
+    connection,
+    registry,
+    ledger,
+    http,
+    as(p) {
+      const auth = `Bearer ${signAccessToken(SECRETS.JWT_SECRET, p)}`;
+      return {
+        get: (path) => http.get(path).set('Authorization', auth),
+        post: (path, body) => http.post(path).set('Authorization', auth).send(body ?? {}),
+      };
+    },
+    async stop() {
+      await connection.db?.dropDatabase();
+      await connection.close();
+      await db.stop();
+    },
+  };
+}
+
+/** One enterprise's world: its admin, a filling station, a supply point, a vehicle, a customer. */
+export interface EnterpriseKit {
+  enterpriseId: string;
+  admin: Principal;
+  station: string;
+  supplyPoint: string;
+  vehicle: string;
+  customer: string;
+  newCylinder(): Promise<string>;
+}
+
+export async function anEnterpriseKit(world: LedgerWorld, districtCode: string): Promise<EnterpriseKit> {
+  const city = world.as(principal('city_regulator'));
+  const { id: enterpriseId } = await expectStatus<{ id: string }>(city.post('/api/v1/enterprises', anEnterprise().inDistrict(districtCode).build()), 201);
+  const admin = principal('enterprise_admin', { enterpriseId });
+  const as = world.as(admin);
+  const id = async (path: string, body: object) => (await expectStatus<{ id: string }>(as.post(path, body), 201)).id;
+  const station = await id('/api/v1/sites', aSite().fillingStation().inDistrict(districtCode).build());
+  const supplyPoint = await id('/api/v1/sites', aSite().inDistrict(districtCode).build());
+  const vehicle = await id('/api/v1/vehicles', aVehicle().build());
+  const customer = await id('/api/v1/customers', aCustomer().inDistrict(districtCode).build());
+  return {
+    enterpriseId,
+    admin,
+    station,
+    supplyPoint,
+    vehicle,
+    customer,
+    newCylinder: () => id('/api/v1/cylinders', aCylinder().registeredTo(station).build()),
+  };
+}
+
+let clock = Date.now() - 3_600_000;
+
+/** `anEvent('fill', cylinderId).at(station).with({...}).build()` → a POST /events body. */
+export function anEvent(type: EventType, cylinderId: string) {
+  clock += 1000;
+  const body: { eventId: string; cylinderId: string; type: EventType; occurredAt: string; where: Record<string, unknown>; payload: Record<string, unknown> } = {
+    eventId: randomUUID(),
+    cylinderId,
+    type,
+    occurredAt: new Date(clock).toISOString(),
+    where: {},
+    payload: {},
+  };
+  const builder = {
+    at(siteId: string) {
+      body.where.siteId = siteId;
+      return builder;
+    },
+    with(payload: Record<string, unknown>) {
+      body.payload = { ...body.payload, ...payload };
+      return builder;
+    },
+    withId(eventId: string) {
+      body.eventId = eventId;
+      return builder;
+    },
+    build: () => structuredClone(body),
+  };
+  return builder;
+}
+
+/** The happy path of one cylinder through its life, as request bodies. */
+export function lifeOf(cylinderId: string, kit: EnterpriseKit) {
+  return [
+    anEvent('commission', cylinderId).at(kit.station).build(),
+    anEvent('inspect', cylinderId).at(kit.station).with({ result: 'pass' }).build(),
+    anEvent('fill', cylinderId).at(kit.station).with({ tareKg: 14.5, grossKg: 29.4, netKg: 14.9, durationS: 42, scaleId: 'S-01' }).build(),
+    anEvent('dispatch', cylinderId).with({ vehicleId: kit.vehicle }).build(),
+    anEvent('receive', cylinderId).with({ siteId: kit.supplyPoint }).build(),
+    anEvent('hand_over', cylinderId).with({ customerId: kit.customer, confirmedByCustomer: true }).build(),
+    anEvent('return_empty', cylinderId).with({ siteId: kit.station, customerId: kit.customer }).build(),
+  ];
+}
