@@ -35,7 +35,7 @@ export async function startLedgerWorld(label: string): Promise<LedgerWorld> {
   await ledger.init();
   await Promise.all(Object.values(connection.models).map((m) => m.init()));
   const app = createApp({
-    config: { isProduction: false, http: { bodyLimit: '2mb' } },
+    config: { isProduction: false, http: { bodyLimit: '100kb' } },
     logger: silentLogger,
     database: fakeDatabase(),
     modules: [

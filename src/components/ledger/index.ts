@@ -55,6 +55,8 @@ export function createLedger(deps: Pick<ComponentDeps, 'connection'>, options: L
       name: 'ledger',
       router: ledgerRoutes({ appendMany: capture.appendMany, timeline: history.timeline, list: history.list, verify: history.verify }),
       registerOpenApi: registerLedgerOpenApi,
+      // 1,000 events of ~400 bytes each: far above the global limit meant for ordinary requests.
+      largeBodies: [{ path: '/events/batch', limit: '2mb' }],
     },
     init: () => repo.init(),
     async append(input, actor) {

@@ -92,12 +92,19 @@ const problemForJsonClients: ErrorRequestHandler = (error, req, res, next) => {
 export function registerVerifyOpenApi(registry: OpenAPIRegistry): void {
   const tags = ['public verification'];
   const params = z.object({ grai: z.string().openapi({ example: '06141410000153' }) });
+  // The parsing schema forgives bad optional keys (.catch), which OpenAPI cannot express; same keys here.
+  const verifyQueryDoc = z.object({
+    s: z.string().optional().openapi({ description: 'Signature printed in the code: {keyId}.{base64url}' }),
+    lang: z.enum(['zh', 'en']).optional().openapi({ description: 'Page language; default from Accept-Language, else zh-CN' }),
+    lat: z.number().optional().openapi({ description: 'Optional scan location; stored rounded to ~1 km' }),
+    lng: z.number().optional(),
+  });
   const rateLimited = { 429: problemResponse('RATE_LIMITED: too many requests from this address (per process); see Retry-After') };
   registry.registerPath({
     method: 'get', path: '/8003/{grai}', tags,
     summary: 'Public verification of a cylinder code (the URI in every QR); HTML by default, JSON with Accept: application/json',
     description: 'No login. Every scan is recorded without personal data (verdict, time, a daily keyed hash of the address, an optional location rounded to ~1 km).',
-    request: { params, query: verifyQuery },
+    request: { params, query: verifyQueryDoc },
     responses: {
       200: { description: 'A registered code (genuine or not; see `verdict` and `warnings`)', content: { 'application/json': { schema: verificationView }, 'text/html': { schema: z.string() } } },
       404: { description: 'A code the city never issued or a malformed one', content: { 'application/json': { schema: verificationView } } },

@@ -8,4 +8,6 @@ export interface ApiModule {
   /** Server-rendered pages mounted at the site root, outside /api (e.g. the public /8003/{GRAI} page). */
   pages?: Router;
   registerOpenApi(registry: OpenAPIRegistry): void;
+  /** Routes (below /api/v1) whose JSON bodies may exceed the global BODY_LIMIT, e.g. batch capture. */
+  largeBodies?: readonly { path: string; limit: string }[];
 }
