@@ -30,6 +30,11 @@ export interface Config {
   readonly qr: {
     /** host[:port] of the verification URI, https://{domain}/8003/{GRAI}. */
     readonly domain: string;
+    /**
+     * False in production when neither QR_DOMAIN nor PUBLIC_BASE_URL is set: the domain is only a
+     * placeholder then, and no code is issued or printed with it (labels are stamped for life).
+     */
+    readonly domainConfigured: boolean;
     readonly companyPrefix: string;
     /** GRAI asset type per nominal capacity (kg). */
     readonly assetTypes: Readonly<Record<'5' | '15' | '50', string>>;
@@ -78,6 +83,7 @@ export function loadConfig(rawEnv: RawEnv, cwd: string = process.cwd()): Config 
     secrets,
     qr: {
       domain: (env.QR_DOMAIN ?? (env.PUBLIC_BASE_URL ? new URL(env.PUBLIC_BASE_URL).host : `localhost:${env.PORT}`)).toLowerCase(),
+      domainConfigured: !isProduction || !!(env.QR_DOMAIN ?? env.PUBLIC_BASE_URL),
       companyPrefix: env.GS1_COMPANY_PREFIX,
       assetTypes: env.GS1_ASSET_TYPES,
       keyId: env.QR_KEY_ID,

@@ -92,14 +92,11 @@ function checkDatabaseKeys(env: { DB_MODE?: unknown; MONGODB_URI?: unknown }, ct
   }
 }
 
-// A code is stamped on steel for life: production must name its own domain and GS1 prefix.
+// Asset types must fit beside the prefix; the current signing key cannot be revoked.
 function checkQrKeys(
-  env: { NODE_ENV?: unknown; QR_DOMAIN?: unknown; GS1_COMPANY_PREFIX?: unknown; GS1_ASSET_TYPES?: unknown; QR_KEY_ID?: unknown; QR_REVOKED_KEY_IDS?: unknown },
+  env: { GS1_COMPANY_PREFIX?: unknown; GS1_ASSET_TYPES?: unknown; QR_KEY_ID?: unknown; QR_REVOKED_KEY_IDS?: unknown },
   ctx: z.RefinementCtx,
 ): void {
-  if (env.NODE_ENV === 'production' && !env.QR_DOMAIN) {
-    ctx.addIssue({ code: 'custom', path: ['QR_DOMAIN'], message: 'is required in production' });
-  }
   const prefix = typeof env.GS1_COMPANY_PREFIX === 'string' ? env.GS1_COMPANY_PREFIX : '';
   if (prefix && env.GS1_ASSET_TYPES && typeof env.GS1_ASSET_TYPES === 'object') {
     const width = 12 - prefix.length;

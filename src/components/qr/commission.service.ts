@@ -55,6 +55,7 @@ export function createCommissionService(deps: CommissionDeps) {
   const prefixLength = settings.companyPrefix.length;
 
   const codeView = (cylinder: CylinderRecord, grai: string): CodeView => {
+    if (!settings.domainConfigured) throw new AppError('QR_DOMAIN_NOT_CONFIGURED', 503, 'QR domain not configured', { detail: 'Set QR_DOMAIN before issuing or printing codes: they carry it for life' });
     const parsed = parseGrai(grai, prefixLength);
     return {
       cylinderId: cylinder.id,
@@ -105,6 +106,7 @@ export function createCommissionService(deps: CommissionDeps) {
 
   async function commission(principal: Principal, cylinderId: string, wanted?: string): Promise<CommissionOutcome> {
     authorize(principal, 'cylinders', 'update');
+    if (!settings.domainConfigured) throw new AppError('QR_DOMAIN_NOT_CONFIGURED', 503, 'QR domain not configured', { detail: 'Set QR_DOMAIN before commissioning: every code carries it for life' });
     const filter = scoped(principal, cylinderId);
     const cylinder = await load(principal, cylinderId);
     if (cylinder.grai) return settled(principal, cylinder, cylinder.grai, wanted, 'already_commissioned');

@@ -13,6 +13,7 @@ export interface QrSettings extends QrConfig {
 
 export const DEFAULT_QR_CONFIG: QrConfig = Object.freeze({
   domain: 'localhost:3000',
+  domainConfigured: true,
   companyPrefix: '0614141',
   assetTypes: Object.freeze({ '5': '5', '15': '15', '50': '50' }),
   keyId: 'k1',
