@@ -56,6 +56,15 @@ describe('input at the edge, personal data and pagination', () => {
     expect(problem.errors?.map((e) => e.path).sort()).toEqual(['$where', 'nominalKg', 'status']);
   });
 
+  it('refuses a GRAI on a cylinder write: a code is bound only by commissioning', async () => {
+    const grai = '06141410150015QY1';
+    const created = await rejectedWithoutQuery(() => world.as(f.adminA).post('/api/v1/cylinders', { ...aCylinder().registeredTo(f.stationA).build(), grai }));
+    expect(created.errors?.map((e) => e.path)).toEqual(['grai']);
+    const cylinder = await expectStatus(world.as(f.adminA).post('/api/v1/cylinders', aCylinder().registeredTo(f.stationA).build()), 201);
+    const patched = await rejectedWithoutQuery(() => world.as(f.adminA).patch(`/api/v1/cylinders/${String(cylinder.id)}`, { grai }));
+    expect(patched.errors?.map((e) => e.path)).toEqual(['grai']);
+  });
+
   it('rejects an ID number whose GB 11643 check character is wrong', async () => {
     const valid = anIdNumber(4242);
     const wrong = valid.slice(0, 17) + (valid.endsWith('0') ? '1' : '0');

@@ -16,13 +16,13 @@ export interface PasswordHasher {
 }
 
 export function createPasswordHasher(cost: number = DEFAULT_BCRYPT_COST): PasswordHasher {
-  let dummy: Promise<string> | undefined;
+  // Made up front, so that even the first unknown-user login costs what a real comparison does.
+  const dummy = bcrypt.hash(randomBytes(16).toString('hex'), cost);
   return {
     cost,
     hash: (password) => bcrypt.hash(password, cost),
     verify: (password, hash) => bcrypt.compare(password, hash),
     async verifyAgainstDummy(password) {
-      dummy ??= bcrypt.hash(randomBytes(16).toString('hex'), cost);
       await bcrypt.compare(password, await dummy);
       return false;
     },

@@ -107,7 +107,6 @@ export const COLUMN_ALIASES: Readonly<Record<ImportableResource, ColumnAliases>>
     充装站: ['fillingSiteId', 'fillingSite'],
     充装站ID: ['fillingSiteId'],
     充装单位: ['fillingSiteId', 'fillingSite'],
-    GRAI: ['grai'],
   },
 };
 

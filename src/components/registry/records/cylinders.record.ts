@@ -42,7 +42,6 @@ export const cylindersRecord: RecordDefinition<CylinderCreate, CylinderPatch, Cy
       enterpriseId: enterprise._id,
       districtCode: site.districtCode,
       serial: input.serial.toUpperCase(),
-      grai: input.grai,
       manufacturer: input.manufacturer,
       manufactureDate,
       nominalKg: input.nominalKg,
@@ -63,7 +62,6 @@ export const cylindersRecord: RecordDefinition<CylinderCreate, CylinderPatch, Cy
     if (lastInspectionDate && (lastInspectionDate < manufactureDate || lastInspectionDate > ctx.now)) throw fieldError('lastInspectionDate', 'must lie between manufacture and today');
     const designLifeYears = patch.designLifeYears ?? (existing.designLifeYears as number);
     return defined({
-      grai: patch.grai,
       manufacturer: patch.manufacturer,
       tareKg: patch.tareKg,
       fillingSiteId: site?._id,

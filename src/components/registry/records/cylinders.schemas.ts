@@ -5,13 +5,12 @@ import { isoDate, listQueryBase, objectId, recordMeta, text } from '../registry.
 export const NOMINAL_KG = [5, 15, 50] as const;
 const nominalKg = z.union([z.literal(5), z.literal(15), z.literal(50)]).openapi({ description: 'Nominal fill: 5, 15 or 50 kg (YSP-5 / YSP-15 / YSP-50)' });
 const serial = z.string().trim().regex(/^[A-Za-z0-9-]{3,32}$/, 'must be 3–32 letters, digits or dashes').openapi({ description: 'Steel-stamp serial (钢印号)', example: 'QY2024-000123' });
-const grai = z.string().regex(/^\d{14}[!-~]{1,16}$/, 'must be a GRAI: 14 digits then a serial of up to 16 characters').openapi({ description: 'Set by the QR identity issue; optional here' });
+// The GRAI is not an input here: it is bound for life by commissioning (src/components/qr) only.
 
 export const cylinderCreate = z
   .strictObject({
     enterpriseId: objectId.optional(),
     serial,
-    grai: grai.optional(),
     manufacturer: text(100),
     manufactureDate: isoDate,
     nominalKg,
@@ -24,7 +23,6 @@ export const cylinderCreate = z
 
 export const cylinderPatch = z
   .strictObject({
-    grai: grai.optional(),
     manufacturer: text(100).optional(),
     tareKg: z.number().positive().max(100).optional(),
     fillingSiteId: objectId.optional(),
