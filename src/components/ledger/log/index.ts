@@ -62,7 +62,13 @@ export async function createLedgerLog(deps: LedgerLogDeps): Promise<LedgerLog> {
   deps.connection.once('close', () => void stop());
   return {
     service,
-    module: { name: 'ledger-log', router: logRoutes(service, deps.cylinderVisible), registerOpenApi: registerLogOpenApi },
+    module: {
+      name: 'ledger-log',
+      router: logRoutes(service, deps.cylinderVisible),
+      registerOpenApi: registerLogOpenApi,
+      // The public key at a well-known address, so outside auditors find it without the API docs.
+      pages: wellKnownRoutes(service),
+    },
     wellKnown: wellKnownRoutes(service),
     stop,
   };
