@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
@@ -10,6 +11,17 @@ const AUDIENCE = 'lpg-trace-api';
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 
 const objectIdHex = z.string().regex(/^[0-9a-f]{24}$/);
+
+const keys = new Map<string, KeyObject>();
+/**
+ * The secret as a KeyObject, made once: given a string, jsonwebtoken first tries to parse it as a
+ * public key on every call, which cost more than the rest of a request.
+ */
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  return key;
+}
 
 /** The claims of an access token; anything else in a token is refused. */
 const accessClaims = z.object({
@@ -39,7 +51,7 @@ export function signAccessToken(secret: string, principal: Principal, ttlSeconds
     ...(principal.workerId ? { wrk: principal.workerId } : {}),
     ...(principal.sessionId ? { sid: principal.sessionId } : {}),
   };
-  return jwt.sign(claims, secret, {
+  return jwt.sign(claims, keyOf(secret), {
     algorithm: 'HS256',
     subject: principal.userId,
     issuer: ISSUER,
@@ -53,7 +65,7 @@ export function verifyAccessToken(secret: string, token: string): Principal {
   let payload: unknown;
   try {
     // The algorithm is pinned: a token claiming "none" or RS256 is refused.
-    payload = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
+    payload = jwt.verify(token, keyOf(secret), { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
   } catch (err) {
     const expired = err instanceof jwt.TokenExpiredError;
     throw new AppError(expired ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', 401, 'Unauthorized', {
