@@ -144,4 +144,23 @@ describe('one cylinder, end to end', () => {
     const forged = await fetch(`${app.url}${path.replace(/s=[^&]+/, 's=k1.AAAAAAAAAAAAAAAAAAAAAA')}`, { headers: { accept: 'application/json' } });
     expect(((await forged.json()) as { verdict: string }).verdict).toBe('not_genuine');
   });
+
+  it('a passed periodic inspection clears the overdue warning; a failed one scraps the cylinder everywhere', async () => {
+    const overdue = String((await ok('POST', '/api/v1/cylinders', admin, aCylinder().overdue().registeredTo(kit.station).build())).id);
+    const { code } = await ok<{ code: { uri: string } }>('POST', `/api/v1/cylinders/${overdue}/commission`, admin);
+    const page = async () => {
+      const res = await fetch(`${app.url}${new URL(code.uri).pathname}${new URL(code.uri).search}`, { headers: { accept: 'application/json' } });
+      return (await res.json()) as { warnings: string[]; cylinder?: { status: string } };
+    };
+    expect((await page()).warnings).toContain('OVERDUE_INSPECTION');
+
+    const nextInspectionDate = new Date(Date.now() + 4 * 365 * 86_400_000).toISOString().slice(0, 10);
+    await ok('POST', '/api/v1/events', admin, anEvent('periodic_inspection', overdue).at(kit.station).with({ result: 'pass', nextInspectionDate }).build(), [201]);
+    expect((await page()).warnings).not.toContain('OVERDUE_INSPECTION');
+    expect((await ok<{ nextInspectionDate: string }>('GET', `/api/v1/cylinders/${overdue}`, admin)).nextInspectionDate.slice(0, 10)).toBe(nextInspectionDate);
+
+    await ok('POST', '/api/v1/events', admin, anEvent('periodic_inspection', overdue).at(kit.station).with({ result: 'fail' }).build(), [201]);
+    expect((await page()).warnings).toContain('SCRAPPED');
+    expect((await ok<{ status: string }>('GET', `/api/v1/cylinders/${overdue}`, admin)).status).toBe('scrapped');
+  });
 });

@@ -3,6 +3,7 @@ import { zodFieldErrors } from '../../shared/errors/problem.mapper';
 import { eventHash } from './ledger.canonical';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
 import { transition } from './ledger.lifecycle';
+import type { LifecycleChange } from '../registry';
 import type { LedgerLookups } from './ledger.lookups';
 import type { CylinderProjection, RejectedEvent } from './ledger.model';
 import { actorFields, project, stateOf, type DraftEvent } from './ledger.projection';
@@ -227,6 +228,10 @@ export function createCapture(deps: CaptureDeps) {
       }
       await deps.repo.appendEvents(events, session);
       await deps.repo.writeProjections(writes, session);
+      for (const event of events) {
+        const change = lifecycleChange(event);
+        if (change) await deps.lookups.recordLifecycle?.(event.cylinderId, change, session);
+      }
       await deps.repo.recordRejected(rejected, session);
       return outcomes;
     });
@@ -239,6 +244,17 @@ export function createCapture(deps: CaptureDeps) {
   }
 
   return { appendMany };
+}
+
+/** What an accepted event changes in the cylinder's registry record, if anything. */
+function lifecycleChange(event: LedgerEvent): LifecycleChange | undefined {
+  if (event.type === 'scrap' || (event.type === 'periodic_inspection' && event.payload.result === 'fail')) {
+    return { scrappedAt: event.occurredAt };
+  }
+  if (event.type === 'periodic_inspection' && typeof event.payload.nextInspectionDate === 'string') {
+    return { inspectedOn: event.occurredAt, nextInspectionDate: new Date(event.payload.nextInspectionDate) };
+  }
+  return undefined;
 }
 
 /** receive / return_empty name their site in the payload, dispatch its vehicle: `where` carries them too, for the indexes. */

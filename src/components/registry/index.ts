@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { Types } from 'mongoose';
+import { type ClientSession, Types } from 'mongoose';
 import type { ComponentDeps } from '..';
 import type { ApiModule } from '../../shared/http/api-module';
 import { createAudit, type AuditService } from '../audit';
@@ -71,7 +71,26 @@ export interface Registry {
   /** The enterprise employing a worker (auth's AccountRegistryLookups). */
   workerEmployer(workerId: string): Promise<string | undefined>;
   districtExists(code: string): Promise<boolean>;
+  /** A cylinder by id or by its GRAI (indexed reads, for the ledger's hot path). */
+  cylinderRef(ref: { cylinderId?: string; grai?: string }): Promise<OwnedSummary & { grai?: string } | undefined>;
+  /** A vehicle or customer: owner and district, for reference checks. */
+  ownedRef(resource: 'vehicles' | 'customers', id: string): Promise<OwnedSummary | undefined>;
+  /**
+   * Writes back what the ledger learned in the same transaction as the event: a passed periodic
+   * inspection moves the inspection dates, a failed one or a scrapping closes the record. The
+   * ledger event is the audit record of this change.
+   */
+  recordLifecycle(cylinderId: string, change: LifecycleChange, session: ClientSession): Promise<void>;
 }
+
+export interface OwnedSummary {
+  id: string;
+  enterpriseId: string;
+  districtCode: string;
+  active: boolean;
+}
+
+export type LifecycleChange = { inspectedOn: Date; nextInspectionDate: Date } | { scrappedAt: Date };
 
 const DEFINITIONS: Record<RegistryResource, RecordDefinition> = {
   districts: districtsRecord as RecordDefinition,
@@ -122,6 +141,7 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
     Types.ObjectId.isValid(id) ? repo.findOne({ _id: new Types.ObjectId(id) }) : Promise.resolve(null);
   const status = (c: unknown) => credentialStatus(c as StoredCredential | undefined, now(), policy);
   const hexOf = (v: unknown) => (v instanceof Types.ObjectId ? v.toHexString() : '');
+  const owned = (doc: StoredDoc): OwnedSummary => ({ id: doc._id.toHexString(), enterpriseId: hexOf(doc.enterpriseId), districtCode: String(doc.districtCode), active: doc.active });
 
   return {
     module: { name: 'registry', router: recordRoutes(ordered), registerOpenApi: (registry) => registerRecordOpenApi(registry, ordered) },
@@ -153,6 +173,21 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
     async workerEmployer(workerId) {
       const doc = await byId(repos.workers, workerId);
       return doc ? hexOf(doc.enterpriseId) : undefined;
+    },
+    async cylinderRef({ cylinderId, grai }) {
+      const doc = cylinderId ? await byId(repos.cylinders, cylinderId) : grai ? await repos.cylinders.findOne({ grai }) : null;
+      if (!doc || (grai && doc.grai !== grai)) return undefined;
+      return { ...owned(doc), ...(typeof doc.grai === 'string' ? { grai: doc.grai } : {}) };
+    },
+    async ownedRef(resource, id) {
+      const doc = await byId(repos[resource], id);
+      return doc ? owned(doc) : undefined;
+    },
+    async recordLifecycle(cylinderId, change, session) {
+      const set = 'scrappedAt' in change
+        ? { scrappedAt: change.scrappedAt, updatedAt: now() }
+        : { lastInspectionDate: change.inspectedOn, nextInspectionDate: change.nextInspectionDate, updatedAt: now() };
+      await models.cylinders.updateOne({ _id: new Types.ObjectId(cylinderId) }, { $set: set }, { session }).exec();
     },
     async districtExists(code) {
       return /^\d{6}$/.test(code) && (await repos.districts.findOne({ code, active: true })) !== null;
