@@ -114,7 +114,7 @@ export function createCapture(deps: CaptureDeps) {
       }
       try {
         const receivedAt = deps.now();
-        const decided = await withRetries(() => decideAndWrite(all, receivedAt));
+        const decided = await withRetries((attempt) => decideAndWrite(all, receivedAt, attempt > 1));
         const perRequest = new Map<Waiting, Map<number, AppendOutcome>>(group.map((w) => [w, new Map()]));
         for (const [i, outcome] of decided) {
           const owner = owners[i] as { waiting: Waiting; index: number };
@@ -128,23 +128,29 @@ export function createCapture(deps: CaptureDeps) {
     running = false;
   }
 
-  async function withRetries<T>(run: () => Promise<T>): Promise<T> {
+  async function withRetries<T>(run: (attempt: number) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await run();
+        return await run(attempt);
       } catch (error) {
         // A concurrent append won a race the transaction's own retries do not cover (a unique
         // key: the same event id, a first projection, a chain position): start again and see it.
-        if (attempt >= MAX_ATTEMPTS || !(error instanceof ProjectionMovedError || isDuplicateKey(error))) throw error;
+        if (attempt >= MAX_ATTEMPTS || !(error instanceof ProjectionMovedError || error instanceof RecheckDuplicates || isDuplicateKey(error))) throw error;
+        if (error instanceof RecheckDuplicates) continue;
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
       }
     }
   }
 
-  function decideAndWrite(candidates: Candidate[], receivedAt: Date): Promise<Map<number, AppendOutcome>> {
+  /**
+   * `checkExisting` false is the optimistic first attempt: resent events are rare, and the unique
+   * index on eventId catches one anyway (the attempt then fails and the retry checks first).
+   */
+  function decideAndWrite(candidates: Candidate[], receivedAt: Date, checkExisting: boolean): Promise<Map<number, AppendOutcome>> {
     return deps.connection.transaction(async (session) => {
       const outcomes = new Map<number, AppendOutcome>();
-      const existing = new Map((await deps.repo.eventsByIds(candidates.map((c) => c.input.eventId), session)).map((e) => [e.eventId, e]));
+      const known = checkExisting ? await deps.repo.eventsByIds(candidates.map((c) => c.input.eventId), session) : [];
+      const existing = new Map(known.map((e) => [e.eventId, e]));
       const cylinderIds = [...new Set(candidates.flatMap((c) => (c.resolved.cylinder ? [c.resolved.cylinder.id] : [])))];
       const before = new Map((await deps.repo.projections(cylinderIds, session)).map((p) => [p.cylinderId, p]));
       const working = new Map<string, CylinderProjection | null>(cylinderIds.map((id) => [id, before.get(id) ?? null]));
@@ -178,6 +184,9 @@ export function createCapture(deps: CaptureDeps) {
           else if (input.type === 'error_declaration') rejection = await declaredEventProblem(input, cylinder.id, pendingIds, session);
         }
         if (rejection || !cylinder || !next?.ok || !state) {
+          // A resent event may be rejected only because its first copy moved the cylinder on:
+          // the optimistic attempt cannot tell, so it starts again and checks for copies first.
+          if (!checkExisting) throw new RecheckDuplicates();
           const r = rejection ?? { reason: 'CYLINDER_NOT_FOUND', detail: 'no such cylinder' };
           outcomes.set(c.index, { eventId: input.eventId, status: 'rejected', reason: r.reason, detail: r.detail });
           rejected.push(rejectedDoc(input, actor, receivedAt, r, cylinder?.id ?? null, state));
@@ -286,6 +295,9 @@ function idOf(raw: unknown): string {
   const id = typeof raw === 'object' && raw !== null ? (raw as { eventId?: unknown }).eventId : undefined;
   return typeof id === 'string' ? id.slice(0, 64) : '';
 }
+
+/** The optimistic attempt met a rejection and must retry with the duplicate check. */
+class RecheckDuplicates extends Error {}
 
 function isDuplicateKey(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;

@@ -36,13 +36,29 @@ export interface LedgerLookups {
 
 
 
+/** How long a site read is reused: sites change rarely, and every event at a station names it. */
+export const SITE_CACHE_MS = 5_000;
+const SITE_CACHE_ENTRIES = 10_000;
+
 /** Lookups through the registry's public surface: indexed reads, no views built. */
-export function registryLookups(registry: Registry): LedgerLookups {
+export function registryLookups(registry: Registry, siteCacheMs = SITE_CACHE_MS): LedgerLookups {
+  const sites = new Map<string, { at: number; site: Promise<SiteRef | undefined> }>();
+  const readSite = async (id: string): Promise<SiteRef | undefined> => {
+    const site = await registry.siteById(id);
+    return site ? { id: site.id, enterpriseId: site.enterpriseId, districtCode: site.districtCode, kind: site.kind, active: site.active } : undefined;
+  };
   return {
     cylinder: (ref) => registry.cylinderRef(ref),
-    async site(id) {
-      const site = await registry.siteById(id);
-      return site ? { id: site.id, enterpriseId: site.enterpriseId, districtCode: site.districtCode, kind: site.kind, active: site.active } : undefined;
+    site(id) {
+      const now = Date.now();
+      const hit = sites.get(id);
+      if (hit && now - hit.at < siteCacheMs) return hit.site;
+      if (sites.size >= SITE_CACHE_ENTRIES) sites.clear();
+      const site = readSite(id);
+      sites.set(id, { at: now, site });
+      // A failed read is not remembered.
+      site.catch(() => sites.delete(id));
+      return site;
     },
     vehicle: (id) => registry.ownedRef('vehicles', id),
     customer: (id) => registry.ownedRef('customers', id),
