@@ -175,7 +175,10 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
       return doc ? hexOf(doc.enterpriseId) : undefined;
     },
     async cylinderRef({ cylinderId, grai }) {
-      const doc = cylinderId ? await byId(repos.cylinders, cylinderId) : grai ? await repos.cylinders.findOne({ grai }) : null;
+      // On every captured event: the driver's own collection, skipping mongoose's query casting.
+      const filter = cylinderId ? (Types.ObjectId.isValid(cylinderId) ? { _id: new Types.ObjectId(cylinderId) } : undefined) : grai ? { grai } : undefined;
+      const projection = { enterpriseId: 1, districtCode: 1, active: 1, grai: 1 };
+      const doc = filter ? ((await models.cylinders.collection.findOne(filter, { projection })) as StoredDoc | null) : null;
       if (!doc || (grai && doc.grai !== grai)) return undefined;
       return { ...owned(doc), ...(typeof doc.grai === 'string' ? { grai: doc.grai } : {}) };
     },
