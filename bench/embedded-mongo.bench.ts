@@ -29,7 +29,8 @@ const PAYLOAD = 'x'.repeat(200);
 
 function docOf(i: number): Document {
   // ~300 bytes of BSON: a few typed fields and a text payload.
-  return { k: i % 100_000, code: `C${i}`, site: `site-${i % 50}`, at: new Date(1_700_000_000_000 + i), kg: 15, note: PAYLOAD };
+  // k: exactly 10 documents per key at any collection size, so every equality find returns 10.
+  return { k: Math.floor(i / 10), code: `C${i}`, site: `site-${i % 50}`, at: new Date(1_700_000_000_000 + i), kg: 15, note: PAYLOAD };
 }
 
 async function fill(coll: Collection, from: number, to: number): Promise<void> {
