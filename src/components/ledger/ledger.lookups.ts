@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { ClientSession } from 'mongoose';
 import { isOperative, type LifecycleChange, type Registry } from '../registry';
 
@@ -33,22 +34,41 @@ export interface LedgerLookups {
   recordLifecycle?(cylinderId: string, change: LifecycleChange, session: ClientSession): Promise<void>;
 }
 
-
-
-
 /** How long a site read is reused: sites change rarely, and every event at a station names it. */
 export const SITE_CACHE_MS = 5_000;
 const SITE_CACHE_ENTRIES = 10_000;
 
+/** Most cylinder references one registry read resolves. */
+const CYLINDER_BATCH = 1_000;
+
+/**
+ * Cylinder look-ups asked for during one turn of the event loop go to the registry as one read:
+ * under load, the events of many concurrent requests share it instead of paying a round trip each.
+ * Nothing is cached across turns: a cylinder's owner is read fresh for every event.
+ */
+function cylinderLoader(registry: Registry): DataLoader<string, CylinderRef | undefined> {
+  return new DataLoader<string, CylinderRef | undefined>(
+    async (keys) => {
+      const ids = keys.filter((k) => k.startsWith('id:')).map((k) => k.slice(3));
+      const grais = keys.filter((k) => k.startsWith('grai:')).map((k) => k.slice(5));
+      const found = await registry.cylinderRefs({ ids, grais });
+      return keys.map((k) => found.get(k));
+    },
+    { cache: false, maxBatchSize: CYLINDER_BATCH, batchScheduleFn: (run) => setImmediate(run) },
+  );
+}
+
 /** Lookups through the registry's public surface: indexed reads, no views built. */
 export function registryLookups(registry: Registry, siteCacheMs = SITE_CACHE_MS): LedgerLookups {
+  const cylinders = cylinderLoader(registry);
   const sites = new Map<string, { at: number; site: Promise<SiteRef | undefined> }>();
   const readSite = async (id: string): Promise<SiteRef | undefined> => {
     const site = await registry.siteById(id);
     return site ? { id: site.id, enterpriseId: site.enterpriseId, districtCode: site.districtCode, kind: site.kind, active: site.active } : undefined;
   };
   return {
-    cylinder: (ref) => registry.cylinderRef(ref),
+    // By id when the event names one (a GRAI beside it is then checked against the record).
+    cylinder: async (ref) => (ref.cylinderId ? cylinders.load(`id:${ref.cylinderId}`) : ref.grai ? cylinders.load(`grai:${ref.grai}`) : undefined),
     site(id) {
       const now = Date.now();
       const hit = sites.get(id);

@@ -71,8 +71,11 @@ export interface Registry {
   /** The enterprise employing a worker (auth's AccountRegistryLookups). */
   workerEmployer(workerId: string): Promise<string | undefined>;
   districtExists(code: string): Promise<boolean>;
-  /** A cylinder by id or by its GRAI (indexed reads, for the ledger's hot path). */
-  cylinderRef(ref: { cylinderId?: string; grai?: string }): Promise<OwnedSummary & { grai?: string } | undefined>;
+  /**
+   * Cylinders by id or by GRAI in one indexed read (the ledger's hot path batches its look-ups):
+   * found ones keyed `id:<hex>` and `grai:<GRAI>`.
+   */
+  cylinderRefs(refs: { ids: readonly string[]; grais: readonly string[] }): Promise<Map<string, OwnedSummary & { grai?: string }>>;
   /** A vehicle or customer: owner and district, for reference checks. */
   ownedRef(resource: 'vehicles' | 'customers', id: string): Promise<OwnedSummary | undefined>;
   /**
@@ -174,13 +177,20 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
       const doc = await byId(repos.workers, workerId);
       return doc ? hexOf(doc.enterpriseId) : undefined;
     },
-    async cylinderRef({ cylinderId, grai }) {
+    async cylinderRefs({ ids, grais }) {
       // On every captured event: the driver's own collection, skipping mongoose's query casting.
-      const filter = cylinderId ? (Types.ObjectId.isValid(cylinderId) ? { _id: new Types.ObjectId(cylinderId) } : undefined) : grai ? { grai } : undefined;
+      const objectIds = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+      const clauses = [...(objectIds.length ? [{ _id: { $in: objectIds } }] : []), ...(grais.length ? [{ grai: { $in: [...grais] } }] : [])];
+      const found = new Map<string, OwnedSummary & { grai?: string }>();
+      if (clauses.length === 0) return found;
       const projection = { enterpriseId: 1, districtCode: 1, active: 1, grai: 1 };
-      const doc = filter ? ((await models.cylinders.collection.findOne(filter, { projection })) as StoredDoc | null) : null;
-      if (!doc || (grai && doc.grai !== grai)) return undefined;
-      return { ...owned(doc), ...(typeof doc.grai === 'string' ? { grai: doc.grai } : {}) };
+      const docs = (await models.cylinders.collection.find(clauses.length === 1 ? clauses[0] as object : { $or: clauses }, { projection }).toArray()) as StoredDoc[];
+      for (const doc of docs) {
+        const ref = { ...owned(doc), ...(typeof doc.grai === 'string' ? { grai: doc.grai } : {}) };
+        found.set(`id:${ref.id}`, ref);
+        if (ref.grai) found.set(`grai:${ref.grai}`, ref);
+      }
+      return found;
     },
     async ownedRef(resource, id) {
       const doc = await byId(repos[resource], id);
