@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Types } from 'mongoose';
 import { canonicalJson, eventHash, type LedgerEvent } from '../../src/components/ledger';
 import { anEnterpriseKit, anEvent, expectStatus, lifeOf, principal, startLedgerWorld, type EnterpriseKit, type LedgerWorld } from './ledger.harness';
 
@@ -45,6 +46,35 @@ describe('custody ledger capture through the API', () => {
     expect(rest.items.map((e) => e.type)).toEqual(['fill', 'inspect', 'commission']);
     expect(rest.nextCursor).toBeNull();
     expect(await expectStatus(world.as(principal('auditor')).get(`/api/v1/cylinders/${cylinder}/chain/verify`), 200)).toEqual({ ok: true, events: 7, headHash: events[6]?.event?.hash });
+  });
+
+  it('finds each cylinder by id or by GRAI when many requests arrive at once, within the sender\'s enterprise only', async () => {
+    const [c1, c2] = [await a.newCylinder(), await a.newCylinder()];
+    const c3 = await b.newCylinder();
+    const graiOf = async (id: string, grai: string) => {
+      await world.connection.collection('cylinders').updateOne({ _id: new Types.ObjectId(id) }, { $set: { grai } });
+      return grai;
+    };
+    const [g1, g3] = [await graiOf(c1, '06901234000014A1'), await graiOf(c3, '06901234000014B3')];
+    const byGrai = (kit: EnterpriseKit, grai: string) => {
+      const { cylinderId: _named, ...body } = anEvent('commission', '').at(kit.station).build();
+      return { ...body, grai };
+    };
+    const [first, second, third, foreign, mismatch] = await Promise.all([
+      post(a, byGrai(a, g1)),
+      post(a, anEvent('commission', c2).at(a.station).build()),
+      post(b, byGrai(b, g3)),
+      post(a, byGrai(a, g3)),
+      post(a, { ...anEvent('inspect', c2).at(a.station).with({ result: 'pass' }).build(), grai: g1 }),
+    ]);
+    expect([first.status, second.status, third.status]).toEqual([201, 201, 201]);
+    expect(first.body.event).toMatchObject({ cylinderId: c1, grai: g1, enterpriseId: a.enterpriseId });
+    expect(second.body.event).toMatchObject({ cylinderId: c2, enterpriseId: a.enterpriseId });
+    expect(third.body.event).toMatchObject({ cylinderId: c3, grai: g3, enterpriseId: b.enterpriseId });
+    expect(foreign.status).toBe(404);
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body).toMatchObject({ code: 'GRAI_MISMATCH' });
+    expect((await world.ledger.cylinderState(c3))?.cylinderSeq).toBe(0);
   });
 
   it('rejects an illegal transition with 422 and its reason, stores nothing in the chain, and keeps the attempt for supervision', async () => {
