@@ -5,7 +5,7 @@ import { createApp } from '../../src/app';
 import { authenticate, signAccessToken, type Principal, type Role } from '../../src/components/auth';
 import { createEpcisExport } from '../../src/components/ledger/epcis';
 import { createLedgerLog, verifyBundle, verifyCheckpoint, type LedgerLog } from '../../src/components/ledger/log';
-import { leafHash, verifyConsistency, verifyInclusion } from '../../src/components/ledger/log/merkle';
+import { arrayHasher, leafHash, treeRoot, verifyConsistency, verifyInclusion } from '../../src/components/ledger/log/merkle';
 import { logModels } from '../../src/components/ledger/log/log.model';
 import { fakeDatabase, silentLogger } from '../foundation/app.harness';
 import { startTestDatabase, type TestDatabase } from '../support/mongo';
@@ -129,6 +129,17 @@ describe('the ledger log', () => {
     const altered = structuredClone(bundle);
     altered.events[2].payload.netKg = 30;
     expect(verifyBundle(altered, publicKeyPem)).toMatchObject({ ok: false, eventId: bundle.events[2].eventId });
+  });
+
+  it('integrates a backlog longer than one read page in order, and signs the root any verifier recomputes', async () => {
+    for (let i = 0; i < 5_600; i++) ledger.append(`c-bulk-${i % 7}`, 'fill');
+    const size = await log.service.integrate();
+    expect(size).toBe(ledger.events.length);
+    const checkpoint = await log.service.checkpoint();
+    const leaves = ledger.events.map((e) => leafHash(Buffer.from(e.hash, 'hex')));
+    expect(checkpoint).toMatchObject({ treeSize: ledger.events.length, rootHash: treeRoot(arrayHasher(leaves), leaves.length).toString('hex') });
+    const stored = await logModels(connection).leaves.find({ index: { $gte: size - 3 } }).sort({ index: 1 }).lean();
+    expect(stored.map((l) => l.eventId)).toEqual(ledger.events.slice(-3).map((e) => e.eventId));
   });
 
   it('halts, without signing, at a stored event whose content no longer matches its hash', async () => {

@@ -19,7 +19,8 @@ export function createLogRepository(connection: Connection) {
     /** Inserts in order; stops at the first position another integrator already took. */
     async appendLeaves(docs: readonly LeafDoc[]): Promise<{ raced: boolean }> {
       try {
-        await leaves.insertMany(docs, { ordered: true });
+        // The driver's insert: mongoose would build and validate a document per leaf.
+        await leaves.collection.insertMany(docs.map((d) => ({ ...d })), { ordered: true });
         return { raced: false };
       } catch (error) {
         if (isDuplicateKey(error)) return { raced: true };
@@ -28,7 +29,7 @@ export function createLogRepository(connection: Connection) {
     },
 
     async leavesFrom(index: number, limit: number): Promise<LeafDoc[]> {
-      return leaves.find({ index: { $gte: index } }, LEAF_FIELDS).sort({ index: 1 }).limit(limit).lean<LeafDoc[]>();
+      return (await leaves.collection.find({ index: { $gte: index } }, { projection: LEAF_FIELDS }).sort({ index: 1 }).limit(limit).toArray()) as unknown as LeafDoc[];
     },
 
     async leafOfEvent(eventId: string): Promise<LeafDoc | null> {

@@ -60,15 +60,29 @@ export function createLogService(deps: LogServiceDeps) {
   /** Appends the ledger's new events as leaves, in logSeq order; returns the log size. */
   async function integrateNow(): Promise<number> {
     await syncTree();
+    const read = () => source.eventsInAppendOrder(tree.size === 0 ? undefined : tree.size - 1, PAGE);
+    let page = read();
     for (;;) {
-      const events = await source.eventsInAppendOrder(tree.size === 0 ? undefined : tree.size - 1, PAGE);
+      const events = await page;
       const docs = leavesFor(events, tree.size);
+      const full = events.length === PAGE && docs.length === events.length;
+      // The next page is read while this one is stored: the database works while this process hashes.
+      if (full) {
+        page = source.eventsInAppendOrder((events[events.length - 1] as LedgerEvent).logSeq, PAGE);
+        // A read abandoned because the store below threw must not surface as an unhandled rejection.
+        page.catch(() => undefined);
+      }
       if (docs.length > 0) {
         const { raced } = await repository.appendLeaves(docs);
-        await syncTree();
-        if (raced) continue;
+        if (raced) {
+          await syncTree();
+          page = read();
+          continue;
+        }
+        // The positions were free, so the stored leaves are exactly these: no need to read them back.
+        for (const doc of docs) tree.append(Buffer.from(doc.leafHash, 'hex'));
       }
-      if (docs.length < events.length || events.length < PAGE) return tree.size;
+      if (!full) return tree.size;
     }
   }
 
