@@ -11,7 +11,7 @@ import { createDevicesComponent, type SiteLookup } from './devices';
 import { createLedger } from './ledger';
 import { createLedgerLog, ledgerEventSource, registryCylinderVisibility } from './ledger/log';
 import { createEpcisExport } from './ledger/epcis';
-import { createQr, DEFAULT_QR_CONFIG } from './qr';
+import { createQr, DEFAULT_QR_CONFIG, type QrComponent } from './qr';
 import { ledgerPort } from './qr/ledger.adapter';
 
 /** What every component is built from: the database connection, configuration and logger. */
@@ -55,7 +55,10 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
   ];
   modules.push(registry.module, audit.module);
   modules.push(createImports({ importPort: registry.importPort }).module);
-  const ledger = createLedger(deps, { registry });
+  // The QR component is built after the ledger (it commissions through it), so the ledger reaches
+  // its code retirement through this late-bound hook.
+  const late: { retireCode?: QrComponent['retireCode'] } = {};
+  const ledger = createLedger(deps, { registry, onScrapped: async (id, session) => late.retireCode?.(id, session) });
   await ledger.init();
   modules.push(ledger.module);
   const ledgerSource = ledgerEventSource(deps.connection, ledger);
@@ -75,6 +78,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     sites: registry,
     ledger: ledgerPort(ledger),
   });
+  late.retireCode = qr.retireCode;
   modules.push(qr.module);
   return modules;
 }

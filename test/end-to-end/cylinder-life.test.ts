@@ -145,7 +145,7 @@ describe('one cylinder, end to end', () => {
     expect(((await forged.json()) as { verdict: string }).verdict).toBe('not_genuine');
   });
 
-  it('a passed periodic inspection clears the overdue warning; a failed one scraps the cylinder everywhere', async () => {
+  it('a passed periodic inspection clears the overdue warning; a failed one scraps the cylinder everywhere and retires its code', async () => {
     const overdue = String((await ok('POST', '/api/v1/cylinders', admin, aCylinder().overdue().registeredTo(kit.station).build())).id);
     const { code } = await ok<{ code: { uri: string } }>('POST', `/api/v1/cylinders/${overdue}/commission`, admin);
     const page = async () => {
@@ -159,7 +159,12 @@ describe('one cylinder, end to end', () => {
     expect((await page()).warnings).not.toContain('OVERDUE_INSPECTION');
     expect((await ok<{ nextInspectionDate: string }>('GET', `/api/v1/cylinders/${overdue}`, admin)).nextInspectionDate.slice(0, 10)).toBe(nextInspectionDate);
 
+    const { grai: retiring } = await ok<{ grai: string }>('GET', `/api/v1/cylinders/${overdue}/code`, admin);
+    const retired = () => app.database.connection.collection('retired_grais').findOne({ grai: retiring });
+    expect(await retired()).toBeNull();
     await ok('POST', '/api/v1/events', admin, anEvent('periodic_inspection', overdue).at(kit.station).with({ result: 'fail' }).build(), [201]);
+    // Retired with the event itself, before anyone has looked at the public page.
+    expect(await retired()).toMatchObject({ grai: retiring });
     expect((await page()).warnings).toContain('SCRAPPED');
     expect((await ok<{ status: string }>('GET', `/api/v1/cylinders/${overdue}`, admin)).status).toBe('scrapped');
   });

@@ -1,4 +1,5 @@
 import type { ComponentDeps } from '..';
+import type { ClientSession } from 'mongoose';
 import type { Principal } from '../auth';
 import type { Registry } from '../registry';
 import type { ApiModule } from '../../shared/http/api-module';
@@ -42,12 +43,14 @@ export interface LedgerOptions {
   registry: Registry;
   /** Replaces the registry lookups (tests, benchmarks). */
   lookups?: LedgerLookups;
+  /** What else a scrapping closes, in the event's transaction: the QR component retires the code. */
+  onScrapped?: (cylinderId: string, session: ClientSession) => Promise<void>;
   now?: () => Date;
 }
 
 export function createLedger(deps: Pick<ComponentDeps, 'connection'>, options: LedgerOptions): Ledger {
   const repo = createLedgerRepository(ledgerModels(deps.connection));
-  const lookups = options.lookups ?? registryLookups(options.registry);
+  const lookups = options.lookups ?? registryLookups(options.registry, { ...(options.onScrapped ? { onScrapped: options.onScrapped } : {}) });
   const capture = createCapture({ connection: deps.connection, repo, lookups, now: options.now ?? (() => new Date()) });
   const history = createHistory({ repo, lookups });
   return {

@@ -58,8 +58,14 @@ function cylinderLoader(registry: Registry): DataLoader<string, CylinderRef | un
   );
 }
 
+export interface RegistryLookupOptions {
+  siteCacheMs?: number;
+  onScrapped?: (cylinderId: string, session: ClientSession) => Promise<void>;
+}
+
 /** Lookups through the registry's public surface: indexed reads, no views built. */
-export function registryLookups(registry: Registry, siteCacheMs = SITE_CACHE_MS): LedgerLookups {
+export function registryLookups(registry: Registry, options: RegistryLookupOptions = {}): LedgerLookups {
+  const siteCacheMs = options.siteCacheMs ?? SITE_CACHE_MS;
   const cylinders = cylinderLoader(registry);
   const sites = new Map<string, { at: number; site: Promise<SiteRef | undefined> }>();
   const readSite = async (id: string): Promise<SiteRef | undefined> => {
@@ -86,6 +92,9 @@ export function registryLookups(registry: Registry, siteCacheMs = SITE_CACHE_MS)
       const worker = await registry.workerById(id);
       return worker !== undefined && worker.active && isOperative(worker.certificateStatus);
     },
-    recordLifecycle: (cylinderId, change, session) => registry.recordLifecycle(cylinderId, change, session),
+    async recordLifecycle(cylinderId, change, session) {
+      await registry.recordLifecycle(cylinderId, change, session);
+      if ('scrappedAt' in change) await options.onScrapped?.(cylinderId, session);
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Types, type Connection } from 'mongoose';
+import { Types, type ClientSession, type Connection } from 'mongoose';
 import { authorize, scopeFilter, type Principal } from '../auth';
 import type { AuditService } from '../audit';
 import { AppError } from '../../shared/errors/app.error';
@@ -177,11 +177,11 @@ export function createCommissionService(deps: CommissionDeps) {
       return { cylinderId: cylinder.id, grai: cylinder.grai, retired: true };
     },
 
-    /** For the ledger's `scrap` event and the verification page: unscoped, idempotent. */
-    async retireScrapped(cylinderId: string): Promise<void> {
+    /** For the ledger's scrapping (inside its transaction) and the verification page: unscoped, idempotent. */
+    async retireScrapped(cylinderId: string, session?: ClientSession): Promise<void> {
       if (!Types.ObjectId.isValid(cylinderId)) return;
-      const cylinder = await repo.cylinder({ _id: new Types.ObjectId(cylinderId) });
-      if (cylinder?.grai) await repo.retire(cylinder.grai, cylinder.id, now());
+      const cylinder = await repo.cylinder({ _id: new Types.ObjectId(cylinderId) }, session);
+      if (cylinder?.grai) await repo.retire(cylinder.grai, cylinder.id, now(), session);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { ClientSession, Connection } from 'mongoose';
 import type { ApiModule } from '../../shared/http/api-module';
 import type { AuditService } from '../audit';
 import { createCommissionService, type CommissionService } from './commission.service';
@@ -36,8 +36,8 @@ export interface QrComponent {
   keyring: QrKeyring;
   commission: CommissionService;
   verify: VerifyService;
-  /** For the ledger's `scrap` event: the cylinder's code is retired and never issued again. */
-  retireCode(cylinderId: string): Promise<void>;
+  /** For the ledger's scrapping, in its transaction: the cylinder's code is retired and never issued again. */
+  retireCode(cylinderId: string, session?: ClientSession): Promise<void>;
 }
 
 /** QR identity: GRAI commissioning, signed Digital Link codes, labels, public verification. */
@@ -78,6 +78,6 @@ export function createQr(deps: QrDeps): QrComponent {
     keyring,
     commission,
     verify,
-    retireCode: (id) => commission.retireScrapped(id),
+    retireCode: (id, session) => commission.retireScrapped(id, session),
   };
 }

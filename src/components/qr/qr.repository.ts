@@ -90,9 +90,9 @@ export function createQrRepository(connection: Connection) {
       if (!doc) throw new Error('serial counter did not answer');
       return doc.seq;
     },
-    async retire(grai: string, cylinderId: string, at: Date): Promise<void> {
+    async retire(grai: string, cylinderId: string, at: Date, session?: ClientSession): Promise<void> {
       await models.retired
-        .updateOne({ grai }, { $setOnInsert: { grai, cylinderId: new Types.ObjectId(cylinderId), retiredAt: at } }, { upsert: true })
+        .updateOne({ grai }, { $setOnInsert: { grai, cylinderId: new Types.ObjectId(cylinderId), retiredAt: at } }, { upsert: true, session })
         .exec();
     },
     async isRetired(grai: string): Promise<boolean> {
