@@ -10,7 +10,7 @@ import { createImports } from './imports';
 import { createDevicesComponent, type SiteLookup } from './devices';
 import { createLedger } from './ledger';
 import { createLedgerLog, ledgerEventSource, registryCylinderVisibility } from './ledger/log';
-import { createEpcisExport } from './ledger/epcis';
+import { createEpcis } from './ledger/epcis';
 import { createQr, DEFAULT_QR_CONFIG, type QrComponent } from './qr';
 import { ledgerPort } from './qr/ledger.adapter';
 
@@ -70,7 +70,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     signingKey: deps.config.secrets.LEDGER_SIGNING_KEY,
     logger: deps.logger,
   });
-  modules.push(ledgerLog.module, createEpcisExport({ source: ledgerSource, cylinderVisible }).module);
+  modules.push(ledgerLog.module, createEpcis({ source: ledgerSource, cylinderVisible, capture: ledger.appendMany }).module);
   const qr = createQr({
     connection: deps.connection,
     settings: { ...(deps.config.qr ?? DEFAULT_QR_CONFIG), signingSecret: deps.config.secrets.QR_SIGNING_SECRET, privacySecret: deps.config.secrets.PII_HASH_SECRET },

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Types } from 'mongoose';
 import type { Principal } from '../../src/components/auth';
-import { createEpcisExport } from '../../src/components/ledger/epcis';
+import { createEpcis } from '../../src/components/ledger/epcis';
 import { MemoryLedger } from './ledger-log.fixture';
 
 const ROOT = resolve(__dirname, '../..');
@@ -24,7 +24,7 @@ type Doc = { '@context': unknown[]; epcisBody: { eventList: Record<string, unkno
 
 function world() {
   const ledger = new MemoryLedger();
-  const epcis = createEpcisExport({ source: ledger, cylinderVisible: async (_p, id) => id !== 'c-hidden' });
+  const epcis = createEpcis({ source: ledger, cylinderVisible: async (_p, id) => id !== 'c-hidden' });
   return { ledger, epcis };
 }
 

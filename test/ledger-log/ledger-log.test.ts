@@ -3,7 +3,7 @@ import mongoose, { Types, type Connection } from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { authenticate, signAccessToken, type Principal, type Role } from '../../src/components/auth';
-import { createEpcisExport } from '../../src/components/ledger/epcis';
+import { createEpcis } from '../../src/components/ledger/epcis';
 import { createLedgerLog, verifyBundle, verifyCheckpoint, type LedgerLog } from '../../src/components/ledger/log';
 import { arrayHasher, leafHash, treeRoot, verifyConsistency, verifyInclusion } from '../../src/components/ledger/log/merkle';
 import { logModels } from '../../src/components/ledger/log/log.model';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   ledger = new MemoryLedger();
   const cylinderVisible = async (_p: Principal, id: string) => id !== HIDDEN_CYLINDER;
   log = await createLedgerLog({ connection, source: ledger, cylinderVisible, signingKey: SIGNING_KEY, logger: silentLogger, checkpointIntervalMs: 0 });
-  const epcis = createEpcisExport({ source: ledger, cylinderVisible });
+  const epcis = createEpcis({ source: ledger, cylinderVisible });
   const app = createApp({
     config: { isProduction: false, http: { bodyLimit: '1mb' } },
     logger: silentLogger,

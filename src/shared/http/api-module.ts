@@ -9,5 +9,5 @@ export interface ApiModule {
   pages?: Router;
   registerOpenApi(registry: OpenAPIRegistry): void;
   /** Routes (below /api/v1) whose JSON bodies may exceed the global BODY_LIMIT, e.g. batch capture. */
-  largeBodies?: readonly { path: string; limit: string }[];
+  largeBodies?: readonly { path: string; limit: string; types?: readonly string[] }[];
 }

@@ -78,6 +78,7 @@ export function toObjectEvent(event: LedgerEvent, options: EpcisOptions): EpcisE
     'lpg:cylinderSeq': event.cylinderSeq,
     'lpg:hash': event.hash,
     ...(event.prevHash ? { 'lpg:prevHash': event.prevHash } : {}),
+    ...(Object.keys(event.payload).length > 0 ? { 'lpg:payload': event.payload } : {}),
   };
 }
 

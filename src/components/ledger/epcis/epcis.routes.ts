@@ -1,16 +1,27 @@
 import { Router } from 'express';
 import { authorize, BEARER_SECURITY, principalOf } from '../../auth';
 import { problemResponse, type OpenAPIRegistry } from '../../../shared/openapi/openapi.registry';
-import { epcisDocumentSchema, epcisQuerySchema } from './epcis.schemas';
+import { captureReportSchema, epcisCaptureSchema, epcisDocumentSchema, epcisQuerySchema } from './epcis.schemas';
 import type { EpcisService } from './epcis.service';
 
-export function epcisRoutes(service: EpcisService): Router {
-  return Router().get('/epcis/events', async (req, res) => {
+/** JSON-LD is JSON: an EPCIS document may arrive as either. */
+export const EPCIS_BODY_TYPES = ['application/json', 'application/ld+json'] as const;
+
+export function epcisRoutes(service: EpcisService, options: { capture: boolean }): Router {
+  const router = Router().get('/epcis/events', async (req, res) => {
     const principal = principalOf(req);
     authorize(principal, 'ledger', 'read');
     const document = await service.export(principal, epcisQuerySchema.parse(req.query));
     res.type('application/ld+json').send(JSON.stringify(document));
   });
+  if (options.capture) {
+    router.post('/epcis/capture', async (req, res) => {
+      const principal = principalOf(req);
+      authorize(principal, 'events', 'create');
+      res.json(await service.capture(principal, epcisCaptureSchema.parse(req.body)));
+    });
+  }
+  return router;
 }
 
 export function registerEpcisOpenApi(registry: OpenAPIRegistry): void {
@@ -27,6 +38,23 @@ export function registerEpcisOpenApi(registry: OpenAPIRegistry): void {
       401: problemResponse('Not authenticated'),
       403: problemResponse('Only regulators and auditors export the ledger'),
       404: problemResponse('Unknown cylinder or outside your scope'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/epcis/capture',
+    tags: ['ledger'],
+    security: BEARER_SECURITY,
+    summary: 'Capture the ObjectEvents of an EPCIS 2.0 document (synchronous; each cylinder each event names becomes a ledger event)',
+    description:
+      'Each ObjectEvent is mapped to ledger events (docs/epcis-extension.md): its type from lpg:eventType or the bizStep, one event per EPC, ' +
+      'the site or vehicle from readPoint / bizLocation, the payload from lpg:payload. The same document sent again is answered as duplicates.',
+    request: { body: { content: Object.fromEntries(EPCIS_BODY_TYPES.map((type) => [type, { schema: epcisCaptureSchema }])) } },
+    responses: {
+      200: { description: 'One result per cylinder per event: accepted, duplicate, or rejected with a reason', content: { 'application/json': { schema: captureReportSchema } } },
+      400: problemResponse('Not an EPCIS 2.0 document, or more than 1,000 cylinder events'),
+      401: problemResponse('Not authenticated'),
+      403: problemResponse('Only enterprise staff capture events'),
     },
   });
 }

@@ -1,4 +1,5 @@
 import { z } from '../../../shared/openapi/zod.openapi';
+import { epcisCaptureSchema } from './epcis.import';
 
 export const epcisQuerySchema = z
   .strictObject({
@@ -20,3 +21,24 @@ export const epcisDocumentSchema = z
   .openapi('EPCISDocument', { description: 'EPCIS 2.0 JSON-LD document of ObjectEvents (GS1 EPCIS-JSON-Schema)' });
 
 export type EpcisQuery = z.infer<typeof epcisQuerySchema>;
+
+export { epcisCaptureSchema };
+export type EpcisCapture = z.infer<typeof epcisCaptureSchema>;
+
+const captureResult = z
+  .object({
+    eventID: z.string().nullable().openapi({ description: 'The EPCIS eventID of the ObjectEvent' }),
+    epc: z.string().nullable().openapi({ description: 'The cylinder of that event this result is about (an event naming several cylinders has one result each)' }),
+    eventId: z.string().optional().openapi({ description: 'The ledger event id: the urn:uuid itself, or a name-based UUID of eventID and EPC' }),
+    status: z.enum(['accepted', 'duplicate', 'rejected']),
+    reason: z.string().optional().openapi({ description: 'UNSUPPORTED_EVENT_TYPE, UNMAPPED_BIZSTEP, UNKNOWN_EPC, VALIDATION_FAILED, or any capture rejection (ILLEGAL_TRANSITION, CYLINDER_NOT_FOUND, …)' }),
+    detail: z.string().optional(),
+    logSeq: z.number().int().optional(),
+    hash: z.string().optional(),
+  })
+  .openapi('EpcisCaptureResult');
+
+export const captureReportSchema = z
+  .object({ accepted: z.number().int(), duplicate: z.number().int(), rejected: z.number().int(), results: z.array(captureResult) })
+  .openapi('EpcisCaptureReport');
+export type CaptureReport = z.infer<typeof captureReportSchema>;

@@ -1,13 +1,18 @@
-import type { Principal } from '../../auth';
+import { authorize, type Principal } from '../../auth';
 import { AppError } from '../../../shared/errors/app.error';
+import type { AppendOutcome, EventActor } from '../ledger.contract';
+import { actorOf } from '../ledger.routes';
 import type { CylinderVisibility, LedgerEventSource } from '../log/log.ports';
+import { fromEpcisEvents, MAX_CAPTURED_EVENTS } from './epcis.import';
 import { declaredEventIds, toEpcisDocument, type EpcisOptions } from './epcis.mapper';
-import type { EpcisQuery } from './epcis.schemas';
+import type { CaptureReport, EpcisCapture, EpcisQuery } from './epcis.schemas';
 
 export interface EpcisServiceDeps {
   source: LedgerEventSource;
   cylinderVisible: CylinderVisibility;
   options: EpcisOptions;
+  /** The ledger's capture: imported events go the way of every other event. */
+  capture?: (inputs: readonly unknown[], actor: EventActor) => Promise<AppendOutcome[]>;
   now?: () => Date;
 }
 
@@ -32,6 +37,31 @@ export function createEpcisService(deps: EpcisServiceDeps) {
       const erroneous = new Map(listed);
       if (missing.length > 0) for (const e of await deps.source.eventsByIds(missing)) erroneous.set(e.eventId, e);
       return toEpcisDocument(events, erroneous, deps.options, now());
+    },
+
+    /**
+     * Captures the ObjectEvents of an EPCIS document: every cylinder each names becomes a ledger
+     * event, answered one by one like a batch. The actor is the caller, never the document.
+     */
+    async capture(principal: Principal, document: EpcisCapture): Promise<CaptureReport> {
+      authorize(principal, 'events', 'create');
+      if (!deps.capture) throw AppError.unavailable('EPCIS capture is not wired to the ledger');
+      const items = fromEpcisEvents(document.epcisBody.eventList);
+      if (items.length > MAX_CAPTURED_EVENTS) {
+        throw AppError.validation([{ path: 'epcisBody.eventList', message: `names ${items.length} cylinders; at most ${MAX_CAPTURED_EVENTS} per document` }]);
+      }
+      const mapped = items.filter((item) => item.input);
+      const outcomes = await deps.capture(mapped.map((item) => item.input), actorOf(principal));
+      const byItem = new Map(mapped.map((item, i) => [item, outcomes[i] as AppendOutcome]));
+      const results = items.map((item) => {
+        const source = { eventID: item.eventID, epc: item.epc };
+        const outcome = byItem.get(item);
+        if (!outcome) return { ...source, status: 'rejected' as const, reason: item.rejection?.reason ?? 'VALIDATION_FAILED', detail: item.rejection?.detail ?? '' };
+        if (outcome.status === 'rejected') return { ...source, eventId: outcome.eventId, status: outcome.status, reason: outcome.reason ?? 'REJECTED', detail: outcome.detail ?? '' };
+        return { ...source, eventId: outcome.eventId, status: outcome.status, ...(outcome.event ? { logSeq: outcome.event.logSeq, hash: outcome.event.hash } : {}) };
+      });
+      const count = (status: string) => results.filter((r) => r.status === status).length;
+      return { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), results };
     },
   };
 }

@@ -1,21 +1,37 @@
 import type { ApiModule } from '../../../shared/http/api-module';
+import type { AppendOutcome, EventActor } from '../ledger.contract';
 import type { CylinderVisibility, LedgerEventSource } from '../log/log.ports';
 import { DEFAULT_EPCIS_OPTIONS, type EpcisOptions } from './epcis.mapper';
-import { epcisRoutes, registerEpcisOpenApi } from './epcis.routes';
+import { EPCIS_BODY_TYPES, epcisRoutes, registerEpcisOpenApi } from './epcis.routes';
 import { createEpcisService, type EpcisService } from './epcis.service';
 
 export { toEpcisDocument, toObjectEvent, EPCIS_CONTEXT, LPG_NAMESPACE, DEFAULT_EPCIS_OPTIONS, type EpcisOptions } from './epcis.mapper';
+export { cylinderOfEpc, fromEpcisEvents, ledgerEventId } from './epcis.import';
 
-/** EPCIS 2.0 export of the ledger (GET /api/v1/epcis/events). */
-export function createEpcisExport(deps: {
+/**
+ * EPCIS 2.0 for the ledger: export (GET /api/v1/epcis/events) and, when given the ledger's
+ * capture, import of ObjectEvents (POST /api/v1/epcis/capture).
+ */
+export function createEpcis(deps: {
   source: LedgerEventSource;
   cylinderVisible: CylinderVisibility;
+  capture?: (inputs: readonly unknown[], actor: EventActor) => Promise<AppendOutcome[]>;
   options?: Partial<EpcisOptions>;
 }): { service: EpcisService; module: ApiModule } {
   const service = createEpcisService({
     source: deps.source,
     cylinderVisible: deps.cylinderVisible,
     options: { ...DEFAULT_EPCIS_OPTIONS, ...deps.options },
+    ...(deps.capture ? { capture: deps.capture } : {}),
   });
-  return { service, module: { name: 'epcis', router: epcisRoutes(service), registerOpenApi: registerEpcisOpenApi } };
+  return {
+    service,
+    module: {
+      name: 'epcis',
+      router: epcisRoutes(service, { capture: deps.capture !== undefined }),
+      registerOpenApi: registerEpcisOpenApi,
+      // 1,000 ObjectEvents with their payloads; sent as application/ld+json as often as plain JSON.
+      largeBodies: [{ path: '/epcis/capture', limit: '4mb', types: EPCIS_BODY_TYPES }],
+    },
+  };
 }
