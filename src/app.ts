@@ -15,7 +15,7 @@ import { createOpenApiRegistry } from './shared/openapi/openapi.registry';
 import { PROJECT_ROOT, PROJECT_VERSION } from './shared/project.info';
 
 export interface AppDeps {
-  config: Pick<Config, 'isProduction'> & { http: Pick<Config['http'], 'bodyLimit'> };
+  config: Pick<Config, 'isProduction'> & { http: Pick<Config['http'], 'bodyLimit'> & Partial<Pick<Config['http'], 'trustProxy'>> };
   logger: Logger;
   database: DatabaseProbe;
   /** The components' API routers, mounted under /api/v1 (built by src/components). */
@@ -33,6 +33,9 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
 
   app.disable('x-powered-by');
+  // Behind a reverse proxy, req.ip is the client's only when the proxy is trusted: the public
+  // page's scan limit, the login throttle and the access log all key on it.
+  app.set('trust proxy', config.http.trustProxy ?? false);
   app.use(accessLog(logger));
   app.use(
     helmet({

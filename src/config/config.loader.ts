@@ -14,6 +14,8 @@ export interface Config {
     /** The URL people open; when unset it is derived from host and the bound port. */
     readonly publicBaseUrl: string | undefined;
     readonly bodyLimit: string;
+    /** Express's `trust proxy`: false, a hop count, or the proxies' addresses and ranges. */
+    readonly trustProxy: false | number | readonly string[];
   };
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: Env['LOG_FORMAT'] };
   /** Absolute path; holds the embedded database and, outside production, generated secrets. */
@@ -75,6 +77,7 @@ export function loadConfig(rawEnv: RawEnv, cwd: string = process.cwd()): Config 
       port: env.PORT,
       publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
       bodyLimit: env.BODY_LIMIT,
+      trustProxy: env.TRUST_PROXY,
     },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     dataDir,

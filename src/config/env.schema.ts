@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIP } from 'node:net';
 
 /** Keys whose values must never be logged or shown; see secrets.store.ts for how they are filled. */
 export const SECRET_KEYS = ['JWT_SECRET', 'QR_SIGNING_SECRET', 'PII_HASH_SECRET', 'LEDGER_SIGNING_KEY'] as const;
@@ -30,6 +31,40 @@ const assetTypes = z
   .transform((text) => Object.fromEntries(text.split(',').map((pair) => pair.trim().split(':') as [string, string])) as Record<'5' | '15' | '50', string>)
   .refine((types) => new Set(Object.values(types).map(Number)).size === 3, 'each capacity needs its own asset type');
 
+/**
+ * Which proxies in front of the service may name the client (X-Forwarded-For): a hop count, or
+ * addresses / CIDR ranges / loopback, linklocal, uniquelocal. Never "everyone": any client could
+ * then pose as any address and walk past the per-address limits.
+ */
+const trustProxy = z
+  .string()
+  .transform((text, ctx): false | number | string[] => {
+    const value = text.trim();
+    if (value === 'false' || value === '0') return false;
+    if (/^\d+$/.test(value)) {
+      const hops = Number(value);
+      if (hops <= 10) return hops;
+      ctx.addIssue({ code: 'custom', message: 'at most 10 proxy hops' });
+      return z.NEVER;
+    }
+    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+    const bad = entries.filter((e) => !TRUST_NAMES.has(e) && !isAddressOrRange(e));
+    if (value === 'true' || bad.length > 0 || entries.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `must be a hop count, or addresses, CIDR ranges, loopback, linklocal or uniquelocal${bad.length ? ` (not ${bad.join(', ')})` : ''}; never true` });
+      return z.NEVER;
+    }
+    return entries;
+  });
+const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 const keyId = z.string().regex(/^k[1-9]\d{0,3}$/, 'must look like k1, k2, ...');
 
 const bodyLimit = z
@@ -46,6 +81,7 @@ export const envSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port.default(3000),
     PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    TRUST_PROXY: trustProxy.default(false),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     DATA_DIR: z.string().min(1).default('data'),

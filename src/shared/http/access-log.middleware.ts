@@ -41,7 +41,7 @@ export function accessLog(logger: Logger): RequestHandler {
       logger[level](
         {
           requestId: id,
-          req: { method: req.method, url: req.originalUrl, remoteAddress: req.socket.remoteAddress },
+          req: { method: req.method, url: req.originalUrl, remoteAddress: req.ip ?? req.socket.remoteAddress },
           res: { statusCode: res.statusCode },
           responseTime: Math.round(performance.now() - started),
         },
