@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { createAuthComponent, passwordProblems, type Principal, type Role } from '../src/components/auth';
+import { createAudit } from '../src/components/audit';
 import { createRegistry } from '../src/components/registry';
 import type { Seeder } from './development.seed';
 
@@ -31,6 +32,7 @@ export const accountsDemoSeeder: Seeder = {
     const auth = await createAuthComponent({
       connection,
       jwtSecret: config.secrets.JWT_SECRET,
+      audit: createAudit({ connection }).service,
       registry: {
         enterpriseDistrict: (id) => registry.enterpriseDistrict(id),
         workerEmployer: (id) => registry.workerEmployer(id),

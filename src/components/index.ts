@@ -34,6 +34,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
   const auth = await createAuthComponent({
     connection: deps.connection,
     jwtSecret: deps.config.secrets.JWT_SECRET,
+    audit: audit.service,
     registry: deps.accountLookups ?? {
       enterpriseDistrict: (id) => registry.enterpriseDistrict(id),
       workerEmployer: (id) => registry.workerEmployer(id),

@@ -164,6 +164,36 @@ describe('accounts: who may create, read, change and deactivate which users', ()
     expect((await app.call('POST', '/api/v1/auth/login', { body: { username: 'reset.me', password: next } })).status).toBe(200);
   });
 
+  it('writes every account change to the audit trail, who did it, before and after, never a password hash', async () => {
+    const created = await createAs(adminA, { username: 'audited.one', role: 'delivery_worker', workerId: workerA, password: pw });
+    const id = String(created.body.id);
+    await app.call('PATCH', `/api/v1/users/${id}`, { token: adminA, body: { displayName: '李四' } });
+    await app.call('PATCH', `/api/v1/users/${id}`, { token: adminA, body: { password: strongPassword() } });
+    await app.call('POST', `/api/v1/users/${id}/deactivate`, { token: adminA });
+    const trail = await app.call('GET', `/api/v1/audit?resource=users&recordId=${id}`, { token: adminA });
+    expect(trail.status).toBe(200);
+    type Entry = { action: string; actor: { username: string }; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+    const entries = [...(trail.body.items as Entry[])].reverse();
+    expect(entries.map((e) => [e.action, e.actor.username])).toEqual([['create', 'admin.a'], ['update', 'admin.a'], ['update', 'admin.a'], ['deactivate', 'admin.a']]);
+    expect(entries[0]).toMatchObject({ before: null, after: { username: 'audited.one', role: 'delivery_worker', enterpriseId: entA, workerId: workerA, active: true } });
+    expect([entries[1]?.before?.displayName, entries[1]?.after?.displayName]).toEqual(['张三', '李四']);
+    expect(entries[2]?.after?.passwordChangedAt).not.toBe(entries[2]?.before?.passwordChangedAt);
+    expect([entries[3]?.before?.active, entries[3]?.after?.active]).toEqual([true, false]);
+    expect(JSON.stringify(trail.body)).not.toMatch(/passwordHash|\$2[aby]\$/);
+    // Another enterprise's administrator does not see it.
+    expect((await app.call('GET', `/api/v1/audit?resource=users&recordId=${id}`, { token: adminB })).body.items).toEqual([]);
+  });
+
+  it('audits a user changing their own password, and a failed change leaves no entry', async () => {
+    const created = await createAs(adminA, { username: 'own.password', role: 'enterprise_admin', password: pw });
+    const { accessToken } = await app.login('own.password', pw);
+    const change = (currentPassword: string) => app.call('POST', '/api/v1/auth/password', { token: accessToken, body: { currentPassword, newPassword: strongPassword() } });
+    expect((await change('not-my-password-at-all')).status).toBe(403);
+    expect((await change(pw)).status).toBeLessThan(300);
+    const trail = await app.call('GET', `/api/v1/audit?resource=users&recordId=${String(created.body.id)}`, { token: adminA });
+    expect((trail.body.items as { action: string; actor: { username: string } }[]).map((e) => [e.action, e.actor.username])).toEqual([['password_change', 'own.password'], ['create', 'admin.a']]);
+  });
+
   it('refuses to deactivate oneself', async () => {
     const me = await app.call('GET', '/api/v1/auth/me', { token: adminA });
     const res = await app.call('POST', `/api/v1/users/${String(me.body.id)}/deactivate`, { token: adminA });

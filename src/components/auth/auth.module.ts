@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { ApiModule } from '../../shared/http/api-module';
 import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
+import type { AccountAudit, Transactional } from './account.audit';
 import { createActiveAccountCheck, type ActiveAccountCheck } from './active-account.check';
 import { authRoutes, registerAuthOpenApi } from './auth.routes';
 import { createAuthService, type LockoutPolicy, type SessionPolicy } from './auth.service';
@@ -31,6 +32,8 @@ export interface AuthComponentDeps {
   connection: Connection;
   jwtSecret: string;
   registry?: Partial<AccountRegistryLookups>;
+  /** The audit trail: every account change is written to it in the change's transaction. */
+  audit: AccountAudit;
   options?: AuthOptions;
 }
 
@@ -49,6 +52,7 @@ export async function createAuthComponent(deps: AuthComponentDeps): Promise<Auth
   const sessions = createSessionRepository(deps.connection);
   await Promise.all([users.ensureIndexes(), sessions.ensureIndexes()]);
   const hasher = createPasswordHasher(options.bcryptCost ?? DEFAULT_BCRYPT_COST);
+  const transaction: Transactional = (work) => deps.connection.transaction((session) => work(session));
   const activeCheck = createActiveAccountCheck({ users, sessions, ttlMs: options.activeCacheMs ?? 5_000, now });
   const authService = createAuthService({
     users,
@@ -58,9 +62,11 @@ export async function createAuthComponent(deps: AuthComponentDeps): Promise<Auth
     jwtSecret: deps.jwtSecret,
     lockout: { ...DEFAULT_LOCKOUT, ...options.lockout },
     sessionPolicy: { ...DEFAULT_SESSION_POLICY, ...options.sessions },
+    audit: deps.audit,
+    transaction,
     now,
   });
-  const usersService = createUsersService({ users, sessions, hasher, activeCheck, registry: deps.registry ?? {}, now });
+  const usersService = createUsersService({ users, sessions, hasher, activeCheck, registry: deps.registry ?? {}, audit: deps.audit, transaction, now });
   const router = Router()
     .use(authRoutes(authService, loginThrottle(options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE)))
     .use(usersRoutes(usersService));

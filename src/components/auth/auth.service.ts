@@ -5,6 +5,7 @@ import { authErrors } from './auth.errors';
 import type { ChangePasswordBody, LoginBody, TokenResponse, UserView } from './auth.schemas';
 import type { ActiveAccountCheck } from './active-account.check';
 import type { PasswordHasher } from './password.hasher';
+import { accountSnapshot, type AccountAudit, type Transactional } from './account.audit';
 import { passwordProblems } from './password.policy';
 import type { SessionRepository } from './session.repository';
 import type { UserRecord, UserRepository } from './user.repository';
@@ -29,6 +30,8 @@ export interface AuthServiceDeps {
   jwtSecret: string;
   lockout: LockoutPolicy;
   sessionPolicy: SessionPolicy;
+  audit: AccountAudit;
+  transaction: Transactional;
   now: () => Date;
 }
 
@@ -130,7 +133,11 @@ export function createAuthService(deps: AuthServiceDeps) {
       const problems = passwordProblems(body.newPassword, user.username);
       if (body.newPassword === body.currentPassword) problems.push('must differ from the current password');
       if (problems.length > 0) throw authErrors.weakPassword(problems, 'newPassword');
-      await users.update(user.id, {}, { passwordHash: await hasher.hash(body.newPassword), passwordChangedAt: now, failedLoginCount: 0 });
+      const passwordHash = await hasher.hash(body.newPassword);
+      await deps.transaction(async (session) => {
+        const after = await users.update(user.id, {}, { passwordHash, passwordChangedAt: now, failedLoginCount: 0 }, session);
+        if (after) await deps.audit.record({ actor: principal, action: 'password_change', resource: 'users', recordId: user.id, before: accountSnapshot(user), after: accountSnapshot(after) }, session);
+      });
       await sessions.revokeUserSessions(user.id, 'password_change', now, principal.sessionId);
       activeCheck.forgetUser(user.id);
     },

@@ -1,4 +1,4 @@
-import { Types, type Connection, type Model } from 'mongoose';
+import { Types, type ClientSession, type Connection, type Model } from 'mongoose';
 import type { Role } from './auth.permissions';
 import { userModel, type UserDocument } from './user.model';
 
@@ -44,7 +44,7 @@ export interface UserListFilter {
 export type Scope = Record<string, unknown>;
 
 export interface UserRepository {
-  insert(user: NewUser, now: Date): Promise<UserRecord>;
+  insert(user: NewUser, now: Date, session?: ClientSession): Promise<UserRecord>;
   findById(id: string): Promise<UserRecord | undefined>;
   findByUsername(username: string): Promise<UserRecord | undefined>;
   findInScope(id: string, scope: Scope): Promise<UserRecord | undefined>;
@@ -52,7 +52,7 @@ export interface UserRepository {
   /** Counts a failed login; locks the account at `maxFailures`. Answers whether it is now locked. */
   recordFailedLogin(id: string, maxFailures: number, lockedUntil: Date): Promise<boolean>;
   recordLogin(id: string, now: Date): Promise<void>;
-  update(id: string, scope: Scope, set: Partial<Pick<UserDocument, 'displayName' | 'active' | 'passwordHash' | 'passwordChangedAt' | 'failedLoginCount' | 'lockedUntil'>>): Promise<UserRecord | undefined>;
+  update(id: string, scope: Scope, set: Partial<Pick<UserDocument, 'displayName' | 'active' | 'passwordHash' | 'passwordChangedAt' | 'failedLoginCount' | 'lockedUntil'>>, session?: ClientSession): Promise<UserRecord | undefined>;
   ensureIndexes(): Promise<void>;
 }
 
@@ -85,8 +85,9 @@ export function createUserRepository(connection: Connection): UserRepository {
     return doc ? toUserRecord(doc) : undefined;
   };
   return {
-    async insert(user, now) {
-      const [created] = await User.create([
+    async insert(user, now, session) {
+      const [created] = await User.create(
+        [
         {
           username: user.username,
           displayName: user.displayName,
@@ -100,7 +101,9 @@ export function createUserRepository(connection: Connection): UserRepository {
           failedLoginCount: 0,
           createdBy: user.createdBy ? oid(user.createdBy) : null,
         },
-      ]);
+        ],
+        { session },
+      );
       if (!created) throw new Error('user insert returned nothing');
       return toUserRecord(created.toObject());
     },
@@ -127,8 +130,8 @@ export function createUserRepository(connection: Connection): UserRepository {
     async recordLogin(id, now) {
       await User.updateOne({ _id: oid(id) }, { $set: { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now } }).exec();
     },
-    async update(id, scope, set) {
-      const doc = await User.findOneAndUpdate({ $and: [{ _id: oid(id) }, scope] }, { $set: set }, { returnDocument: 'after' }).lean<UserDocument>().exec();
+    async update(id, scope, set, session) {
+      const doc = await User.findOneAndUpdate({ $and: [{ _id: oid(id) }, scope] }, { $set: set }, { returnDocument: 'after', session }).lean<UserDocument>().exec();
       return doc ? toUserRecord(doc) : undefined;
     },
     async ensureIndexes() {

@@ -4,6 +4,7 @@ import { authorize, scopeFilter, type Principal } from './auth.principal';
 import { authErrors } from './auth.errors';
 import type { UserView } from './auth.schemas';
 import type { ActiveAccountCheck } from './active-account.check';
+import { accountSnapshot, type AccountAudit, type Transactional } from './account.audit';
 import { decodeCursor, encodeCursor } from './page.cursor';
 import type { PasswordHasher } from './password.hasher';
 import { passwordProblems } from './password.policy';
@@ -19,6 +20,9 @@ export interface UsersServiceDeps {
   hasher: PasswordHasher;
   activeCheck: ActiveAccountCheck;
   registry: Partial<AccountRegistryLookups>;
+  /** Every account change is written to the audit trail in the change's own transaction. */
+  audit: AccountAudit;
+  transaction: Transactional;
   now: () => Date;
 }
 
@@ -31,7 +35,7 @@ type Affiliation = Pick<NewUser, 'enterpriseId' | 'districtCode' | 'workerId'>;
 export type UsersService = ReturnType<typeof createUsersService>;
 
 export function createUsersService(deps: UsersServiceDeps) {
-  const { users, sessions, hasher, activeCheck, registry } = deps;
+  const { users, sessions, hasher, activeCheck, registry, transaction, audit } = deps;
 
   /** Which enterprise, district and worker the new account belongs to; every rule in one place. */
   async function affiliationOf(principal: Principal, body: CreateUserBody): Promise<Affiliation> {
@@ -79,10 +83,15 @@ export function createUsersService(deps: UsersServiceDeps) {
       const passwordHash = await hasher.hash(body.password);
       const now = deps.now();
       try {
-        const user = await users.insert(
-          { username: body.username, displayName: body.displayName, role: body.role, passwordHash, createdBy: principal.userId, ...affiliation },
-          now,
-        );
+        const user = await transaction(async (session) => {
+          const created = await users.insert(
+            { username: body.username, displayName: body.displayName, role: body.role, passwordHash, createdBy: principal.userId, ...affiliation },
+            now,
+            session,
+          );
+          await audit.record({ actor: principal, action: 'create', resource: 'users', recordId: created.id, before: null, after: accountSnapshot(created) }, session);
+          return created;
+        });
         return toUserView(user, now);
       } catch (err) {
         // Two creations of the same name raced past the check above.
@@ -132,7 +141,11 @@ export function createUsersService(deps: UsersServiceDeps) {
         checkPassword(body.password, target.username);
         Object.assign(set, { passwordHash: await hasher.hash(body.password), passwordChangedAt: now, failedLoginCount: 0 });
       }
-      const updated = await users.update(id, scope, set);
+      const updated = await transaction(async (session) => {
+        const after = await users.update(id, scope, set, session);
+        if (after) await audit.record({ actor: principal, action: 'update', resource: 'users', recordId: id, before: accountSnapshot(target), after: accountSnapshot(after) }, session);
+        return after;
+      });
       if (!updated) throw authErrors.userNotFound();
       // A password set by someone else ends every session the old password opened.
       if (body.password !== undefined) await sessions.revokeUserSessions(id, 'password_change', now);
@@ -143,7 +156,14 @@ export function createUsersService(deps: UsersServiceDeps) {
     async deactivate(principal: Principal, id: string): Promise<UserView> {
       authorize(principal, 'users', 'deactivate');
       if (id === principal.userId) throw new AppError('CANNOT_DEACTIVATE_SELF', 409, 'Conflict', { detail: 'You may not deactivate your own account' });
-      const updated = await users.update(id, scopeFilter(principal, 'users'), { active: false });
+      const scope = scopeFilter(principal, 'users');
+      const target = await users.findInScope(id, scope);
+      if (!target) throw authErrors.userNotFound();
+      const updated = await transaction(async (session) => {
+        const after = await users.update(id, scope, { active: false }, session);
+        if (after) await audit.record({ actor: principal, action: 'deactivate', resource: 'users', recordId: id, before: accountSnapshot(target), after: accountSnapshot(after) }, session);
+        return after;
+      });
       if (!updated) throw authErrors.userNotFound();
       await sessions.revokeUserSessions(id, 'deactivated', deps.now());
       activeCheck.forgetUser(id);
