@@ -1,6 +1,7 @@
 import type { ClientSession } from 'mongoose';
 import type { Principal } from './auth.principal';
 import type { UserRecord } from './user.repository';
+import { toUserView } from './user.view';
 
 /** One change to one account, as the audit trail takes it (the audit component's `record`). */
 export interface AccountChange {
@@ -21,19 +22,10 @@ export interface AccountAudit {
 export type Transactional = <T>(work: (session?: ClientSession) => Promise<T>) => Promise<T>;
 
 /**
- * What the trail keeps of an account: who it is and what it may do. Never the password hash, the
- * failure counter or login times — a password change shows only as its date moving.
+ * What the trail keeps of an account: its view (never the password hash or the failure counter)
+ * without the bookkeeping of ids and login times. A password change shows only as its date moving.
  */
-export function accountSnapshot(user: UserRecord): Record<string, unknown> {
-  return {
-    username: user.username,
-    displayName: user.displayName,
-    role: user.role,
-    ...(user.enterpriseId ? { enterpriseId: user.enterpriseId } : {}),
-    ...(user.districtCode ? { districtCode: user.districtCode } : {}),
-    ...(user.workerId ? { workerId: user.workerId } : {}),
-    active: user.active,
-    ...(user.lockedUntil ? { lockedUntil: user.lockedUntil.toISOString() } : {}),
-    passwordChangedAt: user.passwordChangedAt.toISOString(),
-  };
+export function accountSnapshot(user: UserRecord, now: Date): Record<string, unknown> {
+  const { id: _id, createdAt: _created, updatedAt: _updated, lastLoginAt: _login, ...kept } = toUserView(user, now);
+  return kept;
 }

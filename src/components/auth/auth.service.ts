@@ -136,7 +136,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       const passwordHash = await hasher.hash(body.newPassword);
       await deps.transaction(async (session) => {
         const after = await users.update(user.id, {}, { passwordHash, passwordChangedAt: now, failedLoginCount: 0 }, session);
-        if (after) await deps.audit.record({ actor: principal, action: 'password_change', resource: 'users', recordId: user.id, before: accountSnapshot(user), after: accountSnapshot(after) }, session);
+        if (after) await deps.audit.record({ actor: principal, action: 'password_change', resource: 'users', recordId: user.id, before: accountSnapshot(user, now), after: accountSnapshot(after, now) }, session);
       });
       await sessions.revokeUserSessions(user.id, 'password_change', now, principal.sessionId);
       activeCheck.forgetUser(user.id);

@@ -89,7 +89,7 @@ export function createUsersService(deps: UsersServiceDeps) {
             now,
             session,
           );
-          await audit.record({ actor: principal, action: 'create', resource: 'users', recordId: created.id, before: null, after: accountSnapshot(created) }, session);
+          await audit.record({ actor: principal, action: 'create', resource: 'users', recordId: created.id, before: null, after: accountSnapshot(created, now) }, session);
           return created;
         });
         return toUserView(user, now);
@@ -143,7 +143,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       }
       const updated = await transaction(async (session) => {
         const after = await users.update(id, scope, set, session);
-        if (after) await audit.record({ actor: principal, action: 'update', resource: 'users', recordId: id, before: accountSnapshot(target), after: accountSnapshot(after) }, session);
+        if (after) await audit.record({ actor: principal, action: 'update', resource: 'users', recordId: id, before: accountSnapshot(target, now), after: accountSnapshot(after, now) }, session);
         return after;
       });
       if (!updated) throw authErrors.userNotFound();
@@ -159,15 +159,16 @@ export function createUsersService(deps: UsersServiceDeps) {
       const scope = scopeFilter(principal, 'users');
       const target = await users.findInScope(id, scope);
       if (!target) throw authErrors.userNotFound();
+      const now = deps.now();
       const updated = await transaction(async (session) => {
         const after = await users.update(id, scope, { active: false }, session);
-        if (after) await audit.record({ actor: principal, action: 'deactivate', resource: 'users', recordId: id, before: accountSnapshot(target), after: accountSnapshot(after) }, session);
+        if (after) await audit.record({ actor: principal, action: 'deactivate', resource: 'users', recordId: id, before: accountSnapshot(target, now), after: accountSnapshot(after, now) }, session);
         return after;
       });
       if (!updated) throw authErrors.userNotFound();
-      await sessions.revokeUserSessions(id, 'deactivated', deps.now());
+      await sessions.revokeUserSessions(id, 'deactivated', now);
       activeCheck.forgetUser(id);
-      return toUserView(updated, deps.now());
+      return toUserView(updated, now);
     },
   };
 }
