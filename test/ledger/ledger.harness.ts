@@ -1,68 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
-import mongoose, { type Connection } from 'mongoose';
-import request from 'supertest';
 import { aCustomer, aCylinder, aSite, aVehicle, anEnterprise } from '../../seed/builders';
-import { createApp } from '../../src/app';
-import { createAudit } from '../../src/components/audit';
-import { authenticate, signAccessToken, type Principal } from '../../src/components/auth';
+import type { Principal } from '../../src/components/auth';
 import { createLedger, type EventType, type Ledger } from '../../src/components/ledger';
-import { createRegistry, type Registry } from '../../src/components/registry';
-import { fakeDatabase, silentLogger } from '../foundation/app.harness';
-import { expectStatus, principal, SECRETS } from '../registry/registry.harness';
-import { startTestDatabase, type TestDatabase } from '../support/mongo';
+import { expectStatus, initModels, principal, startWorld, type World } from '../support/world';
 
 export { expectStatus, principal };
 
-export interface LedgerWorld {
-  connection: Connection;
-  registry: Registry;
+export interface LedgerWorld extends World {
   ledger: Ledger;
-  http: ReturnType<typeof request>;
-  as(principal: Principal): { get(path: string): request.Test; post(path: string, body?: object): request.Test };
-  stop(): Promise<void>;
 }
 
 /** The real app with authentication, the registry and the ledger, on a fresh database. */
 export async function startLedgerWorld(label: string): Promise<LedgerWorld> {
-  const db: TestDatabase = await startTestDatabase(label);
-  const connection = mongoose.createConnection(db.uri, { dbName: db.dbName, autoIndex: true });
-  await connection.asPromise();
-  const audit = createAudit({ connection });
-  const registry = createRegistry({ connection, config: { secrets: SECRETS, env: 'test' }, logger: silentLogger }, { audit: audit.service });
-  await registry.ensureDistricts();
-  const ledger = createLedger({ connection }, { registry });
+  const world = await startWorld(label);
+  const ledger = createLedger({ connection: world.connection }, { registry: world.registry });
   await ledger.init();
-  await Promise.all(Object.values(connection.models).map((m) => m.init()));
-  const app = createApp({
-    config: { isProduction: false, http: { bodyLimit: '100kb' } },
-    logger: silentLogger,
-    database: fakeDatabase(),
-    modules: [
-      { name: 'authentication', router: Router().use(authenticate(SECRETS.JWT_SECRET)), registerOpenApi: () => undefined },
-      registry.module,
-      ledger.module,
-    ],
-  });
-  const http = request(app);
-  return {
-    connection,
-    registry,
-    ledger,
-    http,
-    as(p) {
-      const auth = `Bearer ${signAccessToken(SECRETS.JWT_SECRET, p)}`;
-      return {
-        get: (path) => http.get(path).set('Authorization', auth),
-        post: (path, body) => http.post(path).set('Authorization', auth).send(body ?? {}),
-      };
-    },
-    async stop() {
-      await connection.db?.dropDatabase();
-      await connection.close();
-      await db.stop();
-    },
-  };
+  await initModels(world.connection);
+  world.mount([ledger.module]);
+  return Object.assign(world, { ledger });
 }
 
 /** One enterprise's world: its admin, a filling station, a supply point, a vehicle, a customer. */
