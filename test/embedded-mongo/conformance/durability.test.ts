@@ -285,7 +285,10 @@ if (process.env.MONGODB_URI) {
         const client = await connect(first);
         await collection(client, 'graceful').insertOne({ _id: 'kept' });
         first.kill('SIGTERM');
-        const exit = await Promise.race([first.exited, sleep(15_000).then(() => 'still running after 15 s')]);
+        // A timer that outlived the test would keep the Jest worker from exiting: cleared either way.
+        let timer: NodeJS.Timeout | undefined;
+        const exit = await Promise.race([first.exited, new Promise((resolve) => (timer = setTimeout(resolve, 15_000, 'still running after 15 s')))]);
+        clearTimeout(timer);
         expect(exit).toEqual({ code: 0, signal: null });
 
         const second = await startServerProcess(dir);
