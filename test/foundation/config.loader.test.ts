@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, SECRETS_FILE } from '../../src/config';
+import { ConfigError, loadConfig, SECRET_KEYS, SECRETS_FILE } from '../../src/config';
 import { envSchema } from '../../src/config/env.schema';
 
 const strongSecret = 'x'.repeat(40);
@@ -149,5 +149,11 @@ describe('configuration documentation', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const rows = [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1]).sort();
     expect(rows).toEqual(schemaKeys);
+  });
+
+  it('docker-compose.yml hands the app every secret production refuses to start without', () => {
+    const compose = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+    const required = [...compose.matchAll(/^\s+([A-Z][A-Z0-9_]*): \$\{\1:\?/gm)].map((m) => m[1]).sort();
+    expect(required).toEqual([...SECRET_KEYS].sort());
   });
 });
