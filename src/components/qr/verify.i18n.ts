@@ -17,7 +17,7 @@ interface Messages {
   fields: Record<'grai' | 'enterprise' | 'capacity' | 'serial' | 'status' | 'lastFill' | 'nextInspection' | 'checkedAt', string>;
   noFill: string;
   unregisteredStation: string;
-  report: { heading: string; reason: string; note: string; location: string; locating: string; locationFailed: string; submit: string; thanks: string; reasons: Record<ReportReason, string> };
+  report: { heading: string; reason: string; choose: string; note: string; location: string; locating: string; locationFailed: string; submit: string; thanks: string; reasons: Record<ReportReason, string> };
   privacy: string;
   otherLang: string;
 }
@@ -53,6 +53,7 @@ export const MESSAGES: Record<Lang, Messages> = {
     report: {
       heading: '举报问题',
       reason: '问题类型',
+      choose: '请选择问题类型',
       note: '补充说明（选填）',
       location: '附上我的位置（选填）',
       locating: '正在获取位置…',
@@ -101,6 +102,7 @@ export const MESSAGES: Record<Lang, Messages> = {
     report: {
       heading: 'Report a problem',
       reason: 'Problem',
+      choose: 'Choose the problem',
       note: 'Note (optional)',
       location: 'Add my location (optional)',
       locating: 'Locating…',

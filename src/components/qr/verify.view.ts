@@ -44,7 +44,10 @@ export function renderVerifyPage({ verification: v, lang, signature, reported }:
     );
   }
   rows.push(row(m.fields.checkedAt, escapeHtml(formatDateTime(v.checkedAt))));
-  const reasons = REPORT_REASONS.map((r) => `<option value="${r}">${escapeHtml(m.report.reasons[r])}</option>`).join('');
+  // A placeholder first, so that `required` makes the reporter choose: a preselected reason would
+  // file an untouched form as "suspected fake".
+  const placeholder = `<option value="" disabled selected>${escapeHtml(m.report.choose)}</option>`;
+  const reasons = placeholder + REPORT_REASONS.map((r) => `<option value="${r}">${escapeHtml(m.report.reasons[r])}</option>`).join('');
   const path = `/8003/${encodeURIComponent(v.grai)}`;
   return renderTemplate(
     'verify',
