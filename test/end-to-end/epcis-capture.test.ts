@@ -101,6 +101,7 @@ describe('EPCIS 2.0 capture', () => {
       anObjectEvent('ni:///sha-256;stranger-1', 'inspecting', [digitalLink('06901234500019999')], { readPoint: { id: site(station) }, 'lpg:payload': { result: 'pass' } }),
       anObjectEvent('ni:///sha-256;trade-item-1', 'inspecting', ['urn:epc:id:sgtin:0614141.107346.2017']),
       { ...anObjectEvent('ni:///sha-256;no-time-1', 'inspecting', [digitalLink(c1().grai)]), eventTime: undefined, colour: 'red' },
+      { ...anObjectEvent('', 'inspecting', [digitalLink(c1().grai)]), eventID: undefined },
     ]);
     const { status, body } = await call<Report>('POST', '/api/v1/epcis/capture', admin, document);
     expect(status).toBe(200);
@@ -116,8 +117,10 @@ describe('EPCIS 2.0 capture', () => {
       ['ni:///sha-256;stranger-1', digitalLink('06901234500019999').slice(-6), 'CYLINDER_NOT_FOUND'],
       ['ni:///sha-256;trade-item-1', 'urn:epc:id:sgtin:0614141.107346.2017'.slice(-6), 'UNKNOWN_EPC'],
       ['ni:///sha-256;no-time-1', null, 'VALIDATION_FAILED'],
+      [null, null, 'VALIDATION_FAILED'],
     ]);
-    expect(body).toMatchObject({ accepted: 4, duplicate: 0, rejected: 6 });
+    expect(body).toMatchObject({ accepted: 4, duplicate: 0, rejected: 7 });
+    expect(body.results[10]?.detail).toBe('eventID: is required: it is the idempotency key');
     const invalid = body.results[9]?.detail ?? '';
     expect(invalid).toContain('eventTime');
     expect(invalid).toContain('colour');

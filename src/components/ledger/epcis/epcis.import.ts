@@ -41,7 +41,7 @@ const idRef = z.looseObject({ id: z.string().min(1).max(500) });
 export const objectEventSchema = z
   .looseObject({
     type: z.literal('ObjectEvent'),
-    eventID: z.string().min(1, 'is required: it is the idempotency key').max(500),
+    eventID: z.string({ error: (issue) => (issue.input === undefined ? 'is required: it is the idempotency key' : 'must be a string') }).min(1, 'is required: it is the idempotency key').max(500),
     eventTime: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone' }),
     eventTimeZoneOffset: z.string().regex(/^[+-]\d{2}:\d{2}$/, 'must be ±hh:mm'),
     epcList: z.array(z.string().min(1).max(500)).min(1, 'must name at least one cylinder').max(1000),
