@@ -70,13 +70,16 @@ export class Collection {
     );
   }
 
-  /** Stores `doc` as the newest version; returns an undo function. `keep` retains the old version. */
-  put(id: string, doc: Document, ts: number, keep: boolean, insert: boolean): () => void {
+  /**
+   * Stores `doc` as the newest version; returns an undo function. `keep` retains the old version.
+   * `uniqueChecked`: the caller has already checked the unique indexes against this very state.
+   */
+  put(id: string, doc: Document, ts: number, keep: boolean, insert: boolean, uniqueChecked = false): () => void {
     const before = this.current(id);
     if (insert && before?.doc) throw this.duplicateKey(ID_INDEX, [doc._id]);
     const oldKeys = before?.doc ? this.keysByIndex(before.doc) : undefined;
     const newKeys = this.keysByIndex(doc);
-    this.checkUniqueKeys(id, newKeys);
+    if (!uniqueChecked) this.checkUniqueKeys(id, newKeys);
     for (const [index, keys] of oldKeys ?? []) index.remove(id, keys);
     for (const [index, keys] of newKeys) index.add(id, keys);
     const wasTombstone = this.tombstones.get(id);

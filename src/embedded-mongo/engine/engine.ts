@@ -108,9 +108,13 @@ export class Engine {
         for (const c of this.collectionsOf(record.db)) this.collections.delete(c.ns);
         this.emptyDatabases.delete(record.db);
         return;
-      case 'createIndex':
-        this.requireCollection(record.ns).addIndex(record.spec);
+      case 'createIndex': {
+        const coll = this.requireCollection(record.ns);
+        coll.addIndex(record.spec);
+        // An open transaction's writes were not checked against the new index: it re-checks at commit.
+        coll.lastWriteTs = ++this.clock;
         return;
+      }
       case 'dropIndex':
         this.requireCollection(record.ns).indexes.delete(record.name);
         return;
@@ -258,10 +262,14 @@ export class Engine {
     try {
       for (const [coll, writes] of txn.writes) {
         if (!this.collections.has(coll.ns)) throw writeConflict();
+        // Nothing committed to the collection (nor any index changed) since the snapshot: the
+        // unique checks made as each write came in, against that state and this transaction's own
+        // writes, still hold, so they are not made again.
+        const untouched = coll.lastWriteTs <= txn.snapshotTs;
         for (const [id, write] of writes) {
           if ((coll.current(id)?.ts ?? 0) !== write.baseTs) throw writeConflict();
           if (write.doc) {
-            undo.push(coll.put(id, write.doc, ts, keep, false));
+            undo.push(coll.put(id, write.doc, ts, keep, false, untouched));
             ops.push({ ns: coll.ns, d: write.doc });
           } else {
             const removedId = coll.docs.get(id)?.doc?._id;

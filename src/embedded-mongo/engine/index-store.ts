@@ -42,11 +42,13 @@ function compareKeys(a: IndexKey, b: IndexKey): number {
  */
 export class IndexStore {
   readonly fields: string[];
+  private readonly paths: string[][];
   private readonly tree = new BTree<IndexKey, string>(undefined, compareKeys);
   private readonly partial?: (doc: Document) => boolean;
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
+    this.paths = this.fields.map((f) => f.split('.'));
     if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
   }
 
@@ -57,6 +59,8 @@ export class IndexStore {
   /** Every key tuple (without the id) that `doc` contributes; [] when the index skips the doc. */
   keysOf(doc: Document): IndexKey[] {
     if (this.partial && !this.partial(doc)) return [];
+    const plain = this.plainKey(doc);
+    if (plain) return plain;
     const perField = this.fields.map((f) => {
       const values = valuesAtPath(doc, f).flatMap((v) => (Array.isArray(v) ? (v.length ? v : [undefined]) : [v]));
       return values;
@@ -72,6 +76,29 @@ export class IndexStore {
       keys = keys.flatMap((prefix) => dedupe(options).map((v) => [...prefix, v]));
     }
     return keys;
+  }
+
+  /**
+   * The common case without arrays anywhere on the paths: one key, read straight off the document
+   * (every write computes the keys of every index, so this is the engine's hottest loop).
+   * Undefined when an array is met: the general multikey walk then decides.
+   */
+  private plainKey(doc: Document): IndexKey[] | undefined {
+    const key: unknown[] = [];
+    let present = 0;
+    for (const parts of this.paths) {
+      let current: unknown = doc;
+      for (const part of parts) {
+        if (current === null || typeof current !== 'object' || Array.isArray(current) || !isPlainField(current)) return undefined;
+        current = Object.prototype.hasOwnProperty.call(current, part) ? (current as Record<string, unknown>)[part] : undefined;
+        if (current === undefined) break;
+      }
+      if (Array.isArray(current)) return undefined;
+      if (current !== undefined) present++;
+      key.push(current === undefined ? null : current);
+    }
+    if (this.spec.sparse && present === 0) return [];
+    return [key];
   }
 
   add(id: string, keys: IndexKey[]): void {
@@ -110,6 +137,12 @@ export class IndexStore {
       yield id;
     }
   }
+}
+
+/** A document to walk into: a plain object, not a BSON value such as an ObjectId or a Binary. */
+function isPlainField(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 function dedupe(values: unknown[]): unknown[] {

@@ -133,6 +133,52 @@ describe('engine', () => {
     expect(() => engine.write(txn, coll, idKey(2), { _id: 2, serial: 'A' }, true)).not.toThrow();
   });
 
+  it('keys a dotted path the MongoDB way: missing, null and a non-document on the way are all null', () => {
+    const { engine, ns } = setup([], [{ key: { 'a.b': 1 }, name: 'a.b_1', unique: true }]);
+    const coll = engine.collection(ns)!;
+    const insert = (doc: Document) => () => engine.write(new AutoBatch(), coll, idKey(doc._id), doc, true);
+    insert({ _id: 1, a: { b: 1 } })();
+    insert({ _id: 2, a: { b: { c: 1 } } })();
+    insert({ _id: 3, a: null })();
+    for (const doc of [{ _id: 4 }, { _id: 5, a: 5 }, { _id: 6, a: new ObjectId() }, { _id: 7, a: { b: null } }, { _id: 8, a: {} }]) {
+      expect(insert(doc)).toThrow(expect.objectContaining({ code: 11000 }));
+    }
+    expect(insert({ _id: 9, a: { b: { c: 1 } } })).toThrow(expect.objectContaining({ code: 11000 }));
+    // Through an array each element is a key of its own (multikey).
+    insert({ _id: 10, a: [{ b: 2 }, { b: 3 }] })();
+    expect(insert({ _id: 11, a: { b: 3 } })).toThrow(expect.objectContaining({ code: 11000 }));
+    expect(engine.find(coll, { 'a.b': 3 }).map((d) => d._id)).toEqual([10]);
+  });
+
+  it('leaves out of a sparse index only the documents that lack every field of it', () => {
+    const { engine, ns } = setup([], [{ key: { x: 1 }, name: 'x_1', unique: true, sparse: true }]);
+    const coll = engine.collection(ns)!;
+    const insert = (doc: Document) => () => engine.write(new AutoBatch(), coll, idKey(doc._id), doc, true);
+    insert({ _id: 1 })();
+    insert({ _id: 2 })();
+    insert({ _id: 3, x: null })();
+    expect(insert({ _id: 4, x: null })).toThrow(expect.objectContaining({ code: 11000 }));
+  });
+
+  it('re-checks unique keys at commit when another commit or a new index came after the snapshot', async () => {
+    const { engine, ns } = setup([], [{ key: { serial: 1 }, name: 'serial_1', unique: true }]);
+    const coll = engine.collection(ns)!;
+    const first = engine.begin('a', 1);
+    const second = engine.begin('b', 1);
+    engine.write(first, coll, idKey(1), { _id: 1, serial: 'A' }, true);
+    engine.write(second, coll, idKey(2), { _id: 2, serial: 'A' }, true);
+    await engine.commit(first);
+    expect(() => engine.commit(second)).toThrow(expect.objectContaining({ code: 112 }));
+
+    // Only the index is new since this snapshot: the committed tag T was there before it began.
+    engine.write(new AutoBatch(), coll, idKey(4), { _id: 4, serial: 'S4', tag: 'T' }, true);
+    const third = engine.begin('c', 1);
+    engine.write(third, coll, idKey(3), { _id: 3, serial: 'S3', tag: 'T' }, true);
+    await engine.applyDdl({ ddl: 'createIndex', ns, spec: { key: { tag: 1 }, name: 'tag_1', unique: true } });
+    expect(() => engine.commit(third)).toThrow(expect.objectContaining({ code: 112 }));
+    expect(engine.find(coll, {}).map((d) => d._id)).toEqual([1, 4]);
+  });
+
   it('commits a transaction of 20,000 unique inserts within the test timeout (a pairwise check would not)', async () => {
     const { engine, ns } = setup([], [{ key: { serial: 1 }, name: 'serial_1', unique: true }]);
     const coll = engine.collection(ns)!;
