@@ -1,13 +1,14 @@
+const base = require('./jest.config');
+
 /**
  * Browser tests (test/browser/*.browser.ts): Debian's Chromium at /usr/bin/chromium driven by
  * playwright-core. One file at a time: each runs its own Chromium next to its own app.
  * @type {import('jest').Config}
  */
 module.exports = {
-  testEnvironment: 'node',
+  ...base,
   roots: ['<rootDir>/test/browser'],
   testMatch: ['**/*.browser.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 60000,
   maxWorkers: 1,
 };
