@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { signAccessToken } from '../../src/components/auth';
+import { DEFAULT_SESSION_POLICY, signAccessToken } from '../../src/components/auth';
 import { startAuthTestApp, strongPassword, TEST_SECRETS, type AuthTestApp } from './auth.harness';
 
 describe('login, access tokens and refresh sessions', () => {
@@ -101,12 +101,13 @@ describe('login, access tokens and refresh sessions', () => {
     expect(again.status).toBe(200);
   });
 
-  it('ends the whole session when a rotated refresh token is presented again', async () => {
+  it('ends the whole session when a rotated refresh token is presented again after the retry grace', async () => {
     const first = await app.login('city.reg', password);
     const second = await app.call('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.refreshToken } });
     const newer = String(second.body.refreshToken);
     const newerAccess = String(second.body.accessToken);
 
+    app.clock.advance((DEFAULT_SESSION_POLICY.retryGraceSeconds + 1) * 1000);
     const replay = await app.call('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.refreshToken } });
     expect([replay.status, replay.body.code]).toEqual([401, 'REFRESH_TOKEN_REUSED']);
 
@@ -115,6 +116,28 @@ describe('login, access tokens and refresh sessions', () => {
     // The access tokens of the session stop working too, not only in 15 minutes.
     const me = await app.call('GET', '/api/v1/auth/me', { token: newerAccess });
     expect([me.status, me.body.code]).toEqual([401, 'ACCOUNT_INACTIVE']);
+  });
+
+  it('answers a refresh retried soon after (its first answer lost on the way) with a fresh pair of the same session', async () => {
+    const first = await app.login('city.reg', password);
+    const lost = await app.call('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    app.clock.advance(10_000);
+    const retried = await app.call('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    expect(retried.status).toBe(200);
+    expect(retried.body.refreshToken).not.toBe(lost.body.refreshToken);
+    // Both new tokens stay good, and nothing was revoked.
+    for (const token of [lost.body.refreshToken, retried.body.refreshToken]) {
+      expect((await app.call('POST', '/api/v1/auth/refresh', { body: { refreshToken: String(token) } })).status).toBe(200);
+    }
+    expect((await app.call('GET', '/api/v1/auth/me', { token: String(retried.body.accessToken) })).status).toBe(200);
+  });
+
+  it('keeps two tabs that refresh with the same token at the same moment both logged in', async () => {
+    const first = await app.login('city.reg', password);
+    const [a, b] = await Promise.all([0, 1].map(() => app.call('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.refreshToken } })));
+    expect([a?.status, b?.status]).toEqual([200, 200]);
+    expect((await app.call('GET', '/api/v1/auth/me', { token: String(a?.body.accessToken) })).status).toBe(200);
+    expect((await app.call('GET', '/api/v1/auth/me', { token: String(b?.body.accessToken) })).status).toBe(200);
   });
 
   it('stores refresh tokens only as SHA-256 hashes', async () => {

@@ -26,7 +26,7 @@ export interface AuthOptions {
 }
 
 export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMinutes: 15 };
-export const DEFAULT_SESSION_POLICY: SessionPolicy = { refreshTokenTtlDays: 14, sessionMaxDays: 30 };
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { refreshTokenTtlDays: 14, sessionMaxDays: 30, retryGraceSeconds: 30 };
 
 export interface AuthComponentDeps {
   connection: Connection;

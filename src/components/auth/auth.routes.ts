@@ -66,6 +66,9 @@ export function registerAuthOpenApi(registry: OpenAPIRegistry): void {
     path: '/api/v1/auth/refresh',
     tags,
     summary: 'Exchange a refresh token for new tokens; the presented one is used up',
+    description:
+      'Presented again within 30 s (a retry whose answer was lost, or a second tab), a used token gets a fresh pair of the same session. ' +
+      'Presented again later, it counts as stolen: REFRESH_TOKEN_REUSED, and the whole session is ended.',
     request: { body: { ...json(refreshBodySchema), required: true } },
     responses: {
       200: { description: 'New tokens', ...json(tokenResponseSchema) },

@@ -20,6 +20,12 @@ export interface SessionPolicy {
   refreshTokenTtlDays: number;
   /** However often it rotates, a session ends this long after the login. */
   sessionMaxDays: number;
+  /**
+   * A token presented again this soon after its exchange is a retry whose answer was lost (a
+   * phone on a poor network) or a second tab refreshing at the same moment: it gets a fresh pair
+   * of the same session. Later, a second presentation is reuse and ends the session.
+   */
+  retryGraceSeconds: number;
 }
 
 export interface AuthServiceDeps {
@@ -95,8 +101,11 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!token) throw authErrors.invalidRefreshToken();
       const session = await sessions.findSession(token.sessionId);
       if (!session || session.revoked) throw authErrors.sessionRevoked();
-      // A rotated token presented again means two parties hold the family: end it for both.
-      if (token.used || !(await sessions.markUsed(token.id, now))) {
+      // A rotated token presented again means two parties hold the family: end it for both, unless
+      // it comes within the retry grace (a request racing this one has just used it: usedAt is now).
+      const firstUse = token.usedAt === null && (await sessions.markUsed(token.id, now));
+      const usedAt = token.usedAt ?? now;
+      if (!firstUse && now.getTime() - usedAt.getTime() > deps.sessionPolicy.retryGraceSeconds * 1000) {
         await sessions.revokeSession(session.id, 'reuse', now);
         activeCheck.forgetUser(token.userId);
         throw authErrors.refreshTokenReused();

@@ -15,7 +15,8 @@ export interface RefreshTokenRecord {
   sessionId: string;
   userId: string;
   expiresAt: Date;
-  used: boolean;
+  /** When it was exchanged for a new token; null while it is unused. */
+  usedAt: Date | null;
 }
 
 export interface SessionRepository {
@@ -43,7 +44,7 @@ function toToken(doc: RefreshTokenDocument): RefreshTokenRecord {
     sessionId: doc.sessionId.toHexString(),
     userId: doc.userId.toHexString(),
     expiresAt: doc.expiresAt,
-    used: !!doc.usedAt,
+    usedAt: doc.usedAt ?? null,
   };
 }
 
