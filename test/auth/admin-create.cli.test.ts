@@ -71,6 +71,10 @@ describe('npm run admin:create', () => {
       expect(body.user).toMatchObject({ role: 'city_regulator', displayName: '市城管执法局管理员' });
       const stored = await db.database.connection.collection('users').findOne({ username: 'root.admin' });
       expect(String(stored?.passwordHash)).toMatch(/^\$2b\$12\$/);
+      // The audit trail starts with it: created by itself, since nobody was logged in to act.
+      const trail = await db.database.connection.collection('audit_records').find({ resource: 'users', recordId: stored?._id }).toArray();
+      expect(trail).toEqual([expect.objectContaining({ action: 'create', actor: expect.objectContaining({ username: 'root.admin', role: 'city_regulator' }), before: null })]);
+      expect(JSON.stringify(trail)).not.toContain('$2b$');
 
       // While the platform holds the data directory the command refuses, and says why.
       const busy = await cli(['--username', 'second.admin', '--password-stdin'], `${password}\n`);

@@ -12,6 +12,7 @@ import { loadConfig, ConfigError } from '../../config';
 import { AppError } from '../../shared/errors/app.error';
 import { startDatabase } from '../../shared/db/database.starter';
 import { createLogger } from '../../shared/logger/logger.factory';
+import { createAudit } from '../audit';
 import { checkFirstAdmin, createCityRegulator } from './admin.bootstrap';
 
 const USAGE = 'usage: npm run admin:create -- --username NAME [--display-name NAME] [--password-stdin]';
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
     throw error;
   }
   try {
-    const id = await createCityRegulator(db.database.connection, input);
+    const id = await createCityRegulator(db.database.connection, input, createAudit({ connection: db.database.connection }).service);
     process.stdout.write(`Created city regulator "${input.username}" (id ${id}). Log in at POST /api/v1/auth/login.\n`);
     return 0;
   } finally {

@@ -5,6 +5,8 @@ import { authErrors } from './auth.errors';
 import { createPasswordHasher, DEFAULT_BCRYPT_COST } from './password.hasher';
 import { passwordProblems } from './password.policy';
 import { createUserRepository } from './user.repository';
+import { principalFor } from './user.view';
+import { accountSnapshot, type AccountAudit } from './account.audit';
 
 export interface FirstAdmin {
   username: string;
@@ -22,9 +24,10 @@ export function checkFirstAdmin(input: FirstAdmin): void {
 
 /**
  * Creates a city regulator account: how the first administrator comes to exist, since the
- * platform ships with no default credentials. Refuses a name that is already taken.
+ * platform ships with no default credentials. Refuses a name that is already taken. The audit
+ * trail records the account as created by itself (nobody is logged in to act), in one transaction.
  */
-export async function createCityRegulator(connection: Connection, input: FirstAdmin, now = new Date()): Promise<string> {
+export async function createCityRegulator(connection: Connection, input: FirstAdmin, audit: AccountAudit, now = new Date()): Promise<string> {
   checkFirstAdmin(input);
   const users = createUserRepository(connection);
   await users.ensureIndexes();
@@ -34,9 +37,10 @@ export async function createCityRegulator(connection: Connection, input: FirstAd
   }
   if (existing) throw authErrors.usernameTaken();
   const hasher = createPasswordHasher(DEFAULT_BCRYPT_COST);
-  const user = await users.insert(
-    { username: input.username, displayName: input.displayName, role: 'city_regulator', passwordHash: await hasher.hash(input.password) },
-    now,
-  );
-  return user.id;
+  const passwordHash = await hasher.hash(input.password);
+  return connection.transaction(async (session) => {
+    const user = await users.insert({ username: input.username, displayName: input.displayName, role: 'city_regulator', passwordHash }, now, session);
+    await audit.record({ actor: principalFor(user), action: 'create', resource: 'users', recordId: user.id, before: null, after: accountSnapshot(user, now) }, session);
+    return user.id;
+  });
 }
