@@ -21,16 +21,9 @@ export interface UserRecord {
   updatedAt: Date;
 }
 
-export interface NewUser {
-  username: string;
-  displayName: string;
-  role: Role;
-  enterpriseId?: string;
-  districtCode?: string;
-  workerId?: string;
-  passwordHash: string;
+export type NewUser = Pick<UserRecord, 'username' | 'displayName' | 'role' | 'enterpriseId' | 'districtCode' | 'workerId' | 'passwordHash'> & {
   createdBy?: string;
-}
+};
 
 export interface UserListFilter {
   role?: Role;

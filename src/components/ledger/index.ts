@@ -50,7 +50,7 @@ export interface LedgerOptions {
 
 export function createLedger(deps: Pick<ComponentDeps, 'connection'>, options: LedgerOptions): Ledger {
   const repo = createLedgerRepository(ledgerModels(deps.connection));
-  const lookups = options.lookups ?? registryLookups(options.registry, { ...(options.onScrapped ? { onScrapped: options.onScrapped } : {}) });
+  const lookups = options.lookups ?? registryLookups(options.registry, { onScrapped: options.onScrapped });
   const capture = createCapture({ connection: deps.connection, repo, lookups, now: options.now ?? (() => new Date()) });
   const history = createHistory({ repo, lookups });
   return {

@@ -1,4 +1,4 @@
-import type { CylinderState, EventType } from './ledger.contract';
+import { CYLINDER_STATES, type CylinderState, type EventType } from './ledger.contract';
 
 /**
  * The cylinder lifecycle of the brief as one pure function: (state, event type, payload) → the
@@ -28,14 +28,8 @@ type Rule = (payload: { result?: PayloadResult }) => { to: CylinderState; flagge
 
 const to = (state: CylinderState): Rule => () => ({ to: state });
 const AT_STATION: readonly CylinderState[] = ['empty_at_station', 'inspected_at_station', 'full_at_station'];
-const REGISTERED_LIVE: readonly CylinderState[] = [
-  'empty_at_station',
-  'inspected_at_station',
-  'full_at_station',
-  'in_transit',
-  'at_supply_point',
-  'with_customer',
-];
+/** Every state of a cylinder in service: neither before commissioning nor past its end. */
+const REGISTERED_LIVE: readonly CylinderState[] = CYLINDER_STATES.filter((s) => s !== 'unregistered' && s !== 'scrapped' && s !== 'lost');
 
 /** For each event type: the states it may happen in, and where it leads. */
 const RULES: Record<EventType, Partial<Record<CylinderState, Rule>>> = {

@@ -60,7 +60,7 @@ function cylinderLoader(registry: Registry): DataLoader<string, CylinderRef | un
 
 export interface RegistryLookupOptions {
   siteCacheMs?: number;
-  onScrapped?: (cylinderId: string, session: ClientSession) => Promise<void>;
+  onScrapped?: ((cylinderId: string, session: ClientSession) => Promise<void>) | undefined;
 }
 
 /** Lookups through the registry's public surface: indexed reads, no views built. */

@@ -82,6 +82,16 @@ export function createRecordService(definition: RecordDefinition, repo: RecordRe
     if (!doc) throw AppError.notFound(`No ${def.noun} ${id}`);
     return doc;
   };
+  /** Applies a change to a loaded record and writes it to the audit trail, in the caller's transaction. */
+  const writeChange = async (principal: Principal, action: 'update' | 'deactivate', before: StoredDoc, change: { set: Fields; unset: Fields }, at: Date, session: ClientSession) => {
+    await repo.updateOne(scoped(principal, before._id.toHexString()), change.set, change.unset, session);
+    const after = applyDiff(before, change);
+    await deps.audit.record(
+      { actor: principal, action, resource: def.resource, recordId: before._id, before: auditView(before, at), after: auditView(after, at), ...auditScope(def, after) },
+      session,
+    );
+    return after;
+  };
 
   return {
     definition: def,
@@ -146,13 +156,7 @@ export function createRecordService(definition: RecordDefinition, repo: RecordRe
         const change = diff(before, await def.patchToStored(patch, before, context(principal, at, session)));
         if (Object.keys(change.set).length === 0 && Object.keys(change.unset).length === 0) return before;
         change.set.updatedAt = at;
-        await repo.updateOne(scoped(principal, id), change.set, change.unset, session);
-        const after = applyDiff(before, change);
-        await deps.audit.record(
-          { actor: principal, action: 'update', resource: def.resource, recordId: before._id, before: auditView(before, at), after: auditView(after, at), ...auditScope(def, after) },
-          session,
-        );
-        return after;
+        return writeChange(principal, 'update', before, change, at, session);
       });
       return def.view(doc, viewer(principal, at));
     },
@@ -163,14 +167,7 @@ export function createRecordService(definition: RecordDefinition, repo: RecordRe
       const doc = await deps.connection.transaction(async (session) => {
         const before = await load(principal, id, session);
         if (!before.active) return before;
-        const change = { set: { active: false, deactivatedAt: at, updatedAt: at }, unset: {} };
-        await repo.updateOne(scoped(principal, id), change.set, change.unset, session);
-        const after = applyDiff(before, change);
-        await deps.audit.record(
-          { actor: principal, action: 'deactivate', resource: def.resource, recordId: before._id, before: auditView(before, at), after: auditView(after, at), ...auditScope(def, after) },
-          session,
-        );
-        return after;
+        return writeChange(principal, 'deactivate', before, { set: { active: false, deactivatedAt: at, updatedAt: at }, unset: {} }, at, session);
       });
       return def.view(doc, viewer(principal, at));
     },

@@ -15,6 +15,10 @@ import { LPG_NAMESPACE } from './epcis.mapper';
 const CBV_BIZSTEP = 'urn:epcglobal:cbv:bizstep:';
 const CBV_ERROR_REASON = 'urn:epcglobal:cbv:er:';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const OUR_CYLINDER = new RegExp(`^${LPG_NAMESPACE}cylinder:([0-9a-f]{24})$`);
+const OUR_SITE = new RegExp(`^${LPG_NAMESPACE}site:([0-9a-f]{24})$`);
+const OUR_VEHICLE = new RegExp(`^${LPG_NAMESPACE}vehicle:([0-9a-f]{24})$`);
+const GEO = /^geo:(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/;
 
 /** bizStep (CBV bare term, CBV URI or our extension URI) → ledger event type. */
 const TYPE_OF_BIZSTEP: Record<string, EventType> = {
@@ -107,7 +111,7 @@ export function cylinderOfEpc(epc: string): { grai: string } | { cylinderId: str
     const digits = `0${urn[1]}${urn[2]}`;
     return { grai: `${digits}${gs1CheckDigit(digits)}${decoded(urn[3])}` };
   }
-  const ours = new RegExp(`^${LPG_NAMESPACE}cylinder:([0-9a-f]{24})$`).exec(epc);
+  const ours = OUR_CYLINDER.exec(epc);
   return ours?.[1] ? { cylinderId: ours[1] } : undefined;
 }
 
@@ -146,9 +150,9 @@ function nameBasedUuid(name: string): string {
 function whereOf(event: ObjectEvent): Record<string, unknown> {
   const where: Record<string, unknown> = {};
   for (const id of [event.bizLocation?.id, event.readPoint?.id]) {
-    const site = id && new RegExp(`^${LPG_NAMESPACE}site:([0-9a-f]{24})$`).exec(id)?.[1];
-    const vehicle = id && new RegExp(`^${LPG_NAMESPACE}vehicle:([0-9a-f]{24})$`).exec(id)?.[1];
-    const geo = id && /^geo:(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/.exec(id);
+    const site = id && OUR_SITE.exec(id)?.[1];
+    const vehicle = id && OUR_VEHICLE.exec(id)?.[1];
+    const geo = id && GEO.exec(id);
     if (site) where.siteId ??= site;
     if (vehicle) where.vehicleId ??= vehicle;
     if (geo?.[1] && geo[2]) where.coordinates ??= [Number(geo[2]), Number(geo[1])];

@@ -2,23 +2,21 @@ import { Router } from 'express';
 import { authorize, BEARER_SECURITY, principalOf } from '../../auth';
 import { problemResponse, type OpenAPIRegistry } from '../../../shared/openapi/openapi.registry';
 import { captureReportSchema, epcisCaptureSchema, epcisDocumentSchema, epcisQuerySchema } from './epcis.schemas';
-import type { EpcisService } from './epcis.service';
+import type { EpcisCaptureService, EpcisService } from './epcis.service';
 
 /** JSON-LD is JSON: an EPCIS document may arrive as either. */
 export const EPCIS_BODY_TYPES = ['application/json', 'application/ld+json'] as const;
 
-export function epcisRoutes(service: EpcisService, options: { capture: boolean }): Router {
+export function epcisRoutes(service: EpcisService, capture?: EpcisCaptureService): Router {
   const router = Router().get('/epcis/events', async (req, res) => {
     const principal = principalOf(req);
     authorize(principal, 'ledger', 'read');
     const document = await service.export(principal, epcisQuerySchema.parse(req.query));
     res.type('application/ld+json').send(JSON.stringify(document));
   });
-  if (options.capture) {
+  if (capture) {
     router.post('/epcis/capture', async (req, res) => {
-      const principal = principalOf(req);
-      authorize(principal, 'events', 'create');
-      res.json(await service.capture(principal, epcisCaptureSchema.parse(req.body)));
+      res.json(await capture.capture(principalOf(req), epcisCaptureSchema.parse(req.body)));
     });
   }
   return router;

@@ -11,8 +11,6 @@ export interface EpcisServiceDeps {
   source: LedgerEventSource;
   cylinderVisible: CylinderVisibility;
   options: EpcisOptions;
-  /** The ledger's capture: imported events go the way of every other event. */
-  capture?: (inputs: readonly unknown[], actor: EventActor) => Promise<AppendOutcome[]>;
   now?: () => Date;
 }
 
@@ -38,20 +36,28 @@ export function createEpcisService(deps: EpcisServiceDeps) {
       if (missing.length > 0) for (const e of await deps.source.eventsByIds(missing)) erroneous.set(e.eventId, e);
       return toEpcisDocument(events, erroneous, deps.options, now());
     },
+  };
+}
 
-    /**
-     * Captures the ObjectEvents of an EPCIS document: every cylinder each names becomes a ledger
-     * event, answered one by one like a batch. The actor is the caller, never the document.
-     */
+export type EpcisService = ReturnType<typeof createEpcisService>;
+
+/** The ledger's capture: imported events go the way of every other event. */
+export type LedgerCapture = (inputs: readonly unknown[], actor: EventActor) => Promise<AppendOutcome[]>;
+
+/**
+ * Captures the ObjectEvents of an EPCIS document: every cylinder each names becomes a ledger
+ * event, answered one by one like a batch. The actor is the caller, never the document.
+ */
+export function createEpcisCapture(appendMany: LedgerCapture) {
+  return {
     async capture(principal: Principal, document: EpcisCapture): Promise<CaptureReport> {
       authorize(principal, 'events', 'create');
-      if (!deps.capture) throw AppError.unavailable('EPCIS capture is not wired to the ledger');
       const items = fromEpcisEvents(document.epcisBody.eventList);
       if (items.length > MAX_CAPTURED_EVENTS) {
         throw AppError.validation([{ path: 'epcisBody.eventList', message: `names ${items.length} cylinders; at most ${MAX_CAPTURED_EVENTS} per document` }]);
       }
       const mapped = items.filter((item) => item.input);
-      const outcomes = await deps.capture(mapped.map((item) => item.input), actorOf(principal));
+      const outcomes = await appendMany(mapped.map((item) => item.input), actorOf(principal));
       const byItem = new Map(mapped.map((item, i) => [item, outcomes[i] as AppendOutcome]));
       const results = items.map((item) => {
         const source = { eventID: item.eventID, epc: item.epc };
@@ -66,4 +72,4 @@ export function createEpcisService(deps: EpcisServiceDeps) {
   };
 }
 
-export type EpcisService = ReturnType<typeof createEpcisService>;
+export type EpcisCaptureService = ReturnType<typeof createEpcisCapture>;

@@ -1,9 +1,8 @@
 import type { ApiModule } from '../../../shared/http/api-module';
-import type { AppendOutcome, EventActor } from '../ledger.contract';
 import type { CylinderVisibility, LedgerEventSource } from '../log/log.ports';
 import { DEFAULT_EPCIS_OPTIONS, type EpcisOptions } from './epcis.mapper';
 import { EPCIS_BODY_TYPES, epcisRoutes, registerEpcisOpenApi } from './epcis.routes';
-import { createEpcisService, type EpcisService } from './epcis.service';
+import { createEpcisCapture, createEpcisService, type EpcisService, type LedgerCapture } from './epcis.service';
 
 export { toEpcisDocument, toObjectEvent, EPCIS_CONTEXT, LPG_NAMESPACE, DEFAULT_EPCIS_OPTIONS, type EpcisOptions } from './epcis.mapper';
 export { cylinderOfEpc, fromEpcisEvents, ledgerEventId } from './epcis.import';
@@ -15,20 +14,19 @@ export { cylinderOfEpc, fromEpcisEvents, ledgerEventId } from './epcis.import';
 export function createEpcis(deps: {
   source: LedgerEventSource;
   cylinderVisible: CylinderVisibility;
-  capture?: (inputs: readonly unknown[], actor: EventActor) => Promise<AppendOutcome[]>;
+  capture?: LedgerCapture;
   options?: Partial<EpcisOptions>;
 }): { service: EpcisService; module: ApiModule } {
   const service = createEpcisService({
     source: deps.source,
     cylinderVisible: deps.cylinderVisible,
     options: { ...DEFAULT_EPCIS_OPTIONS, ...deps.options },
-    ...(deps.capture ? { capture: deps.capture } : {}),
   });
   return {
     service,
     module: {
       name: 'epcis',
-      router: epcisRoutes(service, { capture: deps.capture !== undefined }),
+      router: epcisRoutes(service, deps.capture ? createEpcisCapture(deps.capture) : undefined),
       registerOpenApi: registerEpcisOpenApi,
       // 1,000 ObjectEvents with their payloads; sent as application/ld+json as often as plain JSON.
       largeBodies: [{ path: '/epcis/capture', limit: '4mb', types: EPCIS_BODY_TYPES }],
