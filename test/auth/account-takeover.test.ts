@@ -140,6 +140,13 @@ describe('account changes that would persist a takeover or overrule a higher aut
       expect((await app.call('PATCH', `/api/v1/users/${own}`, { token: city, body: { active: true } })).body.active).toBe(true);
     });
 
+    it("answers an enterprise administrator's deactivation or re-activation of a regulator's account 404, as if it did not exist", async () => {
+      const cityId = String((await app.call('GET', '/api/v1/auth/me', { token: city })).body.id);
+      expect((await app.call('POST', `/api/v1/users/${cityId}/deactivate`, { token: adminA })).status).toBe(404);
+      expect((await app.call('PATCH', `/api/v1/users/${cityId}`, { token: adminA, body: { active: true } })).status).toBe(404);
+      expect((await app.call('GET', '/api/v1/auth/me', { token: city })).status).toBe(200);
+    });
+
     it('treats an account deactivated before the authority was recorded as deactivated by the city', async () => {
       const id = await worker('legacy.deactivated');
       const { Types } = await import('mongoose');
