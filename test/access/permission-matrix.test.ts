@@ -45,6 +45,21 @@ const ADMIN_EXPECTED: Record<Who, number> = {
   anonymous: 401,
 };
 
+/**
+ * Setting one's own password through PATCH /users/{own id} with only a token: nobody may (the
+ * current password is needed, through /auth/password); roles without account rights are refused
+ * by the table before that.
+ */
+const OWN_PASSWORD_EXPECTED: Record<Who, [number, string]> = {
+  city_regulator: [403, 'OWN_PASSWORD_NEEDS_CURRENT'],
+  district_regulator: [403, 'FORBIDDEN'],
+  enterprise_admin: [403, 'OWN_PASSWORD_NEEDS_CURRENT'],
+  filling_operator: [403, 'FORBIDDEN'],
+  delivery_worker: [403, 'FORBIDDEN'],
+  auditor: [403, 'FORBIDDEN'],
+  anonymous: [401, 'UNAUTHORIZED'],
+};
+
 const DISTRICT_A = '441802';
 const DISTRICT_B = '441881';
 
@@ -134,6 +149,13 @@ describe('the permission matrix', () => {
     const body = { username: `cityx${Math.random().toString(36).slice(2, 8)}`, displayName: '新监管员', role: 'city_regulator', password: strongPassword() };
     const res = await app.call('POST', '/api/v1/users', { token: tokens.get(who), body });
     expect(res.status).toBe(ADMIN_EXPECTED[who]);
+  });
+
+  it.each(WHO)('%s → PATCH its own account with a new password', async (who) => {
+    const token = tokens.get(who);
+    const ownId = token ? String((await app.call('GET', '/api/v1/auth/me', { token })).body.id) : '0123456789abcdef01234567';
+    const res = await app.call('PATCH', `/api/v1/users/${ownId}`, { token, body: { password: strongPassword() } });
+    expect([res.status, res.body.code]).toEqual(OWN_PASSWORD_EXPECTED[who]);
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {

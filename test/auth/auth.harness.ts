@@ -37,7 +37,12 @@ export interface AuthTestApp {
   sites: Map<string, DeviceSite>;
   /** Inserts an account straight into the database (there is no other way to make the first one). */
   insertUser(fields: { username: string; role: Principal['role']; password: string; enterpriseId?: string; districtCode?: string; workerId?: string }): Promise<string>;
-  call(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string }): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** `from` poses as that client address (the app trusts the loopback proxy, as behind nginx). */
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; rawBody?: string; from?: string },
+  ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }>;
   login(username: string, password: string): Promise<{ accessToken: string; refreshToken: string }>;
   close(): Promise<void>;
 }
@@ -64,17 +69,18 @@ export async function startAuthTestApp(label: string, overrides: Partial<Compone
     ...overrides,
   });
   const server: RunningServer = await listenOnFreePort(
-    createApp({ config: { isProduction: false, http: { bodyLimit: '100kb' } }, logger: silentLogger, database, modules }),
+    createApp({ config: { isProduction: false, http: { bodyLimit: '100kb', trustProxy: ['loopback'] } }, logger: silentLogger, database, modules }),
   );
 
   const call: AuthTestApp['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.from) headers['x-forwarded-for'] = options.from;
     const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     if (payload !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${server.url}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: res.headers };
   };
 
   return {

@@ -53,6 +53,8 @@ export function createActiveAccountCheck(deps: {
 function stillMatches(user: UserRecord, principal: Principal, now: Date): boolean {
   if (!user.active) return false;
   if (user.lockedUntil && user.lockedUntil > now) return false;
+  // A reset by an administrator restricts every token, even one without a session to revoke.
+  if (user.mustChangePassword && !principal.mustChangePassword) return false;
   return (
     user.role === principal.role &&
     user.enterpriseId === principal.enterpriseId &&

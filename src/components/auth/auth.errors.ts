@@ -26,4 +26,14 @@ export const authErrors = {
     new AppError('USERNAME_TAKEN', 409, 'Conflict', { detail: 'The username is taken', errors: [{ path: 'username', message: 'must be unique' }] }),
   invalidCursor: () => new AppError('INVALID_CURSOR', 400, 'Bad request', { detail: 'The cursor is not valid', errors: [{ path: 'cursor', message: 'is not valid' }] }),
   userNotFound: () => AppError.notFound('No such user'),
+  // A token alone must not set a new password: a stolen one would become a permanent takeover.
+  ownPasswordNeedsCurrent: () =>
+    new AppError('OWN_PASSWORD_NEEDS_CURRENT', 403, 'Forbidden', {
+      detail: 'Change your own password with POST /api/v1/auth/password, giving the current one',
+      errors: [{ path: 'password', message: 'may not be set on your own account here' }],
+    }),
+  deactivatedByHigherAuthority: (role: string) =>
+    new AppError('DEACTIVATED_BY_HIGHER_AUTHORITY', 403, 'Forbidden', {
+      detail: `The account was deactivated by a ${role}; only a ${role} or a higher authority may re-activate it`,
+    }),
 };

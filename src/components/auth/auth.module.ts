@@ -5,8 +5,8 @@ import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import type { AccountAudit, Transactional } from './account.audit';
 import { createActiveAccountCheck, type ActiveAccountCheck } from './active-account.check';
 import { authRoutes, registerAuthOpenApi } from './auth.routes';
-import { createAuthService, type LockoutPolicy, type SessionPolicy } from './auth.service';
-import { DEFAULT_LOGIN_THROTTLE, loginThrottle, type LoginThrottleOptions } from './login.throttle';
+import { createAuthService, type SessionPolicy } from './auth.service';
+import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './login.throttle';
 import { createPasswordHasher, DEFAULT_BCRYPT_COST } from './password.hasher';
 import type { AccountRegistryLookups } from './registry.port';
 import { createSessionRepository } from './session.repository';
@@ -17,7 +17,6 @@ import { registerUsersOpenApi, usersRoutes } from './users.routes';
 /** Tunables with production defaults; tests lower the bcrypt cost and raise the throttle here. */
 export interface AuthOptions {
   bcryptCost?: number;
-  lockout?: Partial<LockoutPolicy>;
   sessions?: Partial<SessionPolicy>;
   loginThrottle?: LoginThrottleOptions;
   /** How long a process trusts its last answer to "is this account still active?". */
@@ -25,7 +24,6 @@ export interface AuthOptions {
   now?: () => Date;
 }
 
-export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMinutes: 15 };
 export const DEFAULT_SESSION_POLICY: SessionPolicy = { refreshTokenTtlDays: 14, sessionMaxDays: 30, retryGraceSeconds: 30 };
 
 export interface AuthComponentDeps {
@@ -53,6 +51,7 @@ export async function createAuthComponent(deps: AuthComponentDeps): Promise<Auth
   await Promise.all([users.ensureIndexes(), sessions.ensureIndexes()]);
   const hasher = createPasswordHasher(options.bcryptCost ?? DEFAULT_BCRYPT_COST);
   const transaction: Transactional = (work) => deps.connection.transaction((session) => work(session));
+  const throttle = await createLoginThrottle(deps.connection, options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE);
   const activeCheck = createActiveAccountCheck({ users, sessions, ttlMs: options.activeCacheMs ?? 5_000, now });
   const authService = createAuthService({
     users,
@@ -60,15 +59,15 @@ export async function createAuthComponent(deps: AuthComponentDeps): Promise<Auth
     hasher,
     activeCheck,
     jwtSecret: deps.jwtSecret,
-    lockout: { ...DEFAULT_LOCKOUT, ...options.lockout },
+    throttle,
     sessionPolicy: { ...DEFAULT_SESSION_POLICY, ...options.sessions },
     audit: deps.audit,
     transaction,
     now,
   });
-  const usersService = createUsersService({ users, sessions, hasher, activeCheck, registry: deps.registry ?? {}, audit: deps.audit, transaction, now });
+  const usersService = createUsersService({ users, sessions, hasher, activeCheck, throttle, registry: deps.registry ?? {}, audit: deps.audit, transaction, now });
   const router = Router()
-    .use(authRoutes(authService, loginThrottle(options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE)))
+    .use(authRoutes(authService))
     .use(usersRoutes(usersService));
   return {
     module: {

@@ -105,6 +105,19 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
   },
 };
 
+/**
+ * Which roles' account decisions outrank which: a deactivation is lifted only by a role of the
+ * deactivator's rank or higher, so an enterprise cannot undo the city regulator's decision.
+ */
+export const AUTHORITY_RANK: Readonly<Record<Role, number>> = {
+  city_regulator: 3,
+  district_regulator: 2,
+  enterprise_admin: 1,
+  filling_operator: 0,
+  delivery_worker: 0,
+  auditor: 0,
+};
+
 export function can(role: Role, resource: Resource, action: Action): boolean {
   return PERMISSIONS[role][resource]?.includes(action) ?? false;
 }

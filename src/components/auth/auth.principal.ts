@@ -17,6 +17,8 @@ export interface Principal {
   workerId?: string;
   /** The login session (refresh-token family) the access token was issued in; logout ends it. */
   sessionId?: string;
+  /** Set after an administrator's password reset: the token may only change the password. */
+  mustChangePassword?: true;
 }
 
 declare module 'express-serve-static-core' {

@@ -1,9 +1,10 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from '../../shared/openapi/zod.openapi';
 import { problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { principalOf } from './auth.principal';
 import { changePasswordBodySchema, loginBodySchema, refreshBodySchema, tokenResponseSchema, userViewSchema } from './auth.schemas';
 import type { AuthService } from './auth.service';
+import { LoginThrottled } from './login.throttle';
 
 export const BEARER_SCHEME = 'bearerAuth';
 /** The `security` entry of every route that needs an access token. */
@@ -14,10 +15,24 @@ const logoutBodySchema = z
   .strict()
   .openapi('LogoutRequest');
 
-export function authRoutes(service: AuthService, throttle: RequestHandler): Router {
+/** The client address the throttle keys on: the peer, or the trusted proxy's forwarded one. */
+const clientAddress = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+
+/** Runs a throttled use case, turning its wait into the Retry-After header. */
+async function throttled<T>(res: Response, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof LoginThrottled) res.set('Retry-After', String(err.retryAfterSeconds));
+    throw err;
+  }
+}
+
+export function authRoutes(service: AuthService): Router {
   const router = Router();
-  router.post('/auth/login', throttle, async (req, res) => {
-    const tokens = await service.login(loginBodySchema.parse(req.body));
+  router.post('/auth/login', async (req, res) => {
+    const body = loginBodySchema.parse(req.body);
+    const tokens = await throttled(res, () => service.login(body, clientAddress(req)));
     res.set('Cache-Control', 'no-store').json(tokens);
   });
   router.post('/auth/refresh', async (req, res) => {
@@ -33,7 +48,8 @@ export function authRoutes(service: AuthService, throttle: RequestHandler): Rout
   });
   router.post('/auth/password', async (req, res) => {
     const principal = principalOf(req);
-    await service.changePassword(principal, changePasswordBodySchema.parse(req.body));
+    const body = changePasswordBodySchema.parse(req.body);
+    await throttled(res, () => service.changePassword(principal, body, clientAddress(req)));
     res.status(204).end();
   });
   router.get('/auth/me', async (req, res) => {
@@ -53,12 +69,20 @@ export function registerAuthOpenApi(registry: OpenAPIRegistry): void {
     path: '/api/v1/auth/login',
     tags,
     summary: 'Log in with username and password; returns a 15-minute access token and a rotating refresh token',
+    description:
+      'mustChangePassword true (after an administrator reset the password): every route but /auth/password, /auth/me, /auth/logout and /auth/refresh ' +
+      'answers 403 PASSWORD_CHANGE_REQUIRED until the password is changed; then /auth/refresh gives unrestricted tokens.',
     request: { body: { ...json(loginBodySchema), required: true } },
     responses: {
       200: { description: 'Logged in', ...json(tokenResponseSchema) },
       400: problemResponse('VALIDATION_FAILED: the body is not {username, password} strings'),
-      401: problemResponse('INVALID_CREDENTIALS (unknown user or wrong password, indistinguishable), ACCOUNT_LOCKED, ACCOUNT_INACTIVE'),
-      429: problemResponse('TOO_MANY_LOGIN_ATTEMPTS from this address; see Retry-After'),
+      401: problemResponse(
+        'INVALID_CREDENTIALS (unknown user or wrong password: same status, body and work); ACCOUNT_INACTIVE or ACCOUNT_LOCKED only after the right password',
+      ),
+      429: problemResponse(
+        'TOO_MANY_LOGIN_ATTEMPTS: this address is making too many attempts, or this username failed too often from it (doubling delays), ' +
+          'or too often from everywhere (then only addresses that logged in to it before may try); see Retry-After. The account itself is never locked',
+      ),
     },
   });
   registry.registerPath({
@@ -89,14 +113,16 @@ export function registerAuthOpenApi(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/api/v1/auth/password',
     tags,
-    summary: "Change one's own password; ends every other session",
+    summary: "Change one's own password (the only way to: it needs the current one); ends every other session",
+    description: 'Clears mustChangePassword; refresh afterwards to get tokens without the restriction.',
     security: BEARER_SECURITY,
     request: { body: { ...json(changePasswordBodySchema), required: true } },
     responses: {
       204: { description: 'Changed' },
       400: problemResponse('VALIDATION_FAILED, WEAK_PASSWORD (every policy violation listed)'),
       401: problemResponse('UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED, ACCOUNT_INACTIVE'),
-      403: problemResponse('CURRENT_PASSWORD_INCORRECT (counts towards the lockout)'),
+      403: problemResponse('CURRENT_PASSWORD_INCORRECT (throttled like a failed login from this address; never locks the account)'),
+      429: problemResponse('TOO_MANY_LOGIN_ATTEMPTS; see Retry-After'),
     },
   });
   registry.registerPath({

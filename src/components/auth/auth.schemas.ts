@@ -44,6 +44,8 @@ export const userViewSchema = z
     active: z.boolean(),
     locked: z.boolean(),
     lockedUntil: z.string().optional().openapi({ format: 'date-time' }),
+    mustChangePassword: z.boolean().openapi({ description: "Set by an administrator's password reset: the account's tokens may only change the password" }),
+    deactivatedByRole: z.enum(ROLES).optional().openapi({ description: 'While deactivated: the role that did it; only that role or a higher one re-activates' }),
     lastLoginAt: z.string().optional().openapi({ format: 'date-time' }),
     passwordChangedAt: z.string().openapi({ format: 'date-time' }),
     createdAt: z.string().openapi({ format: 'date-time' }),
@@ -59,6 +61,11 @@ export const tokenResponseSchema = z
     expiresIn: z.number().int(),
     refreshToken: z.string(),
     refreshExpiresAt: z.string().openapi({ format: 'date-time' }),
+    /**
+     * true after an administrator's reset: every route but /auth/password, /auth/me, /auth/logout
+     * and /auth/refresh answers 403 PASSWORD_CHANGE_REQUIRED until the password is changed.
+     */
+    mustChangePassword: z.boolean(),
     user: userViewSchema,
   })
   .openapi('TokenResponse');

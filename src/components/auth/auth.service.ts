@@ -4,17 +4,13 @@ import type { Principal } from './auth.principal';
 import { authErrors } from './auth.errors';
 import type { ChangePasswordBody, LoginBody, TokenResponse, UserView } from './auth.schemas';
 import type { ActiveAccountCheck } from './active-account.check';
+import type { LoginThrottle } from './login.throttle';
 import type { PasswordHasher } from './password.hasher';
 import { accountSnapshot, type AccountAudit, type Transactional } from './account.audit';
 import { passwordProblems } from './password.policy';
 import type { SessionRepository } from './session.repository';
 import type { UserRecord, UserRepository } from './user.repository';
 import { isLocked, principalFor, toUserView } from './user.view';
-
-export interface LockoutPolicy {
-  maxFailures: number;
-  lockMinutes: number;
-}
 
 export interface SessionPolicy {
   refreshTokenTtlDays: number;
@@ -34,7 +30,7 @@ export interface AuthServiceDeps {
   hasher: PasswordHasher;
   activeCheck: ActiveAccountCheck;
   jwtSecret: string;
-  lockout: LockoutPolicy;
+  throttle: LoginThrottle;
   sessionPolicy: SessionPolicy;
   audit: AccountAudit;
   transaction: Transactional;
@@ -64,32 +60,29 @@ export function createAuthService(deps: AuthServiceDeps) {
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,
       refreshToken,
       refreshExpiresAt: refreshExpiresAt.toISOString(),
+      mustChangePassword: user.mustChangePassword,
       user: toUserView(user, now),
     };
   }
 
-  async function countFailure(user: UserRecord, now: Date): Promise<boolean> {
-    const lockedUntil = new Date(now.getTime() + deps.lockout.lockMinutes * 60_000);
-    const locked = await users.recordFailedLogin(user.id, deps.lockout.maxFailures, lockedUntil);
-    if (locked) activeCheck.forgetUser(user.id);
-    return locked;
-  }
-
   return {
-    async login(body: LoginBody): Promise<TokenResponse> {
+    /**
+     * An unknown username and a wrong password take the same steps (a bcrypt comparison, the same
+     * throttle bookkeeping) and get the same answer. Only someone who gave the right password
+     * learns that the account is deactivated or locked.
+     */
+    async login(body: LoginBody, clientAddress: string): Promise<TokenResponse> {
+      await deps.throttle.admit(body.username, clientAddress);
       const now = deps.now();
       const user = await users.findByUsername(body.username);
-      if (!user) {
-        await hasher.verifyAgainstDummy(body.password);
+      const ok = user ? await hasher.verify(body.password, user.passwordHash) : await hasher.verifyAgainstDummy(body.password);
+      if (!user || !ok) {
+        await deps.throttle.failed(body.username, clientAddress);
         throw authErrors.invalidCredentials();
       }
+      if (!user.active) throw authErrors.accountInactive();
       if (isLocked(user, now) && user.lockedUntil) throw authErrors.accountLocked(user.lockedUntil);
-      const ok = await hasher.verify(body.password, user.passwordHash);
-      if (!user.active) throw ok ? authErrors.accountInactive() : authErrors.invalidCredentials();
-      if (!ok) {
-        const locked = await countFailure(user, now);
-        throw locked ? authErrors.accountLocked(new Date(now.getTime() + deps.lockout.lockMinutes * 60_000)) : authErrors.invalidCredentials();
-      }
+      await deps.throttle.succeeded(body.username, clientAddress);
       await users.recordLogin(user.id, now);
       const session = await sessions.createSession(user.id, now, new Date(now.getTime() + deps.sessionPolicy.sessionMaxDays * DAY_MS));
       return issueTokens(user, session.id, session.expiresAt, now);
@@ -131,12 +124,17 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (principal) activeCheck.forgetUser(principal.userId);
     },
 
-    async changePassword(principal: Principal, body: ChangePasswordBody): Promise<void> {
+    /**
+     * Guessing the current password with a stolen token is throttled like a login from the
+     * token holder's address; it never locks the account, so the owner is not shut out.
+     */
+    async changePassword(principal: Principal, body: ChangePasswordBody, clientAddress: string): Promise<void> {
       const now = deps.now();
       const user = await users.findById(principal.userId);
       if (!user) throw authErrors.accountInactive();
+      await deps.throttle.admit(user.username, clientAddress);
       if (!(await hasher.verify(body.currentPassword, user.passwordHash))) {
-        await countFailure(user, now);
+        await deps.throttle.failed(user.username, clientAddress);
         throw authErrors.currentPasswordIncorrect();
       }
       const problems = passwordProblems(body.newPassword, user.username);
@@ -144,7 +142,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (problems.length > 0) throw authErrors.weakPassword(problems, 'newPassword');
       const passwordHash = await hasher.hash(body.newPassword);
       await deps.transaction(async (session) => {
-        const after = await users.update(user.id, {}, { passwordHash, passwordChangedAt: now, failedLoginCount: 0 }, session);
+        const after = await users.update(user.id, {}, { passwordHash, passwordChangedAt: now, failedLoginCount: 0, mustChangePassword: false }, session);
         if (after) await deps.audit.record({ actor: principal, action: 'password_change', resource: 'users', recordId: user.id, before: accountSnapshot(user, now), after: accountSnapshot(after, now) }, session);
       });
       await sessions.revokeUserSessions(user.id, 'password_change', now, principal.sessionId);

@@ -33,6 +33,7 @@ const accessClaims = z.object({
   dist: z.string().optional(),
   wrk: objectIdHex.optional(),
   sid: objectIdHex.optional(),
+  pwc: z.literal(true).optional(),
   iss: z.literal(ISSUER),
   aud: z.literal(AUDIENCE),
   iat: z.number(),
@@ -50,6 +51,7 @@ export function signAccessToken(secret: string, principal: Principal, ttlSeconds
     ...(principal.districtCode ? { dist: principal.districtCode } : {}),
     ...(principal.workerId ? { wrk: principal.workerId } : {}),
     ...(principal.sessionId ? { sid: principal.sessionId } : {}),
+    ...(principal.mustChangePassword ? { pwc: true } : {}),
   };
   return jwt.sign(claims, keyOf(secret), {
     algorithm: 'HS256',
@@ -84,7 +86,20 @@ export function verifyAccessToken(secret: string, token: string): Principal {
     ...(c.dist ? { districtCode: c.dist } : {}),
     ...(c.wrk ? { workerId: c.wrk } : {}),
     ...(c.sid ? { sessionId: c.sid } : {}),
+    ...(c.pwc ? { mustChangePassword: true as const } : {}),
   };
+}
+
+/**
+ * What a token that must change its password may still reach (paths below /api/v1): enough to
+ * see who it is, change the password, refresh into an unrestricted token, or leave.
+ */
+const PASSWORD_CHANGE_ROUTES = new Set(['POST /auth/password', 'GET /auth/me', 'POST /auth/logout', 'POST /auth/refresh']);
+
+function passwordChangeRequired(): AppError {
+  return new AppError('PASSWORD_CHANGE_REQUIRED', 403, 'Forbidden', {
+    detail: 'An administrator set this password: change it with POST /api/v1/auth/password, then refresh the tokens',
+  });
 }
 
 /**
@@ -104,15 +119,16 @@ export function authenticate(secret: string, isActive?: (principal: Principal) =
     } catch (err) {
       return next(err);
     }
-    if (!isActive) {
+    const admit = () => {
+      if (principal.mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(`${req.method} ${req.path}`)) return next(passwordChangeRequired());
       req.principal = principal;
-      return next();
-    }
+      next();
+    };
+    if (!isActive) return admit();
     isActive(principal).then(
       (active) => {
         if (!active) return next(new AppError('ACCOUNT_INACTIVE', 401, 'Unauthorized', { detail: 'The account is deactivated or locked' }));
-        req.principal = principal;
-        next();
+        admit();
       },
       (err: unknown) => next(err),
     );

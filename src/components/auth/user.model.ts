@@ -17,6 +17,14 @@ export interface UserDocument {
   passwordChangedAt: Date;
   failedLoginCount: number;
   lockedUntil?: Date | null;
+  /** Set by an administrator's reset of the password; cleared when the user changes it. */
+  mustChangePassword?: boolean;
+  /**
+   * Who deactivated the account and in which role: only that role or a higher one lifts it.
+   * Null while active (and on accounts deactivated before this was recorded: treated as the city's).
+   */
+  deactivatedBy?: Types.ObjectId | null;
+  deactivatedByRole?: Role | null;
   lastLoginAt?: Date | null;
   createdBy?: Types.ObjectId | null;
   createdAt: Date;
@@ -36,6 +44,9 @@ const userSchema = new Schema<UserDocument>(
     passwordChangedAt: { type: Date, required: true },
     failedLoginCount: { type: Number, required: true, default: 0 },
     lockedUntil: { type: Date, default: null },
+    mustChangePassword: { type: Boolean, default: false },
+    deactivatedBy: { type: Schema.Types.ObjectId, default: null },
+    deactivatedByRole: { type: String, enum: [...ROLES, null], default: null },
     lastLoginAt: { type: Date, default: null },
     createdBy: { type: Schema.Types.ObjectId, default: null },
   },

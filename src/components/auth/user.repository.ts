@@ -16,6 +16,9 @@ export interface UserRecord {
   passwordChangedAt: Date;
   failedLoginCount: number;
   lockedUntil?: Date;
+  mustChangePassword: boolean;
+  /** Who deactivated it, in which role; absent while active. */
+  deactivatedBy?: Deactivation;
   lastLoginAt?: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -36,16 +39,25 @@ export interface UserListFilter {
 
 export type Scope = Record<string, unknown>;
 
+/** Who deactivated an account: the role decides who may lift it; the user is absent on old records. */
+export interface Deactivation {
+  role: Role;
+  userId?: string;
+}
+
+/** What a use case may change on an account; `deactivatedBy: null` clears the record of it. */
+export type UserChange = Partial<
+  Pick<UserDocument, 'displayName' | 'active' | 'passwordHash' | 'passwordChangedAt' | 'failedLoginCount' | 'lockedUntil' | 'mustChangePassword'>
+> & { deactivatedBy?: Deactivation | null };
+
 export interface UserRepository {
   insert(user: NewUser, now: Date, session?: ClientSession): Promise<UserRecord>;
   findById(id: string): Promise<UserRecord | undefined>;
   findByUsername(username: string): Promise<UserRecord | undefined>;
   findInScope(id: string, scope: Scope): Promise<UserRecord | undefined>;
   list(scope: Scope, filter: UserListFilter, limit: number): Promise<UserRecord[]>;
-  /** Counts a failed login; locks the account at `maxFailures`. Answers whether it is now locked. */
-  recordFailedLogin(id: string, maxFailures: number, lockedUntil: Date): Promise<boolean>;
   recordLogin(id: string, now: Date): Promise<void>;
-  update(id: string, scope: Scope, set: Partial<Pick<UserDocument, 'displayName' | 'active' | 'passwordHash' | 'passwordChangedAt' | 'failedLoginCount' | 'lockedUntil'>>, session?: ClientSession): Promise<UserRecord | undefined>;
+  update(id: string, scope: Scope, set: UserChange, session?: ClientSession): Promise<UserRecord | undefined>;
   ensureIndexes(): Promise<void>;
 }
 
@@ -65,10 +77,25 @@ export function toUserRecord(doc: UserDocument): UserRecord {
     passwordChangedAt: doc.passwordChangedAt,
     failedLoginCount: doc.failedLoginCount,
     ...(doc.lockedUntil ? { lockedUntil: doc.lockedUntil } : {}),
+    mustChangePassword: doc.mustChangePassword === true,
+    ...deactivation(doc),
     ...(doc.lastLoginAt ? { lastLoginAt: doc.lastLoginAt } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
+}
+
+// An account deactivated before the authority was recorded counts as the city's deactivation:
+// the safe reading, since only the city regulator may then lift it.
+function deactivation(doc: UserDocument): Pick<UserRecord, 'deactivatedBy'> {
+  if (doc.active) return {};
+  return { deactivatedBy: { role: doc.deactivatedByRole ?? 'city_regulator', ...(doc.deactivatedBy ? { userId: doc.deactivatedBy.toHexString() } : {}) } };
+}
+
+function toSet(change: UserChange): Record<string, unknown> {
+  const { deactivatedBy, ...rest } = change;
+  if (deactivatedBy === undefined) return rest;
+  return { ...rest, deactivatedBy: deactivatedBy?.userId ? oid(deactivatedBy.userId) : null, deactivatedByRole: deactivatedBy?.role ?? null };
 }
 
 export function createUserRepository(connection: Connection): UserRepository {
@@ -113,18 +140,11 @@ export function createUserRepository(connection: Connection): UserRepository {
       const docs = await User.find({ $and: [scope, where] }).sort({ _id: 1 }).limit(limit).lean<UserDocument[]>().exec();
       return docs.map(toUserRecord);
     },
-    async recordFailedLogin(id, maxFailures, lockedUntil) {
-      const after = await User.findOneAndUpdate({ _id: oid(id) }, { $inc: { failedLoginCount: 1 } }, { returnDocument: 'after' }).lean<UserDocument>().exec();
-      if (!after || after.failedLoginCount < maxFailures) return false;
-      // The counter restarts once the lock is set, so the next lock needs another full run of failures.
-      await User.updateOne({ _id: oid(id) }, { $set: { lockedUntil, failedLoginCount: 0 } }).exec();
-      return true;
-    },
     async recordLogin(id, now) {
-      await User.updateOne({ _id: oid(id) }, { $set: { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now } }).exec();
+      await User.updateOne({ _id: oid(id) }, { $set: { lastLoginAt: now } }).exec();
     },
     async update(id, scope, set, session) {
-      const doc = await User.findOneAndUpdate({ $and: [{ _id: oid(id) }, scope] }, { $set: set }, { returnDocument: 'after', session }).lean<UserDocument>().exec();
+      const doc = await User.findOneAndUpdate({ $and: [{ _id: oid(id) }, scope] }, { $set: toSet(set) }, { returnDocument: 'after', session }).lean<UserDocument>().exec();
       return doc ? toUserRecord(doc) : undefined;
     },
     async ensureIndexes() {

@@ -16,6 +16,8 @@ export function toUserView(user: UserRecord, now: Date): UserView {
     active: user.active,
     locked,
     ...(locked && user.lockedUntil ? { lockedUntil: user.lockedUntil.toISOString() } : {}),
+    mustChangePassword: user.mustChangePassword,
+    ...(user.deactivatedBy ? { deactivatedByRole: user.deactivatedBy.role } : {}),
     ...(user.lastLoginAt ? { lastLoginAt: user.lastLoginAt.toISOString() } : {}),
     passwordChangedAt: user.passwordChangedAt.toISOString(),
     createdAt: user.createdAt.toISOString(),
@@ -34,6 +36,7 @@ export function principalFor(user: UserRecord, sessionId?: string): Principal {
     ...(user.role === 'district_regulator' && user.districtCode ? { districtCode: user.districtCode } : {}),
     ...(user.workerId ? { workerId: user.workerId } : {}),
     ...(sessionId ? { sessionId } : {}),
+    ...(user.mustChangePassword ? { mustChangePassword: true as const } : {}),
   };
 }
 

@@ -33,7 +33,7 @@ const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json
 const common = {
   400: problemResponse('VALIDATION_FAILED, INVALID_CURSOR'),
   401: problemResponse('UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED, ACCOUNT_INACTIVE'),
-  403: problemResponse('FORBIDDEN: the role may not do this'),
+  403: problemResponse('FORBIDDEN: the role may not do this; PASSWORD_CHANGE_REQUIRED: the caller must first change its password'),
 };
 const notFound = { 404: problemResponse('NOT_FOUND: no such user in your scope') };
 
@@ -74,14 +74,27 @@ export function registerUsersOpenApi(registry: OpenAPIRegistry): void {
     method: 'patch',
     path: '/api/v1/users/{id}',
     summary: 'Rename, reset the password (ends its sessions), re-activate or unlock an account',
+    description:
+      "A password set here is another account's reset: it ends that account's sessions and sets mustChangePassword, so its owner must replace it " +
+      'at the next login. Your own password is changed only through POST /api/v1/auth/password, with the current one. ' +
+      'A deactivation is lifted only by the role that made it or a higher one (city regulator above district regulator above enterprise administrator).',
     request: { ...idParams, body: { ...json(updateUserBodySchema), required: true } },
-    responses: { 200: { description: 'Updated', ...json(userViewSchema) }, ...common, ...notFound, [400]: problemResponse('VALIDATION_FAILED, WEAK_PASSWORD') },
+    responses: {
+      200: { description: 'Updated', ...json(userViewSchema) },
+      ...common,
+      ...notFound,
+      [400]: problemResponse('VALIDATION_FAILED, WEAK_PASSWORD'),
+      [403]: problemResponse(
+        'FORBIDDEN; OWN_PASSWORD_NEEDS_CURRENT (your own password: use POST /api/v1/auth/password); DEACTIVATED_BY_HIGHER_AUTHORITY (re-activation by a lower rank than the deactivator); PASSWORD_CHANGE_REQUIRED',
+      ),
+    },
   });
   registry.registerPath({
     ...base,
     method: 'post',
     path: '/api/v1/users/{id}/deactivate',
     summary: 'Deactivate an account (never deleted); its tokens stop working at once',
+    description: 'Records who deactivated it and in which role (deactivatedByRole); deactivating again never lowers that authority.',
     request: idParams,
     responses: { 200: { description: 'Deactivated', ...json(userViewSchema) }, ...common, ...notFound, 409: problemResponse('CANNOT_DEACTIVATE_SELF') },
   });

@@ -18,9 +18,9 @@ export const createUserBodySchema = z
 export const updateUserBodySchema = z
   .object({
     displayName: z.string().trim().min(1).max(100).optional(),
-    /** An administrator's password reset; ends the user's sessions. */
+    /** An administrator's reset of another account; ends its sessions and forces a change at its next login. */
     password: z.string().min(1).max(256).optional(),
-    /** true re-activates a deactivated account (deactivation has its own route). */
+    /** true re-activates a deactivated account (deactivation has its own route), if the caller ranks as high as the deactivator. */
     active: z.literal(true).optional(),
     /** false lifts a lockout. */
     locked: z.literal(false).optional(),

@@ -1,16 +1,17 @@
 import { AppError, type FieldError } from '../../shared/errors/app.error';
-import type { Role } from './auth.permissions';
+import { AUTHORITY_RANK, type Role } from './auth.permissions';
 import { authorize, scopeFilter, type Principal } from './auth.principal';
 import { authErrors } from './auth.errors';
 import type { UserView } from './auth.schemas';
 import type { ActiveAccountCheck } from './active-account.check';
+import type { LoginThrottle } from './login.throttle';
 import { accountSnapshot, type AccountAudit, type Transactional } from './account.audit';
 import { decodeCursor, encodeCursor } from './page.cursor';
 import type { PasswordHasher } from './password.hasher';
 import { passwordProblems } from './password.policy';
 import type { AccountRegistryLookups } from './registry.port';
 import type { SessionRepository } from './session.repository';
-import type { NewUser, UserRepository } from './user.repository';
+import type { NewUser, UserChange, UserRecord, UserRepository } from './user.repository';
 import type { CreateUserBody, ListUsersQuery, UpdateUserBody } from './users.schemas';
 import { toUserView } from './user.view';
 
@@ -19,6 +20,8 @@ export interface UsersServiceDeps {
   sessions: SessionRepository;
   hasher: PasswordHasher;
   activeCheck: ActiveAccountCheck;
+  /** An administrator's unlock also restarts the account's login-failure ceiling. */
+  throttle: Pick<LoginThrottle, 'clearAccount'>;
   registry: Partial<AccountRegistryLookups>;
   /** Every account change is written to the audit trail in the change's own transaction. */
   audit: AccountAudit;
@@ -35,7 +38,7 @@ type Affiliation = Pick<NewUser, 'enterpriseId' | 'districtCode' | 'workerId'>;
 export type UsersService = ReturnType<typeof createUsersService>;
 
 export function createUsersService(deps: UsersServiceDeps) {
-  const { users, sessions, hasher, activeCheck, registry, transaction, audit } = deps;
+  const { users, sessions, hasher, activeCheck, throttle, registry, transaction, audit } = deps;
 
   /** Which enterprise, district and worker the new account belongs to; every rule in one place. */
   async function affiliationOf(principal: Principal, body: CreateUserBody): Promise<Affiliation> {
@@ -67,6 +70,12 @@ export function createUsersService(deps: UsersServiceDeps) {
       ...(districtCode ? { districtCode } : {}),
       ...(body.workerId ? { workerId: body.workerId } : {}),
     };
+  }
+
+  /** A deactivation stands until someone of its author's rank or higher lifts it. */
+  function checkMayReactivate(principal: Principal, target: UserRecord): void {
+    const by = target.deactivatedBy;
+    if (by && AUTHORITY_RANK[principal.role] < AUTHORITY_RANK[by.role]) throw authErrors.deactivatedByHigherAuthority(by.role);
   }
 
   function checkPassword(password: string, username: string): void {
@@ -132,14 +141,19 @@ export function createUsersService(deps: UsersServiceDeps) {
       const scope = scopeFilter(principal, 'users');
       const target = await users.findInScope(id, scope);
       if (!target) throw authErrors.userNotFound();
+      if (body.password !== undefined && id === principal.userId) throw authErrors.ownPasswordNeedsCurrent();
       const now = deps.now();
-      const set: Parameters<UserRepository['update']>[2] = {};
+      const set: UserChange = {};
       if (body.displayName !== undefined) set.displayName = body.displayName;
-      if (body.active) set.active = true;
+      if (body.active) {
+        if (!target.active) checkMayReactivate(principal, target);
+        Object.assign(set, { active: true, deactivatedBy: null });
+      }
       if (body.locked === false) Object.assign(set, { lockedUntil: null, failedLoginCount: 0 });
       if (body.password !== undefined) {
         checkPassword(body.password, target.username);
-        Object.assign(set, { passwordHash: await hasher.hash(body.password), passwordChangedAt: now, failedLoginCount: 0 });
+        // Whoever set it knows it: the owner must replace it before the account can do anything else.
+        Object.assign(set, { passwordHash: await hasher.hash(body.password), passwordChangedAt: now, failedLoginCount: 0, mustChangePassword: true });
       }
       const updated = await transaction(async (session) => {
         const after = await users.update(id, scope, set, session);
@@ -149,6 +163,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       if (!updated) throw authErrors.userNotFound();
       // A password set by someone else ends every session the old password opened.
       if (body.password !== undefined) await sessions.revokeUserSessions(id, 'password_change', now);
+      if (body.locked === false) await throttle.clearAccount(target.username);
       activeCheck.forgetUser(id);
       return toUserView(updated, now);
     },
@@ -160,8 +175,10 @@ export function createUsersService(deps: UsersServiceDeps) {
       const target = await users.findInScope(id, scope);
       if (!target) throw authErrors.userNotFound();
       const now = deps.now();
+      // Deactivating again keeps the higher authority's record, or a lower one could then lift it.
+      const by = target.deactivatedBy && AUTHORITY_RANK[target.deactivatedBy.role] >= AUTHORITY_RANK[principal.role] ? target.deactivatedBy : { userId: principal.userId, role: principal.role };
       const updated = await transaction(async (session) => {
-        const after = await users.update(id, scope, { active: false }, session);
+        const after = await users.update(id, scope, { active: false, deactivatedBy: by }, session);
         if (after) await audit.record({ actor: principal, action: 'deactivate', resource: 'users', recordId: id, before: accountSnapshot(target, now), after: accountSnapshot(after, now) }, session);
         return after;
       });
