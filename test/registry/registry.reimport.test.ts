@@ -1,4 +1,5 @@
 import { aCustomer, aCylinder, aSite, aVehicle, aWorker } from '../../seed/builders';
+import { toAppError } from '../../src/shared/errors/problem.mapper';
 import { expectStatus, startRegistryWorld, type RegistryWorld } from './registry.harness';
 import { twoEnterprises, type TwoEnterprises } from './registry.fixture';
 
@@ -122,6 +123,20 @@ describe('re-importing an existing record changes only what PATCH may change', (
     expect(result.errors).toEqual([{ index: 0, field: 'plate', reason: 'must be unique: it is already registered and cannot be registered by this enterprise' }]);
     for (const said of [JSON.stringify(post), JSON.stringify(result)]) {
       expect(said).not.toMatch(/another enterprise|other enterprise/);
+      expect(said).not.toContain(f.enterpriseB);
+    }
+  });
+
+  it("refuses another enterprise's filling licence number by naming the field only, never a value or a holder", async () => {
+    const ofB = aSite().fillingStation().build();
+    await expectStatus(world.as(f.adminB).post('/api/v1/sites', ofB), 201);
+    const mine = { ...aSite().fillingStation().build(), fillingLicence: ofB.fillingLicence };
+    const post = await expectStatus(world.as(f.adminA).post('/api/v1/sites', mine), 409);
+    expect(post).toMatchObject({ code: 'CONFLICT', errors: [{ path: 'fillingLicence.number', message: 'must be unique' }] });
+    const imported = await upsert('sites', [mine]).catch((err: unknown) => toAppError(err));
+    expect(imported).toMatchObject({ code: 'CONFLICT', errors: [{ path: 'fillingLicence.number', message: 'must be unique' }] });
+    for (const said of [JSON.stringify(post), JSON.stringify(imported)]) {
+      expect(said).not.toContain(ofB.fillingLicence?.number ?? '?');
       expect(said).not.toContain(f.enterpriseB);
     }
   });
