@@ -91,6 +91,10 @@ describe('the error translator', () => {
         keyValue: { idNumber: '440101199001011234' },
       });
     });
+    app.get('/api/duplicate-in-bulk', () => {
+      const errmsg = 'E11000 duplicate key error collection: lpg.sites index: enterpriseId_1_name_1 dup key: { enterpriseId: ObjectId(\'665f1c2e9b1d8c0012345678\'), name: "清城充装站" }';
+      throw Object.assign(new Error(errmsg), { name: 'MongoBulkWriteError', code: 11000, writeErrors: [{ err: { code: 11000, index: 0, errmsg } }] });
+    });
     app.get('/api/boom', async () => {
       throw new Error('connection string mongodb://admin:hunter2@db leaked');
     });
@@ -134,6 +138,15 @@ describe('the error translator', () => {
     const text = await res.text();
     expect(JSON.parse(text)).toMatchObject({ code: 'CONFLICT', errors: [{ path: 'idNumber', message: 'must be unique' }] });
     expect(text).not.toContain('440101199001011234');
+  });
+
+  it('names the fields of a duplicate key in a bulk write (an import) from its index, not its values', async () => {
+    const res = await fetch(`${dev.url}/api/duplicate-in-bulk`);
+    expect(res.status).toBe(409);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({ code: 'CONFLICT', errors: [{ path: 'enterpriseId', message: 'must be unique' }, { path: 'name', message: 'must be unique' }] });
+    expect(text).not.toContain('清城充装站');
+    expect(text).not.toContain('665f1c2e9b1d8c0012345678');
   });
 
   it('keeps the status and code an AppError declares', async () => {

@@ -112,6 +112,20 @@ describe('POST /api/v1/imports/{resource}', () => {
     expect(await count('cylinders', { serial: /^QY-/ })).toBe(1_500);
   });
 
+  it('refuses a re-import that would make an over-age YSP-15 a new YSP-50, line by line, and changes nothing', async () => {
+    const first = await upload('cylinders', [HEADER, row('OLD-0001', ent.a.siteId, { date: '2010/5/1' })].join('\n'), { token: ent.a.token });
+    expect(first.body).toMatchObject({ created: 1, errors: [] });
+    const before = await app.database.connection.collection('cylinders').findOne({ serial: 'OLD-0001' });
+    const again = await upload('cylinders', [HEADER, row('OLD-0001', ent.a.siteId, { date: '2024/3/1', kg: '50', tare: '48' })].join('\n'), { token: ent.a.token });
+    expect(again.status).toBe(422);
+    expect(again.body).toMatchObject({ created: 0, updated: 0, errorCount: 2 });
+    expect(again.body.errors).toEqual([
+      { line: 2, column: '制造日期', reason: 'is not allowed to change once registered (PATCH refuses it too): registered 2010-05-01, given 2024-03-01' },
+      { line: 2, column: '公称容量', reason: 'is not allowed to change once registered (PATCH refuses it too): registered 15, given 50' },
+    ]);
+    expect(await app.database.connection.collection('cylinders').findOne({ serial: 'OLD-0001' })).toEqual(before);
+  });
+
   it('imports a GBK file with Chinese names, and the names read back right', async () => {
     const csv = ['姓名,身份证号,岗位', `张三,${idNumber('44180219900101123')},送气工`, `欧阳娜娜,${idNumber('11010519491231002')},充装工`].join('\r\n');
     const res = await upload('workers', iconv.encode(csv, 'gbk'), { token: ent.a.token });

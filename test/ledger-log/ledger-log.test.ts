@@ -13,7 +13,7 @@ import { MemoryLedger } from './ledger-log.fixture';
 
 const JWT = 'ledger-log-test-jwt-secret-0123456789abcdef';
 const SIGNING_KEY = 'ledger-log-test-signing-key-0123456789abcdef';
-const HIDDEN_CYLINDER = 'c-hidden';
+const HIDDEN_CYLINDER = 'c000000000000000000000ff';
 
 let db: TestDatabase;
 let connection: Connection;
@@ -61,8 +61,8 @@ afterAll(async () => {
 
 describe('the ledger log', () => {
   it('integrates events as leaves in append order, once, even when two integrators race', async () => {
-    ledger.lifecycle('c-0001');
-    ledger.lifecycle('c-0002', ['commission', 'inspect']);
+    ledger.lifecycle('c00000000000000000000001');
+    ledger.lifecycle('c00000000000000000000002', ['commission', 'inspect']);
     const twin = await createLedgerLog({ connection, source: ledger, cylinderVisible: async () => true, signingKey: SIGNING_KEY, logger: silentLogger, checkpointIntervalMs: 0 });
     const sizes = await Promise.all([log.service.integrate(), twin.service.integrate(), log.service.integrate()]);
     expect(sizes).toEqual([9, 9, 9]);
@@ -76,7 +76,7 @@ describe('the ledger log', () => {
   it('signs checkpoints only when the log grew, and proves the later one extends the earlier', async () => {
     const first = await log.service.checkpoint();
     expect(await log.service.checkpoint()).toEqual(first);
-    ledger.lifecycle('c-0003', ['commission', 'inspect', 'fill']);
+    ledger.lifecycle('c00000000000000000000003', ['commission', 'inspect', 'fill']);
     const second = await log.service.checkpoint();
     expect(first?.treeSize).toBe(9);
     expect(second?.treeSize).toBe(12);
@@ -94,7 +94,7 @@ describe('the ledger log', () => {
   });
 
   it('proves an event is included in the latest checkpoint, signing one when none covers it yet', async () => {
-    const late = ledger.append('c-0003', 'dispatch');
+    const late = ledger.append('c00000000000000000000003', 'dispatch');
     const proof = (await as('district_regulator', `/api/v1/ledger/proofs/inclusion?eventId=${late.eventId}`, { districtCode: '441802' }).expect(200)).body;
     const latest = (await as('auditor', '/api/v1/ledger/checkpoints/latest').expect(200)).body;
     expect(proof).toMatchObject({ leafIndex: late.logSeq, treeSize: 13 });
@@ -117,12 +117,12 @@ describe('the ledger log', () => {
   it('lets only regulators and auditors read the log', async () => {
     await http.get('/api/v1/ledger/checkpoints/latest').expect(401);
     await as('enterprise_admin', '/api/v1/ledger/checkpoints/latest', { enterpriseId: 'e'.repeat(24) }).expect(403);
-    await as('delivery_worker', '/api/v1/cylinders/c-0001/export').expect(403);
+    await as('delivery_worker', '/api/v1/cylinders/c00000000000000000000001/export').expect(403);
     await as('auditor', `/api/v1/cylinders/${HIDDEN_CYLINDER}/export`).expect(404);
   });
 
   it('exports a cylinder history that verifies offline, and that fails once altered', async () => {
-    const bundle = (await as('city_regulator', '/api/v1/cylinders/c-0001/export').expect(200)).body;
+    const bundle = (await as('city_regulator', '/api/v1/cylinders/c00000000000000000000001/export').expect(200)).body;
     const { publicKeyPem } = (await http.get('/api/v1/ledger/public-key')).body as { publicKeyPem: string };
     expect(bundle.events).toHaveLength(7);
     expect(verifyBundle(bundle, publicKeyPem)).toMatchObject({ ok: true, events: 7 });
@@ -144,9 +144,9 @@ describe('the ledger log', () => {
 
   it('halts, without signing, at a stored event whose content no longer matches its hash', async () => {
     const before = await log.service.checkpoint();
-    const forged = ledger.append('c-0002', 'fill');
+    const forged = ledger.append('c00000000000000000000002', 'fill');
     (forged.payload as Record<string, unknown>).netKg = 99;
-    ledger.append('c-0002', 'dispatch');
+    ledger.append('c00000000000000000000002', 'dispatch');
     expect(await log.service.integrate()).toBe(forged.logSeq);
     expect((await log.service.checkpoint())?.treeSize).toBe(before?.treeSize);
   });

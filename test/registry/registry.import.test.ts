@@ -54,7 +54,7 @@ describe('the import port: idempotent, all-or-nothing upserts on natural keys', 
     const plateOfB = aVehicle().build();
     await expectStatus(world.as(f.adminB).post('/api/v1/vehicles', plateOfB), 201);
     const result = await world.registry.importPort.upsertMany('vehicles', [{ ...plateOfB, kind: 'van' }], f.adminA, { dryRun: false });
-    expect(result.errors).toEqual([{ index: 0, field: 'plate', reason: 'is already registered to another enterprise' }]);
+    expect(result.errors).toEqual([{ index: 0, field: 'plate', reason: 'must be unique: it is already registered and cannot be registered by this enterprise' }]);
     const stored = await world.connection.db!.collection('vehicles').findOne({ plate: plateOfB.plate });
     expect(stored?.kind).toBe(plateOfB.kind);
   });

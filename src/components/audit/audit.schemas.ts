@@ -1,6 +1,5 @@
+import { objectId } from '../../shared/http/object-id.schema';
 import { z } from '../../shared/openapi/zod.openapi';
-
-const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
 
 export const auditQuerySchema = z.strictObject({
   resource: z.string().regex(/^[a-z_]{1,40}$/).optional(),

@@ -1,7 +1,8 @@
 import { z } from '../../shared/openapi/zod.openapi';
+import { objectId as objectIdSchema } from '../../shared/http/object-id.schema';
 import { ROLES } from './auth.permissions';
 
-export const objectIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id').openapi({ example: '665f1c2e9b1e8a0012345678' });
+export { objectIdSchema };
 
 export const usernameSchema = z
   .string()

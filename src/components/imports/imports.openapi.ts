@@ -18,6 +18,8 @@ export function registerImportsOpenApi(registry: OpenAPIRegistry): void {
       `At most ${LIMITS.maxRows} data rows, ${LIMITS.maxBytes / 1024 / 1024} MB and ${LIMITS.maxRecordChars} characters per record.`,
       'Text cells starting with =, +, - or @ are refused (spreadsheet formula injection).',
       'Re-importing a file changes nothing: records are matched on their natural key.',
+      'A row for a record that exists is that record\'s PATCH: fields PATCH refuses (a cylinder\'s manufacture date or size, a site\'s kind, anything of a scrapped cylinder)',
+      'may be given only with the registered value, else the row is an error naming the column and both values; an empty cell leaves the field as it is.',
     ].join(' '),
     request: {
       params: importParamsSchema,

@@ -2,7 +2,9 @@ import { z } from '../../shared/openapi/zod.openapi';
 import { CYLINDER_STATES, EVENT_TYPES, type EventType } from './ledger.contract';
 
 /** Edge schemas of the ledger. Writes are strict: an unknown key is a 400, never ignored. */
-export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id').openapi({ example: '665f1c2e9b1d8c0012345678' });
+import { objectId } from '../../shared/http/object-id.schema';
+
+export { objectId };
 const uuid = z.uuid('must be a UUID').openapi({ example: '0b5c7b8e-2f43-4c1a-9a3e-6c2f1d7e9a10' });
 const grai = z.string().regex(/^\d{14}[!-~]{1,16}$/, 'must be a GRAI: 14 digits then a serial of up to 16 characters');
 const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone' }).openapi({ example: '2025-06-01T08:30:00+08:00' });

@@ -65,6 +65,16 @@ export interface RecordDefinition<TCreate = unknown, TPatch = unknown, TQuery ex
   naturalKey?(fields: Fields): Record<string, unknown>;
   /** The field named in import errors when a natural key collides. */
   naturalKeyField?: string;
+  /**
+   * Why a stored record may no longer change (e.g. a scrapped cylinder), or undefined while it may.
+   * Checked by PATCH and by imports alike, after the change is computed: an unchanged field is fine.
+   */
+  closedReason?(existing: StoredDoc): string | undefined;
+  /**
+   * Create-only input fields (not in the patch schema) stored under another name, for comparing an
+   * import row with the stored record; the rest are stored under their own name.
+   */
+  storedAs?: Readonly<Record<string, string>>;
 }
 
 // ---- helpers shared by the record definitions ----

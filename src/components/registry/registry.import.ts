@@ -1,5 +1,5 @@
 import { Types, type ClientSession, type Connection } from 'mongoose';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { authorize, scopeFilter, type Principal } from '../auth';
 import type { AuditInput, AuditService } from '../audit';
 import { toAppError, zodFieldErrors } from '../../shared/errors/problem.mapper';
@@ -8,7 +8,7 @@ import type { StoredDoc } from './registry.model';
 import type { RegistryPolicy } from './registry.policy';
 import { createRefResolver } from './registry.refs';
 import type { RecordRepository } from './registry.repository';
-import { applyDiff, auditScope, canonical, diff } from './registry.service';
+import { applyDiff, auditScope, canonical, patchChange } from './registry.service';
 
 export type ImportableResource = 'sites' | 'vehicles' | 'workers' | 'customers' | 'cylinders';
 export const IMPORTABLE_RESOURCES: readonly ImportableResource[] = ['sites', 'vehicles', 'workers', 'customers', 'cylinders'];
@@ -51,6 +51,18 @@ interface ImportDeps {
   now?: () => Date;
 }
 
+interface Prepared {
+  index: number;
+  /** The row as given, and as the create schema parsed it. */
+  input: Fields;
+  data: Fields;
+  /** The stored fields a create would write. */
+  fields: Fields;
+  key: string;
+}
+
+export const NOT_OURS = 'must be unique: it is already registered and cannot be registered by this enterprise';
+
 interface Plan {
   errors: ImportRowError[];
   creates: StoredDoc[];
@@ -65,7 +77,7 @@ export function createImportPort(deps: ImportDeps): ImportPort {
     const { definition: def, repo } = deps.records[resource];
     const ctx: WriteContext = { principal, now: at, refs: createRefResolver(deps.refRepos, principal, session), policy: deps.policy, piiSecret: deps.piiSecret };
     const errors: ImportRowError[] = [];
-    const prepared: { index: number; fields: Fields; key: string }[] = [];
+    const prepared: Prepared[] = [];
     const firstByKey = new Map<string, number>();
     for (const [index, input] of inputs.entries()) {
       const parsed = def.createSchema.safeParse(input);
@@ -89,7 +101,7 @@ export function createImportPort(deps: ImportDeps): ImportPort {
         continue;
       }
       firstByKey.set(key, index);
-      prepared.push({ index, fields, key });
+      prepared.push({ index, input: input as Fields, data: parsed.data as Fields, fields, key });
     }
 
     const existing = await findByNaturalKeys(def, repo, prepared.map((p) => p.fields), session);
@@ -105,9 +117,16 @@ export function createImportPort(deps: ImportDeps): ImportPort {
       if (!found) {
         result.creates.push({ _id: new Types.ObjectId(), ...p.fields, active: true, createdAt: at, updatedAt: at });
       } else if (!inScope.has(found._id.toHexString())) {
-        errors.push({ index: p.index, field: def.naturalKeyField ?? '(root)', reason: 'is already registered to another enterprise' });
+        // Only a key unique city-wide (a plate) finds a record outside the caller's scope. It must be
+        // refused, which says the value is taken; whose it is, is not said (the same as POST's 409).
+        errors.push({ index: p.index, field: def.naturalKeyField ?? '(root)', reason: NOT_OURS });
       } else {
-        const change = diff(found, p.fields);
+        const outcome = await asPatch(def, found, p, ctx);
+        if ('errors' in outcome) {
+          errors.push(...outcome.errors);
+          continue;
+        }
+        const change = outcome.change;
         if (Object.keys(change.set).length === 0 && Object.keys(change.unset).length === 0) {
           result.unchanged++;
         } else {
@@ -144,6 +163,45 @@ export function createImportPort(deps: ImportDeps): ImportPort {
       });
     },
   };
+}
+
+/**
+ * An import row for a record that exists is the PATCH the same user could send, field by field: the
+ * fields PATCH accepts go through the same patch schema, `patchToStored` and closed-record rule; a
+ * field PATCH refuses may be given only with the value already registered (an idempotent re-import).
+ */
+async function asPatch(def: RecordDefinition, found: StoredDoc, row: Prepared, ctx: WriteContext): Promise<{ change: { set: Fields; unset: Fields } } | { errors: ImportRowError[] }> {
+  const patchable = def.patchSchema instanceof z.ZodObject ? new Set(Object.keys(def.patchSchema.shape)) : new Set<string>();
+  const errors: ImportRowError[] = [];
+  const patchInput: Fields = {};
+  for (const [key, value] of Object.entries(row.data)) {
+    if (patchable.has(key)) {
+      patchInput[key] = row.input[key];
+      continue;
+    }
+    const stored = def.storedAs?.[key] ?? key;
+    if (!(stored in row.fields)) throw new Error(`${def.resource}.${key}: create-only field with no stored twin to compare`);
+    if (canonical(row.fields[stored]) === canonical(found[stored])) continue;
+    // Values stored under another name (a hashed ID number) are never echoed.
+    const values = stored === key ? `: registered ${shown(found[stored])}, given ${shown(value)}` : '';
+    errors.push({ index: row.index, field: key, reason: `is not allowed to change once registered (PATCH refuses it too)${values}` });
+  }
+  const patch = def.patchSchema.safeParse(patchInput);
+  if (!patch.success) errors.push(...zodFieldErrors(patch.error).map((e) => ({ index: row.index, field: e.path, reason: e.message })));
+  if (errors.length > 0 || !patch.success) return { errors };
+  try {
+    return { change: await patchChange(def, found, patch.data, ctx) };
+  } catch (err) {
+    const known = toAppError(err);
+    if (!known?.errors) throw err;
+    return { errors: known.errors.map((e) => ({ index: row.index, field: e.path, reason: e.message })) };
+  }
+}
+
+function shown(value: unknown): string {
+  if (value instanceof Date) return value.getTime() % 86_400_000 === 0 ? value.toISOString().slice(0, 10) : value.toISOString();
+  if (value instanceof Types.ObjectId) return value.toHexString();
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** One query for all natural keys: `$in` per key field (a superset), matched exactly in memory. */

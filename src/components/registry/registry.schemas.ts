@@ -3,8 +3,9 @@ import { CREDENTIAL_STATUSES } from './credential.status';
 import { PHONE_PATTERN, isValidIdNumber, isValidPlate, isValidUscc } from './registry.pii';
 
 /** Building blocks shared by every record's schemas. Strings never start with `$`: text is text. */
-export const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id').openapi({ example: '665f1c2e9b1d8c0012345678' });
-export const idParams = z.strictObject({ id: objectId });
+import { idParams, objectId } from '../../shared/http/object-id.schema';
+
+export { idParams, objectId };
 
 export const text = (max: number) =>
   z

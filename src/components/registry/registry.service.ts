@@ -50,6 +50,20 @@ export function diff(existing: StoredDoc, fields: Fields): { set: Fields; unset:
   return { set, unset };
 }
 
+/**
+ * What a parsed PATCH changes on a stored record: the one step PATCH and an import row for an
+ * existing record both take, so a bulk write can do nothing a single PATCH could not. A closed
+ * record refuses every field the patch would change, and takes no recomputed derived value either.
+ */
+export async function patchChange(def: RecordDefinition, existing: StoredDoc, patch: unknown, ctx: WriteContext): Promise<{ set: Fields; unset: Fields }> {
+  const change = diff(existing, await def.patchToStored(patch, existing, ctx));
+  const closed = def.closedReason?.(existing);
+  if (!closed) return change;
+  const changed = Object.keys(patch as Fields).filter((key) => key in change.set || key in change.unset);
+  if (changed.length > 0) throw AppError.validation(changed.map((path) => ({ path, message: closed })));
+  return { set: {}, unset: {} };
+}
+
 export function applyDiff(existing: StoredDoc, change: { set: Fields; unset: Fields }): StoredDoc {
   const next: StoredDoc = { ...existing, ...change.set };
   for (const key of Object.keys(change.unset)) delete next[key];
@@ -153,7 +167,7 @@ export function createRecordService(definition: RecordDefinition, repo: RecordRe
       const at = now();
       const doc = await deps.connection.transaction(async (session) => {
         const before = await load(principal, id, session);
-        const change = diff(before, await def.patchToStored(patch, before, context(principal, at, session)));
+        const change = await patchChange(def, before, patch, context(principal, at, session));
         if (Object.keys(change.set).length === 0 && Object.keys(change.unset).length === 0) return before;
         change.set.updatedAt = at;
         return writeChange(principal, 'update', before, change, at, session);

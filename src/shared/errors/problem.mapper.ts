@@ -72,7 +72,7 @@ function bodyParserError(error: Record<string, unknown>): AppError | undefined {
 function mongoError(error: Record<string, unknown>): AppError | undefined {
   if (error.code === 11000 || error.code === 11001) {
     // Name the fields, not the values: a duplicate value may be an ID number.
-    const fields = isRecord(error.keyValue) ? Object.keys(error.keyValue) : [];
+    const fields = duplicateKeyFields(error);
     return AppError.conflict(
       'A record with the same unique value already exists',
       fields.map((path) => ({ path, message: 'must be unique' })),
@@ -90,6 +90,22 @@ function mongoError(error: Record<string, unknown>): AppError | undefined {
     return AppError.validation([{ path: error.path, message: 'has the wrong type' }]);
   }
   return undefined;
+}
+
+/**
+ * The fields of the unique index a write collided with. A single write carries `keyValue`; a bulk
+ * write (an import) carries it per write error, or only the index name in its message
+ * ("index: fillingLicence.number_1 dup key"), from which the fields are read, never the values.
+ */
+function duplicateKeyFields(error: Record<string, unknown>): string[] {
+  const first = Array.isArray(error.writeErrors) ? (error.writeErrors[0] as unknown) : undefined;
+  const nested = isRecord(first) && isRecord(first.err) ? first.err : first;
+  for (const source of [error, nested]) {
+    if (isRecord(source) && isRecord(source.keyValue)) return Object.keys(source.keyValue);
+  }
+  const message = isRecord(nested) && typeof nested.errmsg === 'string' ? nested.errmsg : String(error.message ?? '');
+  const index = / index: (\S+) dup key/.exec(message)?.[1];
+  return index ? index.split(/_(?:-?1|2dsphere|text|hashed)(?:_|$)/).filter(Boolean) : [];
 }
 
 function internal(error: unknown, exposeInternals: boolean): AppError {

@@ -1,9 +1,10 @@
+import { objectId } from '../../../shared/http/object-id.schema';
 import { z } from '../../../shared/openapi/zod.openapi';
 import { epcisCaptureSchema } from './epcis.import';
 
 export const epcisQuerySchema = z
   .strictObject({
-    cylinderId: z.string().min(1).max(64).optional(),
+    cylinderId: objectId.optional(),
     from: z.coerce.date().optional().openapi({ format: 'date-time', description: 'eventTime ≥ from' }),
     to: z.coerce.date().optional().openapi({ format: 'date-time', description: 'eventTime < to' }),
     limit: z.coerce.number().int().min(1).max(10_000).default(1_000),

@@ -83,7 +83,7 @@ export const exportBundleSchema = z
   })
   .openapi('LedgerExportBundle');
 
-export const cylinderParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
+export { idParams as cylinderParamsSchema } from '../../../shared/http/object-id.schema';
 
 export type CheckpointView = z.infer<typeof checkpointSchema>;
 export type InclusionProof = z.infer<typeof inclusionProofSchema>;

@@ -61,4 +61,5 @@ export const customersRecord: RecordDefinition<CustomerCreate, CustomerPatch, Cu
   },
   naturalKey: (fields) => ({ enterpriseId: fields.enterpriseId, naturalKey: fields.naturalKey }),
   naturalKeyField: 'idNumber',
+  storedAs: { idNumber: 'idNumberHash' },
 };

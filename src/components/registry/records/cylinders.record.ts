@@ -55,7 +55,6 @@ export const cylindersRecord: RecordDefinition<CylinderCreate, CylinderPatch, Cy
     });
   },
   async patchToStored(patch, existing, ctx) {
-    if (existing.scrappedAt) throw fieldError('scrappedAt', 'the cylinder is scrapped; its record is closed');
     const manufactureDate = existing.manufactureDate as Date;
     const site = patch.fillingSiteId ? await fillingStation(patch.fillingSiteId, existing.enterpriseId as Types.ObjectId, ctx) : undefined;
     const lastInspectionDate = patch.lastInspectionDate ? toDate(patch.lastInspectionDate) : (existing.lastInspectionDate as Date | undefined);
@@ -103,4 +102,5 @@ export const cylindersRecord: RecordDefinition<CylinderCreate, CylinderPatch, Cy
     }),
   naturalKey: (fields) => ({ enterpriseId: fields.enterpriseId, serial: fields.serial }),
   naturalKeyField: 'serial',
+  closedReason: (existing) => (existing.scrappedAt ? 'cannot be changed: the cylinder is scrapped; its record is closed' : undefined),
 };

@@ -75,4 +75,5 @@ export const workersRecord: RecordDefinition<WorkerCreate, WorkerPatch, WorkerQu
     }),
   naturalKey: (fields) => ({ enterpriseId: fields.enterpriseId, idNumberHash: fields.idNumberHash }),
   naturalKeyField: 'idNumber',
+  storedAs: { idNumber: 'idNumberHash' },
 };
