@@ -34,6 +34,16 @@ function expected(who: Who, resource: Recorded, routeClass: RouteClass): number 
   if (who === 'filling_operator' && resource === 'customers') return 403;
   return EXPECTED[who][routeClass];
 }
+/** The ledger log's integrity incidents: the city regulator's alert, readable by the auditor too. */
+const INCIDENTS_EXPECTED: Record<Who, number> = {
+  city_regulator: 200,
+  district_regulator: 403,
+  enterprise_admin: 403,
+  filling_operator: 403,
+  delivery_worker: 403,
+  auditor: 200,
+  anonymous: 401,
+};
 /** Creating an enterprise or a city-regulator account: the city regulator's alone. */
 const ADMIN_EXPECTED: Record<Who, number> = {
   city_regulator: 201,
@@ -134,6 +144,11 @@ describe('the permission matrix', () => {
     const body = { username: `cityx${Math.random().toString(36).slice(2, 8)}`, displayName: '新监管员', role: 'city_regulator', password: strongPassword() };
     const res = await app.call('POST', '/api/v1/users', { token: tokens.get(who), body });
     expect(res.status).toBe(ADMIN_EXPECTED[who]);
+  });
+
+  it.each(WHO)('%s → ledger: read the log-integrity incidents', async (who) => {
+    const res = await app.call('GET', '/api/v1/ledger/incidents', { token: tokens.get(who) });
+    expect(res.status).toBe(INCIDENTS_EXPECTED[who]);
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {
