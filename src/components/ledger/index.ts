@@ -1,6 +1,5 @@
 import type { ComponentDeps } from '..';
 import type { ClientSession } from 'mongoose';
-import type { Principal } from '../auth';
 import type { Registry } from '../registry';
 import type { ApiModule } from '../../shared/http/api-module';
 import { createCapture } from './ledger.capture';
