@@ -53,7 +53,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: config.http.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));
 
-  app.use(healthRoutes({ database, version, readinessTimeoutMs: deps.readinessTimeoutMs ?? 2_000 }));
+  const warnings = (deps.modules ?? []).flatMap((m) => (m.healthWarnings ? [m.healthWarnings] : []));
+  app.use(healthRoutes({ database, version, readinessTimeoutMs: deps.readinessTimeoutMs ?? 2_000, warnings }));
   registerHealthOpenApi(registry);
 
   const api = Router();

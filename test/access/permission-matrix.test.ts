@@ -34,6 +34,16 @@ function expected(who: Who, resource: Recorded, routeClass: RouteClass): number 
   if (who === 'filling_operator' && resource === 'customers') return 403;
   return EXPECTED[who][routeClass];
 }
+/** The ledger log's integrity incidents: the city regulator's alert, readable by the auditor too. */
+const INCIDENTS_EXPECTED: Record<Who, number> = {
+  city_regulator: 200,
+  district_regulator: 403,
+  enterprise_admin: 403,
+  filling_operator: 403,
+  delivery_worker: 403,
+  auditor: 200,
+  anonymous: 401,
+};
 /** Creating an enterprise or a city-regulator account: the city regulator's alone. */
 const ADMIN_EXPECTED: Record<Who, number> = {
   city_regulator: 201,
@@ -156,6 +166,11 @@ describe('the permission matrix', () => {
     const ownId = token ? String((await app.call('GET', '/api/v1/auth/me', { token })).body.id) : '0123456789abcdef01234567';
     const res = await app.call('PATCH', `/api/v1/users/${ownId}`, { token, body: { password: strongPassword() } });
     expect([res.status, res.body.code]).toEqual(OWN_PASSWORD_EXPECTED[who]);
+  });
+
+  it.each(WHO)('%s → ledger: read the log-integrity incidents', async (who) => {
+    const res = await app.call('GET', '/api/v1/ledger/incidents', { token: tokens.get(who) });
+    expect(res.status).toBe(INCIDENTS_EXPECTED[who]);
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {

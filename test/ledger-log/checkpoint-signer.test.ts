@@ -28,4 +28,19 @@ describe('ledger checkpoint signatures (Ed25519)', () => {
     expect(verifyCheckpoint(checkpoint, createCheckpointSigner('t'.repeat(40)).publicKeyPem)).toBe(false);
     expect(verifyCheckpoint({ ...checkpoint, signature: 'not base64 at all' }, signer.publicKeyPem)).toBe(false);
   });
+
+  it('accepts only the signature exactly as issued, not another spelling of the same bytes', () => {
+    const signer = createCheckpointSigner('s'.repeat(40));
+    const checkpoint = signer.sign(head);
+    const sig = checkpoint.signature;
+    expect(sig).toMatch(/^[A-Za-z0-9+/]{86}==$/);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const last = alphabet.indexOf(sig.at(-3) ?? '');
+    // 64 bytes in 88 characters: the last data character has 4 unused bits; Node decodes all 16 alike.
+    const respelled = `${sig.slice(0, -3)}${alphabet[last + 1] ?? ''}==`;
+    expect(Buffer.from(respelled, 'base64')).toEqual(Buffer.from(sig, 'base64'));
+    for (const variant of [respelled, sig.slice(0, -2), `${sig.slice(0, 40)}\n${sig.slice(40)}`, ` ${sig}`, `${sig}\n`]) {
+      expect([variant, verifyCheckpoint({ ...checkpoint, signature: variant }, signer.publicKeyPem)]).toEqual([variant, false]);
+    }
+  });
 });

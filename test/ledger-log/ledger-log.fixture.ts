@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventHash } from '../../src/components/ledger/ledger.canonical';
+import type { ProjectedHead } from '../../src/components/ledger/ledger.chain';
 import type { EventType, LedgerEvent } from '../../src/components/ledger/ledger.contract';
 import type { EventRangeQuery, LedgerEventSource } from '../../src/components/ledger/log';
 
@@ -67,6 +68,15 @@ export class MemoryLedger implements LedgerEventSource {
 
   async cylinderChain(cylinderId: string): Promise<LedgerEvent[]> {
     return this.events.filter((e) => e.cylinderId === cylinderId);
+  }
+
+  async *streamCylinderChain(cylinderId: string): AsyncIterable<LedgerEvent> {
+    yield* this.events.filter((e) => e.cylinderId === cylinderId);
+  }
+
+  async cylinderProjection(cylinderId: string): Promise<ProjectedHead | null> {
+    const last = this.events.filter((e) => e.cylinderId === cylinderId).at(-1);
+    return last ? { headHash: last.hash, headEventId: last.eventId, state: last.toState, cylinderSeq: last.cylinderSeq } : null;
   }
 
   async eventsBetween(q: EventRangeQuery): Promise<LedgerEvent[]> {

@@ -142,12 +142,17 @@ describe('the ledger log', () => {
     expect(stored.map((l) => l.eventId)).toEqual(ledger.events.slice(-3).map((e) => e.eventId));
   });
 
-  it('halts, without signing, at a stored event whose content no longer matches its hash', async () => {
+  it('does not halt at a stored event whose content no longer matches its hash: it logs its stored hash, flags the position and signs on', async () => {
     const before = await log.service.checkpoint();
     const forged = ledger.append('c00000000000000000000002', 'fill');
     (forged.payload as Record<string, unknown>).netKg = 99;
     ledger.append('c00000000000000000000002', 'dispatch');
-    expect(await log.service.integrate()).toBe(forged.logSeq);
-    expect((await log.service.checkpoint())?.treeSize).toBe(before?.treeSize);
+    expect(await log.service.integrate()).toBe(forged.logSeq + 2);
+    const after = await log.service.checkpoint();
+    expect(after?.treeSize).toBe((before?.treeSize ?? 0) + 2);
+    const leaf = await logModels(connection).leaves.findOne({ index: forged.logSeq }).lean();
+    expect(leaf).toMatchObject({ eventId: forged.eventId, leafHash: leafHash(Buffer.from(forged.hash, 'hex')).toString('hex'), incident: { kind: 'EVENT_ALTERED', cylinderId: 'c00000000000000000000002' } });
+    expect((await as('city_regulator', '/api/v1/ledger/incidents')).body.items).toEqual([expect.objectContaining({ logPosition: forged.logSeq, kind: 'EVENT_ALTERED', eventId: forged.eventId })]);
+    expect((await as('district_regulator', '/api/v1/ledger/incidents', { districtCode: '441802' })).status).toBe(403);
   });
 });

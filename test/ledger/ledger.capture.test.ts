@@ -45,7 +45,7 @@ describe('custody ledger capture through the API', () => {
     const rest = await expectStatus<Page>(world.as(a.admin).get(`/api/v1/cylinders/${cylinder}/events?limit=4&cursor=${timeline.nextCursor ?? ''}`), 200);
     expect(rest.items.map((e) => e.type)).toEqual(['fill', 'inspect', 'commission']);
     expect(rest.nextCursor).toBeNull();
-    expect(await expectStatus(world.as(principal('auditor')).get(`/api/v1/cylinders/${cylinder}/chain/verify`), 200)).toEqual({ ok: true, events: 7, headHash: events[6]?.event?.hash });
+    expect(await expectStatus(world.as(principal('auditor')).get(`/api/v1/cylinders/${cylinder}/chain/verify`), 200)).toEqual({ ok: true, events: 7, headHash: events[6]?.event?.hash, log: expect.objectContaining({ included: 7, pending: 0 }) });
   });
 
   it('finds each cylinder by id or by GRAI when many requests arrive at once, within the sender\'s enterprise only', async () => {
@@ -143,7 +143,7 @@ describe('custody ledger capture through the API', () => {
     const fill = outcomes[2]?.event as LedgerEvent;
     await world.connection.collection('events').updateOne({ eventId: fill.eventId }, { $set: { 'payload.netKg': 12.9 } });
     const verdict = await expectStatus(world.as(a.admin).get(`/api/v1/cylinders/${cylinder}/chain/verify`), 200);
-    expect(verdict).toEqual({ ok: false, events: 2, headHash: outcomes[1]?.event?.hash, firstBadEventId: fill.eventId, reason: 'HASH_MISMATCH' });
+    expect(verdict).toEqual({ ok: false, events: 2, headHash: outcomes[1]?.event?.hash, firstBadEventId: fill.eventId, reason: 'HASH_MISMATCH', log: expect.any(Object) });
   });
 
   it('detects a deleted last event through the projection head', async () => {

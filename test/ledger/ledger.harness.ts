@@ -2,21 +2,34 @@ import { randomUUID } from 'node:crypto';
 import { aCustomer, aCylinder, aSite, aVehicle, anEnterprise } from '../../seed/builders';
 import type { Principal } from '../../src/components/auth';
 import { createLedger, type EventType, type Ledger } from '../../src/components/ledger';
+import { createLedgerLog, ledgerEventSource, registryCylinderVisibility } from '../../src/components/ledger/log';
+import { silentLogger } from '../foundation/app.harness';
 import { expectStatus, initModels, principal, startWorld, type World } from '../support/world';
 
 export { expectStatus, principal };
+
+const SIGNING_KEY = 'ledger-test-signing-key-0123456789abcdef';
 
 export interface LedgerWorld extends World {
   ledger: Ledger;
 }
 
-/** The real app with authentication, the registry and the ledger, on a fresh database. */
+/** The real app with authentication, the registry, the ledger and its signed log, on a fresh database. */
 export async function startLedgerWorld(label: string): Promise<LedgerWorld> {
   const world = await startWorld(label);
   const ledger = createLedger({ connection: world.connection }, { registry: world.registry });
   await ledger.init();
+  // Chain verification proves events against the log's checkpoints, so the log is served too.
+  const log = await createLedgerLog({
+    connection: world.connection,
+    source: ledgerEventSource(world.connection, ledger),
+    cylinderVisible: registryCylinderVisibility(world.registry),
+    signingKey: SIGNING_KEY,
+    logger: silentLogger,
+    checkpointIntervalMs: 0,
+  });
   await initModels(world.connection);
-  world.mount([ledger.module]);
+  world.mount([ledger.module, log.module]);
   return Object.assign(world, { ledger });
 }
 

@@ -230,6 +230,29 @@ describe('public verification page /8003/{GRAI}', () => {
     expect((await world.http.get(`/8003/${c.grai}`).set('Accept', 'application/json')).body).toMatchObject({ verdict: 'not_genuine', warnings: ['MISSING_SIGNATURE'] });
   });
 
+  it('refuses every other spelling of a printed signature: only the canonical base64url is genuine', async () => {
+    const c = await commissioned();
+    const printed = new URL(c.uri).searchParams.get('s') ?? '';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // The 22nd character carries 2 bits of the MAC and 4 unused ones: 15 other spellings decode alike.
+    const last = alphabet.indexOf(printed.at(-1) ?? '');
+    const variants = [...alphabet].filter((ch, i) => i !== last && i >> 4 === last >> 4).map((ch) => `${printed.slice(0, -1)}${ch}`);
+    expect(variants).toHaveLength(15);
+    expect(Buffer.from(variants[0]?.slice(3) ?? '', 'base64url')).toEqual(Buffer.from(printed.slice(3), 'base64url'));
+    expect((await world.http.get(`/8003/${c.grai}?s=${printed}`).set('Accept', 'application/json')).body).toMatchObject({ verdict: 'genuine', signature: 'valid' });
+    for (const variant of variants) {
+      const json = await world.http.get(`/8003/${c.grai}?s=${variant}`).set('Accept', 'application/json');
+      expect([variant, json.body]).toEqual([variant, expect.objectContaining({ verdict: 'not_genuine', signature: 'invalid', warnings: ['BAD_SIGNATURE'] })]);
+      const page = visibleText((await world.http.get(`/8003/${c.grai}?s=${variant}`)).text);
+      expect(page).toContain('防伪签名校验失败：二维码被篡改或伪造。');
+      expect(page).not.toContain(enterpriseName);
+    }
+    // A report sent from an altered code is stored as one about a code that is not genuine.
+    const reported = await world.http.post(`/8003/${c.grai}/report?s=${variants[0] ?? ''}`).set('Accept', 'application/json').send({ reason: 'suspected_fake' });
+    expect(reported.status).toBe(201);
+    expect(await world.connection.collection('public_reports').findOne({ grai: c.grai })).toMatchObject({ verdict: 'not_genuine' });
+  });
+
   it('speaks English with ?lang=en or Accept-Language, Chinese otherwise', async () => {
     const c = await commissioned(aCylinder().overdue());
     const en = visibleText((await world.http.get(`${pathOf(c.uri)}&lang=en`)).text);

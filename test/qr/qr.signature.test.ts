@@ -25,6 +25,16 @@ describe('QR signature', () => {
     expect(k1.verify(GRAI, createKeyring({ secret: `${SECRET}x`, currentKeyId: 'k1' }).sign(GRAI))).toEqual({ valid: false, reason: 'MISMATCH' });
   });
 
+  it('accepts only the canonical encoding: the unused low bits of the last character must be zero', () => {
+    const sig = k1.sign(GRAI);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(sig.at(-1) ?? '');
+    expect(last % 16).toBe(0);
+    for (let i = last + 1; i < last + 16; i += 1) {
+      expect(k1.verify(GRAI, `${sig.slice(0, -1)}${alphabet[i] ?? ''}`)).toEqual({ valid: false, reason: 'MALFORMED' });
+    }
+  });
+
   it('after rotation signs with the new key and still verifies codes signed with the old one', () => {
     const oldCode = k1.sign(GRAI);
     const k2 = createKeyring({ secret: SECRET, currentKeyId: 'k2' });

@@ -27,6 +27,8 @@ export const RESOURCES = [
   'events',
   // The Merkle log: checkpoints, proofs and offline-verifiable exports (read-only for everyone).
   'ledger',
+  // Damaged positions the log found while integrating: the city regulator's alert (and the auditor's).
+  'ledger_incidents',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -53,6 +55,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     audit: READ,
     events: READ,
     ledger: READ,
+    ledger_incidents: READ,
   },
   // A district regulator supervises its district: it reads everything there and changes nothing.
   district_regulator: {
@@ -102,6 +105,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     audit: READ,
     events: READ,
     ledger: READ,
+    ledger_incidents: READ,
   },
 };
 

@@ -1,10 +1,8 @@
 import type { ComponentDeps } from '..';
 import type { ClientSession } from 'mongoose';
-import type { Principal } from '../auth';
 import type { Registry } from '../registry';
 import type { ApiModule } from '../../shared/http/api-module';
 import { createCapture } from './ledger.capture';
-import type { ChainVerification } from './ledger.chain';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
 import { createHistory } from './ledger.history';
 import { registryLookups, type LedgerLookups } from './ledger.lookups';
@@ -16,7 +14,7 @@ import { ledgerRoutes } from './ledger.routes';
 export * from './ledger.contract';
 export { canonicalJson, eventHash, type HashedEvent } from './ledger.canonical';
 export { transition, allowedEvents, type TransitionResult } from './ledger.lifecycle';
-export { verifyChain, type ChainVerification, type ChainProblem } from './ledger.chain';
+export { verifyChain, CHAIN_PROBLEMS, type ChainVerification, type ChainProblem, type ProjectedHead } from './ledger.chain';
 export { PAYLOADS, MAX_BATCH, eventInput, type EventInput } from './ledger.schemas';
 export { actorOf, eventView } from './ledger.routes';
 export type { CylinderProjection } from './ledger.model';
@@ -36,7 +34,6 @@ export interface Ledger {
    * omitted). The order is total, gap-free and never changes: see APPEND ORDER in ledger.contract.ts.
    */
   eventsInAppendOrder(afterLogSeq: number | undefined, limit: number): Promise<LedgerEvent[]>;
-  verifyChain(principal: Principal, cylinderId: string): Promise<ChainVerification>;
 }
 
 export interface LedgerOptions {
@@ -56,7 +53,7 @@ export function createLedger(deps: Pick<ComponentDeps, 'connection'>, options: L
   return {
     module: {
       name: 'ledger',
-      router: ledgerRoutes({ appendMany: capture.appendMany, timeline: history.timeline, list: history.list, verify: history.verify }),
+      router: ledgerRoutes({ appendMany: capture.appendMany, timeline: history.timeline, list: history.list }),
       registerOpenApi: registerLedgerOpenApi,
       // 1,000 events of ~400 bytes each: far above the global limit meant for ordinary requests.
       largeBodies: [{ path: '/events/batch', limit: '2mb' }],
@@ -70,6 +67,5 @@ export function createLedger(deps: Pick<ComponentDeps, 'connection'>, options: L
     cylinderState: (cylinderId) => repo.projection(cylinderId),
     eventsInAppendOrder: (afterLogSeq, limit) =>
       repo.find(afterLogSeq === undefined ? {} : { logSeq: { $gt: afterLogSeq } }, { logSeq: 1 }, Math.max(1, Math.min(limit, 10_000))),
-    verifyChain: history.verify,
   };
 }

@@ -1,6 +1,5 @@
 import { authorize, type Principal } from '../auth';
 import { AppError } from '../../shared/errors/app.error';
-import { verifyChain, type ChainVerification } from './ledger.chain';
 import type { LedgerEvent } from './ledger.contract';
 import type { CylinderRef, LedgerLookups } from './ledger.lookups';
 import type { Filter, LedgerRepository } from './ledger.repository';
@@ -75,12 +74,6 @@ export function createHistory(deps: { repo: LedgerRepository; lookups: LedgerLoo
       if (query.to) filters.push({ occurredAt: { $lt: new Date(query.to) } });
       if (query.cursor) filters.push({ logSeq: { $lt: Number(query.cursor) } });
       return page(await deps.repo.find({ $and: filters }, { logSeq: -1 }, query.limit + 1), query.limit, (e) => e.logSeq);
-    },
-
-    async verify(principal: Principal, cylinderId: string): Promise<ChainVerification> {
-      await visibleCylinder(principal, cylinderId);
-      const head = await deps.repo.projection(cylinderId);
-      return verifyChain(deps.repo.chain(cylinderId), head ? { headHash: head.headHash, headEventId: head.headEventId } : null);
     },
   };
 }

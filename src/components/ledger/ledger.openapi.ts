@@ -1,6 +1,6 @@
 import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { problemResponse } from '../../shared/openapi/openapi.registry';
-import { batchInput, batchView, cylinderParams, eventInput, eventsPage, eventsQuery, outcomeView, PAYLOADS, timelineQuery, verifyView } from './ledger.schemas';
+import { batchInput, batchView, cylinderParams, eventInput, eventsPage, eventsQuery, outcomeView, PAYLOADS, timelineQuery } from './ledger.schemas';
 
 export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
   // Payloads are documented one schema per event type (the body's `payload` is checked against the type's).
@@ -43,12 +43,6 @@ export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
     summary: 'A cylinder\'s timeline, newest first, cursor-paged',
     request: { params: cylinderParams, query: timelineQuery },
     responses: { 200: { description: 'A page of the cylinder\'s events', content: json(eventsPage) }, ...common, ...cylinderNotFound },
-  });
-  registry.registerPath({
-    method: 'get', path: '/api/v1/cylinders/{id}/chain/verify', tags, security,
-    summary: 'Recompute every hash and link of the cylinder\'s chain; names the first bad event',
-    request: { params: cylinderParams },
-    responses: { 200: { description: 'The verification result', content: json(verifyView) }, ...common, ...cylinderNotFound },
   });
 }
 

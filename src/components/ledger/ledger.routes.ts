@@ -8,7 +8,6 @@ export interface LedgerRouteServices {
   appendMany(inputs: readonly unknown[], actor: EventActor): Promise<AppendOutcome[]>;
   timeline(principal: Principal, cylinderId: string, query: { limit: number; cursor?: string | undefined }): Promise<{ items: LedgerEvent[]; nextCursor: string | null }>;
   list(principal: Principal, query: ReturnType<typeof eventsQuery.parse>): Promise<{ items: LedgerEvent[]; nextCursor: string | null }>;
-  verify(principal: Principal, cylinderId: string): Promise<unknown>;
 }
 
 /** The actor of an API call: always the authenticated principal, never the request body. */
@@ -64,11 +63,6 @@ export function ledgerRoutes(services: LedgerRouteServices): Router {
     const { id } = cylinderParams.parse(req.params);
     const page = await services.timeline(principal, id, timelineQuery.parse(req.query));
     res.json({ items: page.items.map(eventView), nextCursor: page.nextCursor });
-  });
-  router.get('/cylinders/:id/chain/verify', async (req, res) => {
-    const principal = principalOf(req);
-    const { id } = cylinderParams.parse(req.params);
-    res.json(await services.verify(principal, id));
   });
   return router;
 }

@@ -150,13 +150,3 @@ export const eventsQuery = z
   });
 export type EventsQuery = z.infer<typeof eventsQuery>;
 export const eventsPage = z.object({ items: z.array(eventView), nextCursor: z.string().nullable() }).openapi('LedgerEventPage');
-
-export const verifyView = z
-  .object({
-    ok: z.boolean(),
-    events: z.number().int(),
-    headHash: z.string().nullable(),
-    firstBadEventId: z.string().optional(),
-    reason: z.enum(['HASH_MISMATCH', 'PREV_HASH_MISMATCH', 'SEQUENCE_GAP', 'HEAD_MISMATCH']).optional(),
-  })
-  .openapi('ChainVerification');

@@ -50,7 +50,10 @@ export function createKeyring(options: KeyringOptions): QrKeyring {
       const key = keys.get(keyId);
       if (!key) return { valid: false, reason: 'UNKNOWN_KEY' };
       const given = Buffer.from(encoded, 'base64url');
-      if (given.length !== SIGNATURE_BYTES || !timingSafeEqual(given, mac(key, grai))) return { valid: false, reason: 'MISMATCH' };
+      // 22 characters hold 132 bits for 128: the last one has 4 unused bits, so 16 spellings decode
+      // to the same MAC. Only the one we print is accepted, or an altered code would read as genuine.
+      if (given.length !== SIGNATURE_BYTES || given.toString('base64url') !== encoded) return { valid: false, reason: 'MALFORMED' };
+      if (!timingSafeEqual(given, mac(key, grai))) return { valid: false, reason: 'MISMATCH' };
       return { valid: true, keyId };
     },
   };

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { DatabaseProbe } from '../db/database.connection';
+import type { HealthWarning } from '../http/api-module';
 import type { OpenAPIRegistry } from '../openapi/openapi.registry';
 import { livenessSchema, readinessSchema, type Liveness, type Readiness } from './health.schemas';
 
@@ -7,10 +8,12 @@ export interface HealthDeps {
   database: DatabaseProbe;
   version: string;
   readinessTimeoutMs: number;
+  /** The components' warning sources; a failing one is logged, never fails readiness. */
+  warnings?: readonly (() => Promise<readonly HealthWarning[]>)[];
 }
 
 /** /healthz: the process is up (never touches the DB). /readyz: it can serve, the DB answers. */
-export function healthRoutes({ database, version, readinessTimeoutMs }: HealthDeps): Router {
+export function healthRoutes({ database, version, readinessTimeoutMs, warnings = [] }: HealthDeps): Router {
   const router = Router();
   const db = { mode: database.info.mode, engine: database.info.engine };
 
@@ -25,6 +28,19 @@ export function healthRoutes({ database, version, readinessTimeoutMs }: HealthDe
     try {
       await database.ping(readinessTimeoutMs);
       body = { status: 'ready', db: { ...db, ok: true, latencyMs: Math.round(performance.now() - started) } };
+      const found = (
+        await Promise.all(
+          warnings.map(async (source) => {
+            try {
+              return await source();
+            } catch (err) {
+              req.log?.warn({ err }, 'readiness: a warning source failed');
+              return [];
+            }
+          }),
+        )
+      ).flat();
+      if (found.length > 0) body.warnings = found;
     } catch (error) {
       req.log?.warn({ err: error }, 'readiness: database did not answer');
       body = { status: 'unavailable', db: { ...db, ok: false, error: 'database did not answer a ping' } };

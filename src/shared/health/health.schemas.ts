@@ -21,6 +21,10 @@ export const readinessSchema = z
       latencyMs: z.number().optional(),
       error: z.string().optional(),
     }),
+    warnings: z
+      .array(z.object({ component: z.string(), code: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: 'Ready, but something needs attention, e.g. LEDGER_LOG_INCIDENTS' }),
   })
   .openapi('Readiness');
 

@@ -10,4 +10,12 @@ export interface ApiModule {
   registerOpenApi(registry: OpenAPIRegistry): void;
   /** Routes (below /api/v1) whose JSON bodies may exceed the global BODY_LIMIT, e.g. batch capture. */
   largeBodies?: readonly { path: string; limit: string; types?: readonly string[] }[];
+  /** Conditions an operator must see that do not stop the service (shown in /readyz). */
+  healthWarnings?: () => Promise<readonly HealthWarning[]>;
+}
+
+export interface HealthWarning {
+  component: string;
+  code: string;
+  message: string;
 }

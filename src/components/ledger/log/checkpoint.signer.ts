@@ -22,6 +22,7 @@ export interface CheckpointSigner {
 // PKCS8 DER prefix of an Ed25519 private key; the 32-byte seed follows (RFC 8410).
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const CHECKPOINT_ORIGIN = 'lpg-trace-ledger/v1';
+const ED25519_SIGNATURE_BYTES = 64;
 
 /**
  * The exact bytes signed: one field per line, so that no JSON canonicalization is needed to verify.
@@ -75,8 +76,12 @@ export function verifyCheckpoint(checkpoint: Checkpoint, publicKeyPem: string): 
     return false;
   }
   if (publicKey.asymmetricKeyType !== 'ed25519' || keyIdOf(publicKey) !== checkpoint.keyId) return false;
+  // Node's base64 decoder skips stray characters and ignores the unused bits of the last one: only
+  // the exact text the signer issued counts, so one checkpoint has one signature, not many spellings.
+  const signature = Buffer.from(checkpoint.signature, 'base64');
+  if (signature.length !== ED25519_SIGNATURE_BYTES || signature.toString('base64') !== checkpoint.signature) return false;
   try {
-    return verify(null, checkpointMessage(checkpoint), publicKey, Buffer.from(checkpoint.signature, 'base64'));
+    return verify(null, checkpointMessage(checkpoint), publicKey, signature);
   } catch {
     return false;
   }

@@ -20,6 +20,8 @@ export interface LedgerLogDeps {
   /** LEDGER_SIGNING_KEY. */
   signingKey: string;
   logger: Logger;
+  /** How long a hole in the events' logSeq is waited for before it counts as a deleted event. */
+  gapGraceMs?: number;
   /** How often new events are integrated and a checkpoint signed; 0 disables the timer. */
   checkpointIntervalMs?: number;
   now?: () => Date;
@@ -44,6 +46,7 @@ export async function createLedgerLog(deps: LedgerLogDeps): Promise<LedgerLog> {
     signer: createCheckpointSigner(deps.signingKey),
     logger: deps.logger,
     ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.gapGraceMs !== undefined ? { gapGraceMs: deps.gapGraceMs } : {}),
   });
   let running: Promise<unknown> = Promise.resolve();
   const interval = deps.checkpointIntervalMs ?? 5_000;
@@ -64,10 +67,16 @@ export async function createLedgerLog(deps: LedgerLogDeps): Promise<LedgerLog> {
     service,
     module: {
       name: 'ledger-log',
-      router: logRoutes(service, deps.cylinderVisible),
+      router: logRoutes(service, deps.cylinderVisible, deps.source),
       registerOpenApi: registerLogOpenApi,
       // The public key at a well-known address, so outside auditors find it without the API docs.
       pages: wellKnownRoutes(service),
+      healthWarnings: async () => {
+        const count = await service.incidentCount();
+        if (count === 0) return [];
+        // No positions or ids here: /readyz is unauthenticated; the regulator reads the details.
+        return [{ component: 'ledger-log', code: 'LEDGER_LOG_INCIDENTS', message: `${count} log position(s) found altered or deleted before integration; see GET /api/v1/ledger/incidents` }];
+      },
     },
     wellKnown: wellKnownRoutes(service),
     stop,

@@ -1,10 +1,11 @@
 import type { Connection } from 'mongoose';
 import { AppError } from '../../../shared/errors/app.error';
 import type { Registry } from '../../registry';
+import type { ProjectedHead } from '../ledger.chain';
 import type { LedgerEvent } from '../ledger.contract';
 import type { CylinderVisibility, EventRangeQuery, LedgerEventSource } from './log.ports';
 
-type EventReader = Pick<LedgerEventSource, 'eventsInAppendOrder'>;
+type EventReader = Pick<LedgerEventSource, 'eventsInAppendOrder'> & { cylinderState(cylinderId: string): Promise<ProjectedHead | null> };
 
 const NO_ID = { projection: { _id: 0 } } as const;
 
@@ -19,6 +20,13 @@ export function ledgerEventSource(connection: Connection, ledger: EventReader): 
     eventsInAppendOrder: (afterLogSeq, limit) => ledger.eventsInAppendOrder(afterLogSeq, limit),
     async cylinderChain(cylinderId) {
       return (await events().find({ cylinderId }, NO_ID).sort({ cylinderSeq: 1 }).toArray()) as LedgerEvent[];
+    },
+    streamCylinderChain(cylinderId) {
+      return events().find({ cylinderId }, NO_ID).sort({ cylinderSeq: 1 }) as unknown as AsyncIterable<LedgerEvent>;
+    },
+    async cylinderProjection(cylinderId) {
+      const projection = await ledger.cylinderState(cylinderId);
+      return projection ? { headHash: projection.headHash, headEventId: projection.headEventId, state: projection.state, cylinderSeq: projection.cylinderSeq } : null;
     },
     async eventsBetween(query: EventRangeQuery) {
       const filter: Record<string, unknown> = {};

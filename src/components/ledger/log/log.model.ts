@@ -6,6 +6,22 @@ export interface LeafDoc {
   eventId: string;
   /** SHA-256(0x00 || bytes of the event's hash), hex. */
   leafHash: string;
+  /** Set when the position was damaged before it was integrated: the log-integrity incident. */
+  incident?: LogIncident;
+}
+
+export const INCIDENT_KINDS = ['EVENT_ALTERED', 'EVENT_MISSING'] as const;
+
+/**
+ * A damaged log position, recorded once by the integrator that found it. EVENT_ALTERED: the stored
+ * event no longer matches its own hash; the leaf carries that stored hash (what the event had when
+ * only its content was edited). EVENT_MISSING: no event holds the position; the leaf is a sentinel.
+ */
+export interface LogIncident {
+  kind: (typeof INCIDENT_KINDS)[number];
+  detectedAt: Date;
+  cylinderId: string | null;
+  detail: string;
 }
 
 /** A signed tree head, stored as issued. */
@@ -22,12 +38,15 @@ const leafSchema = new Schema<LeafDoc>(
     index: { type: Number, required: true },
     eventId: { type: String, required: true },
     leafHash: { type: String, required: true },
+    incident: { type: { kind: String, detectedAt: Date, cylinderId: String, detail: String }, required: false, _id: false },
   },
   { collection: 'log_leaves', versionKey: false },
 );
 // Two integrators racing for one position: the second insert fails instead of forking the log.
 leafSchema.index({ index: 1 }, { unique: true });
 leafSchema.index({ eventId: 1 }, { unique: true });
+// The regulator's incident list and the readiness warning read only the damaged positions.
+leafSchema.index({ 'incident.detectedAt': -1 }, { partialFilterExpression: { incident: { $exists: true } } });
 
 const checkpointSchema = new Schema<CheckpointDoc>(
   {

@@ -1,4 +1,5 @@
 import type { Principal } from '../../auth';
+import type { ProjectedHead } from '../ledger.chain';
 import type { LedgerEvent } from '../ledger.contract';
 
 /** What the log and the exports read from the ledger core. Never writes: events are append-only. */
@@ -7,6 +8,10 @@ export interface LedgerEventSource {
   eventsInAppendOrder(afterLogSeq: number | undefined, limit: number): Promise<LedgerEvent[]>;
   /** A cylinder's whole chain, oldest first (cylinderSeq 0, 1, ...). */
   cylinderChain(cylinderId: string): Promise<LedgerEvent[]>;
+  /** The same chain read as it is consumed: a 100,000-event chain is never held at once. */
+  streamCylinderChain(cylinderId: string): AsyncIterable<LedgerEvent>;
+  /** What the ledger's projection says the chain ends in; null before commissioning. */
+  cylinderProjection(cylinderId: string): Promise<ProjectedHead | null>;
   /** Events in a time range (occurredAt), optionally of one cylinder, in logSeq order. */
   eventsBetween(query: EventRangeQuery): Promise<LedgerEvent[]>;
   eventsByIds(eventIds: readonly string[]): Promise<LedgerEvent[]>;

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { logModels, type CheckpointDoc, type LeafDoc } from './log.model';
+import { logModels, type CheckpointDoc, type LeafDoc, type LogIncident } from './log.model';
 
 const LEAF_FIELDS = { _id: 0, index: 1, eventId: 1, leafHash: 1 } as const;
 const CHECKPOINT_FIELDS = { _id: 0, treeSize: 1, rootHash: 1, timestamp: 1, keyId: 1, signature: 1 } as const;
@@ -30,6 +30,15 @@ export function createLogRepository(connection: Connection) {
 
     async leavesFrom(index: number, limit: number): Promise<LeafDoc[]> {
       return (await leaves.collection.find({ index: { $gte: index } }, { projection: LEAF_FIELDS }).sort({ index: 1 }).limit(limit).toArray()) as unknown as LeafDoc[];
+    },
+
+    /** The damaged positions, newest first. */
+    async incidents(limit: number): Promise<(LeafDoc & { incident: LogIncident })[]> {
+      return leaves.find({ incident: { $exists: true } }, { _id: 0 }).sort({ 'incident.detectedAt': -1 }).limit(limit).lean<(LeafDoc & { incident: LogIncident })[]>();
+    },
+
+    async incidentCount(): Promise<number> {
+      return leaves.countDocuments({ incident: { $exists: true } });
     },
 
     async leafOfEvent(eventId: string): Promise<LeafDoc | null> {

@@ -3,7 +3,8 @@ import type { ZodType } from 'zod';
 import { authorize, BEARER_SECURITY, principalOf } from '../../auth';
 import { AppError } from '../../../shared/errors/app.error';
 import { problemResponse, type OpenAPIRegistry } from '../../../shared/openapi/openapi.registry';
-import type { CylinderVisibility } from './log.ports';
+import { verifyCylinder } from './chain.verification';
+import type { CylinderVisibility, LedgerEventSource } from './log.ports';
 import {
   checkpointListSchema,
   checkpointSchema,
@@ -11,7 +12,10 @@ import {
   consistencyProofSchema,
   consistencyQuerySchema,
   cylinderParamsSchema,
+  cylinderVerificationSchema,
   exportBundleSchema,
+  incidentListSchema,
+  incidentsQuerySchema,
   inclusionProofSchema,
   inclusionQuerySchema,
   publicKeySchema,
@@ -19,7 +23,7 @@ import {
 import type { LogService } from './log.service';
 
 /** Under /api/v1. The public key is public; everything else is for regulators and auditors. */
-export function logRoutes(service: LogService, cylinderVisible: CylinderVisibility): Router {
+export function logRoutes(service: LogService, cylinderVisible: CylinderVisibility, source: LedgerEventSource): Router {
   const router = Router();
   router.get('/ledger/public-key', (_req, res) => {
     res.json(service.publicKey());
@@ -49,6 +53,18 @@ export function logRoutes(service: LogService, cylinderVisible: CylinderVisibili
     if (!(await cylinderVisible(principal, id))) throw AppError.notFound(`No cylinder ${id}`);
     res.setHeader('Content-Disposition', `attachment; filename="cylinder-${id}-export.json"`);
     res.json(await service.exportCylinder(id));
+  });
+  // Whoever may read a cylinder's events may check them; the log is what makes the check mean something.
+  router.get('/cylinders/:id/chain/verify', async (req, res) => {
+    const principal = principalOf(req);
+    authorize(principal, 'events', 'read');
+    const { id } = cylinderParamsSchema.parse(req.params);
+    if (!(await cylinderVisible(principal, id))) throw new AppError('CYLINDER_NOT_FOUND', 404, 'Cylinder not found', { detail: `No cylinder ${id}` });
+    res.json(await verifyCylinder({ source, log: service }, id));
+  });
+  router.get('/ledger/incidents', async (req, res) => {
+    authorize(principalOf(req), 'ledger_incidents', 'read');
+    res.json(await service.incidents(incidentsQuerySchema.parse(req.query).limit));
   });
   return router;
 }
@@ -110,5 +126,30 @@ export function registerLogOpenApi(registry: OpenAPIRegistry): void {
     summary: "A cylinder's whole chain + inclusion proofs + the signed checkpoint, verifiable offline (npm run ledger:verify)",
     request: { params: cylinderParamsSchema },
     responses: { 200: json(exportBundleSchema, 'The export bundle'), 404: problemResponse('Unknown cylinder or outside your scope'), ...denied },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/cylinders/{id}/chain/verify',
+    tags: ['ledger'],
+    security: BEARER_SECURITY,
+    summary: "Verify the cylinder's chain: every hash, link, position and state hand-over, every event against the latest signed checkpoint, and the projection against the chain; names the first bad event",
+    description:
+      'Events not yet under a signed checkpoint are counted in `log.pending` (they are checked for everything but inclusion). `ok` is false when anything fails, with `reason` and `firstBadEventId`.',
+    request: { params: cylinderParamsSchema },
+    responses: {
+      200: json(cylinderVerificationSchema, 'The verification result'),
+      404: problemResponse('CYLINDER_NOT_FOUND: unknown or outside your scope'),
+      401: problemResponse('Not authenticated'),
+      403: problemResponse('The role may not read events'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/ledger/incidents',
+    ...secured,
+    summary: 'Log-integrity incidents: positions whose event was altered or deleted before the log integrated it (city regulator, auditor)',
+    description: 'The log does not halt at a damaged position: it records it here (and warns in /readyz) and goes on integrating and signing the rest of the city\'s events.',
+    request: { query: incidentsQuerySchema },
+    responses: { 200: json(incidentListSchema, 'Incidents, newest first'), 400: problemResponse('Invalid query'), 401: problemResponse('Not authenticated'), 403: problemResponse('Only the city regulator and auditors') },
   });
 }

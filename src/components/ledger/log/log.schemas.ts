@@ -1,4 +1,5 @@
 import { z } from '../../../shared/openapi/zod.openapi';
+import { CHAIN_PROBLEMS } from '../ledger.chain';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const size = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -90,3 +91,42 @@ export type InclusionProof = z.infer<typeof inclusionProofSchema>;
 export type ConsistencyProof = z.infer<typeof consistencyProofSchema>;
 export type ExportBundle = z.infer<typeof exportBundleSchema>;
 export type ExportedEvent = z.infer<typeof exportedEventSchema>;
+
+export const incidentsQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+export const incidentSchema = z
+  .object({
+    logPosition: z.number().int().openapi({ description: 'The damaged position (logSeq) in the global log' }),
+    kind: z.enum(['EVENT_ALTERED', 'EVENT_MISSING']).openapi({
+      description: 'EVENT_ALTERED: the stored event no longer matched its hash when it was integrated (logged with its stored hash); EVENT_MISSING: no event held the position (logged as a sentinel gap leaf)',
+    }),
+    eventId: z.string().nullable(),
+    cylinderId: z.string().nullable(),
+    leafHash: hex64.openapi({ description: 'The leaf the log holds at that position' }),
+    detectedAt: z.string().openapi({ format: 'date-time' }),
+    detail: z.string(),
+  })
+  .openapi('LedgerLogIncident');
+export type IncidentView = z.infer<typeof incidentSchema>;
+
+export const incidentListSchema = z.object({ items: z.array(incidentSchema) }).openapi('LedgerLogIncidentList');
+
+export const cylinderVerificationSchema = z
+  .object({
+    ok: z.boolean(),
+    events: z.number().int().openapi({ description: 'Events verified before the first problem (all of them when ok)' }),
+    headHash: z.string().nullable(),
+    firstBadEventId: z.string().optional(),
+    reason: z.enum(CHAIN_PROBLEMS).optional().openapi({
+      description: 'STATE_DISCONTINUITY: fromState is not the previous toState; NOT_IN_SIGNED_LOG: the event is not the leaf at its log position under the signed checkpoint; HEAD_MISMATCH / PROJECTION_MISMATCH: the projection disagrees with the chain',
+    }),
+    detail: z.string().optional(),
+    log: z.object({
+      treeSize: z.number().int().openapi({ description: 'Size of the signed checkpoint the events were proved against (0: none yet)' }),
+      checkpointAt: z.string().nullable(),
+      keyId: z.string().nullable(),
+      included: z.number().int().openapi({ description: 'Events proved in the signed log' }),
+      pending: z.number().int().openapi({ description: 'Events not yet covered by a signed checkpoint: checked for all but inclusion' }),
+    }),
+  })
+  .openapi('ChainVerification');

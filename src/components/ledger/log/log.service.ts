@@ -2,10 +2,11 @@ import { AppError } from '../../../shared/errors/app.error';
 import type { Logger } from '../../../shared/logger/logger.factory';
 import { eventHash } from '../ledger.canonical';
 import type { LedgerEvent } from '../ledger.contract';
-import type { CheckpointSigner } from './checkpoint.signer';
-import { leafHash } from './merkle';
+import { createHash } from 'node:crypto';
+import { verifyCheckpoint, type CheckpointSigner } from './checkpoint.signer';
+import { leafHash, verifyInclusion } from './merkle';
 import { MerkleTree } from './merkle.tree';
-import type { LeafDoc } from './log.model';
+import type { LeafDoc, LogIncident } from './log.model';
 import type { LedgerEventSource } from './log.ports';
 import type { LogRepository } from './log.repository';
 import {
@@ -14,10 +15,32 @@ import {
   type ConsistencyProof,
   type ExportBundle,
   type ExportedEvent,
+  type IncidentView,
   type InclusionProof,
 } from './log.schemas';
 
 const PAGE = 5_000;
+/**
+ * How long a hole in logSeq may be a reader that saw a later commit before an earlier one (a scan
+ * is not a snapshot) before the position counts as deleted. Appends on one counter commit in
+ * order and a transaction lives at most 60 s, so a hole older than this is damage.
+ */
+const GAP_GRACE_MS = 120_000;
+
+/** What the integrator puts at a position no event holds: a leaf no event hash can equal. */
+export function missingLeafHash(index: number): string {
+  const sentinel = createHash('sha256').update(`lpg-trace-ledger/v1 missing event at ${index}`, 'utf8').digest();
+  return leafHash(sentinel).toString('hex');
+}
+
+/** How an event stands against the latest signed checkpoint. */
+export type LogStanding = { status: 'included' } | { status: 'pending' } | { status: 'bad'; detail: string };
+
+export interface LogAttestation {
+  /** The checkpoint the events are proved against; null before the first one. */
+  checkpoint: CheckpointView | null;
+  standing(event: Pick<LedgerEvent, 'logSeq' | 'hash'>): LogStanding;
+}
 
 export interface LogServiceDeps {
   repository: LogRepository;
@@ -25,6 +48,8 @@ export interface LogServiceDeps {
   signer: CheckpointSigner;
   logger: Pick<Logger, 'warn' | 'error'>;
   now?: () => Date;
+  /** GAP_GRACE_MS unless a test shortens it. */
+  gapGraceMs?: number;
 }
 
 /**
@@ -36,6 +61,7 @@ export interface LogServiceDeps {
 export function createLogService(deps: LogServiceDeps) {
   const { repository, source, signer, logger } = deps;
   const now = deps.now ?? (() => new Date());
+  const gapGraceMs = deps.gapGraceMs ?? GAP_GRACE_MS;
   const tree = new MerkleTree();
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -65,10 +91,11 @@ export function createLogService(deps: LogServiceDeps) {
     for (;;) {
       const events = await page;
       const docs = leavesFor(events, tree.size);
-      const full = events.length === PAGE && docs.length === events.length;
+      const last = events[events.length - 1];
+      const full = events.length === PAGE && last !== undefined && tree.size + docs.length === last.logSeq + 1;
       // The next page is read while this one is stored: the database works while this process hashes.
       if (full) {
-        page = source.eventsInAppendOrder((events[events.length - 1] as LedgerEvent).logSeq, PAGE);
+        page = source.eventsInAppendOrder((last as LedgerEvent).logSeq, PAGE);
         // A read abandoned because the store below threw must not surface as an unhandled rejection.
         page.catch(() => undefined);
       }
@@ -86,23 +113,42 @@ export function createLogService(deps: LogServiceDeps) {
     }
   }
 
-  /** Leaves for the contiguous run of valid events starting at `next`; stops at a gap or a bad hash. */
+  /**
+   * Leaves for the events starting at log position `next`. A damaged position never halts the log:
+   * an altered event becomes a quarantined leaf carrying its stored hash, a deleted one a sentinel
+   * leaf, each with its incident; only a hole younger than the grace period is waited for.
+   */
   function leavesFor(events: readonly LedgerEvent[], next: number): LeafDoc[] {
     const docs: LeafDoc[] = [];
+    const at = now();
     for (const event of events) {
-      const index = next + docs.length;
-      if (event.logSeq !== index) {
-        logger.warn({ expected: index, got: event.logSeq }, 'ledger log: events are not contiguous; waiting');
-        break;
+      if (event.logSeq < next + docs.length) continue;
+      if (event.logSeq > next + docs.length) {
+        if (at.getTime() - new Date(event.receivedAt).getTime() < gapGraceMs) {
+          logger.warn({ expected: next + docs.length, got: event.logSeq }, 'ledger log: events are not contiguous; waiting');
+          break;
+        }
+        while (event.logSeq > next + docs.length) docs.push(missingLeaf(next + docs.length, at, event));
       }
-      // Never sign over an event whose stored content no longer matches its hash.
-      if (eventHash(event) !== event.hash) {
-        logger.error({ eventId: event.eventId, logSeq: index }, 'ledger log: stored event does not match its hash; log halted');
-        break;
-      }
-      docs.push({ index, eventId: event.eventId, leafHash: leafHash(Buffer.from(event.hash, 'hex')).toString('hex') });
+      docs.push(eventHash(event) === event.hash ? eventLeaf(event) : alteredLeaf(event, at));
     }
     return docs;
+  }
+
+  const eventLeaf = (event: LedgerEvent): LeafDoc => ({ index: event.logSeq, eventId: event.eventId, leafHash: leafHash(Buffer.from(event.hash, 'hex')).toString('hex') });
+
+  function alteredLeaf(event: LedgerEvent, at: Date): LeafDoc {
+    const detail = `event ${event.eventId} (cylinder ${event.cylinderId}) at log position ${event.logSeq} no longer matches its hash: altered before it was logged; logged with its stored hash`;
+    logger.error({ logSeq: event.logSeq, eventId: event.eventId, cylinderId: event.cylinderId, incident: 'EVENT_ALTERED' }, `ledger log integrity incident: ${detail}`);
+    return { ...eventLeaf(event), incident: { kind: 'EVENT_ALTERED', detectedAt: at, cylinderId: event.cylinderId, detail } };
+  }
+
+  function missingLeaf(index: number, at: Date, after: LedgerEvent): LeafDoc {
+    const detail = `no event holds log position ${index} (event ${after.eventId} holds ${after.logSeq}): deleted before it was logged; logged as a gap`;
+    logger.error({ logSeq: index, incident: 'EVENT_MISSING' }, `ledger log integrity incident: ${detail}`);
+    const incident: LogIncident = { kind: 'EVENT_MISSING', detectedAt: at, cylinderId: null, detail };
+    // The sentinel's id keeps the eventId index unique; no event id has this form.
+    return { index, eventId: `missing:${index}`, leafHash: missingLeafHash(index), incident };
   }
 
   async function checkpointNow(): Promise<CheckpointView | null> {
@@ -149,6 +195,49 @@ export function createLogService(deps: LogServiceDeps) {
     checkpoint: (): Promise<CheckpointView | null> => exclusive(checkpointNow),
 
     publicKey: () => ({ keyId: signer.keyId, algorithm: 'Ed25519' as const, publicKeyPem: signer.publicKeyPem }),
+
+    /**
+     * Brings the log up to date and answers how any event stands against the latest checkpoint:
+     * its leaf hash at its log position proved against the signed root. The checkpoint's signature
+     * is checked too: rows in the database are never taken on trust, only the signing key is.
+     */
+    attestation: (): Promise<LogAttestation> =>
+      exclusive(async () => {
+        await checkpointNow();
+        const checkpoint = await repository.latestCheckpoint();
+        if (checkpoint && checkpoint.treeSize > tree.size) await syncTree();
+        const genuine = !!checkpoint && verifyCheckpoint(checkpoint, signer.publicKeyPem);
+        const root = checkpoint ? Buffer.from(checkpoint.rootHash, 'hex') : Buffer.alloc(0);
+        return {
+          checkpoint,
+          standing(event) {
+            if (!checkpoint || event.logSeq >= checkpoint.treeSize) return { status: 'pending' };
+            if (!genuine) return { status: 'bad', detail: `the latest checkpoint (tree size ${checkpoint.treeSize}) does not carry this log's signature` };
+            const leaf = leafHash(Buffer.from(event.hash, 'hex'));
+            const path = event.logSeq < tree.size ? tree.inclusionProof(event.logSeq, checkpoint.treeSize) : [];
+            if (verifyInclusion(event.logSeq, checkpoint.treeSize, leaf, path, root)) return { status: 'included' };
+            return { status: 'bad', detail: `its hash is not the leaf at log position ${event.logSeq} under the signed checkpoint of tree size ${checkpoint.treeSize}: changed after it was logged` };
+          },
+        };
+      }),
+
+    /** The log positions found damaged before they were integrated, newest first. */
+    async incidents(limit: number): Promise<{ items: IncidentView[] }> {
+      const docs = await repository.incidents(limit);
+      return {
+        items: docs.map((d) => ({
+          logPosition: d.index,
+          kind: d.incident.kind,
+          eventId: d.incident.kind === 'EVENT_MISSING' ? null : d.eventId,
+          cylinderId: d.incident.cylinderId ?? null,
+          leafHash: d.leafHash,
+          detectedAt: new Date(d.incident.detectedAt).toISOString(),
+          detail: d.incident.detail,
+        })),
+      };
+    },
+
+    incidentCount: (): Promise<number> => repository.incidentCount(),
 
     async latestCheckpoint(): Promise<CheckpointView> {
       const latest = (await repository.latestCheckpoint()) ?? (await exclusive(checkpointNow));
