@@ -4,33 +4,12 @@ import { verifyChain, type ChainVerification } from './ledger.chain';
 import type { LedgerEvent } from './ledger.contract';
 import type { CylinderRef, LedgerLookups } from './ledger.lookups';
 import type { Filter, LedgerRepository } from './ledger.repository';
+import { eventScope } from './ledger.scope';
 import type { EventsQuery } from './ledger.schemas';
 
 export interface EventPage {
   items: LedgerEvent[];
   nextCursor: string | null;
-}
-
-const NOTHING: Filter = { eventId: { $in: [] } };
-
-/**
- * The events a caller may read: a regulator city-wide or in its district (by the event's site
- * district), an enterprise admin its enterprise's, an operator or delivery worker what they
- * recorded themselves.
- */
-export function eventScope(principal: Principal): Filter {
-  switch (principal.role) {
-    case 'city_regulator':
-    case 'auditor':
-      return {};
-    case 'district_regulator':
-      return principal.districtCode ? { districtCode: principal.districtCode } : NOTHING;
-    case 'enterprise_admin':
-      return principal.enterpriseId ? { enterpriseId: principal.enterpriseId } : NOTHING;
-    case 'filling_operator':
-    case 'delivery_worker':
-      return principal.enterpriseId ? { enterpriseId: principal.enterpriseId, 'actor.id': principal.userId } : NOTHING;
-  }
 }
 
 /** Whether the caller may see a cylinder at all (its owner enterprise, or its district). */
