@@ -59,7 +59,11 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
   // The QR component is built after the ledger (it commissions through it), so the ledger reaches
   // its code retirement through this late-bound hook.
   const late: { retireCode?: QrComponent['retireCode'] } = {};
-  const ledger = createLedger(deps, { registry, onScrapped: async (id, session) => late.retireCode?.(id, session) });
+  const ledger = createLedger(deps, {
+    registry,
+    eventIdSecret: deps.config.secrets.PII_HASH_SECRET,
+    onScrapped: async (id, session) => late.retireCode?.(id, session),
+  });
   await ledger.init();
   modules.push(ledger.module);
   const ledgerSource = ledgerEventSource(deps.connection, ledger);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { aCustomer, aCylinder, aSite, aVehicle, anEnterprise } from '../../seed/builders';
 import type { Principal } from '../../src/components/auth';
 import { createLedger, type EventType, type Ledger } from '../../src/components/ledger';
-import { expectStatus, initModels, principal, startWorld, type World } from '../support/world';
+import { expectStatus, initModels, principal, SECRETS, startWorld, type World } from '../support/world';
 
 export { expectStatus, principal };
 
@@ -13,7 +13,7 @@ export interface LedgerWorld extends World {
 /** The real app with authentication, the registry and the ledger, on a fresh database. */
 export async function startLedgerWorld(label: string): Promise<LedgerWorld> {
   const world = await startWorld(label);
-  const ledger = createLedger({ connection: world.connection }, { registry: world.registry });
+  const ledger = createLedger({ connection: world.connection }, { registry: world.registry, eventIdSecret: SECRETS.PII_HASH_SECRET });
   await ledger.init();
   await initModels(world.connection);
   world.mount([ledger.module]);

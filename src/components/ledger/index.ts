@@ -7,6 +7,7 @@ import { createCapture } from './ledger.capture';
 import type { ChainVerification } from './ledger.chain';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
 import { createHistory } from './ledger.history';
+import { createEventIds, type EventIds } from './ledger.ids';
 import { registryLookups, type LedgerLookups } from './ledger.lookups';
 import { ledgerModels, type CylinderProjection } from './ledger.model';
 import { registerLedgerOpenApi } from './ledger.openapi';
@@ -21,6 +22,8 @@ export { PAYLOADS, MAX_BATCH, eventInput, type EventInput } from './ledger.schem
 export { actorOf, eventView } from './ledger.routes';
 export type { CylinderProjection } from './ledger.model';
 export type { LedgerLookups } from './ledger.lookups';
+export type { EventIds } from './ledger.ids';
+export { eventScope, mayReadEvent, type EventReader } from './ledger.scope';
 
 export interface Ledger {
   module: ApiModule;
@@ -37,10 +40,14 @@ export interface Ledger {
    */
   eventsInAppendOrder(afterLogSeq: number | undefined, limit: number): Promise<LedgerEvent[]>;
   verifyChain(principal: Principal, cylinderId: string): Promise<ChainVerification>;
+  /** Ids the platform derives for its own events (commissioning, EPCIS capture): deterministic and unguessable. */
+  eventIds: EventIds;
 }
 
 export interface LedgerOptions {
   registry: Registry;
+  /** Keys the derived event ids (a stable server secret: PII_HASH_SECRET); without it they could be predicted and taken first. */
+  eventIdSecret: string;
   /** Replaces the registry lookups (tests, benchmarks). */
   lookups?: LedgerLookups;
   /** What else a scrapping closes, in the event's transaction: the QR component retires the code. */
@@ -71,5 +78,6 @@ export function createLedger(deps: Pick<ComponentDeps, 'connection'>, options: L
     eventsInAppendOrder: (afterLogSeq, limit) =>
       repo.find(afterLogSeq === undefined ? {} : { logSeq: { $gt: afterLogSeq } }, { logSeq: 1 }, Math.max(1, Math.min(limit, 10_000))),
     verifyChain: history.verify,
+    eventIds: createEventIds(options.eventIdSecret),
   };
 }
