@@ -71,11 +71,16 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
   const ledgerLog = await createLedgerLog({
     connection: deps.connection,
     source: ledgerSource,
-    cylinderVisible,
+    // The log's one use of it is the export bundle: the whole chain, so every event must be readable.
+    cylinderVisible: async (principal, id) => {
+      if (!(await cylinderVisible(principal, id))) return false;
+      await ledger.assertChainReadable(principal, id);
+      return true;
+    },
     signingKey: deps.config.secrets.LEDGER_SIGNING_KEY,
     logger: deps.logger,
   });
-  modules.push(ledgerLog.module, createEpcis({ source: ledgerSource, cylinderVisible, capture: ledger.appendMany }).module);
+  modules.push(ledgerLog.module, createEpcis({ source: ledgerSource, cylinderVisible, capture: { appendMany: ledger.appendMany, eventIds: ledger.eventIds } }).module);
   const qr = createQr({
     connection: deps.connection,
     settings: { ...(deps.config.qr ?? DEFAULT_QR_CONFIG), signingSecret: deps.config.secrets.QR_SIGNING_SECRET, privacySecret: deps.config.secrets.PII_HASH_SECRET },

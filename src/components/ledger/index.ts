@@ -40,6 +40,8 @@ export interface Ledger {
    */
   eventsInAppendOrder(afterLogSeq: number | undefined, limit: number): Promise<LedgerEvent[]>;
   verifyChain(principal: Principal, cylinderId: string): Promise<ChainVerification>;
+  /** Throws EXPORT_OUT_OF_SCOPE (403) unless the caller may read every event of the cylinder's chain: the export bundle's rule. */
+  assertChainReadable(principal: Principal, cylinderId: string): Promise<void>;
   /** Ids the platform derives for its own events (commissioning, EPCIS capture): deterministic and unguessable. */
   eventIds: EventIds;
 }
@@ -78,6 +80,7 @@ export function createLedger(deps: Pick<ComponentDeps, 'connection'>, options: L
     eventsInAppendOrder: (afterLogSeq, limit) =>
       repo.find(afterLogSeq === undefined ? {} : { logSeq: { $gt: afterLogSeq } }, { logSeq: 1 }, Math.max(1, Math.min(limit, 10_000))),
     verifyChain: history.verify,
+    assertChainReadable: history.assertChainReadable,
     eventIds: createEventIds(options.eventIdSecret),
   };
 }

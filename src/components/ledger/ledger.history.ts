@@ -56,6 +56,21 @@ export function createHistory(deps: { repo: LedgerRepository; lookups: LedgerLoo
       return page(await deps.repo.find({ $and: filters }, { logSeq: -1 }, query.limit + 1), query.limit, (e) => e.logSeq);
     },
 
+    /**
+     * An export bundle is a cylinder's whole chain, verified offline link by link and proof by
+     * proof: it is handed only to a caller who may read every event of it under the one read
+     * rule. A district regulator of a cylinder that travelled through another district is told
+     * so (403), and reads its own district's events through the timeline or EPCIS.
+     */
+    async assertChainReadable(principal: Principal, cylinderId: string): Promise<void> {
+      const outside = await deps.repo.find({ cylinderId, $nor: [eventScope(principal)] }, { cylinderSeq: 1 }, 1);
+      if (outside.length > 0) {
+        throw new AppError('EXPORT_OUT_OF_SCOPE', 403, 'Export outside your scope', {
+          detail: "The cylinder's chain has events outside your scope; an export bundle is the whole chain. Read your scope's events with GET /api/v1/cylinders/{id}/events or /api/v1/epcis/events, or ask the city regulator for the export",
+        });
+      }
+    },
+
     async verify(principal: Principal, cylinderId: string): Promise<ChainVerification> {
       await visibleCylinder(principal, cylinderId);
       const head = await deps.repo.projection(cylinderId);
