@@ -60,6 +60,7 @@ export const objectEventSchema = z
         correctiveEventIDs: z.array(z.string().min(1).max(500)).max(10).optional(),
         'lpg:declaringEventID': z.string().max(500).optional(),
         'lpg:note': z.string().max(500).optional(),
+        'lpg:where': z.record(z.string(), z.unknown()).optional(),
       })
       .optional(),
     'lpg:eventType': z.enum(EVENT_TYPES).optional(),
@@ -199,6 +200,8 @@ export function fromEpcisEvents(eventList: readonly unknown[], derive: IdDerivat
     const type = typeOf(event);
     if (typeof type !== 'string') return [{ eventID: event.eventID, epc: null, rejection: type }];
     const where = whereOf(event);
+    // The locations of a repeated erroneous event are not the declaration's: it names its own, if any.
+    const own = type === 'error_declaration' ? { ...event.errorDeclaration?.['lpg:where'] } : where;
     const single = event.epcList.length === 1;
     return event.epcList.map((epc): ImportItem => {
       const cylinder = cylinderOfEpc(epc);
@@ -211,7 +214,7 @@ export function fromEpcisEvents(eventList: readonly unknown[], derive: IdDerivat
         ...cylinder,
         type,
         occurredAt: event.errorDeclaration?.declarationTime ?? event.eventTime,
-        where,
+        where: own,
         payload: payloadOf(type, event, where, idOf),
       };
       return { eventID: event.eventID, epc, eventId, input };

@@ -114,6 +114,8 @@ export function declaredError(declaring: LedgerEvent, erroneous: LedgerEvent | u
       ...(declaration ? { reason: declaration.reason } : {}),
       ...(declaration?.correctiveEventIds?.length ? { correctiveEventIDs: declaration.correctiveEventIds.map(eventIdUri) } : {}),
       ...(declaration?.note !== undefined ? { 'lpg:note': declaration.note } : {}),
+      // readPoint and bizLocation are the erroneous event's: the declaration's own place travels here.
+      ...(Object.keys(declaring.where).length > 0 ? { 'lpg:where': declaring.where } : {}),
       'lpg:declaringEventID': eventIdUri(declaring.eventId),
       'lpg:declaringHash': declaring.hash,
     },
