@@ -59,7 +59,11 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
   // The QR component is built after the ledger (it commissions through it), so the ledger reaches
   // its code retirement through this late-bound hook.
   const late: { retireCode?: QrComponent['retireCode'] } = {};
-  const ledger = createLedger(deps, { registry, onScrapped: async (id, session) => late.retireCode?.(id, session) });
+  const ledger = createLedger(deps, {
+    registry,
+    eventIdSecret: deps.config.secrets.PII_HASH_SECRET,
+    onScrapped: async (id, session) => late.retireCode?.(id, session),
+  });
   await ledger.init();
   modules.push(ledger.module);
   const ledgerSource = ledgerEventSource(deps.connection, ledger);
@@ -67,11 +71,16 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
   const ledgerLog = await createLedgerLog({
     connection: deps.connection,
     source: ledgerSource,
-    cylinderVisible,
+    // The log's uses of it, the export bundle and chain verification, cover the whole chain: every event must be readable.
+    cylinderVisible: async (principal, id) => {
+      if (!(await cylinderVisible(principal, id))) return false;
+      await ledger.assertChainReadable(principal, id);
+      return true;
+    },
     signingKey: deps.config.secrets.LEDGER_SIGNING_KEY,
     logger: deps.logger,
   });
-  modules.push(ledgerLog.module, createEpcis({ source: ledgerSource, cylinderVisible, capture: ledger.appendMany }).module);
+  modules.push(ledgerLog.module, createEpcis({ source: ledgerSource, cylinderVisible, capture: { appendMany: ledger.appendMany, eventIds: ledger.eventIds } }).module);
   const qr = createQr({
     connection: deps.connection,
     settings: { ...(deps.config.qr ?? DEFAULT_QR_CONFIG), signingSecret: deps.config.secrets.QR_SIGNING_SECRET, privacySecret: deps.config.secrets.PII_HASH_SECRET },

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { aCylinder, anEnterprise, aSite, aVehicle } from '../../seed/builders';
-import { cylinderOfEpc, ledgerEventId } from '../../src/components/ledger/epcis';
+import { cylinderOfEpc } from '../../src/components/ledger/epcis';
 import { startAuthTestApp, strongPassword, type AuthTestApp } from '../auth/auth.harness';
 
 /**
@@ -15,6 +16,9 @@ let auditor: string;
 let city: string;
 let station: string;
 let vehicle: string;
+let otherAdmin: string;
+let otherStation: string;
+let firstIds: (string | undefined)[] = [];
 const cylinders: { id: string; grai: string }[] = [];
 
 async function call<T>(method: string, path: string, token: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: T }> {
@@ -40,6 +44,15 @@ async function login(role: 'city_regulator' | 'enterprise_admin' | 'auditor', ex
 }
 
 const digitalLink = (grai: string) => `https://id.gs1.org/8003/${grai}`;
+
+/** The id the platform used to derive for an EPC of an EPCIS event: RFC 4122 v5 under a published namespace. */
+function publicNameBasedId(eventID: string, epc: string): string {
+  const bytes = createHash('sha1').update(Buffer.from('5f0c1a7e9d2b4c6e8a3f1b2d4e6f8091', 'hex')).update(`${eventID}\n${epc}`, 'utf8').digest().subarray(0, 16);
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 /** The EPC URN of a GRAI: company prefix and asset type split anywhere in their 12 digits, no check digit. */
 const epcUrn = (grai: string) => `urn:epc:id:grai:${grai.slice(1, 8)}.${grai.slice(8, 13)}.${grai.slice(14)}`;
 const site = (id: string) => `urn:lpg-trace:voc:site:${id}`;
@@ -65,6 +78,9 @@ beforeAll(async () => {
   admin = await login('enterprise_admin', { enterpriseId, districtCode: '441802' });
   station = (await ok<{ id: string }>('POST', '/api/v1/sites', admin, aSite().fillingStation().inDistrict('441802').build())).id;
   vehicle = (await ok<{ id: string }>('POST', '/api/v1/vehicles', admin, aVehicle().build())).id;
+  const otherEnterprise = String((await ok<{ id: string }>('POST', '/api/v1/enterprises', city, anEnterprise().inDistrict('441803').build())).id);
+  otherAdmin = await login('enterprise_admin', { enterpriseId: otherEnterprise, districtCode: '441803' });
+  otherStation = (await ok<{ id: string }>('POST', '/api/v1/sites', otherAdmin, aSite().fillingStation().inDistrict('441803').build())).id;
   for (let i = 0; i < 2; i++) {
     const { id } = await ok<{ id: string }>('POST', '/api/v1/cylinders', admin, aCylinder().registeredTo(station).build());
     const { code } = await ok<{ code: { grai: string } }>('POST', `/api/v1/cylinders/${id}/commission`, admin);
@@ -125,7 +141,8 @@ describe('EPCIS 2.0 capture', () => {
     expect(invalid).toContain('eventTime');
     expect(invalid).toContain('colour');
     expect(body.results[2]?.eventId).toBe('3f0a4b52-8c1d-4e6f-9a2b-7c3d5e6f8a91');
-    expect(body.results[0]?.eventId).toBe(ledgerEventId('ni:///sha-256;inspection-0001?ver=CBV2.0', digitalLink(c1().grai), false));
+    expect(body.results[0]?.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    firstIds = body.results.map((r) => r.eventId);
 
     const timeline = await ok<{ items: { type: string; actor: { id: string }; where: { vehicleId?: string }; payload: Record<string, unknown> }[] }>('GET', `/api/v1/cylinders/${c1().id}/events`, admin);
     expect(timeline.items.map((e) => e.type)).toEqual(['dispatch', 'fill', 'inspect', 'commission']);
@@ -139,6 +156,7 @@ describe('EPCIS 2.0 capture', () => {
     const { status, body } = await call<Report>('POST', '/api/v1/epcis/capture', admin, document, 'application/ld+json');
     expect(status).toBe(200);
     expect(body).toMatchObject({ accepted: 0, duplicate: 4 });
+    expect(body.results.map((r) => r.eventId)).toEqual(firstIds);
     const timeline = await ok<{ items: unknown[] }>('GET', `/api/v1/cylinders/${c1().id}/events`, admin);
     expect(timeline.items).toHaveLength(4);
   });
@@ -172,6 +190,24 @@ describe('EPCIS 2.0 capture', () => {
     expect(refused.body.errors).toEqual([{ path: 'epcisBody.eventList', message: 'names 1200 cylinders; at most 1000 per document' }]);
     const timeline = await ok<{ items: unknown[] }>('GET', `/api/v1/cylinders/${c1().id}/events`, admin);
     expect(timeline.items).toHaveLength(5);
+  });
+
+  it("answers another enterprise sending the same document without a duplicate, log position or hash of the first one's events", async () => {
+    const { body } = await call<Report>('POST', '/api/v1/epcis/capture', otherAdmin, document);
+    expect(body.duplicate).toBe(0);
+    expect(body.results.filter((r) => r.hash !== undefined)).toEqual([]);
+    // The urn:uuid event keeps its own id, taken by the first enterprise: a conflict that says nothing.
+    expect(body.results[2]).toMatchObject({ status: 'rejected', reason: 'EVENT_ID_CONFLICT' });
+    expect(body.results.map((r) => r.eventId).filter((id, i) => i !== 2 && id !== undefined).some((id) => firstIds.includes(id))).toBe(false);
+  });
+
+  it("cannot be blocked by another enterprise posting first under the ids a document's eventIDs would map to", async () => {
+    const eventID = 'ni:///sha-256;inspection-0002';
+    const epc = digitalLink(c2().grai);
+    const decoy = (await ok<{ id: string }>('POST', '/api/v1/cylinders', otherAdmin, aCylinder().registeredTo(otherStation).build())).id;
+    await ok('POST', '/api/v1/events', otherAdmin, { eventId: publicNameBasedId(eventID, epc), cylinderId: decoy, type: 'commission', occurredAt: new Date(Date.now() - 60_000).toISOString(), where: { siteId: otherStation } });
+    const { body } = await call<Report>('POST', '/api/v1/epcis/capture', admin, documentOf([anObjectEvent(eventID, 'inspecting', [epc], { readPoint: { id: site(station) }, 'lpg:payload': { result: 'pass' } })]));
+    expect(body).toMatchObject({ accepted: 1, rejected: 0 });
   });
 
   it('lets only those who capture events post a document', async () => {

@@ -4,7 +4,7 @@ import { createLedger, eventHash, type LedgerEvent } from '../../src/components/
 import { createLedgerLog, ledgerEventSource, registryCylinderVisibility, verifyBundle, type LedgerLog } from '../../src/components/ledger/log';
 import { verifyCylinder } from '../../src/components/ledger/log/chain.verification';
 import { anEnterpriseKit, anEvent, lifeOf, type EnterpriseKit, type LedgerWorld } from '../ledger/ledger.harness';
-import { expectStatus, initModels, principal, startWorld } from '../support/world';
+import { expectStatus, initModels, principal, SECRETS, startWorld } from '../support/world';
 
 /**
  * An insider with write access to the database (but not to the signing key) against the chain
@@ -58,7 +58,7 @@ async function chainOf(cylinderId: string): Promise<LedgerEvent[]> {
 
 beforeAll(async () => {
   const base = await startWorld('log_integrity');
-  const ledger = createLedger({ connection: base.connection }, { registry: base.registry });
+  const ledger = createLedger({ connection: base.connection }, { registry: base.registry, eventIdSecret: SECRETS.PII_HASH_SECRET });
   await ledger.init();
   log = await createLedgerLog({
     connection: base.connection,

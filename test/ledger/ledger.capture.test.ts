@@ -99,12 +99,13 @@ describe('custody ledger capture through the API', () => {
     expect(await world.connection.collection('rejected_events').countDocuments({ cylinderId: cylinder })).toBe(0);
   });
 
-  it('stores the same event sent twice once: the second answer is 200 duplicate with the original', async () => {
+  it('stores the same event sent twice once: the second answer is 200 duplicate with the original, other content under its id 409', async () => {
     const cylinder = await a.newCylinder();
     const body = anEvent('commission', cylinder).at(a.station).build();
     const first = await expectStatus<Outcome>(post(a, body), 201);
-    const second = await expectStatus<Outcome>(post(a, { ...body, occurredAt: new Date().toISOString() }), 200);
+    const second = await expectStatus<Outcome>(post(a, { ...body }), 200);
     expect(second).toMatchObject({ status: 'duplicate', event: { hash: first.event?.hash, occurredAt: first.event?.occurredAt } });
+    expect((await post(a, { ...body, occurredAt: new Date().toISOString() })).status).toBe(409);
     expect(await world.connection.collection('events').countDocuments({ eventId: body.eventId })).toBe(1);
   });
 

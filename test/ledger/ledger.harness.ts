@@ -4,7 +4,7 @@ import type { Principal } from '../../src/components/auth';
 import { createLedger, type EventType, type Ledger } from '../../src/components/ledger';
 import { createLedgerLog, ledgerEventSource, registryCylinderVisibility } from '../../src/components/ledger/log';
 import { silentLogger } from '../foundation/app.harness';
-import { expectStatus, initModels, principal, startWorld, type World } from '../support/world';
+import { expectStatus, initModels, principal, SECRETS, startWorld, type World } from '../support/world';
 
 export { expectStatus, principal };
 
@@ -17,7 +17,7 @@ export interface LedgerWorld extends World {
 /** The real app with authentication, the registry, the ledger and its signed log, on a fresh database. */
 export async function startLedgerWorld(label: string): Promise<LedgerWorld> {
   const world = await startWorld(label);
-  const ledger = createLedger({ connection: world.connection }, { registry: world.registry });
+  const ledger = createLedger({ connection: world.connection }, { registry: world.registry, eventIdSecret: SECRETS.PII_HASH_SECRET });
   await ledger.init();
   // Chain verification proves events against the log's checkpoints, so the log is served too.
   const log = await createLedgerLog({

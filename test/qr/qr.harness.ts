@@ -9,9 +9,9 @@ export const QR_DOMAIN = 'qr.qingyuan.example.cn';
 /** A ledger stand-in: the projection each test sets, and the commission events it was sent. */
 export class FakeLedger implements LedgerPort {
   readonly states = new Map<string, LedgerSnapshot>();
-  readonly commissions: { cylinderId: string; grai: string; eventId: string }[] = [];
-  async recordCommission(record: { cylinderId: string; grai: string; eventId: string }): Promise<void> {
-    if (!this.commissions.some((c) => c.eventId === record.eventId)) this.commissions.push({ cylinderId: record.cylinderId, grai: record.grai, eventId: record.eventId });
+  readonly commissions: { cylinderId: string; grai: string }[] = [];
+  async recordCommission(record: { cylinderId: string; grai: string }): Promise<void> {
+    if (!this.commissions.some((c) => c.cylinderId === record.cylinderId)) this.commissions.push({ cylinderId: record.cylinderId, grai: record.grai });
   }
   async cylinderState(cylinderId: string): Promise<LedgerSnapshot | undefined> {
     return this.states.get(cylinderId);
@@ -32,7 +32,7 @@ export async function startQrWorld(label: string, options: { limiter?: RateLimit
   const world = await startWorld(label);
   const { connection, registry, audit } = world;
   const ledger = new FakeLedger();
-  const realLedger = options.realLedger ? createLedger({ connection }, { registry }) : undefined;
+  const realLedger = options.realLedger ? createLedger({ connection }, { registry, eventIdSecret: SECRETS.PII_HASH_SECRET }) : undefined;
   await realLedger?.init();
   const build = (config: Partial<QrConfig>): QrComponent => {
     const qr = createQr({

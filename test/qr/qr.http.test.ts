@@ -37,6 +37,14 @@ async function aRegisteredCylinder(build = aCylinder()): Promise<string> {
   return (await expectStatus<{ id: string }>(world.as(admin).post('/api/v1/cylinders', body), 201)).id;
 }
 
+/**
+ * What the ledger's scrap event does to the record (in its transaction): this world's ledger is a
+ * stand-in, and a commissioned cylinder is scrapped only through the ledger, never by PATCH.
+ */
+async function scrappedByLedger(id: string): Promise<void> {
+  await world.connection.collection('cylinders').updateOne({ _id: new Types.ObjectId(id) }, { $set: { scrappedAt: new Date() } });
+}
+
 async function commissioned(build = aCylinder()): Promise<Code & { id: string }> {
   const id = await aRegisteredCylinder(build);
   const outcome = await expectStatus<Outcome>(world.as(admin).post(`/api/v1/cylinders/${id}/commission`), 201);
@@ -107,6 +115,20 @@ describe('commissioning (赋码建档)', () => {
     expect(invalid.errors.map((e) => e.path).sort()).toEqual(['cylinderIds', 'extra']);
   });
 
+  it('refuses to scrap a commissioned cylinder by PATCH, pointing at the ledger\'s scrap event; an uncommissioned one may still be closed', async () => {
+    const live = await commissioned();
+    const refused = await expectStatus<{ code: string; detail: string; errors: { path: string }[] }>(
+      world.as(admin).patch(`/api/v1/cylinders/${live.id}`, { scrappedAt: new Date().toISOString().slice(0, 10) }),
+      409,
+    );
+    expect(refused).toMatchObject({ code: 'SCRAP_THROUGH_LEDGER', errors: [{ path: 'scrappedAt' }] });
+    expect(refused.detail).toContain('scrap');
+    const record = await expectStatus<{ status: string; scrappedAt?: string }>(world.as(admin).get(`/api/v1/cylinders/${live.id}`), 200);
+    expect(record.scrappedAt).toBeUndefined();
+    const never = await aRegisteredCylinder();
+    await expectStatus(world.as(admin).patch(`/api/v1/cylinders/${never}`, { scrappedAt: new Date().toISOString().slice(0, 10) }), 200);
+  });
+
   it('refuses a scrapped cylinder, retires its code, and never issues a retired GRAI again', async () => {
     const scrappedFirst = await aRegisteredCylinder();
     await expectStatus(world.as(admin).patch(`/api/v1/cylinders/${scrappedFirst}`, { scrappedAt: new Date().toISOString().slice(0, 10) }), 200);
@@ -114,7 +136,7 @@ describe('commissioning (赋码建档)', () => {
 
     const x = await commissioned();
     expect((await expectStatus<{ code: string }>(world.as(admin).post(`/api/v1/cylinders/${x.id}/retire-code`), 409)).code).toBe('CYLINDER_NOT_SCRAPPED');
-    await expectStatus(world.as(admin).patch(`/api/v1/cylinders/${x.id}`, { scrappedAt: new Date().toISOString().slice(0, 10) }), 200);
+    await scrappedByLedger(x.id);
     await expectStatus(world.as(admin).post(`/api/v1/cylinders/${x.id}/retire-code`), 200);
     const retired = await world.connection.collection('retired_grais').findOne({ grai: x.grai });
     expect(retired).toMatchObject({ grai: x.grai });
@@ -191,7 +213,7 @@ describe('public verification page /8003/{GRAI}', () => {
     const old = await commissioned(aCylinder().pastServiceLife());
     expect(visibleText((await world.http.get(pathOf(old.uri))).text)).toContain('此气瓶已超过设计使用年限，应予报废');
     const scrapped = await commissioned();
-    await expectStatus(world.as(admin).patch(`/api/v1/cylinders/${scrapped.id}`, { scrappedAt: new Date().toISOString().slice(0, 10) }), 200);
+    await scrappedByLedger(scrapped.id);
     const text = visibleText((await world.http.get(pathOf(scrapped.uri))).text);
     expect(text).toContain('此气瓶已报废，严禁充装和使用！');
     expect(text).toContain('已报废');

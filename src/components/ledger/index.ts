@@ -1,10 +1,12 @@
 import type { ComponentDeps } from '..';
 import type { ClientSession } from 'mongoose';
 import type { Registry } from '../registry';
+import type { Principal } from '../auth';
 import type { ApiModule } from '../../shared/http/api-module';
 import { createCapture } from './ledger.capture';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
 import { createHistory } from './ledger.history';
+import { createEventIds, type EventIds } from './ledger.ids';
 import { registryLookups, type LedgerLookups } from './ledger.lookups';
 import { ledgerModels, type CylinderProjection } from './ledger.model';
 import { registerLedgerOpenApi } from './ledger.openapi';
@@ -19,6 +21,8 @@ export { PAYLOADS, MAX_BATCH, eventInput, type EventInput } from './ledger.schem
 export { actorOf, eventView } from './ledger.routes';
 export type { CylinderProjection } from './ledger.model';
 export type { LedgerLookups } from './ledger.lookups';
+export type { EventIds } from './ledger.ids';
+export { eventScope, mayReadEvent, type EventReader } from './ledger.scope';
 
 export interface Ledger {
   module: ApiModule;
@@ -34,10 +38,16 @@ export interface Ledger {
    * omitted). The order is total, gap-free and never changes: see APPEND ORDER in ledger.contract.ts.
    */
   eventsInAppendOrder(afterLogSeq: number | undefined, limit: number): Promise<LedgerEvent[]>;
+  /** Throws EXPORT_OUT_OF_SCOPE (403) unless the caller may read every event of the cylinder's chain: the export bundle's rule. */
+  assertChainReadable(principal: Principal, cylinderId: string): Promise<void>;
+  /** Ids the platform derives for its own events (commissioning, EPCIS capture): deterministic and unguessable. */
+  eventIds: EventIds;
 }
 
 export interface LedgerOptions {
   registry: Registry;
+  /** Keys the derived event ids (a stable server secret: PII_HASH_SECRET); without it they could be predicted and taken first. */
+  eventIdSecret: string;
   /** Replaces the registry lookups (tests, benchmarks). */
   lookups?: LedgerLookups;
   /** What else a scrapping closes, in the event's transaction: the QR component retires the code. */
@@ -67,5 +77,7 @@ export function createLedger(deps: Pick<ComponentDeps, 'connection'>, options: L
     cylinderState: (cylinderId) => repo.projection(cylinderId),
     eventsInAppendOrder: (afterLogSeq, limit) =>
       repo.find(afterLogSeq === undefined ? {} : { logSeq: { $gt: afterLogSeq } }, { logSeq: 1 }, Math.max(1, Math.min(limit, 10_000))),
+    assertChainReadable: history.assertChainReadable,
+    eventIds: createEventIds(options.eventIdSecret),
   };
 }

@@ -1,13 +1,14 @@
 import type { ClientSession, Connection } from 'mongoose';
 import { zodFieldErrors } from '../../shared/errors/problem.mapper';
 import { eventHash } from './ledger.canonical';
-import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
+import type { AppendOutcome, CylinderState, EventActor, LedgerEvent } from './ledger.contract';
+import { conflict, isSameInput, resendAnswer } from './ledger.idempotency';
 import { transition } from './ledger.lifecycle';
 import type { LifecycleChange } from '../registry';
-import type { LedgerLookups } from './ledger.lookups';
+import type { CylinderRef, LedgerLookups } from './ledger.lookups';
 import type { CylinderProjection, RejectedEvent } from './ledger.model';
 import { actorFields, project, stateOf, type DraftEvent } from './ledger.projection';
-import { memoLookups, resolveReferences, type Resolved } from './ledger.references';
+import { memoLookups, resolveReferences, type Rejection, type Resolved } from './ledger.references';
 import { ProjectionMovedError, type LedgerRepository, type ProjectionWrite } from './ledger.repository';
 import { eventInput, type EventInput } from './ledger.schemas';
 import { vocabularyOf } from './ledger.vocabulary';
@@ -52,7 +53,8 @@ export function createCapture(deps: CaptureDeps) {
     const outcomes: (AppendOutcome | undefined)[] = new Array<AppendOutcome | undefined>(raws.length);
     const inputs: { index: number; input: EventInput }[] = [];
     const firstOf = new Map<string, number>();
-    const repeats: { index: number; first: number }[] = [];
+    const repeats: { index: number; first: number; input: EventInput }[] = [];
+    const firstInputs = new Map<number, EventInput>();
     raws.forEach((raw, index) => {
       const parsed = eventInput.safeParse(raw);
       const eventId = parsed.success ? parsed.data.eventId : idOf(raw);
@@ -62,10 +64,12 @@ export function createCapture(deps: CaptureDeps) {
       } else if (Date.parse(parsed.data.occurredAt) > receivedAt.getTime() + MAX_CLOCK_SKEW_MS) {
         outcomes[index] = { eventId, status: 'rejected', reason: 'VALIDATION_FAILED', detail: 'occurredAt: is in the future' };
       } else if (firstOf.has(eventId)) {
-        repeats.push({ index, first: firstOf.get(eventId) as number });
+        repeats.push({ index, first: firstOf.get(eventId) as number, input: normalize(parsed.data) });
       } else {
         firstOf.set(eventId, index);
-        inputs.push({ index, input: normalize(parsed.data) });
+        const input = normalize(parsed.data);
+        firstInputs.set(index, input);
+        inputs.push({ index, input });
       }
     });
     const lookups = memoLookups(deps.lookups);
@@ -74,9 +78,11 @@ export function createCapture(deps: CaptureDeps) {
     );
     const decided = candidates.length > 0 ? await groupCommit(candidates) : new Map<number, AppendOutcome>();
     for (const [index, outcome] of decided) outcomes[index] = outcome;
-    for (const { index, first } of repeats) {
+    // A repeat inside one batch is the first one's duplicate only if it is the same submission.
+    for (const { index, first, input } of repeats) {
       const original = outcomes[first] as AppendOutcome;
-      outcomes[index] = original.status === 'rejected' ? original : { eventId: original.eventId, status: 'duplicate', ...(original.event ? { event: original.event } : {}) };
+      if (!isSameInput(input, firstInputs.get(first) as EventInput)) outcomes[index] = conflict(input.eventId);
+      else outcomes[index] = original.status === 'rejected' ? original : { eventId: original.eventId, status: 'duplicate', ...(original.event ? { event: original.event } : {}) };
     }
     return outcomes as AppendOutcome[];
   }
@@ -159,25 +165,33 @@ export function createCapture(deps: CaptureDeps) {
       // First pass: decide every event in order; the hashes need the global positions, assigned after.
       const pendingIds = new Set<string>();
       // The same event id in two requests of one group: the later one is the earlier one's duplicate.
-      const firstOf = new Map<string, number>();
-      const repeats: { index: number; first: number }[] = [];
+      const firstOf = new Map<string, Candidate>();
+      const repeats: { candidate: Candidate; first: Candidate }[] = [];
+      const refuse = (c: Candidate, outcome: AppendOutcome, state: RejectedEvent['fromState']) => {
+        outcomes.set(c.index, outcome);
+        if (outcome.status === 'rejected') {
+          const r = { reason: outcome.reason ?? 'REJECTED', detail: outcome.detail ?? '' };
+          rejected.push(rejectedDoc(c.input, c.actor, receivedAt, r, c.resolved.cylinder?.id ?? null, state));
+        }
+      };
       for (const c of candidates) {
         const { input, resolved, actor } = c;
-        const seenAt = firstOf.get(input.eventId);
-        if (seenAt !== undefined) {
-          repeats.push({ index: c.index, first: seenAt });
+        const seen = firstOf.get(input.eventId);
+        if (seen !== undefined) {
+          repeats.push({ candidate: c, first: seen });
           continue;
         }
-        firstOf.set(input.eventId, c.index);
+        firstOf.set(input.eventId, c);
         const prior = existing.get(input.eventId);
         if (prior) {
-          outcomes.set(c.index, { eventId: input.eventId, status: 'duplicate', event: prior });
+          refuse(c, resendAnswer(input, actor, prior), null);
           continue;
         }
         const cylinder = resolved.cylinder;
         const state = cylinder ? stateOf(working.get(cylinder.id)) : null;
         let rejection = resolved.rejection;
         let next: ReturnType<typeof transition> | undefined;
+        if (!rejection && cylinder && state) rejection = registryClosed(cylinder, state, input);
         if (!rejection && cylinder && state) {
           next = transition(state, input.type, input.payload as { result?: 'pass' | 'fail' });
           if (!next.ok) rejection = { reason: next.reason, detail: next.detail };
@@ -225,9 +239,12 @@ export function createCapture(deps: CaptureDeps) {
         heads.set(draft.cylinderId, project(head, event, flagged));
         outcomes.set(index, { eventId: event.eventId, status: 'accepted', event });
       });
-      for (const { index, first } of repeats) {
-        const original = outcomes.get(first) as AppendOutcome;
-        outcomes.set(index, original.status === 'rejected' ? original : { eventId: original.eventId, status: 'duplicate', ...(original.event ? { event: original.event } : {}) });
+      // The same id in two requests of one group (maybe two enterprises): the same rule as a stored copy.
+      for (const { candidate, first } of repeats) {
+        const original = outcomes.get(first.index) as AppendOutcome;
+        if (original.event) refuse(candidate, resendAnswer(candidate.input, candidate.actor, original.event), null);
+        else if (isSameInput(candidate.input, first.input) && candidate.actor.id === first.actor.id) outcomes.set(candidate.index, original);
+        else refuse(candidate, conflict(candidate.input.eventId), null);
       }
       const writes: ProjectionWrite[] = [];
       for (const [id, head] of heads) {
@@ -253,6 +270,17 @@ export function createCapture(deps: CaptureDeps) {
   }
 
   return { appendMany };
+}
+
+/**
+ * Registry and ledger agree on one truth (issue 9, defect 8): a cylinder whose registry record is
+ * closed takes no further event, even where its projection still says otherwise (a record closed
+ * outside the ledger, or a projection changed in the database). Only an error declaration, which
+ * moves nothing, is still recorded — as the lifecycle allows it after a scrapping.
+ */
+function registryClosed(cylinder: CylinderRef, state: CylinderState, input: EventInput): Rejection | undefined {
+  if (!cylinder.scrappedAt || state === 'scrapped' || input.type === 'error_declaration') return undefined;
+  return { reason: 'CYLINDER_SCRAPPED', detail: `the cylinder's registry record is closed (scrapped ${cylinder.scrappedAt.toISOString().slice(0, 10)}); it takes no further event` };
 }
 
 /** What an accepted event changes in the cylinder's registry record, if anything. */

@@ -3,33 +3,12 @@ import { AppError } from '../../shared/errors/app.error';
 import type { LedgerEvent } from './ledger.contract';
 import type { CylinderRef, LedgerLookups } from './ledger.lookups';
 import type { Filter, LedgerRepository } from './ledger.repository';
+import { eventScope } from './ledger.scope';
 import type { EventsQuery } from './ledger.schemas';
 
 export interface EventPage {
   items: LedgerEvent[];
   nextCursor: string | null;
-}
-
-const NOTHING: Filter = { eventId: { $in: [] } };
-
-/**
- * The events a caller may read: a regulator city-wide or in its district (by the event's site
- * district), an enterprise admin its enterprise's, an operator or delivery worker what they
- * recorded themselves.
- */
-export function eventScope(principal: Principal): Filter {
-  switch (principal.role) {
-    case 'city_regulator':
-    case 'auditor':
-      return {};
-    case 'district_regulator':
-      return principal.districtCode ? { districtCode: principal.districtCode } : NOTHING;
-    case 'enterprise_admin':
-      return principal.enterpriseId ? { enterpriseId: principal.enterpriseId } : NOTHING;
-    case 'filling_operator':
-    case 'delivery_worker':
-      return principal.enterpriseId ? { enterpriseId: principal.enterpriseId, 'actor.id': principal.userId } : NOTHING;
-  }
 }
 
 /** Whether the caller may see a cylinder at all (its owner enterprise, or its district). */
@@ -74,6 +53,22 @@ export function createHistory(deps: { repo: LedgerRepository; lookups: LedgerLoo
       if (query.to) filters.push({ occurredAt: { $lt: new Date(query.to) } });
       if (query.cursor) filters.push({ logSeq: { $lt: Number(query.cursor) } });
       return page(await deps.repo.find({ $and: filters }, { logSeq: -1 }, query.limit + 1), query.limit, (e) => e.logSeq);
+    },
+
+    /**
+     * An export bundle is a cylinder's whole chain, verified offline link by link and proof by
+     * proof (and chain verification checks the same whole chain): it is handed only to a caller
+     * who may read every event of it under the one read
+     * rule. A district regulator of a cylinder that travelled through another district is told
+     * so (403), and reads its own district's events through the timeline or EPCIS.
+     */
+    async assertChainReadable(principal: Principal, cylinderId: string): Promise<void> {
+      const outside = await deps.repo.find({ cylinderId, $nor: [eventScope(principal)] }, { cylinderSeq: 1 }, 1);
+      if (outside.length > 0) {
+        throw new AppError('EXPORT_OUT_OF_SCOPE', 403, 'Export outside your scope', {
+          detail: "The cylinder's chain has events outside your scope; an export bundle and a chain verification cover the whole chain. Read your scope's events with GET /api/v1/cylinders/{id}/events or /api/v1/epcis/events, or ask the city regulator for the export",
+        });
+      }
     },
   };
 }

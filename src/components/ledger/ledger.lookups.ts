@@ -8,6 +8,8 @@ export interface CylinderRef {
   enterpriseId: string;
   districtCode: string;
   grai?: string;
+  /** Set when the registry record is closed: the ledger then takes no further event (but an error declaration). */
+  scrappedAt?: Date;
 }
 export interface SiteRef {
   id: string;

@@ -20,15 +20,16 @@ export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
     request: { body: { content: json(eventInput), required: true } },
     responses: {
       201: { description: 'Accepted and appended to the cylinder\'s chain', content: json(outcomeView) },
-      200: { description: 'Duplicate: this eventId was stored before; the original event', content: json(outcomeView) },
+      200: { description: 'Duplicate: this very event (same content) was stored before, and the caller may read it; the stored event', content: json(outcomeView) },
       ...common,
       ...cylinderNotFound,
-      422: problemResponse('Rejected and kept for supervision: ILLEGAL_TRANSITION, REFERENCE_NOT_FOUND, WRONG_SITE_KIND, GRAI_MISMATCH, WORKER_NOT_CLEARED'),
+      409: problemResponse('EVENT_ID_CONFLICT: the eventId is already the id of another event (other content, or an event the caller may not read); nothing about it is revealed'),
+      422: problemResponse('Rejected and kept for supervision: ILLEGAL_TRANSITION, CYLINDER_SCRAPPED, REFERENCE_NOT_FOUND, WRONG_SITE_KIND, GRAI_MISMATCH, WORKER_NOT_CLEARED'),
     },
   });
   registry.registerPath({
     method: 'post', path: '/api/v1/events/batch', tags, security,
-    summary: 'Record up to 1,000 events (an offline buffer); each is answered accepted, duplicate or rejected with a reason code',
+    summary: 'Record up to 1,000 events (an offline buffer); each is answered accepted, duplicate (the same event, stored before) or rejected with a reason code (EVENT_ID_CONFLICT: the id is taken by another event)',
     request: { body: { content: json(batchInput), required: true } },
     responses: { 200: { description: 'One result per event, in the order sent', content: json(batchView) }, ...common },
   });

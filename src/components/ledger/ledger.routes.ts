@@ -30,7 +30,8 @@ export function outcomeView(outcome: AppendOutcome): Record<string, unknown> {
   return { ...outcome, ...(outcome.event ? { event: eventView(outcome.event) } : {}) };
 }
 
-const REJECTION_STATUS: Record<string, number> = { CYLINDER_NOT_FOUND: 404, VALIDATION_FAILED: 400 };
+// EVENT_ID_CONFLICT is a 409 like any other key already taken: the same answer whoever holds the id.
+const REJECTION_STATUS: Record<string, number> = { CYLINDER_NOT_FOUND: 404, VALIDATION_FAILED: 400, EVENT_ID_CONFLICT: 409 };
 
 export function ledgerRoutes(services: LedgerRouteServices): Router {
   const router = Router();

@@ -60,7 +60,7 @@ export const whereSchema = z
 /** One event as a client sends it. The actor is never part of it: it comes from the credentials. */
 export const eventInput = z
   .strictObject({
-    eventId: uuid.openapi({ description: 'Client-generated idempotency key: the same id again is answered as a duplicate' }),
+    eventId: uuid.openapi({ description: 'Client-generated idempotency key (a random UUID): the same event again is answered as a duplicate; other content under the id is EVENT_ID_CONFLICT' }),
     cylinderId: objectId.optional(),
     grai: grai.optional(),
     type: z.enum(EVENT_TYPES),
@@ -122,7 +122,7 @@ export const outcomeView = z
   .object({
     eventId: z.string(),
     status: z.enum(['accepted', 'duplicate', 'rejected']),
-    reason: z.string().optional().openapi({ description: 'Stable code: ILLEGAL_TRANSITION, CYLINDER_NOT_FOUND, REFERENCE_NOT_FOUND, VALIDATION_FAILED, ...' }),
+    reason: z.string().optional().openapi({ description: 'Stable code: ILLEGAL_TRANSITION, CYLINDER_NOT_FOUND, CYLINDER_SCRAPPED, EVENT_ID_CONFLICT, REFERENCE_NOT_FOUND, VALIDATION_FAILED, ...' }),
     detail: z.string().optional(),
     event: eventView.optional(),
   })

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Types, type ClientSession, type Connection } from 'mongoose';
 import { authorize, scopeFilter, type Principal } from '../auth';
 import type { AuditService } from '../audit';
@@ -41,12 +40,6 @@ export interface CommissionDeps {
 
 // A run of taken serials this long means the counter was reset far behind the codes in use.
 const MAX_SERIAL_ATTEMPTS = 1000;
-
-/** A UUID derived from the cylinder id: the commission event's idempotency key. */
-export function commissionEventId(cylinderId: string): string {
-  const h = createHash('sha256').update(`lpg-trace/commission/${cylinderId}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
-}
 
 /** 赋码建档: binds a GRAI to a cylinder for life, and retires it when the cylinder is scrapped. */
 export function createCommissionService(deps: CommissionDeps) {
@@ -133,9 +126,10 @@ export function createCommissionService(deps: CommissionDeps) {
     if (wanted && wanted !== bound) {
       throw new AppError('GRAI_ALREADY_BOUND', 409, 'Code already bound', { detail: `The cylinder is bound to ${bound} for life`, errors: [{ path: 'grai', message: 'differs from the code bound to this cylinder' }] });
     }
-    // Also on "already commissioned": completes a ledger append that failed after the bind.
+    // Also on "already commissioned": completes a ledger append that failed after the bind. It
+    // throws when the ledger holds no commission: no code is handed out without its event.
     await deps.ledger?.recordCommission(
-      { cylinderId: cylinder.id, grai: bound, siteId: cylinder.fillingSiteId, enterpriseId: cylinder.enterpriseId, at: now(), eventId: commissionEventId(cylinder.id) },
+      { cylinderId: cylinder.id, grai: bound, siteId: cylinder.fillingSiteId, enterpriseId: cylinder.enterpriseId, at: now() },
       principal,
     );
     return { cylinderId: cylinder.id, status, code: codeView(cylinder, bound) };

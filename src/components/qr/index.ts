@@ -16,7 +16,6 @@ export { createKeyring, deriveKey, type QrKeyring, type SignatureCheck } from '.
 export { buildQrUri, parseQrUri } from './qr.uri';
 export { DEFAULT_QR_CONFIG, type QrSettings, type QrConfig } from './qr.settings';
 export type { LedgerPort, LedgerSnapshot, CommissionRecord, SitePort } from './qr.ports';
-export { commissionEventId } from './commission.service';
 
 export interface QrDeps {
   connection: Connection;

@@ -2,13 +2,25 @@ import { AppError } from '../../shared/errors/app.error';
 import { actorOf, type Ledger } from '../ledger';
 import type { LedgerPort } from './qr.ports';
 
-/** The custody ledger behind QR identity's port: the `commission` event and the projection. */
-export function ledgerPort(ledger: Pick<Ledger, 'append' | 'cylinderState'>): LedgerPort {
+/**
+ * The custody ledger behind QR identity's port: the `commission` event and the projection.
+ * Commissioning never reports success without its event (issue 9, defect 4): the event id is
+ * derived under a server secret (nobody can take it first), a duplicate answer counts only when it
+ * is this cylinder's commission, and anything else fails loudly so the caller retries.
+ */
+export function ledgerPort(ledger: Pick<Ledger, 'append' | 'cylinderState' | 'eventIds'>): LedgerPort {
+  const commissioned = async (cylinderId: string) => {
+    const state = await ledger.cylinderState(cylinderId);
+    return state !== null && state.state !== 'unregistered';
+  };
   return {
     async recordCommission(record, principal) {
+      // Its life has begun already (this commissioning's earlier attempt, or an event of its own).
+      if (await commissioned(record.cylinderId)) return;
+      const eventId = ledger.eventIds.derived('commission', record.cylinderId);
       const outcome = await ledger.append(
         {
-          eventId: record.eventId,
+          eventId,
           cylinderId: record.cylinderId,
           type: 'commission',
           occurredAt: record.at.toISOString(),
@@ -17,12 +29,11 @@ export function ledgerPort(ledger: Pick<Ledger, 'append' | 'cylinderState'>): Le
         },
         actorOf(principal),
       );
-      if (outcome.status !== 'rejected') return;
-      // Commissioned in the ledger already (by an event of its own): its life has begun, nothing to add.
-      const state = await ledger.cylinderState(record.cylinderId);
-      if (state && state.state !== 'unregistered') return;
+      const recorded = outcome.status === 'accepted' || (outcome.status === 'duplicate' && outcome.event?.cylinderId === record.cylinderId && outcome.event.type === 'commission');
+      // A concurrent commissioning of the same cylinder may have won: its event is the one.
+      if (recorded || (await commissioned(record.cylinderId))) return;
       throw new AppError('LEDGER_REJECTED', 409, 'Ledger refused the commission event', {
-        detail: `The code is bound, but the ledger refused the commission event (${outcome.reason ?? 'unknown'}: ${outcome.detail ?? ''}); retry commissioning`,
+        detail: `The code is bound, but the ledger did not record the commission event (${outcome.reason ?? outcome.status}: ${outcome.detail ?? ''}); retry commissioning`,
       });
     },
     async cylinderState(cylinderId) {

@@ -9,8 +9,6 @@ export interface CommissionRecord {
   siteId: string;
   enterpriseId: string;
   at: Date;
-  /** Deterministic per cylinder, so a retried commissioning never appends a second event. */
-  eventId: string;
 }
 
 /** The ledger projection the verification page shows. */
@@ -24,6 +22,10 @@ export interface LedgerSnapshot {
  * only, and the page shows no last fill.
  */
 export interface LedgerPort {
+  /**
+   * Records the commission event (its id derived by the ledger, so a retry never appends a second)
+   * or throws: commissioning never reports success without it.
+   */
   recordCommission(record: CommissionRecord, actor: Principal): Promise<void>;
   cylinderState(cylinderId: string): Promise<LedgerSnapshot | undefined>;
 }

@@ -75,7 +75,7 @@ export interface Registry {
    * Cylinders by id or by GRAI in one indexed read (the ledger's hot path batches its look-ups):
    * found ones keyed `id:<hex>` and `grai:<GRAI>`.
    */
-  cylinderRefs(refs: { ids: readonly string[]; grais: readonly string[] }): Promise<Map<string, OwnedSummary & { grai?: string }>>;
+  cylinderRefs(refs: { ids: readonly string[]; grais: readonly string[] }): Promise<Map<string, OwnedSummary & { grai?: string; scrappedAt?: Date }>>;
   /** A vehicle or customer: owner and district, for reference checks. */
   ownedRef(resource: 'vehicles' | 'customers', id: string): Promise<OwnedSummary | undefined>;
   /**
@@ -181,12 +181,12 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
       // On every captured event: the driver's own collection, skipping mongoose's query casting.
       const objectIds = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
       const clauses = [...(objectIds.length ? [{ _id: { $in: objectIds } }] : []), ...(grais.length ? [{ grai: { $in: [...grais] } }] : [])];
-      const found = new Map<string, OwnedSummary & { grai?: string }>();
+      const found = new Map<string, OwnedSummary & { grai?: string; scrappedAt?: Date }>();
       if (clauses.length === 0) return found;
-      const projection = { enterpriseId: 1, districtCode: 1, active: 1, grai: 1 };
+      const projection = { enterpriseId: 1, districtCode: 1, active: 1, grai: 1, scrappedAt: 1 };
       const docs = (await models.cylinders.collection.find(clauses.length === 1 ? clauses[0] as object : { $or: clauses }, { projection }).toArray()) as StoredDoc[];
       for (const doc of docs) {
-        const ref = { ...owned(doc), ...(typeof doc.grai === 'string' ? { grai: doc.grai } : {}) };
+        const ref = { ...owned(doc), ...(typeof doc.grai === 'string' ? { grai: doc.grai } : {}), ...(doc.scrappedAt instanceof Date ? { scrappedAt: doc.scrappedAt } : {}) };
         found.set(`id:${ref.id}`, ref);
         if (ref.grai) found.set(`grai:${ref.grai}`, ref);
       }

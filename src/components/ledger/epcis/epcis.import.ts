@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { zodFieldErrors } from '../../../shared/errors/problem.mapper';
 import { z } from '../../../shared/openapi/zod.openapi';
 import { gs1CheckDigit } from '../../qr';
@@ -60,10 +59,13 @@ export const objectEventSchema = z
         reason: z.string().max(200).optional(),
         correctiveEventIDs: z.array(z.string().min(1).max(500)).max(10).optional(),
         'lpg:declaringEventID': z.string().max(500).optional(),
+        'lpg:note': z.string().max(500).optional(),
+        'lpg:where': z.record(z.string(), z.unknown()).optional(),
       })
       .optional(),
     'lpg:eventType': z.enum(EVENT_TYPES).optional(),
     'lpg:payload': z.record(z.string(), z.unknown()).optional(),
+    'lpg:coordinates': z.tuple([z.number(), z.number()]).optional(),
   });
 export type ObjectEvent = z.infer<typeof objectEventSchema>;
 
@@ -124,27 +126,20 @@ function decoded(text: string): string {
   }
 }
 
+/** Derives the ledger id of a name (deterministic, unguessable: keyed, scoped to the capturing enterprise). */
+export type IdDerivation = (name: string) => string;
+
 /**
  * The ledger event id for the cylinder `epc` of EPCIS event `eventID`: the UUID itself for a
  * one-cylinder `urn:uuid:` event (so a document this platform exported maps back to the same
- * events), otherwise a name-based UUID (RFC 4122 version 5, SHA-1) of both — the same document
- * sent twice maps to the same ids, which is what makes an import idempotent.
+ * events), otherwise an id derived from both — the same document sent again by the same
+ * enterprise maps to the same ids, which is what makes an import idempotent, while nobody else
+ * can compute (and take first) the ids another enterprise's documents will map to.
  */
-export function ledgerEventId(eventID: string, epc: string, single: boolean): string {
+export function ledgerEventId(eventID: string, epc: string, single: boolean, derive: IdDerivation): string {
   const own = /^urn:uuid:(.+)$/i.exec(eventID)?.[1];
   if (single && own && UUID.test(own)) return own.toLowerCase();
-  return nameBasedUuid(`${eventID}\n${epc}`);
-}
-
-// The LPG Trace namespace for name-based event ids (a fixed random UUID; never change it).
-const ID_NAMESPACE = Buffer.from('5f0c1a7e9d2b4c6e8a3f1b2d4e6f8091', 'hex');
-
-function nameBasedUuid(name: string): string {
-  const bytes = createHash('sha1').update(ID_NAMESPACE).update(name, 'utf8').digest().subarray(0, 16);
-  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x50;
-  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return derive(`epcis\n${eventID}\n${epc}`);
 }
 
 function whereOf(event: ObjectEvent): Record<string, unknown> {
@@ -157,6 +152,8 @@ function whereOf(event: ObjectEvent): Record<string, unknown> {
     if (vehicle) where.vehicleId ??= vehicle;
     if (geo?.[1] && geo[2]) where.coordinates ??= [Number(geo[2]), Number(geo[1])];
   }
+  // A position beside a site (the readPoint names the site): carried as an extension field.
+  if (event['lpg:coordinates']) where.coordinates ??= event['lpg:coordinates'];
   return where;
 }
 
@@ -180,12 +177,13 @@ function payloadOf(type: EventType, event: ObjectEvent, where: Record<string, un
     payload.declaredEventId = idOf(event.eventID);
     payload.reason = reason ?? 'incorrect_data';
     if (declaration.correctiveEventIDs?.length) payload.correctiveEventIds = declaration.correctiveEventIDs.map(idOf);
+    if (declaration['lpg:note'] !== undefined) payload.note = declaration['lpg:note'];
   }
   return payload;
 }
 
 /** Every cylinder of every event of a capture document, mapped or rejected, in document order. */
-export function fromEpcisEvents(eventList: readonly unknown[]): ImportItem[] {
+export function fromEpcisEvents(eventList: readonly unknown[], derive: IdDerivation): ImportItem[] {
   return eventList.flatMap((raw): ImportItem[] => {
     const eventID = typeof (raw as { eventID?: unknown } | null)?.eventID === 'string' ? (raw as { eventID: string }).eventID : null;
     const kind = (raw as { type?: unknown } | null)?.type;
@@ -202,19 +200,21 @@ export function fromEpcisEvents(eventList: readonly unknown[]): ImportItem[] {
     const type = typeOf(event);
     if (typeof type !== 'string') return [{ eventID: event.eventID, epc: null, rejection: type }];
     const where = whereOf(event);
+    // The locations of a repeated erroneous event are not the declaration's: it names its own, if any.
+    const own = type === 'error_declaration' ? { ...event.errorDeclaration?.['lpg:where'] } : where;
     const single = event.epcList.length === 1;
     return event.epcList.map((epc): ImportItem => {
       const cylinder = cylinderOfEpc(epc);
       if (!cylinder) return { eventID: event.eventID, epc, rejection: { reason: 'UNKNOWN_EPC', detail: `epcList: ${epc} is not the GRAI of a cylinder (GS1 Digital Link or urn:epc:id:grai)` } };
-      const idOf = (id: string) => ledgerEventId(id, epc, single);
+      const idOf = (id: string) => ledgerEventId(id, epc, single, derive);
       const declaring = event.errorDeclaration?.['lpg:declaringEventID'];
-      const eventId = type === 'error_declaration' ? ledgerEventId(declaring ?? `${event.eventID}#errorDeclaration`, epc, single && declaring !== undefined) : idOf(event.eventID);
+      const eventId = type === 'error_declaration' ? ledgerEventId(declaring ?? `${event.eventID}#errorDeclaration`, epc, single && declaring !== undefined, derive) : idOf(event.eventID);
       const input = {
         eventId,
         ...cylinder,
         type,
         occurredAt: event.errorDeclaration?.declarationTime ?? event.eventTime,
-        where,
+        where: own,
         payload: payloadOf(type, event, where, idOf),
       };
       return { eventID: event.eventID, epc, eventId, input };

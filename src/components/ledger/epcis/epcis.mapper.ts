@@ -71,6 +71,8 @@ export function toObjectEvent(event: LedgerEvent, options: EpcisOptions): EpcisE
     disposition: compactCbv(event.disposition),
     ...(readPoint ? { readPoint } : {}),
     ...(event.where.siteId && AT_SITE.has(event.toState) ? { bizLocation: { id: `${LPG_NAMESPACE}site:${event.where.siteId}` } } : {}),
+    // A position the readPoint (naming the site or vehicle) could not carry: captured back as it was.
+    ...(event.where.coordinates && !readPoint?.id.startsWith('geo:') ? { 'lpg:coordinates': event.where.coordinates } : {}),
     'lpg:eventType': event.type,
     'lpg:fromState': event.fromState,
     'lpg:toState': event.toState,
@@ -86,12 +88,13 @@ interface DeclarationPayload {
   declaredEventId: string;
   reason: 'incorrect_data' | 'did_not_occur';
   correctiveEventIds?: string[];
+  note?: string;
 }
 
 function declarationOf(event: LedgerEvent): DeclarationPayload | undefined {
   const p = event.payload as Partial<DeclarationPayload>;
   return typeof p.declaredEventId === 'string' && (p.reason === 'incorrect_data' || p.reason === 'did_not_occur')
-    ? { declaredEventId: p.declaredEventId, reason: p.reason, correctiveEventIds: p.correctiveEventIds ?? [] }
+    ? { declaredEventId: p.declaredEventId, reason: p.reason, correctiveEventIds: p.correctiveEventIds ?? [], ...(typeof p.note === 'string' ? { note: p.note } : {}) }
     : undefined;
 }
 
@@ -110,6 +113,9 @@ export function declaredError(declaring: LedgerEvent, erroneous: LedgerEvent | u
       declarationTime: declaring.occurredAt.toISOString(),
       ...(declaration ? { reason: declaration.reason } : {}),
       ...(declaration?.correctiveEventIds?.length ? { correctiveEventIDs: declaration.correctiveEventIds.map(eventIdUri) } : {}),
+      ...(declaration?.note !== undefined ? { 'lpg:note': declaration.note } : {}),
+      // readPoint and bizLocation are the erroneous event's: the declaration's own place travels here.
+      ...(Object.keys(declaring.where).length > 0 ? { 'lpg:where': declaring.where } : {}),
       'lpg:declaringEventID': eventIdUri(declaring.eventId),
       'lpg:declaringHash': declaring.hash,
     },

@@ -1,7 +1,9 @@
 import { authorize, type Principal } from '../../auth';
 import { AppError } from '../../../shared/errors/app.error';
-import type { AppendOutcome, EventActor } from '../ledger.contract';
+import type { AppendOutcome, EventActor, LedgerEvent } from '../ledger.contract';
+import type { EventIds } from '../ledger.ids';
 import { actorOf } from '../ledger.routes';
+import { mayReadEvent } from '../ledger.scope';
 import type { CylinderVisibility, LedgerEventSource } from '../log/log.ports';
 import { fromEpcisEvents, MAX_CAPTURED_EVENTS } from './epcis.import';
 import { declaredEventIds, toEpcisDocument, type EpcisOptions } from './epcis.mapper';
@@ -17,23 +19,32 @@ export interface EpcisServiceDeps {
 export function createEpcisService(deps: EpcisServiceDeps) {
   const now = deps.now ?? (() => new Date());
   return {
-    /** The caller's events as one EPCIS document; a district regulator gets its district's only. */
+    /**
+     * The caller's events as one EPCIS document, under the one read rule (ledger.scope.ts): a
+     * district regulator gets its district's events only, and an error declaration repeats the
+     * erroneous event only when the caller may read that event too (otherwise it is rendered from
+     * the declaration alone, under the declared event's id).
+     */
     async export(principal: Principal, query: EpcisQuery): Promise<Record<string, unknown>> {
       if (query.cylinderId && !(await deps.cylinderVisible(principal, query.cylinderId))) {
         throw AppError.notFound(`No cylinder ${query.cylinderId}`);
       }
       if (principal.role === 'district_regulator' && !principal.districtCode) return toEpcisDocument([], new Map(), deps.options, now());
-      const events = await deps.source.eventsBetween({
-        limit: query.limit,
-        ...(query.cylinderId ? { cylinderId: query.cylinderId } : {}),
-        ...(principal.role === 'district_regulator' && principal.districtCode ? { districtCode: principal.districtCode } : {}),
-        ...(query.from ? { from: query.from } : {}),
-        ...(query.to ? { to: query.to } : {}),
-      });
+      const readable = (event: LedgerEvent) => mayReadEvent(principal, event);
+      const events = (
+        await deps.source.eventsBetween({
+          limit: query.limit,
+          ...(query.cylinderId ? { cylinderId: query.cylinderId } : {}),
+          // The rule's district, in the query so the limit counts readable events.
+          ...(principal.role === 'district_regulator' && principal.districtCode ? { districtCode: principal.districtCode } : {}),
+          ...(query.from ? { from: query.from } : {}),
+          ...(query.to ? { to: query.to } : {}),
+        })
+      ).filter(readable);
       const listed = new Map(events.map((e) => [e.eventId, e]));
       const missing = declaredEventIds(events).filter((id) => !listed.has(id));
       const erroneous = new Map(listed);
-      if (missing.length > 0) for (const e of await deps.source.eventsByIds(missing)) erroneous.set(e.eventId, e);
+      if (missing.length > 0) for (const e of (await deps.source.eventsByIds(missing)).filter(readable)) erroneous.set(e.eventId, e);
       return toEpcisDocument(events, erroneous, deps.options, now());
     },
   };
@@ -46,13 +57,17 @@ export type LedgerCapture = (inputs: readonly unknown[], actor: EventActor) => P
 
 /**
  * Captures the ObjectEvents of an EPCIS document: every cylinder each names becomes a ledger
- * event, answered one by one like a batch. The actor is the caller, never the document.
+ * event, answered one by one like a batch (a duplicate only for the same event, to a caller who
+ * may read it: the ledger's rule). The actor is the caller, never the document.
  */
-export function createEpcisCapture(appendMany: LedgerCapture) {
+export function createEpcisCapture(appendMany: LedgerCapture, eventIds: EventIds) {
   return {
     async capture(principal: Principal, document: EpcisCapture): Promise<CaptureReport> {
       authorize(principal, 'events', 'create');
-      const items = fromEpcisEvents(document.epcisBody.eventList);
+      // Derived ids live in the capturing enterprise's own space: another enterprise sending the
+      // same eventIDs gets other ids, and cannot compute (to take first) the ids of this one's.
+      const scope = `enterprise:${principal.enterpriseId ?? principal.userId}`;
+      const items = fromEpcisEvents(document.epcisBody.eventList, (name) => eventIds.derived(scope, name));
       if (items.length > MAX_CAPTURED_EVENTS) {
         throw AppError.validation([{ path: 'epcisBody.eventList', message: `names ${items.length} cylinders; at most ${MAX_CAPTURED_EVENTS} per document` }]);
       }

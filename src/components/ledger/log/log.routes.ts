@@ -125,7 +125,12 @@ export function registerLogOpenApi(registry: OpenAPIRegistry): void {
     ...secured,
     summary: "A cylinder's whole chain + inclusion proofs + the signed checkpoint, verifiable offline (npm run ledger:verify)",
     request: { params: cylinderParamsSchema },
-    responses: { 200: json(exportBundleSchema, 'The export bundle'), 404: problemResponse('Unknown cylinder or outside your scope'), ...denied },
+    responses: {
+      200: json(exportBundleSchema, 'The export bundle'),
+      404: problemResponse('Unknown cylinder or outside your scope'),
+      ...denied,
+      403: problemResponse('FORBIDDEN: only regulators and auditors read the ledger log; EXPORT_OUT_OF_SCOPE: the chain has events outside your scope (a district regulator of a cylinder that passed through another district)'),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -140,7 +145,7 @@ export function registerLogOpenApi(registry: OpenAPIRegistry): void {
       200: json(cylinderVerificationSchema, 'The verification result'),
       404: problemResponse('CYLINDER_NOT_FOUND: unknown or outside your scope'),
       401: problemResponse('Not authenticated'),
-      403: problemResponse('The role may not read events'),
+      403: problemResponse('FORBIDDEN: the role may not read events; EXPORT_OUT_OF_SCOPE: the chain has events outside your scope'),
     },
   });
   registry.registerPath({

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { AppError } from '../../../shared/errors/app.error';
 import { cylinderStatus, cylinderStatusFilter } from '../cylinder.status';
 import type { RecordDefinition, WriteContext } from '../registry.definition';
 import { defined, hex, iso, toDate, viewMeta } from '../registry.definition';
@@ -55,6 +56,15 @@ export const cylindersRecord: RecordDefinition<CylinderCreate, CylinderPatch, Cy
     });
   },
   async patchToStored(patch, existing, ctx) {
+    // One truth (issue 9, defect 8): a commissioned cylinder has a ledger life, and only a scrap
+    // event ends it (and closes this record in the same transaction). An uncommissioned one has no
+    // ledger history and may still be closed here.
+    if (patch.scrappedAt && existing.grai && !existing.scrappedAt) {
+      throw new AppError('SCRAP_THROUGH_LEDGER', 409, 'Scrap through the ledger', {
+        detail: 'The cylinder is commissioned: record its scrapping as a ledger event (POST /api/v1/events, type "scrap"), which closes this record too',
+        errors: [{ path: 'scrappedAt', message: 'is set by the ledger\'s scrap event for a commissioned cylinder' }],
+      });
+    }
     const manufactureDate = existing.manufactureDate as Date;
     const site = patch.fillingSiteId ? await fillingStation(patch.fillingSiteId, existing.enterpriseId as Types.ObjectId, ctx) : undefined;
     const lastInspectionDate = patch.lastInspectionDate ? toDate(patch.lastInspectionDate) : (existing.lastInspectionDate as Date | undefined);

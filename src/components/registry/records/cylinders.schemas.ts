@@ -28,7 +28,7 @@ export const cylinderPatch = z
     fillingSiteId: objectId.optional(),
     lastInspectionDate: isoDate.optional(),
     designLifeYears: z.number().int().min(1).max(30).optional(),
-    scrappedAt: isoDate.optional().openapi({ description: 'Scrapping is final: it cannot be undone' }),
+    scrappedAt: isoDate.optional().openapi({ description: 'Scrapping is final: it cannot be undone. Only for a cylinder never commissioned: a commissioned one is scrapped by its ledger scrap event (else 409 SCRAP_THROUGH_LEDGER)' }),
   })
   .openapi('CylinderPatch');
 
