@@ -138,20 +138,26 @@ describe('chain verification against the signed log and the projection', () => {
     await world.connection.collection('checkpoints').updateOne({ treeSize: latest?.treeSize }, { $set: { rootHash: latest?.rootHash } });
   });
 
-  it('refuses an event that does not start in the state the previous one ended in (a sell let through by an edited projection)', async () => {
+  it('refuses to record on a projection edited in the database: a sell straight after commissioning is not let through', async () => {
     const cylinder = await kit.newCylinder();
     await post(anEvent('commission', cylinder).at(kit.station).build());
     await projections().updateOne({ _id: cylinder as never }, { $set: { state: 'at_supply_point' } });
     const sell = await world.as(kit.admin).post('/api/v1/events', anEvent('sell', cylinder).with({ customerId: kit.customer }).build());
-    const verdict = await verify(cylinder);
-    expect(verdict.ok).toBe(false);
-    if (sell.status === 201) {
-      // Capture trusted the projection: the chain itself shows the jump.
-      expect(verdict).toMatchObject({ reason: 'STATE_DISCONTINUITY', firstBadEventId: (sell.body as Outcome).eventId, detail: 'starts in at_supply_point, but the previous event ended in empty_at_station' });
-    } else {
-      // Capture checked the projection against the chain and refused: the projection is still wrong.
-      expect(verdict).toMatchObject({ reason: 'PROJECTION_MISMATCH' });
-    }
+    expect(sell.status).toBe(422);
+    expect(sell.body).toMatchObject({ code: 'PROJECTION_INCONSISTENT' });
+    expect(await events().countDocuments({ cylinderId: cylinder })).toBe(1);
+    expect(await world.connection.collection('rejected_events').countDocuments({ cylinderId: cylinder, reason: 'PROJECTION_INCONSISTENT' })).toBe(1);
+    expect(await verify(cylinder)).toMatchObject({ ok: false, reason: 'PROJECTION_MISMATCH', detail: 'the projection says state at_supply_point (chain: empty_at_station)' });
+  });
+
+  it('refuses to start a second chain for a cylinder whose projection was deleted, and says why (no 500)', async () => {
+    const cylinder = await kit.newCylinder();
+    await post(anEvent('commission', cylinder).at(kit.station).build());
+    await projections().deleteOne({ _id: cylinder as never });
+    const again = await world.as(kit.admin).post('/api/v1/events', anEvent('commission', cylinder).at(kit.station).build());
+    expect(again.status).toBe(422);
+    expect(again.body).toMatchObject({ code: 'PROJECTION_INCONSISTENT' });
+    expect(await events().countDocuments({ cylinderId: cylinder })).toBe(1);
   });
 
   it('never trusts the projection: a changed state, position or head is reported against the chain', async () => {

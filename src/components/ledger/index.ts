@@ -55,10 +55,10 @@ export interface LedgerOptions {
   now?: () => Date;
 }
 
-export function createLedger(deps: Pick<ComponentDeps, 'connection'>, options: LedgerOptions): Ledger {
+export function createLedger(deps: Pick<ComponentDeps, 'connection'> & Partial<Pick<ComponentDeps, 'logger'>>, options: LedgerOptions): Ledger {
   const repo = createLedgerRepository(ledgerModels(deps.connection));
   const lookups = options.lookups ?? registryLookups(options.registry, { onScrapped: options.onScrapped });
-  const capture = createCapture({ connection: deps.connection, repo, lookups, now: options.now ?? (() => new Date()) });
+  const capture = createCapture({ connection: deps.connection, repo, lookups, now: options.now ?? (() => new Date()), ...(deps.logger ? { logger: deps.logger } : {}) });
   const history = createHistory({ repo, lookups });
   return {
     module: {

@@ -5,6 +5,7 @@ import type { AppendOutcome, CylinderState, EventActor, LedgerEvent } from './le
 import { conflict, isSameInput, resendAnswer } from './ledger.idempotency';
 import { transition } from './ledger.lifecycle';
 import type { LifecycleChange } from '../registry';
+import type { Logger } from '../../shared/logger/logger.factory';
 import type { CylinderRef, LedgerLookups } from './ledger.lookups';
 import type { CylinderProjection, RejectedEvent } from './ledger.model';
 import { actorFields, project, stateOf, type DraftEvent } from './ledger.projection';
@@ -38,6 +39,8 @@ export interface CaptureDeps {
   repo: LedgerRepository;
   lookups: LedgerLookups;
   now: () => Date;
+  /** Told when a cylinder's projection disagrees with its chain (a database edited behind the platform). */
+  logger?: Pick<Logger, 'error'>;
 }
 
 /**
@@ -160,6 +163,7 @@ export function createCapture(deps: CaptureDeps) {
       const cylinderIds = [...new Set(candidates.flatMap((c) => (c.resolved.cylinder ? [c.resolved.cylinder.id] : [])))];
       const before = new Map((await deps.repo.projections(cylinderIds, session)).map((p) => [p.cylinderId, p]));
       const working = new Map<string, CylinderProjection | null>(cylinderIds.map((id) => [id, before.get(id) ?? null]));
+      const untrusted = await inconsistentProjections(cylinderIds, before, session);
       const accepted: { index: number; draft: DraftEvent; flagged: boolean }[] = [];
       const rejected: RejectedEvent[] = [];
       // First pass: decide every event in order; the hashes need the global positions, assigned after.
@@ -191,6 +195,7 @@ export function createCapture(deps: CaptureDeps) {
         const state = cylinder ? stateOf(working.get(cylinder.id)) : null;
         let rejection = resolved.rejection;
         let next: ReturnType<typeof transition> | undefined;
+        if (!rejection && cylinder && untrusted.has(cylinder.id)) rejection = untrusted.get(cylinder.id);
         if (!rejection && cylinder && state) rejection = registryClosed(cylinder, state, input);
         if (!rejection && cylinder && state) {
           next = transition(state, input.type, input.payload as { result?: 'pass' | 'fail' });
@@ -261,6 +266,31 @@ export function createCapture(deps: CaptureDeps) {
       await deps.repo.recordRejected(rejected, session);
       return outcomes;
     });
+  }
+
+  /**
+   * The projection is a cache of the chain and is never trusted over it (issue 9, defect 7): its
+   * head must be the chain's last event, with the same hash and resulting state, and a cylinder
+   * without one must have no chain. A projection edited in the database would otherwise decide
+   * the next transition (a sale straight after commissioning). One indexed read per group.
+   */
+  async function inconsistentProjections(cylinderIds: readonly string[], before: ReadonlyMap<string, CylinderProjection>, session: ClientSession): Promise<Map<string, Rejection>> {
+    const found = new Map<string, Rejection>();
+    if (cylinderIds.length === 0) return found;
+    const heads = new Map((await deps.repo.eventsByIds([...before.values()].map((p) => p.headEventId), session)).map((e) => [e.eventId, e]));
+    const unprojected = cylinderIds.filter((id) => !before.has(id));
+    const orphans = new Set((await deps.repo.chainStarts(unprojected, session)).map((e) => e.cylinderId));
+    for (const id of cylinderIds) {
+      const projection = before.get(id);
+      const head = projection ? heads.get(projection.headEventId) : undefined;
+      const agrees = projection
+        ? head !== undefined && head.cylinderId === id && head.cylinderSeq === projection.cylinderSeq && head.hash === projection.headHash && head.toState === projection.state
+        : !orphans.has(id);
+      if (agrees) continue;
+      deps.logger?.error({ cylinderId: id, headEventId: projection?.headEventId ?? null }, 'ledger projection disagrees with the chain: events for this cylinder are refused until it is repaired');
+      found.set(id, { reason: 'PROJECTION_INCONSISTENT', detail: "the cylinder's recorded state does not match its chain of events; nothing is recorded for it until the regulator has it repaired (GET /api/v1/cylinders/{id}/chain/verify shows where)" });
+    }
+    return found;
   }
 
   async function declaredEventProblem(input: EventInput, cylinderId: string, pending: Set<string>, session: ClientSession) {

@@ -24,7 +24,7 @@ export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
       ...common,
       ...cylinderNotFound,
       409: problemResponse('EVENT_ID_CONFLICT: the eventId is already the id of another event (other content, or an event the caller may not read); nothing about it is revealed'),
-      422: problemResponse('Rejected and kept for supervision: ILLEGAL_TRANSITION, CYLINDER_SCRAPPED, REFERENCE_NOT_FOUND, WRONG_SITE_KIND, GRAI_MISMATCH, WORKER_NOT_CLEARED'),
+      422: problemResponse('Rejected and kept for supervision: ILLEGAL_TRANSITION, CYLINDER_SCRAPPED, REFERENCE_NOT_FOUND, WRONG_SITE_KIND, GRAI_MISMATCH, WORKER_NOT_CLEARED; PROJECTION_INCONSISTENT (the cylinder\'s stored state disagrees with its chain: nothing is recorded for it until repaired)'),
     },
   });
   registry.registerPath({

@@ -34,6 +34,12 @@ export function createLedgerRepository(models: LedgerModels) {
       return (await events.find({ eventId: { $in: [...eventIds] } }, { ...NO_ID, session }).toArray()) as unknown as StoredEvent[];
     },
 
+    /** The first event of each of these cylinders' chains, where one exists. */
+    async chainStarts(cylinderIds: readonly string[], session?: ClientSession): Promise<StoredEvent[]> {
+      if (cylinderIds.length === 0) return [];
+      return (await events.find({ cylinderId: { $in: [...cylinderIds] }, cylinderSeq: 0 }, { ...NO_ID, session }).toArray()) as unknown as StoredEvent[];
+    },
+
     async eventOfCylinder(eventId: string, cylinderId: string, session?: ClientSession): Promise<boolean> {
       return (await events.countDocuments({ eventId, cylinderId }, { session, limit: 1 })) > 0;
     },

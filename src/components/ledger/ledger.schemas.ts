@@ -122,7 +122,7 @@ export const outcomeView = z
   .object({
     eventId: z.string(),
     status: z.enum(['accepted', 'duplicate', 'rejected']),
-    reason: z.string().optional().openapi({ description: 'Stable code: ILLEGAL_TRANSITION, CYLINDER_NOT_FOUND, CYLINDER_SCRAPPED, EVENT_ID_CONFLICT, REFERENCE_NOT_FOUND, VALIDATION_FAILED, ...' }),
+    reason: z.string().optional().openapi({ description: 'Stable code: ILLEGAL_TRANSITION, CYLINDER_NOT_FOUND, CYLINDER_SCRAPPED, EVENT_ID_CONFLICT, PROJECTION_INCONSISTENT, REFERENCE_NOT_FOUND, VALIDATION_FAILED, ...' }),
     detail: z.string().optional(),
     event: eventView.optional(),
   })
