@@ -3,6 +3,7 @@ import type { ClientSession } from 'mongoose';
 import type { Registry } from '../registry';
 import type { Principal } from '../auth';
 import type { ApiModule } from '../../shared/http/api-module';
+import { unitOfWork } from '../../shared/db/unit-of-work';
 import { createCapture } from './ledger.capture';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
 import { createHistory } from './ledger.history';
@@ -58,7 +59,7 @@ export interface LedgerOptions {
 export function createLedger(deps: Pick<ComponentDeps, 'connection'> & Partial<Pick<ComponentDeps, 'logger'>>, options: LedgerOptions): Ledger {
   const repo = createLedgerRepository(ledgerModels(deps.connection));
   const lookups = options.lookups ?? registryLookups(options.registry, { onScrapped: options.onScrapped });
-  const capture = createCapture({ connection: deps.connection, repo, lookups, now: options.now ?? (() => new Date()), ...(deps.logger ? { logger: deps.logger } : {}) });
+  const capture = createCapture({ transaction: unitOfWork(deps.connection), repo, lookups, now: options.now ?? (() => new Date()), ...(deps.logger ? { logger: deps.logger } : {}) });
   const history = createHistory({ repo, lookups });
   return {
     module: {

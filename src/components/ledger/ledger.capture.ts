@@ -1,4 +1,5 @@
-import type { ClientSession, Connection } from 'mongoose';
+import type { ClientSession } from 'mongoose';
+import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { zodFieldErrors } from '../../shared/errors/problem.mapper';
 import { eventHash } from './ledger.canonical';
 import type { AppendOutcome, CylinderState, EventActor, LedgerEvent } from './ledger.contract';
@@ -35,7 +36,7 @@ interface Waiting {
 const MAX_GROUP = 2000;
 
 export interface CaptureDeps {
-  connection: Connection;
+  transaction: UnitOfWork;
   repo: LedgerRepository;
   lookups: LedgerLookups;
   now: () => Date;
@@ -156,7 +157,7 @@ export function createCapture(deps: CaptureDeps) {
    * index on eventId catches one anyway (the attempt then fails and the retry checks first).
    */
   function decideAndWrite(candidates: Candidate[], receivedAt: Date, checkExisting: boolean): Promise<Map<number, AppendOutcome>> {
-    return inTransaction(deps.connection, async (session) => {
+    return deps.transaction(async (session) => {
       const outcomes = new Map<number, AppendOutcome>();
       const known = checkExisting ? await deps.repo.eventsByIds(candidates.map((c) => c.input.eventId), session) : [];
       const existing = new Map(known.map((e) => [e.eventId, e]));
@@ -352,19 +353,6 @@ function rejectedDoc(input: EventInput, actor: EventActor, receivedAt: Date, r: 
 function idOf(raw: unknown): string {
   const id = typeof raw === 'object' && raw !== null ? (raw as { eventId?: unknown }).eventId : undefined;
   return typeof id === 'string' ? id.slice(0, 64) : '';
-}
-
-/**
- * The driver's withTransaction (which retries transient errors) without mongoose's wrapper, whose
- * document bookkeeping the ledger, writing through the driver, does not need.
- */
-async function inTransaction<T>(connection: Connection, work: (session: ClientSession) => Promise<T>): Promise<T> {
-  const session = connection.getClient().startSession();
-  try {
-    return await session.withTransaction(() => work(session as unknown as ClientSession));
-  } finally {
-    await session.endSession();
-  }
 }
 
 /** The optimistic attempt met a rejection and must retry with the duplicate check. */
