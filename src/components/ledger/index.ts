@@ -64,7 +64,7 @@ export function createLedger(deps: Pick<ComponentDeps, 'connection'> & Partial<P
   return {
     module: {
       name: 'ledger',
-      router: ledgerRoutes({ appendMany: capture.appendMany, timeline: history.timeline, list: history.list }),
+      router: ledgerRoutes({ appendMany: capture.appendMany, appendParsed: capture.appendParsed, timeline: history.timeline, list: history.list }),
       registerOpenApi: registerLedgerOpenApi,
       // 1,000 events of ~400 bytes each: far above the global limit meant for ordinary requests.
       largeBodies: [{ path: '/events/batch', limit: '2mb' }],

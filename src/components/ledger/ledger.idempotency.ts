@@ -30,13 +30,16 @@ function submissionHash(fields: Submitted): string {
 }
 
 const ofInput = (input: EventInput): Submitted => ({ type: input.type, occurredAt: new Date(input.occurredAt), where: input.where, payload: input.payload });
-const ofStored = (event: LedgerEvent): Submitted => ({ type: event.type, occurredAt: event.occurredAt, where: event.where, payload: event.payload });
+/** What of a stored (or just decided) event a resend is compared with, and the read rule looks at. */
+export type Answerable = Pick<LedgerEvent, 'cylinderId' | 'grai' | 'type' | 'occurredAt' | 'where' | 'payload' | 'districtCode' | 'enterpriseId' | 'actor'>;
+
+const ofStored = (event: Answerable): Submitted => ({ type: event.type, occurredAt: event.occurredAt, where: event.where, payload: event.payload });
 
 /**
  * Whether a (normalized) input is the stored event sent again. The cylinder may be named by id or
  * by GRAI: each name given must be the stored event's.
  */
-export function isSameEvent(input: EventInput, stored: LedgerEvent): boolean {
+export function isSameEvent(input: EventInput, stored: Answerable): boolean {
   if (input.cylinderId !== undefined && input.cylinderId !== stored.cylinderId) return false;
   if (input.grai !== undefined && input.grai !== stored.grai) return false;
   return submissionHash(ofInput(input)) === submissionHash(ofStored(stored));
@@ -51,9 +54,11 @@ export function conflict(eventId: string): AppendOutcome {
   return { eventId, status: 'rejected', ...EVENT_ID_CONFLICT };
 }
 
-/** The answer to `input`, sent by `actor`, whose id is already the id of `stored`. */
-export function resendAnswer(input: EventInput, actor: EventActor, stored: LedgerEvent): AppendOutcome {
+/**
+ * Whether `input`, sent by `actor` under the id of `stored`, is answered as its duplicate (else
+ * it is EVENT_ID_CONFLICT): the same event, and the sender may read it.
+ */
+export function isResendOf(input: EventInput, actor: EventActor, stored: Answerable): boolean {
   const reader = readerOfActor(actor);
-  if (reader && mayReadEvent(reader, stored) && isSameEvent(input, stored)) return { eventId: stored.eventId, status: 'duplicate', event: stored };
-  return conflict(input.eventId);
+  return reader !== undefined && mayReadEvent(reader, stored) && isSameEvent(input, stored);
 }

@@ -2,10 +2,12 @@ import { Router } from 'express';
 import { authorize, principalOf, type Principal } from '../auth';
 import { AppError } from '../../shared/errors/app.error';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
-import { batchInput, cylinderParams, eventInput, eventsQuery, timelineQuery } from './ledger.schemas';
+import { batchInput, cylinderParams, eventInput, eventsQuery, timelineQuery, type EventInput } from './ledger.schemas';
 
 export interface LedgerRouteServices {
   appendMany(inputs: readonly unknown[], actor: EventActor): Promise<AppendOutcome[]>;
+  /** The same for inputs parsed here already: a body is parsed once. */
+  appendParsed(inputs: readonly EventInput[], actor: EventActor): Promise<AppendOutcome[]>;
   timeline(principal: Principal, cylinderId: string, query: { limit: number; cursor?: string | undefined }): Promise<{ items: LedgerEvent[]; nextCursor: string | null }>;
   list(principal: Principal, query: ReturnType<typeof eventsQuery.parse>): Promise<{ items: LedgerEvent[]; nextCursor: string | null }>;
 }
@@ -38,8 +40,9 @@ export function ledgerRoutes(services: LedgerRouteServices): Router {
   router.post('/events', async (req, res) => {
     const principal = principalOf(req);
     authorize(principal, 'events', 'create');
-    eventInput.parse(req.body);
-    const [outcome] = await services.appendMany([req.body], actorOf(principal));
+    // Parsed here, not in the capture: a bad body is a 400 listing every field.
+    const input = eventInput.parse(req.body);
+    const [outcome] = await services.appendParsed([input], actorOf(principal));
     if (!outcome || outcome.status === 'rejected') {
       const reason = outcome?.reason ?? 'REJECTED';
       throw new AppError(reason, REJECTION_STATUS[reason] ?? 422, 'Event rejected', { detail: outcome?.detail ?? reason });

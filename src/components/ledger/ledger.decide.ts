@@ -1,0 +1,228 @@
+import type { CylinderState, EventActor, LedgerEvent } from './ledger.contract';
+import { EVENT_ID_CONFLICT, isResendOf, isSameInput, type Answerable } from './ledger.idempotency';
+import { transition } from './ledger.lifecycle';
+import type { CylinderRef } from './ledger.lookups';
+import type { CylinderProjection, RejectedEvent } from './ledger.model';
+import { actorFields, stateOf, type DraftEvent } from './ledger.projection';
+import type { Rejection, Resolved } from './ledger.references';
+import type { EventInput } from './ledger.schemas';
+import { vocabularyOf } from './ledger.vocabulary';
+
+/** One admitted event of a group commit, its references resolved. */
+export interface Candidate {
+  input: EventInput;
+  actor: EventActor;
+  resolved: Resolved;
+  /** Which request of the group it came in: a repeat inside one request is answered by that request's first copy. */
+  request: number;
+}
+
+/** What `decide` knows of the store, all read in the group's transaction before it is called. */
+export interface Facts {
+  /** The platform's clock for the whole group. */
+  receivedAt: Date;
+  /** The projections of the candidates' cylinders, by cylinder id. */
+  projections: ReadonlyMap<string, CylinderProjection>;
+  /** The stored events those projections name as their heads, by event id. */
+  heads: ReadonlyMap<string, LedgerEvent>;
+  /** Cylinders without a projection that nevertheless have a chain (its first event is stored). */
+  chained: ReadonlySet<string>;
+  /**
+   * Stored events under the candidates' ids. Absent on the optimistic first attempt: resent events
+   * are rare, and the unique index on eventId catches one anyway.
+   */
+  stored?: ReadonlyMap<string, LedgerEvent>;
+  /** The cylinder of each stored event an error declaration names, by event id. */
+  declared: ReadonlyMap<string, string>;
+}
+
+export type Verdict =
+  | { status: 'accepted'; draft: DraftEvent; flagged: boolean }
+  /** The same event, stored already. */
+  | { status: 'duplicate'; event: LedgerEvent }
+  /** The same event as the candidate at index `of`, accepted in this group. */
+  | { status: 'duplicate'; of: number }
+  | { status: 'rejected'; reason: string; detail: string };
+
+export interface Decision {
+  /** One per candidate, in order; accepted ones are written in this order. */
+  verdicts: Verdict[];
+  /** Rejections kept for supervision (rejected_events). */
+  kept: RejectedEvent[];
+  /** Cylinders whose projection disagrees with their chain: told to the operators. */
+  inconsistent: string[];
+  /** The optimistic attempt met a rejection: a resent event may be rejected only because its first copy moved the cylinder on, so read the stored copies and decide again. */
+  recheck: boolean;
+}
+
+interface Judged {
+  verdict: Verdict;
+  /** Set when the rejection is kept in rejected_events, with the state the cylinder was in. */
+  keep?: { fromState: CylinderState | null };
+}
+
+const PROJECTION_INCONSISTENT: Rejection = {
+  reason: 'PROJECTION_INCONSISTENT',
+  detail: "the cylinder's recorded state does not match its chain of events; nothing is recorded for it until the regulator has it repaired (GET /api/v1/cylinders/{id}/chain/verify shows where)",
+};
+const CONFLICT: Verdict = { status: 'rejected', ...EVENT_ID_CONFLICT };
+
+/**
+ * What each candidate of a group becomes, in order, given what the store holds (pure: no I/O, no
+ * clock). An id seen before is answered first — by its request's first copy, else by the
+ * group's first copy, else by the stored event — and only a new id is decided on its merits:
+ * its references, the projection's trust, the registry record, the lifecycle, and for an error
+ * declaration the declared event. Several events of one cylinder chain their states.
+ */
+export function decide(candidates: readonly Candidate[], facts: Facts): Decision {
+  const cylinderIds = [...new Set(candidates.flatMap((c) => (c.resolved.cylinder ? [c.resolved.cylinder.id] : [])))];
+  const untrusted = inconsistentProjections(cylinderIds, facts);
+  const states = new Map<string, CylinderState>(cylinderIds.map((id) => [id, stateOf(facts.projections.get(id))]));
+  const acceptedIds = new Set<string>();
+  const firstInRequest = new Map<string, number>();
+  const firstInGroup = new Map<string, number>();
+  const verdicts: Verdict[] = [];
+  const kept: RejectedEvent[] = [];
+  let recheck = false;
+
+  const judge = (c: Candidate, i: number): Judged => {
+    const id = c.input.eventId;
+    const key = `${c.request}\n${id}`;
+    const inRequest = firstInRequest.get(key);
+    if (inRequest !== undefined) return repeatInRequest(c, candidates[inRequest] as Candidate, inRequest, verdicts);
+    firstInRequest.set(key, i);
+    const inGroup = firstInGroup.get(id);
+    if (inGroup !== undefined) return repeatInGroup(c, candidates[inGroup] as Candidate, inGroup, verdicts);
+    firstInGroup.set(id, i);
+    const stored = facts.stored?.get(id);
+    if (stored) return isResendOf(c.input, c.actor, stored) ? { verdict: { status: 'duplicate', event: stored } } : { verdict: CONFLICT, keep: { fromState: null } };
+    const judged = onMerits(c, states, untrusted, acceptedIds, facts);
+    if (judged.verdict.status === 'accepted') {
+      states.set(judged.verdict.draft.cylinderId, judged.verdict.draft.toState);
+      acceptedIds.add(id);
+    } else if (!facts.stored) recheck = true;
+    return judged;
+  };
+
+  candidates.forEach((c, i) => {
+    const { verdict, keep } = judge(c, i);
+    verdicts.push(verdict);
+    if (keep && verdict.status === 'rejected') kept.push(rejectedDoc(c, facts.receivedAt, verdict, keep.fromState));
+  });
+  return { verdicts, kept, inconsistent: [...untrusted.keys()], recheck };
+}
+
+function onMerits(c: Candidate, states: ReadonlyMap<string, CylinderState>, untrusted: ReadonlyMap<string, Rejection>, acceptedIds: ReadonlySet<string>, facts: Facts): Judged {
+  const { input, resolved } = c;
+  const cylinder = resolved.cylinder;
+  const rejected = (r: Rejection, fromState: CylinderState | null): Judged => ({ verdict: { status: 'rejected', reason: r.reason, detail: r.detail }, keep: { fromState } });
+  if (!cylinder) return rejected(resolved.rejection ?? { reason: 'CYLINDER_NOT_FOUND', detail: 'no such cylinder' }, null);
+  const state = states.get(cylinder.id) ?? 'unregistered';
+  const refused = resolved.rejection ?? untrusted.get(cylinder.id) ?? registryClosed(cylinder, state, input);
+  if (refused) return rejected(refused, state);
+  const next = transition(state, input.type, input.payload as { result?: 'pass' | 'fail' });
+  if (!next.ok) return rejected(next, state);
+  if (input.type === 'error_declaration') {
+    const declared = String(input.payload.declaredEventId);
+    // An event accepted earlier in the group counts as stored (whichever cylinder's, as before the split).
+    if (!acceptedIds.has(declared) && facts.declared.get(declared) !== cylinder.id) {
+      return rejected({ reason: 'REFERENCE_NOT_FOUND', detail: `payload.declaredEventId: no event ${declared} of this cylinder` }, state);
+    }
+  }
+  const draft: DraftEvent = {
+    eventId: input.eventId,
+    cylinderId: cylinder.id,
+    ...(cylinder.grai ? { grai: cylinder.grai } : {}),
+    enterpriseId: cylinder.enterpriseId,
+    districtCode: resolved.districtCode ?? cylinder.districtCode,
+    type: input.type,
+    occurredAt: new Date(input.occurredAt),
+    receivedAt: facts.receivedAt,
+    actor: actorFields(c.actor),
+    where: input.where,
+    payload: input.payload,
+    ...vocabularyOf(input.type, input.payload.result as 'pass' | 'fail' | undefined),
+    fromState: state,
+    toState: next.to,
+  };
+  return { verdict: { status: 'accepted', draft, flagged: next.flagged } };
+}
+
+/** A repeat inside one request is its first copy's duplicate when it is the same submission; never kept. */
+function repeatInRequest(c: Candidate, first: Candidate, at: number, verdicts: readonly Verdict[]): Judged {
+  if (!isSameInput(c.input, first.input)) return { verdict: CONFLICT };
+  const original = verdicts[at] as Verdict;
+  if (original.status === 'accepted') return { verdict: { status: 'duplicate', of: at } };
+  return { verdict: original };
+}
+
+/**
+ * The same id in two requests of one group (maybe two enterprises): the rule of a stored copy
+ * when the first one holds an event; a rejected first one is shared only with the same sender
+ * sending the same submission.
+ */
+function repeatInGroup(c: Candidate, first: Candidate, at: number, verdicts: readonly Verdict[]): Judged {
+  const original = verdicts[at] as Verdict;
+  const event = eventOf(original, verdicts);
+  if (event) {
+    if (!isResendOf(c.input, c.actor, event)) return { verdict: CONFLICT, keep: { fromState: null } };
+    return { verdict: original.status === 'accepted' ? { status: 'duplicate', of: at } : original };
+  }
+  if (isSameInput(c.input, first.input) && c.actor.id === first.actor.id) return { verdict: original };
+  return { verdict: CONFLICT, keep: { fromState: null } };
+}
+
+function eventOf(verdict: Verdict, verdicts: readonly Verdict[]): Answerable | undefined {
+  if (verdict.status === 'accepted') return verdict.draft;
+  if (verdict.status !== 'duplicate') return undefined;
+  return 'event' in verdict ? verdict.event : eventOf(verdicts[verdict.of] as Verdict, verdicts);
+}
+
+/**
+ * The projection is a cache of the chain and is never trusted over it (issue 9, defect 7): its
+ * head must be the chain's last event, with the same hash and resulting state, and a cylinder
+ * without one must have no chain. A projection edited in the database would otherwise decide
+ * the next transition (a sale straight after commissioning).
+ */
+function inconsistentProjections(cylinderIds: readonly string[], facts: Facts): Map<string, Rejection> {
+  const found = new Map<string, Rejection>();
+  for (const id of cylinderIds) {
+    const projection = facts.projections.get(id);
+    const head = projection ? facts.heads.get(projection.headEventId) : undefined;
+    const agrees = projection
+      ? head !== undefined && head.cylinderId === id && head.cylinderSeq === projection.cylinderSeq && head.hash === projection.headHash && head.toState === projection.state
+      : !facts.chained.has(id);
+    if (!agrees) found.set(id, PROJECTION_INCONSISTENT);
+  }
+  return found;
+}
+
+/**
+ * Registry and ledger agree on one truth (issue 9, defect 8): a cylinder whose registry record is
+ * closed takes no further event, even where its projection still says otherwise (a record closed
+ * outside the ledger, or a projection changed in the database). Only an error declaration, which
+ * moves nothing, is still recorded — as the lifecycle allows it after a scrapping.
+ */
+function registryClosed(cylinder: CylinderRef, state: CylinderState, input: EventInput): Rejection | undefined {
+  if (!cylinder.scrappedAt || state === 'scrapped' || input.type === 'error_declaration') return undefined;
+  return { reason: 'CYLINDER_SCRAPPED', detail: `the cylinder's registry record is closed (scrapped ${cylinder.scrappedAt.toISOString().slice(0, 10)}); it takes no further event` };
+}
+
+function rejectedDoc(c: Candidate, receivedAt: Date, r: Rejection, fromState: CylinderState | null): RejectedEvent {
+  const { input, actor } = c;
+  return {
+    eventId: input.eventId,
+    cylinderId: c.resolved.cylinder?.id ?? input.cylinderId ?? null,
+    grai: input.grai ?? null,
+    enterpriseId: actor.enterpriseId ?? null,
+    type: input.type,
+    reason: r.reason,
+    detail: r.detail,
+    fromState,
+    occurredAt: new Date(input.occurredAt),
+    receivedAt,
+    actor: actorFields(actor),
+    where: input.where,
+    payload: input.payload,
+  };
+}

@@ -1,0 +1,43 @@
+import { zodFieldErrors } from '../../shared/errors/problem.mapper';
+import type { AppendOutcome } from './ledger.contract';
+import { eventInput, type EventInput } from './ledger.schemas';
+
+/** How far ahead of the platform clock a device clock may be before its event is refused. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** One event of a request after the edge: either an input to decide on, or its answer already. */
+export type Intake = { input: EventInput } | { answer: AppendOutcome };
+
+/** Parses raw request items with the edge schema (each exactly once), then admits them. */
+export function parseEvents(raws: readonly unknown[], receivedAt: Date): Intake[] {
+  return raws.map((raw) => {
+    const parsed = eventInput.safeParse(raw);
+    if (parsed.success) return admit(parsed.data, receivedAt);
+    const detail = zodFieldErrors(parsed.error).map((e) => `${e.path}: ${e.message}`).join('; ');
+    return { answer: { eventId: idOf(raw), status: 'rejected', reason: 'VALIDATION_FAILED', detail } };
+  });
+}
+
+/**
+ * Admits an input the edge schema has already parsed (POST /events parses its body itself, for
+ * the field-by-field 400): refuses a device clock too far ahead, and normalizes.
+ */
+export function admit(input: EventInput, receivedAt: Date): Intake {
+  if (Date.parse(input.occurredAt) > receivedAt.getTime() + MAX_CLOCK_SKEW_MS) {
+    return { answer: { eventId: input.eventId, status: 'rejected', reason: 'VALIDATION_FAILED', detail: 'occurredAt: is in the future' } };
+  }
+  return { input: normalize(input) };
+}
+
+/** receive / return_empty name their site in the payload, dispatch its vehicle: `where` carries them too, for the indexes. */
+function normalize(input: EventInput): EventInput {
+  const siteId = input.where.siteId ?? (typeof input.payload.siteId === 'string' ? input.payload.siteId : undefined);
+  const vehicleId = input.where.vehicleId ?? (typeof input.payload.vehicleId === 'string' ? input.payload.vehicleId : undefined);
+  return { ...input, where: { ...input.where, ...(siteId ? { siteId } : {}), ...(vehicleId ? { vehicleId } : {}) } };
+}
+
+/** The id an invalid item claims, to answer it by (cut to a UUID's length and a bit). */
+function idOf(raw: unknown): string {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { eventId?: unknown }).eventId : undefined;
+  return typeof id === 'string' ? id.slice(0, 64) : '';
+}
