@@ -1,0 +1,367 @@
+import { randomUUID } from 'node:crypto';
+import type { EventActor, EventType, LedgerEvent } from '../../src/components/ledger';
+import { decide, type Candidate, type Decision, type Facts, type Verdict } from '../../src/components/ledger/ledger.decide';
+import { EVENT_ID_CONFLICT } from '../../src/components/ledger/ledger.idempotency';
+import { admit, MAX_CLOCK_SKEW_MS, parseEvents } from '../../src/components/ledger/ledger.intake';
+import type { CylinderRef } from '../../src/components/ledger/ledger.lookups';
+import type { CylinderProjection } from '../../src/components/ledger/ledger.model';
+import type { Resolved } from '../../src/components/ledger/ledger.references';
+import { eventInput, type EventInput } from '../../src/components/ledger/ledger.schemas';
+import { seal } from '../../src/components/ledger/ledger.write';
+
+/**
+ * The capture's decision as a pure function, outcome by outcome, against a store held in memory
+ * (what the transaction would read: projections, their head events, chain starts, stored copies,
+ * declared events). No HTTP, no database.
+ */
+
+const RECEIVED = new Date('2025-06-01T08:00:00.000Z');
+const ENTERPRISE_A = '64b000000000000000000a01';
+const ENTERPRISE_B = '64b000000000000000000b01';
+const STATION = '64b0000000000000000005a1';
+const ADMIN_A: EventActor = { kind: 'user', id: 'user-a', role: 'enterprise_admin', enterpriseId: ENTERPRISE_A };
+const ADMIN_B: EventActor = { kind: 'user', id: 'user-b', role: 'enterprise_admin', enterpriseId: ENTERPRISE_B };
+
+let cylinders = 0;
+const aCylinder = (extra: Partial<CylinderRef> = {}): CylinderRef => ({ id: `64b0000000000000000c${String(++cylinders).padStart(4, '0')}`, enterpriseId: ENTERPRISE_A, districtCode: '441802', ...extra });
+
+let minutes = 0;
+/** An admitted input, the way the edge hands it to the capture. */
+function anInput(type: EventType, cylinder: CylinderRef, payload: Record<string, unknown> = {}, eventId: string = randomUUID()): EventInput {
+  const occurredAt = new Date(RECEIVED.getTime() - 3_600_000 + ++minutes * 60_000).toISOString();
+  const where = ['commission', 'inspect', 'fill'].includes(type) ? { siteId: STATION } : {};
+  const admitted = admit(eventInput.parse({ eventId, cylinderId: cylinder.id, type, occurredAt, where, payload }), RECEIVED);
+  if (!('input' in admitted)) throw new Error('fixture not admitted');
+  return admitted.input;
+}
+const FILL = { tareKg: 14.5, grossKg: 29.4, netKg: 14.9, durationS: 42 };
+
+function aCandidate(input: EventInput, cylinder: CylinderRef | undefined, options: { actor?: EventActor; request?: number; resolved?: Resolved } = {}): Candidate {
+  return { input, actor: options.actor ?? ADMIN_A, resolved: options.resolved ?? (cylinder ? { cylinder } : {}), request: options.request ?? 0 };
+}
+
+/** What the capture's transaction would read, held in memory; `commit` writes a decision into it. */
+class Store {
+  events = new Map<string, LedgerEvent>();
+  projections = new Map<string, CylinderProjection>();
+
+  facts(candidates: readonly Candidate[], options: { optimistic?: boolean } = {}): Facts {
+    const heads = new Map([...this.projections.values()].flatMap((p) => (this.events.has(p.headEventId) ? [[p.headEventId, this.events.get(p.headEventId) as LedgerEvent] as const] : [])));
+    const chained = new Set([...this.events.values()].filter((e) => e.cylinderSeq === 0).map((e) => e.cylinderId));
+    const declared = new Map([...this.events.values()].map((e) => [e.eventId, e.cylinderId]));
+    const stored = new Map(candidates.flatMap((c) => (this.events.has(c.input.eventId) ? [[c.input.eventId, this.events.get(c.input.eventId) as LedgerEvent] as const] : [])));
+    return { receivedAt: RECEIVED, projections: new Map(this.projections), heads, chained, declared, ...(options.optimistic ? {} : { stored }) };
+  }
+
+  decide(candidates: readonly Candidate[], options: { optimistic?: boolean } = {}): Decision {
+    return decide(candidates, this.facts(candidates, options));
+  }
+
+  /** Decides and writes, like one group commit. */
+  commit(candidates: readonly Candidate[]): Decision {
+    const decision = this.decide(candidates);
+    const { events, projections } = seal(decision, this.projections, this.events.size);
+    for (const event of events.values()) this.events.set(event.eventId, event);
+    for (const write of projections) {
+      const head = 'insert' in write ? write.insert : write.update;
+      this.projections.set(head.cylinderId, head);
+    }
+    return decision;
+  }
+
+  /** A cylinder commissioned (and taken further by `then`), all accepted. */
+  lifeOf(cylinder: CylinderRef, then: EventType[] = []): LedgerEvent[] {
+    const inputs = [anInput('commission', cylinder), ...then.map((type) => anInput(type, cylinder, type === 'inspect' ? { result: 'pass' } : type === 'fill' ? FILL : {}))];
+    const decision = this.commit(inputs.map((input) => aCandidate(input, cylinder)));
+    expect(decision.verdicts.map((v) => v.status)).toEqual(inputs.map(() => 'accepted'));
+    return inputs.map((input) => this.events.get(input.eventId) as LedgerEvent);
+  }
+}
+
+const summary = (v: Verdict) => (v.status === 'rejected' ? v.reason : v.status);
+const rejection = (v: Verdict | undefined) => (v?.status === 'rejected' ? { reason: v.reason, detail: v.detail } : undefined);
+
+describe('capture decides each event (pure)', () => {
+  let store: Store;
+  beforeEach(() => {
+    store = new Store();
+  });
+
+  describe('accepted', () => {
+    it('accepts a legal event as a draft with its states, scope and vocabulary, nothing kept', () => {
+      const cylinder = aCylinder({ grai: '06901234000014A1' });
+      const input = anInput('commission', cylinder);
+      const decision = store.decide([aCandidate(input, cylinder, { resolved: { cylinder, districtCode: '441803' } })]);
+      expect(decision).toMatchObject({ kept: [], inconsistent: [], recheck: false });
+      expect(decision.verdicts[0]).toEqual({
+        status: 'accepted',
+        flagged: false,
+        draft: {
+          eventId: input.eventId,
+          cylinderId: cylinder.id,
+          grai: cylinder.grai,
+          enterpriseId: ENTERPRISE_A,
+          districtCode: '441803',
+          type: 'commission',
+          occurredAt: new Date(input.occurredAt),
+          receivedAt: RECEIVED,
+          actor: ADMIN_A,
+          where: { siteId: STATION },
+          payload: {},
+          bizStep: expect.stringContaining('commissioning'),
+          disposition: expect.any(String),
+          fromState: 'unregistered',
+          toState: 'empty_at_station',
+        },
+      });
+    });
+
+    it("flags a failed inspection and takes the cylinder's district when the event names none", () => {
+      const cylinder = aCylinder();
+      store.lifeOf(cylinder);
+      const [verdict] = store.decide([aCandidate(anInput('inspect', cylinder, { result: 'fail' }), cylinder)]).verdicts;
+      expect(verdict).toMatchObject({ status: 'accepted', flagged: true, draft: { fromState: 'empty_at_station', toState: 'empty_at_station', districtCode: '441802' } });
+    });
+
+    it('chains several events of one cylinder in one batch, each starting where the previous ended', () => {
+      const cylinder = aCylinder();
+      const other = aCylinder();
+      const candidates = [
+        aCandidate(anInput('commission', cylinder), cylinder),
+        aCandidate(anInput('commission', other), other),
+        aCandidate(anInput('inspect', cylinder, { result: 'pass' }), cylinder),
+        aCandidate(anInput('fill', cylinder, FILL), cylinder),
+        aCandidate(anInput('fill', other, FILL), other),
+        aCandidate(anInput('dispatch', cylinder, { vehicleId: '64b0000000000000000007a1' }), cylinder),
+      ];
+      const decision = store.commit(candidates);
+      expect(decision.verdicts.map((v) => (v.status === 'accepted' ? `${v.draft.fromState}→${v.draft.toState}` : summary(v)))).toEqual([
+        'unregistered→empty_at_station',
+        'unregistered→empty_at_station',
+        'empty_at_station→inspected_at_station',
+        'inspected_at_station→full_at_station',
+        'ILLEGAL_TRANSITION',
+        'full_at_station→in_transit',
+      ]);
+      const chain = [...store.events.values()].filter((e) => e.cylinderId === cylinder.id);
+      expect(chain.map((e) => [e.cylinderSeq, e.logSeq])).toEqual([[0, 0], [1, 2], [2, 3], [3, 4]]);
+      chain.forEach((e, i) => expect(e.prevHash).toBe(i === 0 ? null : chain[i - 1]?.hash));
+      expect(store.projections.get(cylinder.id)).toMatchObject({ state: 'in_transit', cylinderSeq: 3, headHash: chain[3]?.hash, version: 4 });
+    });
+
+    it('answers the projection writes: an insert for a first event, an update conditioned on the version read', () => {
+      const cylinder = aCylinder();
+      store.lifeOf(cylinder);
+      const fresh = aCylinder();
+      const decision = store.decide([aCandidate(anInput('inspect', cylinder, { result: 'pass' }), cylinder), aCandidate(anInput('commission', fresh), fresh)]);
+      const { projections } = seal(decision, store.projections, 10);
+      expect(projections).toEqual([
+        { update: expect.objectContaining({ cylinderId: cylinder.id, state: 'inspected_at_station', version: 2 }), expectedVersion: 1 },
+        { insert: expect.objectContaining({ cylinderId: fresh.id, state: 'empty_at_station', version: 1 }) },
+      ]);
+    });
+  });
+
+  describe('rejected on the merits, and kept for supervision', () => {
+    it('ILLEGAL_TRANSITION names the state and the event, kept with the state it was in', () => {
+      const cylinder = aCylinder();
+      store.lifeOf(cylinder);
+      const input = anInput('fill', cylinder, FILL);
+      const decision = store.decide([aCandidate(input, cylinder)]);
+      expect(rejection(decision.verdicts[0])).toEqual({ reason: 'ILLEGAL_TRANSITION', detail: expect.stringContaining('event fill is not allowed in state empty_at_station') });
+      expect(decision.kept).toEqual([
+        expect.objectContaining({ eventId: input.eventId, cylinderId: cylinder.id, enterpriseId: ENTERPRISE_A, type: 'fill', reason: 'ILLEGAL_TRANSITION', fromState: 'empty_at_station', receivedAt: RECEIVED }),
+      ]);
+    });
+
+    it('CYLINDER_NOT_FOUND when the references found no cylinder (its reason kept, without a state)', () => {
+      const missing = aCylinder();
+      const input = anInput('commission', missing);
+      const decision = store.decide([aCandidate(input, undefined, { resolved: { rejection: { reason: 'CYLINDER_NOT_FOUND', detail: `no cylinder ${missing.id}` } } })]);
+      expect(rejection(decision.verdicts[0])).toEqual({ reason: 'CYLINDER_NOT_FOUND', detail: `no cylinder ${missing.id}` });
+      expect(decision.kept).toEqual([expect.objectContaining({ eventId: input.eventId, cylinderId: missing.id, fromState: null })]);
+      expect(rejection(store.decide([aCandidate(input, undefined, { resolved: {} })]).verdicts[0])).toEqual({ reason: 'CYLINDER_NOT_FOUND', detail: 'no such cylinder' });
+    });
+
+    it('passes on what the references refused (a site of another enterprise), kept with the current state', () => {
+      const cylinder = aCylinder();
+      store.lifeOf(cylinder);
+      const refused = { reason: 'REFERENCE_NOT_FOUND', detail: "where.siteId: no active site of the cylinder's enterprise" };
+      const decision = store.decide([aCandidate(anInput('inspect', cylinder, { result: 'pass' }), cylinder, { resolved: { cylinder, rejection: refused } })]);
+      expect(rejection(decision.verdicts[0])).toEqual(refused);
+      expect(decision.kept[0]).toMatchObject({ reason: 'REFERENCE_NOT_FOUND', fromState: 'empty_at_station' });
+    });
+
+    it('CYLINDER_SCRAPPED when the registry record is closed though the projection is live; an error declaration is still taken', () => {
+      const cylinder = aCylinder();
+      const [commission] = store.lifeOf(cylinder, ['inspect']);
+      const closed = { ...cylinder, scrappedAt: new Date('2025-05-30T00:00:00Z') };
+      const decision = store.decide([
+        aCandidate(anInput('fill', closed, FILL), closed),
+        aCandidate(anInput('error_declaration', closed, { declaredEventId: commission?.eventId, reason: 'incorrect_data' }), closed),
+      ]);
+      expect(rejection(decision.verdicts[0])).toEqual({ reason: 'CYLINDER_SCRAPPED', detail: expect.stringContaining('scrapped 2025-05-30') });
+      expect(decision.verdicts[1]).toMatchObject({ status: 'accepted', draft: { fromState: 'inspected_at_station', toState: 'inspected_at_station' } });
+    });
+
+    it('lets a scrapped cylinder with a closed record meet the lifecycle (ILLEGAL_TRANSITION, not CYLINDER_SCRAPPED)', () => {
+      const cylinder = aCylinder();
+      store.lifeOf(cylinder, ['scrap']);
+      const closed = { ...cylinder, scrappedAt: new Date('2025-05-30T00:00:00Z') };
+      expect(summary(store.decide([aCandidate(anInput('report_lost', closed), closed)]).verdicts[0] as Verdict)).toBe('ILLEGAL_TRANSITION');
+    });
+
+    it.each([
+      ['its head event is missing', (p: CylinderProjection) => ({ ...p, headEventId: randomUUID() })],
+      ['its head hash is not the head event\'s', (p: CylinderProjection) => ({ ...p, headHash: 'f'.repeat(64) })],
+      ['its state is not where the chain ended', (p: CylinderProjection) => ({ ...p, state: 'full_at_station' as const })],
+      ['its position is not the head event\'s', (p: CylinderProjection) => ({ ...p, cylinderSeq: 5 })],
+    ])('PROJECTION_INCONSISTENT when the projection disagrees with the chain: %s', (_case, edit) => {
+      const cylinder = aCylinder();
+      store.lifeOf(cylinder, ['inspect']);
+      store.projections.set(cylinder.id, edit(store.projections.get(cylinder.id) as CylinderProjection));
+      const decision = store.decide([aCandidate(anInput('fill', cylinder, FILL), cylinder)]);
+      expect(rejection(decision.verdicts[0])).toEqual({ reason: 'PROJECTION_INCONSISTENT', detail: expect.stringContaining('does not match its chain') });
+      expect(decision.inconsistent).toEqual([cylinder.id]);
+      expect(decision.kept[0]).toMatchObject({ reason: 'PROJECTION_INCONSISTENT' });
+    });
+
+    it('PROJECTION_INCONSISTENT when a cylinder without a projection has a chain (no second chain start)', () => {
+      const cylinder = aCylinder();
+      store.lifeOf(cylinder);
+      store.projections.delete(cylinder.id);
+      const decision = store.decide([aCandidate(anInput('commission', cylinder), cylinder)]);
+      expect(summary(decision.verdicts[0] as Verdict)).toBe('PROJECTION_INCONSISTENT');
+      expect(decision.inconsistent).toEqual([cylinder.id]);
+    });
+
+    it('REFERENCE_NOT_FOUND for an error declaration naming no event of the cylinder; an event stored or accepted earlier in the group is found', () => {
+      const cylinder = aCylinder();
+      const other = aCylinder();
+      const [commission] = store.lifeOf(cylinder);
+      const [otherCommission] = store.lifeOf(other);
+      const inspect = anInput('inspect', cylinder, { result: 'pass' });
+      const declare = (declaredEventId: string | undefined) => aCandidate(anInput('error_declaration', cylinder, { declaredEventId, reason: 'did_not_occur' }), cylinder);
+      const decision = store.decide([declare(randomUUID()), declare(otherCommission?.eventId), declare(commission?.eventId), aCandidate(inspect, cylinder), declare(inspect.eventId)]);
+      expect(decision.verdicts.map(summary)).toEqual(['REFERENCE_NOT_FOUND', 'REFERENCE_NOT_FOUND', 'accepted', 'accepted', 'accepted']);
+      expect(rejection(decision.verdicts[1])?.detail).toBe(`payload.declaredEventId: no event ${otherCommission?.eventId} of this cylinder`);
+    });
+  });
+
+  describe('an id seen before', () => {
+    it('answers the same event stored already as a duplicate with the stored event, nothing kept', () => {
+      const cylinder = aCylinder();
+      const [commission] = store.lifeOf(cylinder);
+      const again = { ...anInput('commission', cylinder, {}, commission?.eventId), occurredAt: (commission as LedgerEvent).occurredAt.toISOString() };
+      const decision = store.decide([aCandidate(again, cylinder)]);
+      expect(decision.verdicts).toEqual([{ status: 'duplicate', event: commission }]);
+      expect(decision.kept).toEqual([]);
+    });
+
+    it('EVENT_ID_CONFLICT for other content under a stored id, kept without a state', () => {
+      const cylinder = aCylinder();
+      const [commission] = store.lifeOf(cylinder);
+      const other = anInput('report_lost', cylinder, {}, commission?.eventId);
+      const decision = store.decide([aCandidate(other, cylinder)]);
+      expect(rejection(decision.verdicts[0])).toEqual(EVENT_ID_CONFLICT);
+      expect(decision.kept).toEqual([expect.objectContaining({ eventId: other.eventId, reason: 'EVENT_ID_CONFLICT', fromState: null, cylinderId: cylinder.id })]);
+    });
+
+    it('EVENT_ID_CONFLICT, not a duplicate, for the same event sent by somebody who may not read the stored one', () => {
+      const cylinder = aCylinder();
+      const [commission] = store.lifeOf(cylinder);
+      const same = { ...anInput('commission', cylinder, {}, commission?.eventId), occurredAt: (commission as LedgerEvent).occurredAt.toISOString() };
+      const decision = store.decide([aCandidate(same, undefined, { actor: ADMIN_B, resolved: { rejection: { reason: 'CYLINDER_NOT_FOUND', detail: 'no cylinder' } } })]);
+      expect(rejection(decision.verdicts[0])).toEqual(EVENT_ID_CONFLICT);
+      expect(decision.kept[0]).toMatchObject({ reason: 'EVENT_ID_CONFLICT', enterpriseId: ENTERPRISE_B });
+    });
+
+    it('answers a repeat inside one request by its first copy: the same submission a duplicate (of an accepted or a rejected one), other content a conflict; none kept', () => {
+      const cylinder = aCylinder();
+      const commission = anInput('commission', cylinder);
+      const fill = anInput('fill', cylinder, FILL);
+      const decision = store.decide([
+        aCandidate(commission, cylinder),
+        aCandidate({ ...commission }, cylinder),
+        aCandidate(fill, cylinder),
+        aCandidate({ ...fill }, cylinder),
+        aCandidate({ ...commission, occurredAt: RECEIVED.toISOString() }, cylinder),
+      ]);
+      expect(decision.verdicts).toEqual([
+        expect.objectContaining({ status: 'accepted' }),
+        { status: 'duplicate', of: 0 },
+        { status: 'rejected', reason: 'ILLEGAL_TRANSITION', detail: expect.any(String) },
+        decision.verdicts[2],
+        { status: 'rejected', ...EVENT_ID_CONFLICT },
+      ]);
+      expect(decision.kept.map((k) => k.reason)).toEqual(['ILLEGAL_TRANSITION']);
+    });
+
+    it("answers the same id in another request of the group by the stored-copy rule: the sender's own copy a duplicate, another enterprise's a kept conflict", () => {
+      const cylinder = aCylinder();
+      const commission = anInput('commission', cylinder);
+      const decision = store.decide([
+        aCandidate(commission, cylinder, { request: 0 }),
+        aCandidate({ ...commission }, cylinder, { request: 1 }),
+        aCandidate({ ...commission }, undefined, { request: 2, actor: ADMIN_B, resolved: { rejection: { reason: 'CYLINDER_NOT_FOUND', detail: 'no cylinder' } } }),
+      ]);
+      expect(decision.verdicts.slice(1)).toEqual([{ status: 'duplicate', of: 0 }, { status: 'rejected', ...EVENT_ID_CONFLICT }]);
+      expect(decision.kept).toEqual([expect.objectContaining({ reason: 'EVENT_ID_CONFLICT', enterpriseId: ENTERPRISE_B })]);
+    });
+
+    it('shares a rejected first copy in another request only with the same sender and submission', () => {
+      const cylinder = aCylinder();
+      store.lifeOf(cylinder);
+      const fill = anInput('fill', cylinder, FILL);
+      const decision = store.decide([
+        aCandidate(fill, cylinder, { request: 0 }),
+        aCandidate({ ...fill }, cylinder, { request: 1 }),
+        aCandidate({ ...fill }, cylinder, { request: 2, actor: { ...ADMIN_A, id: 'another-user' } }),
+      ]);
+      expect(decision.verdicts.map(summary)).toEqual(['ILLEGAL_TRANSITION', 'ILLEGAL_TRANSITION', 'EVENT_ID_CONFLICT']);
+      expect(decision.verdicts[1]).toBe(decision.verdicts[0]);
+      expect(decision.kept.map((k) => k.reason)).toEqual(['ILLEGAL_TRANSITION', 'EVENT_ID_CONFLICT']);
+    });
+  });
+
+  describe('the optimistic attempt (stored copies not read)', () => {
+    it('asks for a recheck when anything is rejected on its merits: it may be a resend its first copy moved on', () => {
+      const cylinder = aCylinder();
+      const [commission] = store.lifeOf(cylinder);
+      const resent = { ...anInput('commission', cylinder, {}, commission?.eventId), occurredAt: (commission as LedgerEvent).occurredAt.toISOString() };
+      expect(store.decide([aCandidate(resent, cylinder)], { optimistic: true })).toMatchObject({ recheck: true, verdicts: [{ status: 'rejected', reason: 'ILLEGAL_TRANSITION' }] });
+      expect(store.decide([aCandidate(resent, cylinder)])).toMatchObject({ recheck: false, verdicts: [{ status: 'duplicate' }] });
+    });
+
+    it('needs no recheck when everything is accepted or a repeat inside the group', () => {
+      const cylinder = aCylinder();
+      const commission = anInput('commission', cylinder);
+      expect(store.decide([aCandidate(commission, cylinder), aCandidate({ ...commission, occurredAt: RECEIVED.toISOString() }, cylinder)], { optimistic: true }).recheck).toBe(false);
+    });
+  });
+});
+
+describe('capture parses each item at the edge (pure)', () => {
+  it('answers an invalid item VALIDATION_FAILED naming every field, under the id it claims', () => {
+    const [answer] = parseEvents([{ eventId: 'not-a-uuid', type: 'teleport', extra: 1 }], RECEIVED);
+    expect(answer).toEqual({ answer: { eventId: 'not-a-uuid', status: 'rejected', reason: 'VALIDATION_FAILED', detail: expect.stringMatching(/eventId: .*type: .*/) } });
+    expect((answer as { answer: { detail: string } }).answer.detail).toContain('extra');
+    expect(parseEvents([null, { eventId: 'x'.repeat(100) }], RECEIVED).map((i) => ('answer' in i ? i.answer.eventId : i))).toEqual(['', 'x'.repeat(64)]);
+  });
+
+  it('refuses a device clock more than the allowed skew ahead, and admits one within it', () => {
+    const at = (ms: number) => ({ eventId: randomUUID(), cylinderId: aCylinder().id, type: 'report_lost', occurredAt: new Date(RECEIVED.getTime() + ms).toISOString() });
+    const [late, early] = parseEvents([at(MAX_CLOCK_SKEW_MS + 1000), at(MAX_CLOCK_SKEW_MS - 1000)], RECEIVED);
+    expect(late).toMatchObject({ answer: { status: 'rejected', reason: 'VALIDATION_FAILED', detail: 'occurredAt: is in the future' } });
+    expect(early).toHaveProperty('input');
+  });
+
+  it('copies the site or vehicle a payload names into where, for the indexes', () => {
+    const cylinderId = aCylinder().id;
+    const intake = parseEvents([
+      { eventId: randomUUID(), cylinderId, type: 'receive', occurredAt: RECEIVED.toISOString(), payload: { siteId: STATION } },
+      { eventId: randomUUID(), cylinderId, type: 'dispatch', occurredAt: RECEIVED.toISOString(), payload: { vehicleId: '64b0000000000000000007a1' } },
+    ], RECEIVED);
+    expect(intake.map((i) => ('input' in i ? i.input.where : i))).toEqual([{ siteId: STATION }, { vehicleId: '64b0000000000000000007a1' }]);
+  });
+});
