@@ -17,6 +17,9 @@ import { median, report } from './lib/bench';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const RUNS = 3;
+// The import validates, resolves sites, writes in a transaction and audits; from what this 2-core
+// shared machine measured (bench/README.md), it should stay within this factor of a raw insertMany.
+const IMPORT_VS_INSERT_MANY = 20;
 const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef', QR_SIGNING_SECRET: 'bench-qr-secret-0123456789abcdef', PII_HASH_SECRET: 'bench-pii-secret-0123456789abcdef', LEDGER_SIGNING_KEY: 'bench-ledger-key-0123456789abcdef' };
 
 function cylinderCsv(run: number, siteId: string): Buffer {
@@ -115,12 +118,14 @@ async function main(): Promise<void> {
     await server.exited;
   }
   const ms = median(importMs);
+  const ratio = median(ratios);
   report(
     'registry-import',
     [
-      { name: `import of ${ROWS} GBK cylinder rows through HTTP (median of ${RUNS})`, value: ms / 1000, unit: 's', target: '< 60 s', met: ms < 60_000 },
-      { name: 'import rate', value: (ROWS / ms) * 1000, unit: 'rows/s', target: 'reported', met: true },
-      { name: 'import time / raw driver insertMany of the same documents (median ratio)', value: median(ratios), unit: 'x', target: 'reported', met: true },
+      { name: `import time of ${ROWS} GBK cylinder rows through HTTP / raw driver insertMany of the same documents (median of ${RUNS})`, value: ratio, unit: '×', target: `≤ ${IMPORT_VS_INSERT_MANY}`, met: ratio <= IMPORT_VS_INSERT_MANY,
+        absolute: { value: ms / 1000, unit: 's' }, baseline: { name: 'raw insertMany', value: median(insertMs) / 1000, unit: 's' } },
+      { name: 'import rate / raw insertMany rate', value: 1 / ratio, unit: '×', target: 'reported', met: true,
+        absolute: { value: (ROWS / ms) * 1000, unit: 'rows/s' }, baseline: { name: 'raw insertMany', value: (ROWS / median(insertMs)) * 1000, unit: 'docs/s' } },
     ],
     { rows: ROWS, runs: RUNS, importMs, insertManyMs: insertMs, ratios },
   );
