@@ -11,8 +11,10 @@ export function canonicalJson(value: unknown): string {
   return write(value);
 }
 
-// Written with string concatenation rather than map/join: every captured event, every event the
-// log integrates and every event a chain verification reads goes through here.
+// Every captured event, every event the log integrates and every event a chain verification reads
+// goes through here. `npm run bench:micro` compares it with map/join (no measurable gain, contrary
+// to the first claim) and with JSON.stringify of a key-sorted copy (faster, but not the same bytes:
+// integer-like keys come first in numeric order and NaN becomes null, which would change hashes).
 function write(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {

@@ -18,8 +18,9 @@ const UNLOGGED = new Set(['/healthz', '/readyz']);
  * Gives every request its id (echoed in X-Request-Id) and a logger `req.log` that stamps it on
  * each line, then writes one access-log line per response.
  *
- * Written here rather than with pino-http, which added about 85 µs of CPU to every request even
- * with logging off (measured against a bare Express route answering in about 280 µs).
+ * Written here rather than with pino-http: `npm run bench:micro` measures ours at about 0.87 × the
+ * per-request time behind pino-http with logging off and 0.93 × with it on (tens of µs saved, not
+ * the 85 µs first claimed), with the same lines and request ids.
  */
 export function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
