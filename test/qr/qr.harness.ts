@@ -3,6 +3,7 @@ import { createQr, DEFAULT_QR_CONFIG, type LedgerPort, type LedgerSnapshot, type
 import { ledgerPort } from '../../src/components/qr/ledger.adapter';
 import { createRateLimiter, type RateLimiter } from '../../src/components/qr/rate.limiter';
 import { initModels, SECRETS, startWorld, type World } from '../support/world';
+import { createPageCursors } from '../../src/shared/http/page.cursor';
 
 export const QR_DOMAIN = 'qr.qingyuan.example.cn';
 
@@ -32,7 +33,7 @@ export async function startQrWorld(label: string, options: { limiter?: RateLimit
   const world = await startWorld(label);
   const { connection, registry, audit } = world;
   const ledger = new FakeLedger();
-  const realLedger = options.realLedger ? createLedger({ connection }, { registry, eventIdSecret: SECRETS.PII_HASH_SECRET }) : undefined;
+  const realLedger = options.realLedger ? createLedger({ connection }, { registry, eventIdSecret: SECRETS.PII_HASH_SECRET, cursors: createPageCursors(SECRETS.JWT_SECRET) }) : undefined;
   await realLedger?.init();
   const build = (config: Partial<QrConfig>): QrComponent => {
     const qr = createQr({

@@ -3,7 +3,8 @@ import { principalOf } from '../auth';
 import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { problemResponse } from '../../shared/openapi/openapi.registry';
 import type { ListQueryBase } from './registry.definition';
-import { idParams, pageOf } from './registry.schemas';
+import { idParams } from './registry.schemas';
+import { pageSchema } from '../../shared/http/page.cursor';
 import type { RecordService } from './registry.service';
 
 /** HTTP only: parse with zod, call the service, shape the response. The same five routes per record. */
@@ -59,7 +60,7 @@ export function registerRecordOpenApi(registry: OpenAPIRegistry, services: reado
       method: 'get', path, tags, security,
       summary: `List ${def.resource} within the caller's scope, with filters, sorting and cursor pagination`,
       request: { query: def.querySchema as never },
-      responses: { 200: { description: `A page of ${def.resource}`, content: json(pageOf(view, `${capital(def.noun)}Page`)) }, ...common },
+      responses: { 200: { description: `A page of ${def.resource}`, content: json(pageSchema(view, `${capital(def.noun)}Page`)) }, ...common },
     });
     registry.registerPath({
       method: 'post', path, tags, security,
