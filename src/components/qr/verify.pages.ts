@@ -4,7 +4,7 @@ import { PROBLEM_CONTENT_TYPE } from '../../shared/errors/problem.schema';
 import { json, problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { z } from '../../shared/openapi/zod.openapi';
 import { AppError } from '../../shared/errors/app.error';
-import type { RateLimiter } from './rate.limiter';
+import type { RateLimit } from '../../shared/rate-limit/shared.limiter';
 import { reportBody, verificationView, verifyParams, verifyQuery } from './qr.schemas';
 import type { Lang } from './verify.i18n';
 import type { VerifyService } from './verify.service';
@@ -25,9 +25,9 @@ function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
-function rateLimit(limiter: RateLimiter): RequestHandler {
-  return (req, res, next) => {
-    const outcome = limiter.take(clientAddress(req));
+function rateLimit(limiter: RateLimit): RequestHandler {
+  return async (req, res, next) => {
+    const outcome = await limiter.take(clientAddress(req));
     if (outcome.allowed) {
       next();
       return;
@@ -41,7 +41,7 @@ function rateLimit(limiter: RateLimiter): RequestHandler {
  * The public verification page at the URI printed in every code, /8003/{GRAI}: no login,
  * zh-CN unless the client asks for English, the same content as JSON by content negotiation.
  */
-export function verifyPages(service: VerifyService, limiter: RateLimiter): Router {
+export function verifyPages(service: VerifyService, limiter: RateLimit): Router {
   const router = Router();
   router.use('/8003', rateLimit(limiter));
 
