@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { createAuthComponent, passwordProblems, type Principal, type Role } from '../src/components/auth';
 import { createAudit } from '../src/components/audit';
+import { createPageCursors } from '../src/shared/http/page.cursor';
 import { createRegistry } from '../src/components/registry';
 import type { Seeder } from './development.seed';
 
@@ -32,7 +33,7 @@ export const accountsDemoSeeder: Seeder = {
     const auth = await createAuthComponent({
       connection,
       jwtSecret: config.secrets.JWT_SECRET,
-      audit: createAudit({ connection }).service,
+      audit: createAudit({ connection, cursors: createPageCursors(config.secrets.JWT_SECRET) }).service,
       registry: {
         enterpriseDistrict: (id) => registry.enterpriseDistrict(id),
         workerEmployer: (id) => registry.workerEmployer(id),

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
 import type { ApiModule } from '../shared/http/api-module';
+import { createPageCursors } from '../shared/http/page.cursor';
 import type { Logger } from '../shared/logger/logger.factory';
 import { createAudit } from './audit';
 import { authenticate, createAuthComponent, type AccountRegistryLookups, type AuthOptions } from './auth';
@@ -28,7 +29,9 @@ export interface ComponentDeps {
 
 /** The one wiring place: builds each component and returns the API modules app.ts mounts, in order. */
 export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]> {
-  const audit = createAudit({ connection: deps.connection });
+  // One cursor key for every listing (each cursor names its listing, so none is read by another).
+  const cursors = createPageCursors(deps.config.secrets.JWT_SECRET);
+  const audit = createAudit({ connection: deps.connection, cursors });
   const registry = createRegistry(deps, { audit: audit.service });
   await registry.ensureDistricts();
   const auth = await createAuthComponent({
@@ -47,6 +50,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     serverSecret: deps.config.secrets.PII_HASH_SECRET,
     // Unscoped here; the devices service admits only a site of the caller's own enterprise.
     siteLookup: deps.siteLookup ?? ((_principal, siteId) => registry.siteById(siteId)),
+    cursors,
   });
   const modules: ApiModule[] = [
     // First: every later router finds req.principal set from the bearer token.
@@ -62,6 +66,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
   const ledger = createLedger(deps, {
     registry,
     eventIdSecret: deps.config.secrets.PII_HASH_SECRET,
+    cursors,
     onScrapped: async (id, session) => late.retireCode?.(id, session),
   });
   await ledger.init();

@@ -184,6 +184,31 @@ describe('accounts: who may create, read, change and deactivate which users', ()
     expect((await app.call('GET', `/api/v1/audit?resource=users&recordId=${id}`, { token: adminB })).body.items).toEqual([]);
   });
 
+  it('pages the audit trail newest first with an opaque cursor, and a replayed cursor keeps the scope', async () => {
+    const created = await createAs(adminA, { username: 'audit.pages', role: 'delivery_worker', workerId: workerA, password: pw });
+    const id = String(created.body.id);
+    for (const displayName of ['一', '二', '三']) await app.call('PATCH', `/api/v1/users/${id}`, { token: adminA, body: { displayName } });
+    const whole = await app.call('GET', `/api/v1/audit?resource=users&recordId=${id}`, { token: adminA });
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await app.call('GET', `/api/v1/audit?resource=users&recordId=${id}&limit=1${cursor ? `&cursor=${cursor}` : ''}`, { token: adminA });
+      expect(res.status).toBe(200);
+      ids.push(...(res.body.items as { id: string }[]).map((e) => e.id));
+      cursor = res.body.nextCursor as string | null;
+    } while (cursor);
+    expect(ids).toEqual((whole.body.items as { id: string }[]).map((e) => e.id));
+    expect(ids).toHaveLength(4);
+    const cityPage = await app.call('GET', '/api/v1/audit?limit=1', { token: city });
+    const replayed = await app.call('GET', `/api/v1/audit?limit=200&cursor=${String(cityPage.body.nextCursor)}`, { token: adminB });
+    expect(replayed.status).toBe(200);
+    expect((replayed.body.items as { id: string }[]).some((e) => ids.includes(e.id))).toBe(false);
+    const tampered = await app.call('GET', '/api/v1/audit?cursor=bm90LWFuLWlk', { token: adminA });
+    expect([tampered.status, tampered.body.code]).toEqual([400, 'INVALID_CURSOR']);
+    const usersCursor = (await app.call('GET', '/api/v1/users?limit=1', { token: city })).body.nextCursor as string;
+    expect((await app.call('GET', `/api/v1/audit?cursor=${usersCursor}`, { token: city })).body.code).toBe('INVALID_CURSOR');
+  });
+
   it('audits a user changing their own password, and a failed change leaves no entry', async () => {
     const created = await createAs(adminA, { username: 'own.password', role: 'enterprise_admin', password: pw });
     const { accessToken } = await app.login('own.password', pw);

@@ -5,6 +5,7 @@ import { createLedgerLog, ledgerEventSource, registryCylinderVisibility, verifyB
 import { verifyCylinder } from '../../src/components/ledger/log/chain.verification';
 import { anEnterpriseKit, anEvent, lifeOf, type EnterpriseKit, type LedgerWorld } from '../ledger/ledger.harness';
 import { expectStatus, initModels, principal, SECRETS, startWorld } from '../support/world';
+import { createPageCursors } from '../../src/shared/http/page.cursor';
 
 /**
  * An insider with write access to the database (but not to the signing key) against the chain
@@ -58,7 +59,7 @@ async function chainOf(cylinderId: string): Promise<LedgerEvent[]> {
 
 beforeAll(async () => {
   const base = await startWorld('log_integrity');
-  const ledger = createLedger({ connection: base.connection }, { registry: base.registry, eventIdSecret: SECRETS.PII_HASH_SECRET });
+  const ledger = createLedger({ connection: base.connection }, { registry: base.registry, eventIdSecret: SECRETS.PII_HASH_SECRET, cursors: createPageCursors(SECRETS.JWT_SECRET) });
   await ledger.init();
   log = await createLedgerLog({
     connection: base.connection,

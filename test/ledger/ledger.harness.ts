@@ -5,6 +5,7 @@ import { createLedger, type EventType, type Ledger } from '../../src/components/
 import { createLedgerLog, ledgerEventSource, registryCylinderVisibility } from '../../src/components/ledger/log';
 import { silentLogger } from '../foundation/app.harness';
 import { expectStatus, initModels, principal, SECRETS, startWorld, type World } from '../support/world';
+import { createPageCursors } from '../../src/shared/http/page.cursor';
 
 export { expectStatus, principal };
 
@@ -17,7 +18,7 @@ export interface LedgerWorld extends World {
 /** The real app with authentication, the registry, the ledger and its signed log, on a fresh database. */
 export async function startLedgerWorld(label: string): Promise<LedgerWorld> {
   const world = await startWorld(label);
-  const ledger = createLedger({ connection: world.connection }, { registry: world.registry, eventIdSecret: SECRETS.PII_HASH_SECRET });
+  const ledger = createLedger({ connection: world.connection }, { registry: world.registry, eventIdSecret: SECRETS.PII_HASH_SECRET, cursors: createPageCursors(SECRETS.JWT_SECRET) });
   await ledger.init();
   // Chain verification proves events against the log's checkpoints, so the log is served too.
   const log = await createLedgerLog({

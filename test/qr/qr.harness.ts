@@ -1,8 +1,8 @@
 import { createLedger, type Ledger } from '../../src/components/ledger';
 import { createQr, DEFAULT_QR_CONFIG, type LedgerPort, type LedgerSnapshot, type QrComponent, type QrConfig } from '../../src/components/qr';
 import { ledgerPort } from '../../src/components/qr/ledger.adapter';
-import { createRateLimiter, type RateLimiter } from '../../src/components/qr/rate.limiter';
 import { initModels, SECRETS, startWorld, type World } from '../support/world';
+import { createPageCursors } from '../../src/shared/http/page.cursor';
 
 export const QR_DOMAIN = 'qr.qingyuan.example.cn';
 
@@ -28,20 +28,20 @@ export interface QrWorld extends World {
 }
 
 /** The real app with bearer authentication, the registry, the audit trail and QR identity. */
-export async function startQrWorld(label: string, options: { limiter?: RateLimiter; config?: Partial<QrConfig>; realLedger?: boolean } = {}): Promise<QrWorld> {
+export async function startQrWorld(label: string, options: { config?: Partial<QrConfig>; realLedger?: boolean } = {}): Promise<QrWorld> {
   const world = await startWorld(label);
   const { connection, registry, audit } = world;
   const ledger = new FakeLedger();
-  const realLedger = options.realLedger ? createLedger({ connection }, { registry, eventIdSecret: SECRETS.PII_HASH_SECRET }) : undefined;
+  const realLedger = options.realLedger ? createLedger({ connection }, { registry, eventIdSecret: SECRETS.PII_HASH_SECRET, cursors: createPageCursors(SECRETS.JWT_SECRET) }) : undefined;
   await realLedger?.init();
   const build = (config: Partial<QrConfig>): QrComponent => {
     const qr = createQr({
       connection,
-      settings: { ...DEFAULT_QR_CONFIG, domain: QR_DOMAIN, ...config, signingSecret: SECRETS.QR_SIGNING_SECRET, privacySecret: SECRETS.PII_HASH_SECRET },
+      // A limit no test reaches unless it brings its own limiter.
+      settings: { ...DEFAULT_QR_CONFIG, domain: QR_DOMAIN, scanRatePerMinute: 100_000, ...config, signingSecret: SECRETS.QR_SIGNING_SECRET, privacySecret: SECRETS.PII_HASH_SECRET },
       audit: audit.service,
       sites: registry,
       ledger: realLedger ? ledgerPort(realLedger) : ledger,
-      rateLimiter: options.limiter ?? createRateLimiter({ perMinute: 100_000 }),
     });
     world.mount([qr.module]);
     return qr;

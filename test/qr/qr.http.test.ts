@@ -4,7 +4,7 @@ import { PNG } from 'pngjs';
 import { anEnterprise, aCylinder, aSite } from '../../seed/builders';
 import type { Principal } from '../../src/components/auth';
 import { buildGrai, parseGrai, parseQrUri } from '../../src/components/qr';
-import { createRateLimiter, type RateLimiter } from '../../src/components/qr/rate.limiter';
+import { QR_SCAN_LIMIT_COLLECTION } from '../../src/components/qr';
 import { expectStatus, principal } from '../registry/registry.harness';
 import { QR_DOMAIN, startQrWorld, type QrWorld } from './qr.harness';
 
@@ -23,7 +23,6 @@ function visibleText(html: string): string {
 /** The path and query of a code's URI, as the phone opens it on our host. */
 const pathOf = (uri: string) => uri.replace(`https://${QR_DOMAIN}`, '');
 
-let limiter: RateLimiter = createRateLimiter({ perMinute: 100_000 });
 let world: QrWorld;
 let city: Principal;
 let admin: Principal;
@@ -52,7 +51,7 @@ async function commissioned(build = aCylinder()): Promise<Code & { id: string }>
 }
 
 beforeAll(async () => {
-  world = await startQrWorld('qr_http', { limiter: { take: (key) => limiter.take(key) } });
+  world = await startQrWorld('qr_http');
   city = principal('city_regulator');
   const enterprise = anEnterprise().inDistrict('441802').build();
   enterpriseName = enterprise.name;
@@ -363,7 +362,9 @@ describe('public verification page /8003/{GRAI}', () => {
 
   it('answers 429 problem+json with Retry-After when one address asks too often', async () => {
     const c = await commissioned();
-    limiter = createRateLimiter({ perMinute: 2 });
+    // The production limit (settings → the shared limiter), lowered, with the earlier tests' counts gone.
+    await world.connection.collection(QR_SCAN_LIMIT_COLLECTION).deleteMany({});
+    world.reconfigure({ scanRatePerMinute: 2 });
     try {
       expect((await world.http.get(pathOf(c.uri))).status).toBe(200);
       expect((await world.http.get(pathOf(c.uri))).status).toBe(200);
@@ -374,7 +375,7 @@ describe('public verification page /8003/{GRAI}', () => {
       expect(JSON.parse(limited.text)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
       expect((await world.http.get(pathOf(c.uri)).set('Accept', 'text/html')).status).toBe(429);
     } finally {
-      limiter = createRateLimiter({ perMinute: 100_000 });
+      world.reconfigure({});
     }
   });
 });

@@ -2,7 +2,6 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { buildGrai, buildQrUri, createKeyring, humanReadable, parseGrai, parseQrUri } from '../../src/components/qr';
 import { labelPng, labelSvg, QUIET_ZONE } from '../../src/components/qr/label.render';
-import { createRateLimiter } from '../../src/components/qr/rate.limiter';
 
 const DOMAIN = 'qr.qingyuan.example.cn';
 const keyring = createKeyring({ secret: 'label-test-secret-0123456789abcdefghijkl', currentKeyId: 'k1' });
@@ -45,17 +44,5 @@ describe('labels', () => {
     expect(svg).toContain('钢印号 QY2024-000123');
     // The first dark module starts after the quiet zone.
     expect(svg).toMatch(new RegExp(`<path d="M${QUIET_ZONE} ${QUIET_ZONE}h`));
-  });
-});
-
-describe('per-address rate limiter', () => {
-  it('allows the burst, then asks to wait, then refills', () => {
-    let now = 0;
-    const limiter = createRateLimiter({ perMinute: 60, burst: 3, now: () => now });
-    expect([1, 2, 3].map(() => limiter.take('a').allowed)).toEqual([true, true, true]);
-    expect(limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 1 });
-    expect(limiter.take('b').allowed).toBe(true);
-    now += 1_000;
-    expect(limiter.take('a').allowed).toBe(true);
   });
 });

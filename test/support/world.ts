@@ -6,6 +6,7 @@ import { createAudit } from '../../src/components/audit';
 import { authenticate, signAccessToken, type Principal, type Role } from '../../src/components/auth';
 import { createRegistry, type Registry } from '../../src/components/registry';
 import type { ApiModule } from '../../src/shared/http/api-module';
+import { createPageCursors } from '../../src/shared/http/page.cursor';
 import { fakeDatabase, silentLogger } from '../foundation/app.harness';
 import { startTestDatabase } from './mongo';
 
@@ -59,7 +60,7 @@ export async function startWorld(label: string): Promise<World> {
   await connection.asPromise();
   const commands: string[] = [];
   connection.getClient().on('commandStarted', (event) => commands.push(event.commandName));
-  const audit = createAudit({ connection });
+  const audit = createAudit({ connection, cursors: createPageCursors(SECRETS.JWT_SECRET) });
   const registry = createRegistry({ connection, config: { secrets: SECRETS, env: 'test' }, logger: silentLogger }, { audit: audit.service });
   await registry.ensureDistricts();
   const appOf = (modules: readonly ApiModule[]) =>

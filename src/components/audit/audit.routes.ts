@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { authorize, principalOf } from '../auth';
-import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
-import { problemResponse } from '../../shared/openapi/openapi.registry';
+import { json, problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { auditPageSchema, auditQuerySchema } from './audit.schemas';
 import type { AuditService } from './audit.service';
 
@@ -25,7 +24,7 @@ export function registerAuditOpenApi(registry: OpenAPIRegistry): void {
     security: [{ bearerAuth: [] }],
     request: { query: auditQuerySchema },
     responses: {
-      200: { description: 'A page of audit entries', content: { 'application/json': { schema: auditPageSchema } } },
+      200: { description: 'A page of audit entries', ...json(auditPageSchema) },
       400: problemResponse('Invalid query'),
       401: problemResponse('Not authenticated'),
       403: problemResponse('The role may not read the audit trail'),

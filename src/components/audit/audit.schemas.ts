@@ -1,11 +1,12 @@
 import { objectId } from '../../shared/http/object-id.schema';
+import { cursorQuery, pageSchema } from '../../shared/http/page.cursor';
 import { z } from '../../shared/openapi/zod.openapi';
 
 export const auditQuerySchema = z.strictObject({
   resource: z.string().regex(/^[a-z_]{1,40}$/).optional(),
   recordId: objectId.optional(),
-  /** Newest first; pass the last entry's id to read older ones. */
-  before: objectId.optional(),
+  /** Newest first; pass the previous page's `nextCursor` to read older ones. */
+  cursor: cursorQuery,
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -22,9 +23,7 @@ export const auditEntrySchema = z
   })
   .openapi('AuditEntry');
 
-export const auditPageSchema = z
-  .object({ items: z.array(auditEntrySchema), nextBefore: z.string().nullable() })
-  .openapi('AuditPage');
+export const auditPageSchema = pageSchema(auditEntrySchema, 'AuditPage');
 
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

@@ -1,6 +1,7 @@
 import type { ClientSession } from 'mongoose';
 import { Types } from 'mongoose';
 import { scopeFilter, type Principal } from '../auth';
+import type { Page, PageCursors } from '../../shared/http/page.cursor';
 import type { AuditDoc } from './audit.model';
 import type { AuditRepository } from './audit.repository';
 import type { AuditEntry, AuditQuery } from './audit.schemas';
@@ -24,10 +25,13 @@ export interface AuditInput {
 export interface AuditService {
   record(entry: AuditInput, session?: ClientSession): Promise<void>;
   recordMany(entries: AuditInput[], session?: ClientSession): Promise<void>;
-  list(principal: Principal, query: AuditQuery): Promise<{ items: AuditEntry[]; nextBefore: string | null }>;
+  list(principal: Principal, query: AuditQuery): Promise<Page<AuditEntry>>;
 }
 
-export function createAuditService(repository: AuditRepository, now: () => Date = () => new Date()): AuditService {
+/** Newest first: the cursor is the last entry's _id (ObjectIds grow with time and never repeat). */
+const LISTING = { name: 'audit', sort: '_id', direction: -1 } as const;
+
+export function createAuditService(repository: AuditRepository, cursors: PageCursors, now: () => Date = () => new Date()): AuditService {
   const toDoc = (e: AuditInput): Omit<AuditDoc, '_id'> => {
     const snapshot = e.after ?? e.before ?? {};
     const enterpriseId = e.enterpriseId ?? asString(snapshot.enterpriseId);
@@ -51,13 +55,10 @@ export function createAuditService(repository: AuditRepository, now: () => Date 
       const filter: Record<string, unknown>[] = [scopeFilter(principal, 'audit')];
       if (query.resource) filter.push({ resource: query.resource });
       if (query.recordId) filter.push({ recordId: new Types.ObjectId(query.recordId) });
-      if (query.before) filter.push({ _id: { $lt: new Types.ObjectId(query.before) } });
+      if (query.cursor) filter.push({ _id: { $lt: new Types.ObjectId(String(cursors.decode(LISTING, query.cursor).value)) } });
       const docs = await repository.find({ $and: filter }, query.limit + 1);
-      const page = docs.slice(0, query.limit);
-      return {
-        items: page.map(toEntry),
-        nextBefore: docs.length > query.limit ? (page.at(-1)?._id.toHexString() ?? null) : null,
-      };
+      const page = cursors.page(docs, query.limit, LISTING, (d) => ({ value: d._id.toHexString() }));
+      return { items: page.items.map(toEntry), nextCursor: page.nextCursor };
     },
   };
 }

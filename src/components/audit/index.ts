@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { ApiModule } from '../../shared/http/api-module';
+import type { PageCursors } from '../../shared/http/page.cursor';
 import { createAuditRepository } from './audit.repository';
 import { auditRoutes, registerAuditOpenApi } from './audit.routes';
 import { createAuditService, type AuditService } from './audit.service';
@@ -7,8 +8,8 @@ import { createAuditService, type AuditService } from './audit.service';
 export type { AuditService, AuditInput } from './audit.service';
 
 /** The audit trail: other components call `audit.record(...)` inside their write transaction. */
-export function createAudit(deps: { connection: Connection }): { service: AuditService; module: ApiModule } {
-  const service = createAuditService(createAuditRepository(deps.connection));
+export function createAudit(deps: { connection: Connection; cursors: PageCursors }): { service: AuditService; module: ApiModule } {
+  const service = createAuditService(createAuditRepository(deps.connection), deps.cursors);
   return {
     service,
     module: { name: 'audit', router: auditRoutes(service), registerOpenApi: registerAuditOpenApi },

@@ -13,6 +13,7 @@ import { AppError } from '../../shared/errors/app.error';
 import { startDatabase } from '../../shared/db/database.starter';
 import { createLogger } from '../../shared/logger/logger.factory';
 import { createAudit } from '../audit';
+import { createPageCursors } from '../../shared/http/page.cursor';
 import { checkFirstAdmin, createCityRegulator } from './admin.bootstrap';
 
 const USAGE = 'usage: npm run admin:create -- --username NAME [--display-name NAME] [--password-stdin]';
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
     throw error;
   }
   try {
-    const id = await createCityRegulator(db.database.connection, input, createAudit({ connection: db.database.connection }).service);
+    const id = await createCityRegulator(db.database.connection, input, createAudit({ connection: db.database.connection, cursors: createPageCursors(config.secrets.JWT_SECRET) }).service);
     process.stdout.write(`Created city regulator "${input.username}" (id ${id}). Log in at POST /api/v1/auth/login.\n`);
     return 0;
   } finally {

@@ -24,7 +24,6 @@ export const authErrors = {
     }),
   usernameTaken: () =>
     new AppError('USERNAME_TAKEN', 409, 'Conflict', { detail: 'The username is taken', errors: [{ path: 'username', message: 'must be unique' }] }),
-  invalidCursor: () => new AppError('INVALID_CURSOR', 400, 'Bad request', { detail: 'The cursor is not valid', errors: [{ path: 'cursor', message: 'is not valid' }] }),
   userNotFound: () => AppError.notFound('No such user'),
   // A token alone must not set a new password: a stolen one would become a permanent takeover.
   ownPasswordNeedsCurrent: () =>

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { ApiModule } from '../../shared/http/api-module';
+import { createPageCursors } from '../../shared/http/page.cursor';
 import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import type { AccountAudit, Transactional } from './account.audit';
 import { createActiveAccountCheck, type ActiveAccountCheck } from './active-account.check';
@@ -65,7 +66,7 @@ export async function createAuthComponent(deps: AuthComponentDeps): Promise<Auth
     transaction,
     now,
   });
-  const usersService = createUsersService({ users, sessions, hasher, activeCheck, throttle, registry: deps.registry ?? {}, audit: deps.audit, transaction, now });
+  const usersService = createUsersService({ users, sessions, hasher, activeCheck, throttle, registry: deps.registry ?? {}, audit: deps.audit, transaction, cursors: createPageCursors(deps.jwtSecret), now });
   const router = Router()
     .use(authRoutes(authService))
     .use(usersRoutes(usersService));

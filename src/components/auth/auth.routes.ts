@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from '../../shared/openapi/zod.openapi';
-import { problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
+import { json, problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { principalOf } from './auth.principal';
 import { changePasswordBodySchema, loginBodySchema, refreshBodySchema, tokenResponseSchema, userViewSchema } from './auth.schemas';
 import type { AuthService } from './auth.service';
@@ -58,7 +58,6 @@ export function authRoutes(service: AuthService): Router {
   return router;
 }
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 
 export function registerAuthOpenApi(registry: OpenAPIRegistry): void {
   // Declared once here; every protected route of every component refers to it by name.

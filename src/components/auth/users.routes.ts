@@ -1,6 +1,5 @@
 import { Router } from 'express';
-import { problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
-import type { z } from '../../shared/openapi/zod.openapi';
+import { json, problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { principalOf } from './auth.principal';
 import { BEARER_SECURITY } from './auth.routes';
 import { userViewSchema } from './auth.schemas';
@@ -29,7 +28,6 @@ export function usersRoutes(service: UsersService): Router {
   return router;
 }
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const common = {
   400: problemResponse('VALIDATION_FAILED, INVALID_CURSOR'),
   401: problemResponse('UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED, ACCOUNT_INACTIVE'),

@@ -1,3 +1,4 @@
+import { cursorQuery, pageSchema } from '../../shared/http/page.cursor';
 import { z } from '../../shared/openapi/zod.openapi';
 import { ROLES } from './auth.permissions';
 import { districtCodeSchema, objectIdSchema, usernameSchema, userViewSchema } from './auth.schemas';
@@ -35,16 +36,14 @@ export const listUsersQuerySchema = z
     enterpriseId: objectIdSchema.optional(),
     districtCode: districtCodeSchema.optional(),
     active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a cursor').optional(),
+    cursor: cursorQuery,
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
 
 export const userIdParamsSchema = z.object({ id: objectIdSchema }).strict();
 
-export const userPageSchema = z
-  .object({ items: z.array(userViewSchema), nextCursor: z.string().nullable() })
-  .openapi('UserPage');
+export const userPageSchema = pageSchema(userViewSchema, 'UserPage');
 
 export type CreateUserBody = z.infer<typeof createUserBodySchema>;
 export type UpdateUserBody = z.infer<typeof updateUserBodySchema>;

@@ -1,4 +1,5 @@
 import { AppError, type FieldError } from '../../shared/errors/app.error';
+import type { Page, PageCursors } from '../../shared/http/page.cursor';
 import { AUTHORITY_RANK, type Role } from './auth.permissions';
 import { authorize, scopeFilter, type Principal } from './auth.principal';
 import { authErrors } from './auth.errors';
@@ -6,7 +7,6 @@ import type { UserView } from './auth.schemas';
 import type { ActiveAccountCheck } from './active-account.check';
 import type { LoginThrottle } from './login.throttle';
 import { accountSnapshot, type AccountAudit, type Transactional } from './account.audit';
-import { decodeCursor, encodeCursor } from './page.cursor';
 import type { PasswordHasher } from './password.hasher';
 import { passwordProblems } from './password.policy';
 import type { AccountRegistryLookups } from './registry.port';
@@ -26,8 +26,12 @@ export interface UsersServiceDeps {
   /** Every account change is written to the audit trail in the change's own transaction. */
   audit: AccountAudit;
   transaction: Transactional;
+  cursors: PageCursors;
   now: () => Date;
 }
+
+/** In _id order; the cursor is the last user's id. */
+const LISTING = { name: 'users', sort: '_id', direction: 1 } as const;
 
 /** Roles an enterprise administrator may hand out, always within its own enterprise. */
 const ENTERPRISE_ROLES: readonly Role[] = ['enterprise_admin', 'filling_operator', 'delivery_worker'];
@@ -116,9 +120,9 @@ export function createUsersService(deps: UsersServiceDeps) {
       return toUserView(user, deps.now());
     },
 
-    async list(principal: Principal, query: ListUsersQuery): Promise<{ items: UserView[]; nextCursor: string | null }> {
+    async list(principal: Principal, query: ListUsersQuery): Promise<Page<UserView>> {
       authorize(principal, 'users', 'read');
-      const afterId = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const afterId = query.cursor ? String(deps.cursors.decode(LISTING, query.cursor).value) : undefined;
       const page = await users.list(
         scopeFilter(principal, 'users'),
         {
@@ -130,10 +134,9 @@ export function createUsersService(deps: UsersServiceDeps) {
         },
         query.limit + 1,
       );
-      const items = page.slice(0, query.limit);
-      const last = items[items.length - 1];
+      const { items, nextCursor } = deps.cursors.page(page, query.limit, LISTING, (u) => ({ value: u.id }));
       const now = deps.now();
-      return { items: items.map((u) => toUserView(u, now)), nextCursor: page.length > query.limit && last ? encodeCursor(last.id) : null };
+      return { items: items.map((u) => toUserView(u, now)), nextCursor };
     },
 
     async update(principal: Principal, id: string, body: UpdateUserBody): Promise<UserView> {

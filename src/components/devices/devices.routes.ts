@@ -1,6 +1,5 @@
 import { Router } from 'express';
-import { problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
-import type { z } from '../../shared/openapi/zod.openapi';
+import { json, problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { BEARER_SECURITY, principalOf } from '../auth';
 import { createDeviceBodySchema, deviceCredentialsSchema, deviceIdParamsSchema, devicePageSchema, deviceViewSchema, listDevicesQuerySchema } from './devices.schemas';
 import type { DevicesService } from './devices.service';
@@ -23,7 +22,6 @@ export function devicesRoutes(service: DevicesService): Router {
   return router;
 }
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const common = {
   400: problemResponse('VALIDATION_FAILED, INVALID_CURSOR'),
   401: problemResponse('UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED, ACCOUNT_INACTIVE'),

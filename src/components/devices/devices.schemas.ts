@@ -1,3 +1,4 @@
+import { cursorQuery, pageSchema } from '../../shared/http/page.cursor';
 import { z } from '../../shared/openapi/zod.openapi';
 import { objectIdSchema } from '../auth';
 import { DEVICE_KINDS, DEVICE_STATUSES } from './device.model';
@@ -15,7 +16,7 @@ export const listDevicesQuerySchema = z
   .object({
     siteId: objectIdSchema.optional(),
     status: z.enum(DEVICE_STATUSES).optional(),
-    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a cursor').optional(),
+    cursor: cursorQuery,
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
@@ -46,7 +47,7 @@ export const deviceCredentialsSchema = z
   })
   .openapi('DeviceCredentials');
 
-export const devicePageSchema = z.object({ items: z.array(deviceViewSchema), nextCursor: z.string().nullable() }).openapi('DevicePage');
+export const devicePageSchema = pageSchema(deviceViewSchema, 'DevicePage');
 
 export type CreateDeviceBody = z.infer<typeof createDeviceBodySchema>;
 export type ListDevicesQuery = z.infer<typeof listDevicesQuerySchema>;

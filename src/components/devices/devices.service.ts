@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors/app.error';
+import type { Page, PageCursors } from '../../shared/http/page.cursor';
 import { authorize, scopeFilter, type Principal } from '../auth';
 import type { DeviceRecord, DeviceRepository } from './device.repository';
 import type { DeviceSecrets } from './device.secret';
@@ -22,11 +23,13 @@ export interface DevicesServiceDeps {
   devices: DeviceRepository;
   secrets: DeviceSecrets;
   siteLookup?: SiteLookup;
+  cursors: PageCursors;
   now: () => Date;
 }
 
 const notFound = () => AppError.notFound('No such device');
-const badCursor = () => new AppError('INVALID_CURSOR', 400, 'Bad request', { detail: 'The cursor is not valid', errors: [{ path: 'cursor', message: 'is not valid' }] });
+/** In _id order; the cursor is the last device's id. */
+const LISTING = { name: 'devices', sort: '_id', direction: 1 } as const;
 
 function toView(device: DeviceRecord): DeviceView {
   return {
@@ -86,24 +89,16 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       return toView(device);
     },
 
-    async list(principal: Principal, query: ListDevicesQuery): Promise<{ items: DeviceView[]; nextCursor: string | null }> {
+    async list(principal: Principal, query: ListDevicesQuery): Promise<Page<DeviceView>> {
       authorize(principal, 'devices', 'read');
-      let afterId: string | undefined;
-      if (query.cursor) {
-        afterId = Buffer.from(query.cursor, 'base64url').toString('utf8');
-        if (!/^[0-9a-f]{24}$/.test(afterId)) throw badCursor();
-      }
+      const afterId = query.cursor ? String(deps.cursors.decode(LISTING, query.cursor).value) : undefined;
       const page = await devices.list(
         scopeFilter(principal, 'devices'),
         { ...(query.siteId ? { siteId: query.siteId } : {}), ...(query.status ? { status: query.status } : {}), ...(afterId ? { afterId } : {}) },
         query.limit + 1,
       );
-      const items = page.slice(0, query.limit);
-      const last = items[items.length - 1];
-      return {
-        items: items.map(toView),
-        nextCursor: page.length > query.limit && last ? Buffer.from(last.id, 'utf8').toString('base64url') : null,
-      };
+      const { items, nextCursor } = deps.cursors.page(page, query.limit, LISTING, (d) => ({ value: d.id }));
+      return { items: items.map(toView), nextCursor };
     },
 
     /** Revokes for good: a revoked scale needs a new registration, with a new secret. */

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { ApiModule } from '../../shared/http/api-module';
+import type { PageCursors } from '../../shared/http/page.cursor';
 import { createDeviceRepository } from './device.repository';
 import { createDeviceSecrets } from './device.secret';
 import { devicesRoutes, registerDevicesOpenApi } from './devices.routes';
@@ -14,6 +15,7 @@ export interface DevicesComponentDeps {
   /** The server secret device keys are derived from (PII_HASH_SECRET: it must never rotate either). */
   serverSecret: string;
   siteLookup?: SiteLookup;
+  cursors: PageCursors;
   now?: () => Date;
 }
 
@@ -24,6 +26,7 @@ export async function createDevicesComponent(deps: DevicesComponentDeps): Promis
     devices,
     secrets: createDeviceSecrets(deps.serverSecret),
     ...(deps.siteLookup ? { siteLookup: deps.siteLookup } : {}),
+    cursors: deps.cursors,
     now: deps.now ?? (() => new Date()),
   });
   return { module: { name: 'devices', router: Router().use(devicesRoutes(service)), registerOpenApi: registerDevicesOpenApi } };

@@ -1,5 +1,5 @@
 import { BEARER_SECURITY } from '../auth';
-import { problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
+import { json, problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { z } from '../../shared/openapi/zod.openapi';
 import { LIMITS } from './imports.csv';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/errors/problem.schema';
@@ -27,7 +27,7 @@ export function registerImportsOpenApi(registry: OpenAPIRegistry): void {
       body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ format: 'binary' }) } } },
     },
     responses: {
-      200: { description: 'Imported (or, on a dry run, would import) every row', content: { 'application/json': { schema: importReportSchema } } },
+      200: { description: 'Imported (or, on a dry run, would import) every row', ...json(importReportSchema) },
       400: problemResponse('Empty, malformed or wrongly encoded file, or a bad query'),
       401: problemResponse('No valid access token'),
       403: problemResponse('The role may not import this registry'),

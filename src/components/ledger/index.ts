@@ -3,6 +3,7 @@ import type { ClientSession } from 'mongoose';
 import type { Registry } from '../registry';
 import type { Principal } from '../auth';
 import type { ApiModule } from '../../shared/http/api-module';
+import type { PageCursors } from '../../shared/http/page.cursor';
 import { unitOfWork } from '../../shared/db/unit-of-work';
 import { createCapture } from './ledger.capture';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
@@ -49,6 +50,8 @@ export interface LedgerOptions {
   registry: Registry;
   /** Keys the derived event ids (a stable server secret: PII_HASH_SECRET); without it they could be predicted and taken first. */
   eventIdSecret: string;
+  /** Signs the timeline's and the event list's page cursors. */
+  cursors: PageCursors;
   /** Replaces the registry lookups (tests, benchmarks). */
   lookups?: LedgerLookups;
   /** What else a scrapping closes, in the event's transaction: the QR component retires the code. */
@@ -60,7 +63,7 @@ export function createLedger(deps: Pick<ComponentDeps, 'connection'> & Partial<P
   const repo = createLedgerRepository(ledgerModels(deps.connection));
   const lookups = options.lookups ?? registryLookups(options.registry, { onScrapped: options.onScrapped });
   const capture = createCapture({ transaction: unitOfWork(deps.connection), repo, lookups, now: options.now ?? (() => new Date()), ...(deps.logger ? { logger: deps.logger } : {}) });
-  const history = createHistory({ repo, lookups });
+  const history = createHistory({ repo, lookups, cursors: options.cursors });
   return {
     module: {
       name: 'ledger',

@@ -1,15 +1,18 @@
 import { authorize, type Principal } from '../auth';
 import { AppError } from '../../shared/errors/app.error';
+import type { Page, PageCursors } from '../../shared/http/page.cursor';
 import type { LedgerEvent } from './ledger.contract';
 import type { CylinderRef, LedgerLookups } from './ledger.lookups';
 import type { Filter, LedgerRepository } from './ledger.repository';
 import { eventScope } from './ledger.scope';
 import type { EventsQuery } from './ledger.schemas';
 
-export interface EventPage {
-  items: LedgerEvent[];
-  nextCursor: string | null;
-}
+export type EventPage = Page<LedgerEvent>;
+
+/** Newest (last appended) first; the cursor is the last event's logSeq, unique across the ledger. */
+const EVENTS = { name: 'events', sort: 'logSeq', direction: -1 } as const;
+/** Newest first within one cylinder's chain: a cursor of one cylinder's timeline is refused on another's. */
+const timelineOf = (cylinderId: string) => ({ name: `cylinder-events:${cylinderId}`, sort: 'cylinderSeq', direction: -1 }) as const;
 
 /** Whether the caller may see a cylinder at all (its owner enterprise, or its district). */
 function cylinderVisible(principal: Principal, cylinder: CylinderRef): boolean {
@@ -18,7 +21,7 @@ function cylinderVisible(principal: Principal, cylinder: CylinderRef): boolean {
   return principal.enterpriseId === cylinder.enterpriseId;
 }
 
-export function createHistory(deps: { repo: LedgerRepository; lookups: LedgerLookups }) {
+export function createHistory(deps: { repo: LedgerRepository; lookups: LedgerLookups; cursors: PageCursors }) {
   async function visibleCylinder(principal: Principal, cylinderId: string): Promise<CylinderRef> {
     authorize(principal, 'events', 'read');
     const cylinder = await deps.lookups.cylinder({ cylinderId });
@@ -26,18 +29,15 @@ export function createHistory(deps: { repo: LedgerRepository; lookups: LedgerLoo
     return cylinder;
   }
 
-  const page = (events: LedgerEvent[], limit: number, key: (e: LedgerEvent) => number): EventPage => {
-    const items = events.slice(0, limit);
-    const last = items.at(-1);
-    return { items, nextCursor: events.length > limit && last ? String(key(last)) : null };
-  };
-
   return {
     /** A cylinder's events, newest first; the cursor is the last cylinderSeq seen. */
     async timeline(principal: Principal, cylinderId: string, query: { limit: number; cursor?: string | undefined }): Promise<EventPage> {
       await visibleCylinder(principal, cylinderId);
-      const filter: Filter = { cylinderId, ...eventScope(principal), ...(query.cursor ? { cylinderSeq: { $lt: Number(query.cursor) } } : {}) };
-      return page(await deps.repo.find(filter, { cylinderSeq: -1 }, query.limit + 1), query.limit, (e) => e.cylinderSeq);
+      const listing = timelineOf(cylinderId);
+      const after = query.cursor ? Number(deps.cursors.decode(listing, query.cursor).value) : undefined;
+      const filter: Filter = { cylinderId, ...eventScope(principal), ...(after !== undefined ? { cylinderSeq: { $lt: after } } : {}) };
+      const events = await deps.repo.find(filter, { cylinderSeq: -1 }, query.limit + 1);
+      return deps.cursors.page(events, query.limit, listing, (e) => ({ value: e.cylinderSeq }));
     },
 
     /** Events by site, worker, vehicle, cylinder, type and time, newest (last appended) first. */
@@ -51,8 +51,9 @@ export function createHistory(deps: { repo: LedgerRepository; lookups: LedgerLoo
       if (query.type) filters.push({ type: query.type });
       if (query.from) filters.push({ occurredAt: { $gte: new Date(query.from) } });
       if (query.to) filters.push({ occurredAt: { $lt: new Date(query.to) } });
-      if (query.cursor) filters.push({ logSeq: { $lt: Number(query.cursor) } });
-      return page(await deps.repo.find({ $and: filters }, { logSeq: -1 }, query.limit + 1), query.limit, (e) => e.logSeq);
+      if (query.cursor) filters.push({ logSeq: { $lt: Number(deps.cursors.decode(EVENTS, query.cursor).value) } });
+      const events = await deps.repo.find({ $and: filters }, { logSeq: -1 }, query.limit + 1);
+      return deps.cursors.page(events, query.limit, EVENTS, (e) => ({ value: e.logSeq }));
     },
 
     /**

@@ -1,5 +1,5 @@
 import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
-import { problemResponse } from '../../shared/openapi/openapi.registry';
+import { json, problemResponse } from '../../shared/openapi/openapi.registry';
 import { batchInput, batchView, cylinderParams, eventInput, eventsPage, eventsQuery, outcomeView, PAYLOADS, timelineQuery } from './ledger.schemas';
 
 export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
@@ -7,7 +7,6 @@ export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
   for (const [type, schema] of Object.entries(PAYLOADS)) registry.register(`${pascal(type)}Payload`, schema);
   const tags = ['events'];
   const security = [{ bearerAuth: [] }];
-  const json = (schema: unknown) => ({ 'application/json': { schema: schema as never } });
   const common = {
     400: problemResponse('Invalid input: every bad field is listed (VALIDATION_FAILED)'),
     401: problemResponse('Not authenticated'),
@@ -17,10 +16,10 @@ export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post', path: '/api/v1/events', tags, security,
     summary: 'Record one custody event (idempotent by eventId; the actor is the caller)',
-    request: { body: { content: json(eventInput), required: true } },
+    request: { body: { ...json(eventInput), required: true } },
     responses: {
-      201: { description: 'Accepted and appended to the cylinder\'s chain', content: json(outcomeView) },
-      200: { description: 'Duplicate: this very event (same content) was stored before, and the caller may read it; the stored event', content: json(outcomeView) },
+      201: { description: 'Accepted and appended to the cylinder\'s chain', ...json(outcomeView) },
+      200: { description: 'Duplicate: this very event (same content) was stored before, and the caller may read it; the stored event', ...json(outcomeView) },
       ...common,
       ...cylinderNotFound,
       409: problemResponse('EVENT_ID_CONFLICT: the eventId is already the id of another event (other content, or an event the caller may not read); nothing about it is revealed'),
@@ -30,20 +29,20 @@ export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post', path: '/api/v1/events/batch', tags, security,
     summary: 'Record up to 1,000 events (an offline buffer); each is answered accepted, duplicate (the same event, stored before) or rejected with a reason code (EVENT_ID_CONFLICT: the id is taken by another event)',
-    request: { body: { content: json(batchInput), required: true } },
-    responses: { 200: { description: 'One result per event, in the order sent', content: json(batchView) }, ...common },
+    request: { body: { ...json(batchInput), required: true } },
+    responses: { 200: { description: 'One result per event, in the order sent', ...json(batchView) }, ...common },
   });
   registry.registerPath({
     method: 'get', path: '/api/v1/events', tags, security,
     summary: 'Events within the caller\'s scope by site, worker, vehicle, cylinder, type and time; newest first, cursor-paged',
     request: { query: eventsQuery },
-    responses: { 200: { description: 'A page of events', content: json(eventsPage) }, ...common },
+    responses: { 200: { description: 'A page of events', ...json(eventsPage) }, ...common },
   });
   registry.registerPath({
     method: 'get', path: '/api/v1/cylinders/{id}/events', tags, security,
     summary: 'A cylinder\'s timeline, newest first, cursor-paged',
     request: { params: cylinderParams, query: timelineQuery },
-    responses: { 200: { description: 'A page of the cylinder\'s events', content: json(eventsPage) }, ...common, ...cylinderNotFound },
+    responses: { 200: { description: 'A page of the cylinder\'s events', ...json(eventsPage) }, ...common, ...cylinderNotFound },
   });
 }
 

@@ -3,6 +3,7 @@ import { CYLINDER_STATES, EVENT_TYPES, type EventType } from './ledger.contract'
 
 /** Edge schemas of the ledger. Writes are strict: an unknown key is a 400, never ignored. */
 import { objectId } from '../../shared/http/object-id.schema';
+import { cursorQuery, pageSchema } from '../../shared/http/page.cursor';
 
 export { objectId };
 const uuid = z.uuid('must be a UUID').openapi({ example: '0b5c7b8e-2f43-4c1a-9a3e-6c2f1d7e9a10' });
@@ -134,7 +135,7 @@ export const batchView = z
 export const cylinderParams = z.strictObject({ id: objectId });
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(/^\d{1,15}$/, 'is not a cursor of this listing').optional(),
+  cursor: cursorQuery,
 };
 export const timelineQuery = z.strictObject(pageQuery);
 export const eventsQuery = z
@@ -149,4 +150,4 @@ export const eventsQuery = z
     to: isoDateTime.optional(),
   });
 export type EventsQuery = z.infer<typeof eventsQuery>;
-export const eventsPage = z.object({ items: z.array(eventView), nextCursor: z.string().nullable() }).openapi('LedgerEventPage');
+export const eventsPage = pageSchema(eventView, 'LedgerEventPage');

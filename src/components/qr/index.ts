@@ -1,5 +1,6 @@
 import type { ClientSession, Connection } from 'mongoose';
 import type { ApiModule } from '../../shared/http/api-module';
+import { sharedRateLimit } from '../../shared/rate-limit/shared.limiter';
 import type { AuditService } from '../audit';
 import { createCommissionService, type CommissionService } from './commission.service';
 import type { LedgerPort, SitePort } from './qr.ports';
@@ -7,7 +8,6 @@ import { createQrRepository } from './qr.repository';
 import { qrRoutes, registerQrOpenApi } from './qr.routes';
 import { clientHashKey, keyringOf, type QrSettings } from './qr.settings';
 import type { QrKeyring } from './qr.signature';
-import { createRateLimiter, type RateLimiter } from './rate.limiter';
 import { registerVerifyOpenApi, verifyPages } from './verify.pages';
 import { createVerifyService, type VerifyService } from './verify.service';
 
@@ -17,6 +17,9 @@ export { buildQrUri, parseQrUri } from './qr.uri';
 export { DEFAULT_QR_CONFIG, type QrSettings, type QrConfig } from './qr.settings';
 export type { LedgerPort, LedgerSnapshot, CommissionRecord, SitePort } from './qr.ports';
 
+/** Where the public scan limit counts, shared by every app process. */
+export const QR_SCAN_LIMIT_COLLECTION = 'qr_scan_limits';
+
 export interface QrDeps {
   connection: Connection;
   settings: QrSettings;
@@ -24,8 +27,6 @@ export interface QrDeps {
   sites: SitePort;
   /** The custody ledger; until it is wired, commissioning binds codes only and pages show no fill. */
   ledger?: LedgerPort;
-  /** Replaces the per-process limiter built from settings.scanRatePerMinute (tests). */
-  rateLimiter?: RateLimiter;
   now?: () => Date;
 }
 
@@ -63,7 +64,8 @@ export function createQr(deps: QrDeps): QrComponent {
     now,
     ...(deps.ledger ? { ledger: deps.ledger } : {}),
   });
-  const limiter = deps.rateLimiter ?? createRateLimiter({ perMinute: deps.settings.scanRatePerMinute });
+  // Per client address per minute, counted in MongoDB: every process of the deployment shares the count.
+  const limiter = sharedRateLimit({ connection: deps.connection, collection: QR_SCAN_LIMIT_COLLECTION, prefix: 'scan', windowSeconds: 60, limit: deps.settings.scanRatePerMinute });
   return {
     module: {
       name: 'qr',

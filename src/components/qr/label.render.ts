@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyph } from './bitmap.font';
 import { encodeGreyPng } from './png.encode';
-import { escapeHtml } from './qr.template';
+import { escapeHtml } from '../../shared/http/html.view';
 
 /**
  * Level Q restores a quarter of the symbol: a label on a cylinder gets scratched, dented and

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { BEARER_SECURITY, principalOf } from '../auth';
 import { AppError } from '../../shared/errors/app.error';
 import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
-import { problemResponse } from '../../shared/openapi/openapi.registry';
+import { json, problemResponse } from '../../shared/openapi/openapi.registry';
 import { z } from '../../shared/openapi/zod.openapi';
 import type { CodeView, CommissionService } from './commission.service';
 import { labelPng, labelSvg } from './label.render';
@@ -68,7 +68,6 @@ export function qrRoutes(service: CommissionService): Router {
 export function registerQrOpenApi(registry: OpenAPIRegistry): void {
   const tags = ['qr'];
   const security = BEARER_SECURITY;
-  const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
   const common = { 400: problemResponse('Invalid input (VALIDATION_FAILED)'), 401: problemResponse('Not authenticated'), 403: problemResponse('The role may not do this') };
   const notFound = { 404: problemResponse('No such cylinder within the caller\'s scope') };
   const params = idParams;
@@ -76,10 +75,10 @@ export function registerQrOpenApi(registry: OpenAPIRegistry): void {
     method: 'post', path: '/api/v1/cylinders/{id}/commission', tags, security,
     summary: '赋码建档: bind a GRAI to the cylinder for life and record the ledger `commission` event',
     description: 'Idempotent: a commissioned cylinder keeps its code (200). A scrapped cylinder is refused; a different `grai` for a commissioned cylinder is refused (GRAI_ALREADY_BOUND).',
-    request: { params, body: { content: json(commissionBody), required: false } },
+    request: { params, body: { ...json(commissionBody), required: false } },
     responses: {
-      201: { description: 'Commissioned now', content: json(commissionOutcome) },
-      200: { description: 'Already commissioned: the code it holds', content: json(commissionOutcome) },
+      201: { description: 'Commissioned now', ...json(commissionOutcome) },
+      200: { description: 'Already commissioned: the code it holds', ...json(commissionOutcome) },
       ...common, ...notFound,
       409: problemResponse('CYLINDER_SCRAPPED, CYLINDER_INACTIVE, GRAI_ALREADY_BOUND, GRAI_RETIRED or a code in use'),
     },
@@ -87,19 +86,19 @@ export function registerQrOpenApi(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'post', path: '/api/v1/qr/commission', tags, security,
     summary: 'Commission a batch of cylinders (at most 200); each reported commissioned, already commissioned or rejected',
-    request: { body: { content: json(batchCommissionBody), required: true } },
-    responses: { 200: { description: 'One outcome per cylinder', content: json(z.object({ items: z.array(commissionOutcome) })) }, ...common },
+    request: { body: { ...json(batchCommissionBody), required: true } },
+    responses: { 200: { description: 'One outcome per cylinder', ...json(z.object({ items: z.array(commissionOutcome) })) }, ...common },
   });
   registry.registerPath({
     method: 'post', path: '/api/v1/cylinders/{id}/retire-code', tags, security,
     summary: 'Retire a scrapped cylinder\'s GRAI: it is never issued again',
     request: { params },
-    responses: { 200: { description: 'Retired', content: json(z.object({ cylinderId: z.string(), grai: z.string(), retired: z.literal(true) })) }, ...common, ...notFound, 409: problemResponse('NOT_COMMISSIONED or CYLINDER_NOT_SCRAPPED') },
+    responses: { 200: { description: 'Retired', ...json(z.object({ cylinderId: z.string(), grai: z.string(), retired: z.literal(true) })) }, ...common, ...notFound, 409: problemResponse('NOT_COMMISSIONED or CYLINDER_NOT_SCRAPPED') },
   });
   registry.registerPath({
     method: 'get', path: '/api/v1/cylinders/{id}/code', tags, security, summary: 'The cylinder\'s GRAI and signed QR URI',
     request: { params },
-    responses: { 200: { description: 'Code', content: json(codeView) }, ...common, ...notFound, 409: problemResponse('NOT_COMMISSIONED') },
+    responses: { 200: { description: 'Code', ...json(codeView) }, ...common, ...notFound, 409: problemResponse('NOT_COMMISSIONED') },
   });
   registry.registerPath({
     method: 'get', path: '/api/v1/cylinders/{id}/label.{format}', tags, security,

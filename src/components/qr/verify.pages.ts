@@ -1,11 +1,10 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { toProblem } from '../../shared/errors/problem.mapper';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/errors/problem.schema';
-import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
-import { problemResponse } from '../../shared/openapi/openapi.registry';
+import { json, problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { z } from '../../shared/openapi/zod.openapi';
 import { AppError } from '../../shared/errors/app.error';
-import type { RateLimiter } from './rate.limiter';
+import type { RateLimit } from '../../shared/rate-limit/shared.limiter';
 import { reportBody, verificationView, verifyParams, verifyQuery } from './qr.schemas';
 import type { Lang } from './verify.i18n';
 import type { VerifyService } from './verify.service';
@@ -26,9 +25,9 @@ function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
-function rateLimit(limiter: RateLimiter): RequestHandler {
-  return (req, res, next) => {
-    const outcome = limiter.take(clientAddress(req));
+function rateLimit(limiter: RateLimit): RequestHandler {
+  return async (req, res, next) => {
+    const outcome = await limiter.take(clientAddress(req));
     if (outcome.allowed) {
       next();
       return;
@@ -42,7 +41,7 @@ function rateLimit(limiter: RateLimiter): RequestHandler {
  * The public verification page at the URI printed in every code, /8003/{GRAI}: no login,
  * zh-CN unless the client asks for English, the same content as JSON by content negotiation.
  */
-export function verifyPages(service: VerifyService, limiter: RateLimiter): Router {
+export function verifyPages(service: VerifyService, limiter: RateLimit): Router {
   const router = Router();
   router.use('/8003', rateLimit(limiter));
 
@@ -107,13 +106,13 @@ export function registerVerifyOpenApi(registry: OpenAPIRegistry): void {
     request: { params, query: verifyQueryDoc },
     responses: {
       200: { description: 'A registered code (genuine or not; see `verdict` and `warnings`)', content: { 'application/json': { schema: verificationView }, 'text/html': { schema: z.string() } } },
-      404: { description: 'A code the city never issued or a malformed one', content: { 'application/json': { schema: verificationView } } },
+      404: { description: 'A code the city never issued or a malformed one', ...json(verificationView) },
       ...rateLimited,
     },
   });
   registry.registerPath({
     method: 'post', path: '/8003/{grai}/report', tags, summary: 'Report a problem with a cylinder (form or JSON); browsers are redirected back to the page',
     request: { params, body: { content: { 'application/json': { schema: reportBody }, 'application/x-www-form-urlencoded': { schema: reportBody } }, required: true } },
-    responses: { 201: { description: 'Stored', content: { 'application/json': { schema: z.object({ id: z.string() }) } } }, 303: { description: 'Stored; back to the page' }, 400: problemResponse('VALIDATION_FAILED'), ...rateLimited },
+    responses: { 201: { description: 'Stored', ...json(z.object({ id: z.string() })) }, 303: { description: 'Stored; back to the page' }, 400: problemResponse('VALIDATION_FAILED'), ...rateLimited },
   });
 }

@@ -1,5 +1,5 @@
 import { MESSAGES, REPORT_REASONS, type Lang } from './verify.i18n';
-import { escapeHtml, formatDateTime, renderTemplate } from './qr.template';
+import { renderView } from '../../shared/http/html.view';
 import type { Verification } from './verify.service';
 
 export interface VerifyPageInput {
@@ -9,6 +9,18 @@ export interface VerifyPageInput {
   signature: string | undefined;
   reported: boolean;
 }
+
+// The city's clock: dates on the page are read by people in China.
+const CITY_TIME_ZONE = 'Asia/Shanghai';
+const dateTime = new Intl.DateTimeFormat('sv-SE', { timeZone: CITY_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+
+/** "2025-03-01 14:05" in the city's time zone. */
+export function formatDateTime(iso: string): string {
+  return dateTime.format(new Date(iso));
+}
+
+/** One line of the details list, as views/verify.eta shows it: plain text, a code, or a status badge. */
+type DetailRow = { label: string; value: string } & ({ kind: 'text' } | { kind: 'code' } | { kind: 'status'; status: string });
 
 const DANGER = new Set(['MALFORMED_CODE', 'FOREIGN_CODE', 'UNKNOWN_CODE', 'BAD_SIGNATURE', 'MISSING_SIGNATURE', 'SCRAPPED', 'PAST_SERVICE_LIFE']);
 
@@ -22,59 +34,49 @@ function query(params: Record<string, string | undefined>): string {
   return entries.length > 0 ? `?${new URLSearchParams(entries).toString()}` : '';
 }
 
-/** The public verification page: server-rendered, mobile first, no inline script. */
+/** The public verification page: server-rendered (views/verify.eta), mobile first, no inline script. */
 export function renderVerifyPage({ verification: v, lang, signature, reported }: VerifyPageInput): string {
   const m = MESSAGES[lang];
   const tone = level(v);
-  const warnings = v.warnings.map((w) => `<li>${escapeHtml(m.warnings[w])}</li>`).join('');
-  const row = (label: string, value: string) => `<div class="row"><dt>${escapeHtml(label)}</dt><dd>${value}</dd></div>`;
-  const rows = [row(m.fields.grai, `<code>${escapeHtml(v.grai)}</code>`)];
+  const rows: DetailRow[] = [{ label: m.fields.grai, value: v.grai, kind: 'code' }];
   const c = v.cylinder;
   if (c) {
-    const fill = c.lastFill
-      ? `${escapeHtml(c.lastFill.stationName ?? m.unregisteredStation)} · ${escapeHtml(formatDateTime(c.lastFill.at))}`
-      : escapeHtml(m.noFill);
+    const fill = c.lastFill ? `${c.lastFill.stationName ?? m.unregisteredStation} · ${formatDateTime(c.lastFill.at)}` : m.noFill;
     rows.push(
-      row(m.fields.enterprise, escapeHtml(c.enterpriseName)),
-      row(m.fields.capacity, escapeHtml(`${c.nominalKg} kg (${c.model})`)),
-      row(m.fields.serial, `<code>${escapeHtml(c.serial)}</code>`),
-      row(m.fields.status, `<span class="status status-${escapeHtml(c.status)}">${escapeHtml(m.status[c.status] ?? c.status)}</span>`),
-      row(m.fields.lastFill, fill),
-      row(m.fields.nextInspection, escapeHtml(c.nextInspectionDate)),
+      { label: m.fields.enterprise, value: c.enterpriseName, kind: 'text' },
+      { label: m.fields.capacity, value: `${c.nominalKg} kg (${c.model})`, kind: 'text' },
+      { label: m.fields.serial, value: c.serial, kind: 'code' },
+      { label: m.fields.status, value: m.status[c.status] ?? c.status, kind: 'status', status: c.status },
+      { label: m.fields.lastFill, value: fill, kind: 'text' },
+      { label: m.fields.nextInspection, value: c.nextInspectionDate, kind: 'text' },
     );
   }
-  rows.push(row(m.fields.checkedAt, escapeHtml(formatDateTime(v.checkedAt))));
-  // A placeholder first, so that `required` makes the reporter choose: a preselected reason would
-  // file an untouched form as "suspected fake".
-  const placeholder = `<option value="" disabled selected>${escapeHtml(m.report.choose)}</option>`;
-  const reasons = placeholder + REPORT_REASONS.map((r) => `<option value="${r}">${escapeHtml(m.report.reasons[r])}</option>`).join('');
+  rows.push({ label: m.fields.checkedAt, value: formatDateTime(v.checkedAt), kind: 'text' });
   const path = `/8003/${encodeURIComponent(v.grai)}`;
-  return renderTemplate(
-    'verify',
-    {
-      htmlLang: m.htmlLang,
-      title: m.title,
-      brand: m.brand,
-      tone,
-      verdict: m.verdict[v.verdict],
-      advice: m.advice[tone],
-      reportHeading: m.report.heading,
-      reasonLabel: m.report.reason,
-      noteLabel: m.report.note,
-      locationLabel: m.report.location,
-      locating: m.report.locating,
-      locationFailed: m.report.locationFailed,
-      submit: m.report.submit,
-      privacy: m.privacy,
-      otherLang: m.otherLang,
-      otherLangHref: `${path}${query({ s: signature, lang: lang === 'zh' ? 'en' : 'zh' })}`,
-      action: `${path}/report${query({ s: signature, lang })}`,
-    },
-    {
-      warnings: warnings ? `<ul class="warnings">${warnings}</ul>` : '',
-      details: `<dl class="details">${rows.join('')}</dl>`,
-      reasons,
-      thanks: reported ? `<p class="thanks" role="status">${escapeHtml(m.report.thanks)}</p>` : '',
-    },
-  );
+  return renderView('verify', {
+    htmlLang: m.htmlLang,
+    title: m.title,
+    brand: m.brand,
+    tone,
+    verdict: m.verdict[v.verdict],
+    advice: m.advice[tone],
+    warnings: v.warnings.map((w) => m.warnings[w]),
+    rows,
+    reportHeading: m.report.heading,
+    thanks: reported ? m.report.thanks : undefined,
+    reasonLabel: m.report.reason,
+    // The template puts a placeholder option first, so that `required` makes the reporter choose:
+    // a preselected reason would file an untouched form as "suspected fake".
+    choose: m.report.choose,
+    reasons: REPORT_REASONS.map((r) => ({ value: r, label: m.report.reasons[r] })),
+    noteLabel: m.report.note,
+    locationLabel: m.report.location,
+    locating: m.report.locating,
+    locationFailed: m.report.locationFailed,
+    submit: m.report.submit,
+    privacy: m.privacy,
+    otherLang: m.otherLang,
+    otherLangHref: `${path}${query({ s: signature, lang: lang === 'zh' ? 'en' : 'zh' })}`,
+    action: `${path}/report${query({ s: signature, lang })}`,
+  });
 }

@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { type ClientSession, Types } from 'mongoose';
 import type { ComponentDeps } from '..';
 import type { ApiModule } from '../../shared/http/api-module';
+import { createPageCursors } from '../../shared/http/page.cursor';
 import { createAudit, type AuditService } from '../audit';
 import { credentialStatus, type CredentialStatus } from './credential.status';
 import type { RecordDefinition, RegistryResource } from './registry.definition';
@@ -109,16 +109,15 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
   const { connection } = deps;
   const models = registryModels(connection);
   const policy: RegistryPolicy = { ...DEFAULT_POLICY, ...options.policy };
-  const audit = options.audit ?? createAudit({ connection }).service;
+  const cursors = createPageCursors(deps.config.secrets.JWT_SECRET);
+  const audit = options.audit ?? createAudit({ connection, cursors }).service;
   const now = options.now ?? (() => new Date());
   const repos = Object.fromEntries(
     (Object.keys(DEFINITIONS) as RegistryResource[]).map((r) => [r, createRecordRepository(models[r])]),
   ) as Record<RegistryResource, RecordRepository>;
   const refRepos = { enterprises: repos.enterprises, sites: repos.sites, districts: repos.districts };
-  // Cursors are signed with a key of their own, derived so that it never equals the JWT key.
-  const cursorKey = createHmac('sha256', deps.config.secrets.JWT_SECRET).update('lpg-trace/registry-cursor').digest('hex');
   const piiSecret = deps.config.secrets.PII_HASH_SECRET;
-  const serviceDeps = { connection, audit, repos: refRepos, policy, piiSecret, cursorKey, now };
+  const serviceDeps = { connection, audit, repos: refRepos, policy, piiSecret, cursors, now };
   const services = Object.fromEntries(
     (Object.keys(DEFINITIONS) as RegistryResource[]).map((r) => [r, createRecordService(DEFINITIONS[r], repos[r], serviceDeps)]),
   ) as Record<RegistryResource, RecordService>;

@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import { principalOf } from '../auth';
 import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
-import { problemResponse } from '../../shared/openapi/openapi.registry';
+import { json, problemResponse } from '../../shared/openapi/openapi.registry';
 import type { ListQueryBase } from './registry.definition';
-import { idParams, pageOf } from './registry.schemas';
+import { idParams } from './registry.schemas';
+import { pageSchema } from '../../shared/http/page.cursor';
 import type { RecordService } from './registry.service';
 
 /** HTTP only: parse with zod, call the service, shape the response. The same five routes per record. */
@@ -45,7 +46,6 @@ export function registerRecordOpenApi(registry: OpenAPIRegistry, services: reado
   for (const { definition: def } of services) {
     const tags = [def.resource];
     const security = [{ bearerAuth: [] }];
-    const json = (schema: unknown) => ({ 'application/json': { schema: schema as never } });
     const view = def.viewSchema;
     const common = {
       400: problemResponse('Invalid input: every bad field is listed (VALIDATION_FAILED), or INVALID_CURSOR'),
@@ -59,28 +59,28 @@ export function registerRecordOpenApi(registry: OpenAPIRegistry, services: reado
       method: 'get', path, tags, security,
       summary: `List ${def.resource} within the caller's scope, with filters, sorting and cursor pagination`,
       request: { query: def.querySchema as never },
-      responses: { 200: { description: `A page of ${def.resource}`, content: json(pageOf(view, `${capital(def.noun)}Page`)) }, ...common },
+      responses: { 200: { description: `A page of ${def.resource}`, ...json(pageSchema(view, `${capital(def.noun)}Page`)) }, ...common },
     });
     registry.registerPath({
       method: 'post', path, tags, security,
       summary: `Register a ${def.noun} (audited)`,
-      request: { body: { content: json(def.createSchema), required: true } },
-      responses: { 201: { description: 'Created', content: json(view) }, ...common, 409: problemResponse('A record with the same natural key exists') },
+      request: { body: { ...json(def.createSchema), required: true } },
+      responses: { 201: { description: 'Created', ...json(view) }, ...common, 409: problemResponse('A record with the same natural key exists') },
     });
     registry.registerPath({
       method: 'get', path: `${path}/{id}`, tags, security, summary: `Read a ${def.noun}`,
       request: { params },
-      responses: { 200: { description: def.noun, content: json(view) }, ...common, ...notFound },
+      responses: { 200: { description: def.noun, ...json(view) }, ...common, ...notFound },
     });
     registry.registerPath({
       method: 'patch', path: `${path}/{id}`, tags, security, summary: `Change a ${def.noun} (audited: before → after)`,
-      request: { params, body: { content: json(def.patchSchema), required: true } },
-      responses: { 200: { description: 'Updated', content: json(view) }, ...common, ...notFound, 409: problemResponse('A record with the same natural key exists') },
+      request: { params, body: { ...json(def.patchSchema), required: true } },
+      responses: { 200: { description: 'Updated', ...json(view) }, ...common, ...notFound, 409: problemResponse('A record with the same natural key exists') },
     });
     registry.registerPath({
       method: 'post', path: `${path}/{id}/deactivate`, tags, security, summary: `Deactivate a ${def.noun}; records are never deleted`,
       request: { params },
-      responses: { 200: { description: 'Deactivated (or already inactive)', content: json(view) }, ...common, ...notFound },
+      responses: { 200: { description: 'Deactivated (or already inactive)', ...json(view) }, ...common, ...notFound },
     });
   }
 }

@@ -4,6 +4,7 @@ import { PHONE_PATTERN, isValidIdNumber, isValidPlate, isValidUscc } from './reg
 
 /** Building blocks shared by every record's schemas. Strings never start with `$`: text is text. */
 import { idParams, objectId } from '../../shared/http/object-id.schema';
+import { cursorQuery } from '../../shared/http/page.cursor';
 
 export { idParams, objectId };
 
@@ -94,8 +95,6 @@ export const listQueryBase = {
   active: bool.optional(),
   order: z.enum(['asc', 'desc']).default('asc'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(1000).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'is not a cursor').optional(),
+  cursor: cursorQuery,
 };
 
-export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);

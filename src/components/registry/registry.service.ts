@@ -2,7 +2,7 @@ import { Types, type ClientSession, type Connection } from 'mongoose';
 import { authorize, scopeFilter, type Principal } from '../auth';
 import type { AuditService } from '../audit';
 import { AppError } from '../../shared/errors/app.error';
-import { afterPosition, decodeCursor, encodeCursor } from './registry.cursor';
+import { afterPosition, positionValue, type PageCursors } from '../../shared/http/page.cursor';
 import type { Fields, ListQueryBase, RecordDefinition, Viewer, WriteContext } from './registry.definition';
 import type { StoredDoc } from './registry.model';
 import type { RegistryPolicy } from './registry.policy';
@@ -15,7 +15,7 @@ export interface ServiceDeps {
   repos: Record<'enterprises' | 'sites' | 'districts', RecordRepository>;
   policy: RegistryPolicy;
   piiSecret: string;
-  cursorKey: string;
+  cursors: PageCursors;
   now?: () => Date;
 }
 
@@ -128,20 +128,15 @@ export function createRecordService(definition: RecordDefinition, repo: RecordRe
         filters.push({ $or: def.textFields.map((f) => ({ [f]: pattern })) });
       }
       filters.push(...def.filters(query, at, deps.policy));
-      if (query.cursor) {
-        const position = decodeCursor(deps.cursorKey, query.cursor, { resource: def.resource, sort: query.sort, direction });
-        filters.push(afterPosition(position));
-      }
+      const listing = { name: def.resource, sort: query.sort, direction } as const;
+      if (query.cursor) filters.push(afterPosition(listing, deps.cursors.decode(listing, query.cursor)));
       const docs = await repo.find({ $and: filters }, { [query.sort]: direction, _id: direction }, query.limit + 1);
-      const page = docs.slice(0, query.limit);
-      const last = page.at(-1);
-      const lastValue = last?.[query.sort];
-      const nextCursor =
-        docs.length > query.limit && last && (typeof lastValue === 'string' || typeof lastValue === 'number' || lastValue instanceof Date)
-          ? encodeCursor(deps.cursorKey, { resource: def.resource, sort: query.sort, direction, value: lastValue, id: last._id.toHexString() })
-          : null;
+      const page = deps.cursors.page(docs, query.limit, listing, (d) => {
+        const value = positionValue(d[query.sort]);
+        return value === undefined ? undefined : { value, id: d._id.toHexString() };
+      });
       const v = viewer(principal, at);
-      return { items: page.map((d) => def.view(d, v)), nextCursor };
+      return { items: page.items.map((d) => def.view(d, v)), nextCursor: page.nextCursor };
     },
 
     async create(principal, body) {

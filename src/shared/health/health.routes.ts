@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { DatabaseProbe } from '../db/database.connection';
 import type { HealthWarning } from '../http/api-module';
-import type { OpenAPIRegistry } from '../openapi/openapi.registry';
+import { json, type OpenAPIRegistry } from '../openapi/openapi.registry';
 import { livenessSchema, readinessSchema, type Liveness, type Readiness } from './health.schemas';
 
 export interface HealthDeps {
@@ -59,7 +59,7 @@ export function registerHealthOpenApi(registry: OpenAPIRegistry): void {
     path: '/healthz',
     tags: ['operations'],
     summary: 'Liveness: the process is running; reports the database mode and version',
-    responses: { 200: { description: 'Alive', content: { 'application/json': { schema: livenessSchema } } } },
+    responses: { 200: { description: 'Alive', ...json(livenessSchema) } },
   });
   registry.registerPath({
     method: 'get',
@@ -67,8 +67,8 @@ export function registerHealthOpenApi(registry: OpenAPIRegistry): void {
     tags: ['operations'],
     summary: 'Readiness: the database answers a ping',
     responses: {
-      200: { description: 'Ready', content: { 'application/json': { schema: readinessSchema } } },
-      503: { description: 'The database does not answer', content: { 'application/json': { schema: readinessSchema } } },
+      200: { description: 'Ready', ...json(readinessSchema) },
+      503: { description: 'The database does not answer', ...json(readinessSchema) },
     },
   });
 }

@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import type { ZodType } from 'zod';
 import { problemSchema, PROBLEM_CONTENT_TYPE } from '../errors/problem.schema';
 
 export { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
@@ -8,6 +9,14 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   registry.register('Problem', problemSchema);
   return registry;
+}
+
+/**
+ * The `content` of a JSON request body or response for registerPath, spread beside the rest:
+ * `{ description: 'Created', ...json(viewSchema) }`, `body: { ...json(bodySchema), required: true }`.
+ */
+export function json<T extends ZodType>(schema: T) {
+  return { content: { 'application/json': { schema } } };
 }
 
 /** A response entry for registerPath: an RFC 9457 problem with the given meaning. */

@@ -4,8 +4,9 @@ import { RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
 /**
  * Counters that every process of the deployment shares, kept in one MongoDB collection through
  * rate-limiter-flexible. Each counter is a key with a point count and an expiry; the TTL index
- * drops expired ones, so the collection stays as small as the traffic it limits. Meant as the one
- * rate-limiting mechanism: the login throttle uses it, and the public scan limit can move onto it.
+ * drops expired ones, so the collection stays as small as the traffic it limits. The one
+ * rate-limiting mechanism: the login throttle counts with it, the public scan limit is a
+ * `sharedRateLimit` over it.
  */
 export interface SharedCounters {
   /** Adds `points` (default 1) and answers the count since the key's window began. */
@@ -60,6 +61,37 @@ export function sharedCounters(options: SharedCounterOptions): SharedCounters {
     },
     async delete(key) {
       await limiter.delete(key);
+    },
+  };
+}
+
+/** The answer to one request against a limit. */
+export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export interface RateLimit {
+  /** Counts one request of `key`; past the limit, answers how many seconds until its window ends. */
+  take(key: string): Promise<RateVerdict>;
+}
+
+/**
+ * At most `limit` requests per key per window of `windowSeconds` (a fixed window from the key's
+ * first request), counted in the shared counters: every process of the deployment counts into the
+ * same key, so the limit holds for the deployment, not per process. The collection's indexes are
+ * created on first use (the factory stays synchronous), and again after a failed attempt.
+ */
+export function sharedRateLimit(options: SharedCounterOptions & { limit: number }): RateLimit {
+  const counters = sharedCounters(options);
+  let indexes: Promise<void> | undefined;
+  const ready = () =>
+    (indexes ??= ensureCounterIndexes(options.connection, options.collection).catch((error: unknown) => {
+      indexes = undefined;
+      throw error;
+    }));
+  return {
+    async take(key) {
+      await ready();
+      const { count, msLeft } = await counters.add(key);
+      return count <= options.limit ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)) };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { authorize, BEARER_SECURITY, principalOf } from '../../auth';
-import { problemResponse, type OpenAPIRegistry } from '../../../shared/openapi/openapi.registry';
+import { json, problemResponse, type OpenAPIRegistry } from '../../../shared/openapi/openapi.registry';
 import { captureReportSchema, epcisCaptureSchema, epcisDocumentSchema, epcisQuerySchema } from './epcis.schemas';
 import type { EpcisCaptureService, EpcisService } from './epcis.service';
 
@@ -49,7 +49,7 @@ export function registerEpcisOpenApi(registry: OpenAPIRegistry): void {
       'the site or vehicle from readPoint / bizLocation, the payload from lpg:payload. The same document sent again is answered as duplicates.',
     request: { body: { content: Object.fromEntries(EPCIS_BODY_TYPES.map((type) => [type, { schema: epcisCaptureSchema }])) } },
     responses: {
-      200: { description: 'One result per cylinder per event: accepted, duplicate, or rejected with a reason', content: { 'application/json': { schema: captureReportSchema } } },
+      200: { description: 'One result per cylinder per event: accepted, duplicate, or rejected with a reason', ...json(captureReportSchema) },
       400: problemResponse('Not an EPCIS 2.0 document, or more than 1,000 cylinder events'),
       401: problemResponse('Not authenticated'),
       403: problemResponse('Only enterprise staff capture events'),

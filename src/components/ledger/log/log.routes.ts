@@ -1,8 +1,7 @@
 import { Router } from 'express';
-import type { ZodType } from 'zod';
 import { authorize, BEARER_SECURITY, principalOf } from '../../auth';
 import { AppError } from '../../../shared/errors/app.error';
-import { problemResponse, type OpenAPIRegistry } from '../../../shared/openapi/openapi.registry';
+import { json, problemResponse, type OpenAPIRegistry } from '../../../shared/openapi/openapi.registry';
 import { verifyCylinder } from './chain.verification';
 import type { CylinderVisibility, LedgerEventSource } from './log.ports';
 import {
@@ -76,7 +75,6 @@ export function wellKnownRoutes(service: LogService): Router {
   });
 }
 
-const json = (schema: ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 export function registerLogOpenApi(registry: OpenAPIRegistry): void {
   const secured = { tags: ['ledger'], security: BEARER_SECURITY };
@@ -86,14 +84,14 @@ export function registerLogOpenApi(registry: OpenAPIRegistry): void {
     path: '/api/v1/ledger/public-key',
     tags: ['ledger'],
     summary: 'The Ed25519 public key that signs checkpoints (also at /.well-known/lpg-trace-ledger-key); no login',
-    responses: { 200: json(publicKeySchema, 'PEM (SPKI) and key id') },
+    responses: { 200: { description: 'PEM (SPKI) and key id', ...json(publicKeySchema) } },
   });
   registry.registerPath({
     method: 'get',
     path: '/api/v1/ledger/checkpoints/latest',
     ...secured,
     summary: 'The newest signed checkpoint (tree size, RFC 6962 root, time, signature)',
-    responses: { 200: json(checkpointSchema, 'A signed tree head'), 404: problemResponse('The log is empty'), ...denied },
+    responses: { 200: { description: 'A signed tree head', ...json(checkpointSchema) }, 404: problemResponse('The log is empty'), ...denied },
   });
   registry.registerPath({
     method: 'get',
@@ -101,7 +99,7 @@ export function registerLogOpenApi(registry: OpenAPIRegistry): void {
     ...secured,
     summary: 'The checkpoint of one tree size (?size=), or the newest ones',
     request: { query: checkpointsQuerySchema },
-    responses: { 200: json(checkpointListSchema, 'Checkpoints, newest first'), 400: problemResponse('Invalid query'), 404: problemResponse('No checkpoint of that size'), ...denied },
+    responses: { 200: { description: 'Checkpoints, newest first', ...json(checkpointListSchema) }, 400: problemResponse('Invalid query'), 404: problemResponse('No checkpoint of that size'), ...denied },
   });
   registry.registerPath({
     method: 'get',
@@ -109,7 +107,7 @@ export function registerLogOpenApi(registry: OpenAPIRegistry): void {
     ...secured,
     summary: "Audit path proving an event is in the log of treeSize leaves (default: the latest checkpoint's size)",
     request: { query: inclusionQuerySchema },
-    responses: { 200: json(inclusionProofSchema, 'RFC 6962 inclusion proof'), 400: problemResponse('Invalid query or tree size'), 404: problemResponse('Unknown event'), ...denied },
+    responses: { 200: { description: 'RFC 6962 inclusion proof', ...json(inclusionProofSchema) }, 400: problemResponse('Invalid query or tree size'), 404: problemResponse('Unknown event'), ...denied },
   });
   registry.registerPath({
     method: 'get',
@@ -117,7 +115,7 @@ export function registerLogOpenApi(registry: OpenAPIRegistry): void {
     ...secured,
     summary: 'Proof that the log of `to` leaves extends the log of `from` leaves (append-only)',
     request: { query: consistencyQuerySchema },
-    responses: { 200: json(consistencyProofSchema, 'RFC 6962 consistency proof with both roots'), 400: problemResponse('Sizes out of range'), ...denied },
+    responses: { 200: { description: 'RFC 6962 consistency proof with both roots', ...json(consistencyProofSchema) }, 400: problemResponse('Sizes out of range'), ...denied },
   });
   registry.registerPath({
     method: 'get',
@@ -126,7 +124,7 @@ export function registerLogOpenApi(registry: OpenAPIRegistry): void {
     summary: "A cylinder's whole chain + inclusion proofs + the signed checkpoint, verifiable offline (npm run ledger:verify)",
     request: { params: cylinderParamsSchema },
     responses: {
-      200: json(exportBundleSchema, 'The export bundle'),
+      200: { description: 'The export bundle', ...json(exportBundleSchema) },
       404: problemResponse('Unknown cylinder or outside your scope'),
       ...denied,
       403: problemResponse('FORBIDDEN: only regulators and auditors read the ledger log; EXPORT_OUT_OF_SCOPE: the chain has events outside your scope (a district regulator of a cylinder that passed through another district)'),
@@ -142,7 +140,7 @@ export function registerLogOpenApi(registry: OpenAPIRegistry): void {
       'Events not yet under a signed checkpoint are counted in `log.pending` (they are checked for everything but inclusion). `ok` is false when anything fails, with `reason` and `firstBadEventId`.',
     request: { params: cylinderParamsSchema },
     responses: {
-      200: json(cylinderVerificationSchema, 'The verification result'),
+      200: { description: 'The verification result', ...json(cylinderVerificationSchema) },
       404: problemResponse('CYLINDER_NOT_FOUND: unknown or outside your scope'),
       401: problemResponse('Not authenticated'),
       403: problemResponse('FORBIDDEN: the role may not read events; EXPORT_OUT_OF_SCOPE: the chain has events outside your scope'),
@@ -155,6 +153,6 @@ export function registerLogOpenApi(registry: OpenAPIRegistry): void {
     summary: 'Log-integrity incidents: positions whose event was altered or deleted before the log integrated it (city regulator, auditor)',
     description: 'The log does not halt at a damaged position: it records it here (and warns in /readyz) and goes on integrating and signing the rest of the city\'s events.',
     request: { query: incidentsQuerySchema },
-    responses: { 200: json(incidentListSchema, 'Incidents, newest first'), 400: problemResponse('Invalid query'), 401: problemResponse('Not authenticated'), 403: problemResponse('Only the city regulator and auditors') },
+    responses: { 200: { description: 'Incidents, newest first', ...json(incidentListSchema) }, 400: problemResponse('Invalid query'), 401: problemResponse('Not authenticated'), 403: problemResponse('Only the city regulator and auditors') },
   });
 }
