@@ -86,6 +86,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     settings: { ...(deps.config.qr ?? DEFAULT_QR_CONFIG), signingSecret: deps.config.secrets.QR_SIGNING_SECRET, privacySecret: deps.config.secrets.PII_HASH_SECRET },
     audit: audit.service,
     sites: registry,
+    cylinders: registry,
     ledger: ledgerPort(ledger),
   });
   late.retireCode = qr.retireCode;

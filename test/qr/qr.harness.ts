@@ -40,6 +40,7 @@ export async function startQrWorld(label: string, options: { limiter?: RateLimit
       settings: { ...DEFAULT_QR_CONFIG, domain: QR_DOMAIN, ...config, signingSecret: SECRETS.QR_SIGNING_SECRET, privacySecret: SECRETS.PII_HASH_SECRET },
       audit: audit.service,
       sites: registry,
+      cylinders: registry,
       ledger: realLedger ? ledgerPort(realLedger) : ledger,
       rateLimiter: options.limiter ?? createRateLimiter({ perMinute: 100_000 }),
     });

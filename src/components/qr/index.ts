@@ -1,8 +1,9 @@
 import type { ClientSession, Connection } from 'mongoose';
+import { unitOfWork } from '../../shared/db/unit-of-work';
 import type { ApiModule } from '../../shared/http/api-module';
 import type { AuditService } from '../audit';
 import { createCommissionService, type CommissionService } from './commission.service';
-import type { LedgerPort, SitePort } from './qr.ports';
+import type { CylinderPort, LedgerPort, SitePort } from './qr.ports';
 import { createQrRepository } from './qr.repository';
 import { qrRoutes, registerQrOpenApi } from './qr.routes';
 import { clientHashKey, keyringOf, type QrSettings } from './qr.settings';
@@ -15,13 +16,15 @@ export { buildGrai, parseGrai, gs1CheckDigit, humanReadable, type Grai } from '.
 export { createKeyring, deriveKey, type QrKeyring, type SignatureCheck } from './qr.signature';
 export { buildQrUri, parseQrUri } from './qr.uri';
 export { DEFAULT_QR_CONFIG, type QrSettings, type QrConfig } from './qr.settings';
-export type { LedgerPort, LedgerSnapshot, CommissionRecord, SitePort } from './qr.ports';
+export type { LedgerPort, LedgerSnapshot, CommissionRecord, SitePort, CylinderPort } from './qr.ports';
 
 export interface QrDeps {
   connection: Connection;
   settings: QrSettings;
   audit: AuditService;
   sites: SitePort;
+  /** The registry's cylinders (usually the registry itself, like `sites`). */
+  cylinders: CylinderPort;
   /** The custody ledger; until it is wired, commissioning binds codes only and pages show no fill. */
   ledger?: LedgerPort;
   /** Replaces the per-process limiter built from settings.scanRatePerMinute (tests). */
@@ -45,8 +48,9 @@ export function createQr(deps: QrDeps): QrComponent {
   const keyring = keyringOf(deps.settings);
   const now = deps.now ?? (() => new Date());
   const commission = createCommissionService({
-    connection: deps.connection,
+    transaction: unitOfWork(deps.connection),
     repo,
+    cylinders: deps.cylinders,
     settings: deps.settings,
     keyring,
     audit: deps.audit,
@@ -59,6 +63,7 @@ export function createQr(deps: QrDeps): QrComponent {
     keyring,
     hashKey: clientHashKey(deps.settings),
     sites: deps.sites,
+    cylinders: deps.cylinders,
     onScrapped: (id) => commission.retireScrapped(id),
     now,
     ...(deps.ledger ? { ledger: deps.ledger } : {}),

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth';
-import type { SiteSummary } from '../registry';
+import type { CylinderIdentityPort, SiteSummary } from '../registry';
 
 /** What the commissioning step tells the custody ledger: the `commission` event of one cylinder. */
 export interface CommissionRecord {
@@ -33,3 +33,6 @@ export interface LedgerPort {
 export interface SitePort {
   siteById(siteId: string): Promise<SiteSummary | undefined>;
 }
+
+/** The registry's cylinders: QR identity reads them and binds a GRAI, never touching their collection. */
+export type CylinderPort = Pick<CylinderIdentityPort, 'cylinderIdentity' | 'bindGrai' | 'graiBound' | 'enterpriseName'>;

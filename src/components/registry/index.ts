@@ -4,6 +4,7 @@ import type { ComponentDeps } from '..';
 import type { ApiModule } from '../../shared/http/api-module';
 import { createAudit, type AuditService } from '../audit';
 import { credentialStatus, type CredentialStatus } from './credential.status';
+import { createCylinderIdentity, type CylinderIdentities } from './cylinder.identity';
 import type { RecordDefinition, RegistryResource } from './registry.definition';
 import { createImportPort, type ImportPort } from './registry.import';
 import { registryModels, type StoredCredential, type StoredDoc } from './registry.model';
@@ -25,6 +26,7 @@ export type { RegistryPolicy, DistrictSeed } from './registry.policy';
 export { DEFAULT_POLICY, QINGYUAN_DISTRICTS } from './registry.policy';
 export { credentialStatus, isOperative, CREDENTIAL_STATUSES, type CredentialStatus } from './credential.status';
 export { cylinderStatus, CYLINDER_STATUSES, type CylinderStatus } from './cylinder.status';
+export type { CylinderIdentity, CylinderRef, IdentityReadOptions } from './cylinder.identity';
 export { isValidIdNumber, hashIdNumber, maskIdNumber, maskPhone, isValidPlate } from './registry.pii';
 
 export interface RegistryOptions {
@@ -58,7 +60,13 @@ export interface SiteSummary {
   fillingLicenceStatus: CredentialStatus;
 }
 
-export interface Registry {
+/**
+ * The registry's cylinders as QR identity uses them: a cylinder by id or GRAI (scoped to a
+ * principal, or unscoped), binding a GRAI once, whether a GRAI is bound, an enterprise's name.
+ */
+export type CylinderIdentityPort = CylinderIdentities;
+
+export interface Registry extends CylinderIdentityPort {
   module: ApiModule;
   importPort: ImportPort;
   services: Record<RegistryResource, RecordService>;
@@ -147,6 +155,7 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
   const owned = (doc: StoredDoc): OwnedSummary => ({ id: doc._id.toHexString(), enterpriseId: hexOf(doc.enterpriseId), districtCode: String(doc.districtCode), active: doc.active });
 
   return {
+    ...createCylinderIdentity({ cylinders: repos.cylinders, enterprises: repos.enterprises }),
     module: { name: 'registry', router: recordRoutes(ordered), registerOpenApi: (registry) => registerRecordOpenApi(registry, ordered) },
     importPort,
     services,
