@@ -9,10 +9,9 @@ import { createRegistry } from './registry';
 import { createImports } from './imports';
 import { createDevicesComponent, type SiteLookup } from './devices';
 import { createLedger } from './ledger';
-import { createLedgerLog, ledgerEventSource, registryCylinderVisibility } from './ledger/log';
+import { createLedgerLog, registryCylinderVisibility } from './ledger/log';
 import { createEpcis } from './ledger/epcis';
-import { createQr, DEFAULT_QR_CONFIG, type QrComponent } from './qr';
-import { ledgerPort } from './qr/ledger.adapter';
+import { createQr, DEFAULT_QR_CONFIG, ledgerPort } from './qr';
 
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
@@ -56,21 +55,16 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
   ];
   modules.push(registry.module, audit.module);
   modules.push(createImports({ importPort: registry.importPort }).module);
-  // The QR component is built after the ledger (it commissions through it), so the ledger reaches
-  // its code retirement through this late-bound hook.
-  const late: { retireCode?: QrComponent['retireCode'] } = {};
   const ledger = createLedger(deps, {
     registry,
     eventIdSecret: deps.config.secrets.PII_HASH_SECRET,
-    onScrapped: async (id, session) => late.retireCode?.(id, session),
   });
   await ledger.init();
   modules.push(ledger.module);
-  const ledgerSource = ledgerEventSource(deps.connection, ledger);
   const cylinderVisible = registryCylinderVisibility(registry);
   const ledgerLog = await createLedgerLog({
     connection: deps.connection,
-    source: ledgerSource,
+    source: ledger,
     // The log's uses of it, the export bundle and chain verification, cover the whole chain: every event must be readable.
     cylinderVisible: async (principal, id) => {
       if (!(await cylinderVisible(principal, id))) return false;
@@ -80,7 +74,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     signingKey: deps.config.secrets.LEDGER_SIGNING_KEY,
     logger: deps.logger,
   });
-  modules.push(ledgerLog.module, createEpcis({ source: ledgerSource, cylinderVisible, capture: { appendMany: ledger.appendMany, eventIds: ledger.eventIds } }).module);
+  modules.push(ledgerLog.module, createEpcis({ source: ledger, cylinderVisible, capture: { appendMany: ledger.appendMany, eventIds: ledger.eventIds } }).module);
   const qr = createQr({
     connection: deps.connection,
     settings: { ...(deps.config.qr ?? DEFAULT_QR_CONFIG), signingSecret: deps.config.secrets.QR_SIGNING_SECRET, privacySecret: deps.config.secrets.PII_HASH_SECRET },
@@ -89,7 +83,6 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     cylinders: registry,
     ledger: ledgerPort(ledger),
   });
-  late.retireCode = qr.retireCode;
   modules.push(qr.module);
   return modules;
 }

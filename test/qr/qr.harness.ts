@@ -1,6 +1,5 @@
 import { createLedger, type Ledger } from '../../src/components/ledger';
-import { createQr, DEFAULT_QR_CONFIG, type LedgerPort, type LedgerSnapshot, type QrComponent, type QrConfig } from '../../src/components/qr';
-import { ledgerPort } from '../../src/components/qr/ledger.adapter';
+import { createQr, DEFAULT_QR_CONFIG, ledgerPort, type LedgerPort, type LedgerSnapshot, type QrComponent, type QrConfig } from '../../src/components/qr';
 import { createRateLimiter, type RateLimiter } from '../../src/components/qr/rate.limiter';
 import { initModels, SECRETS, startWorld, type World } from '../support/world';
 
@@ -16,6 +15,8 @@ export class FakeLedger implements LedgerPort {
   async cylinderState(cylinderId: string): Promise<LedgerSnapshot | undefined> {
     return this.states.get(cylinderId);
   }
+  /** The fake never scraps a cylinder. */
+  onCylinderScrapped(): void {}
 }
 
 export interface QrWorld extends World {

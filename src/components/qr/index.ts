@@ -1,4 +1,4 @@
-import type { ClientSession, Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { unitOfWork } from '../../shared/db/unit-of-work';
 import type { ApiModule } from '../../shared/http/api-module';
 import type { AuditService } from '../audit';
@@ -16,6 +16,7 @@ export { buildGrai, parseGrai, gs1CheckDigit, humanReadable, type Grai } from '.
 export { createKeyring, deriveKey, type QrKeyring, type SignatureCheck } from './qr.signature';
 export { buildQrUri, parseQrUri } from './qr.uri';
 export { DEFAULT_QR_CONFIG, type QrSettings, type QrConfig } from './qr.settings';
+export { ledgerPort } from './ledger.adapter';
 export type { LedgerPort, LedgerSnapshot, CommissionRecord, SitePort, CylinderPort } from './qr.ports';
 
 export interface QrDeps {
@@ -25,7 +26,11 @@ export interface QrDeps {
   sites: SitePort;
   /** The registry's cylinders (usually the registry itself, like `sites`). */
   cylinders: CylinderPort;
-  /** The custody ledger; until it is wired, commissioning binds codes only and pages show no fill. */
+  /**
+   * The custody ledger (`ledgerPort(ledger)`): commissioning records its event there, the page
+   * shows its projection, and a scrapping retires the code. Without it (some tests) commissioning
+   * binds codes only and pages show no fill.
+   */
   ledger?: LedgerPort;
   /** Replaces the per-process limiter built from settings.scanRatePerMinute (tests). */
   rateLimiter?: RateLimiter;
@@ -38,8 +43,6 @@ export interface QrComponent {
   keyring: QrKeyring;
   commission: CommissionService;
   verify: VerifyService;
-  /** For the ledger's scrapping, in its transaction: the cylinder's code is retired and never issued again. */
-  retireCode(cylinderId: string, session?: ClientSession): Promise<void>;
 }
 
 /** QR identity: GRAI commissioning, signed Digital Link codes, labels, public verification. */
@@ -68,6 +71,8 @@ export function createQr(deps: QrDeps): QrComponent {
     now,
     ...(deps.ledger ? { ledger: deps.ledger } : {}),
   });
+  // The ledger's scrapping retires the code in the event's own transaction: never issued again.
+  deps.ledger?.onCylinderScrapped((id, session) => commission.retireScrapped(id, session));
   const limiter = deps.rateLimiter ?? createRateLimiter({ perMinute: deps.settings.scanRatePerMinute });
   return {
     module: {
@@ -82,6 +87,5 @@ export function createQr(deps: QrDeps): QrComponent {
     keyring,
     commission,
     verify,
-    retireCode: (id, session) => commission.retireScrapped(id, session),
   };
 }

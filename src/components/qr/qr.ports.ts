@@ -1,3 +1,4 @@
+import type { ClientSession } from 'mongoose';
 import type { Principal } from '../auth';
 import type { CylinderIdentityPort, SiteSummary } from '../registry';
 
@@ -28,6 +29,8 @@ export interface LedgerPort {
    */
   recordCommission(record: CommissionRecord, actor: Principal): Promise<void>;
   cylinderState(cylinderId: string): Promise<LedgerSnapshot | undefined>;
+  /** Subscribes to scrappings, run in the scrapping event's own transaction (`session`). */
+  onCylinderScrapped(listener: (cylinderId: string, session: ClientSession) => Promise<void>): void;
 }
 
 export interface SitePort {

@@ -1,7 +1,7 @@
 import { zodFieldErrors } from '../../../shared/errors/problem.mapper';
 import { z } from '../../../shared/openapi/zod.openapi';
 import { gs1CheckDigit } from '../../qr';
-import { EVENT_TYPES, type EventType } from '../ledger.contract';
+import { EVENT_TYPES, type EventType } from '..';
 import { LPG_NAMESPACE } from './epcis.mapper';
 
 /**

@@ -1,10 +1,7 @@
 import { authorize, type Principal } from '../../auth';
 import { AppError } from '../../../shared/errors/app.error';
-import type { AppendOutcome, EventActor, LedgerEvent } from '../ledger.contract';
-import type { EventIds } from '../ledger.ids';
-import { actorOf } from '../ledger.routes';
-import { mayReadEvent } from '../ledger.scope';
-import type { CylinderVisibility, LedgerEventSource } from '../log/log.ports';
+import { actorOf, mayReadEvent, type AppendOutcome, type EventActor, type EventIds, type LedgerEvent } from '..';
+import type { CylinderVisibility, LedgerEventSource } from '../log';
 import { fromEpcisEvents, MAX_CAPTURED_EVENTS } from './epcis.import';
 import { declaredEventIds, toEpcisDocument, type EpcisOptions } from './epcis.mapper';
 import type { CaptureReport, EpcisCapture, EpcisQuery } from './epcis.schemas';

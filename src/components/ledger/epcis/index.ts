@@ -1,8 +1,8 @@
 import type { ApiModule } from '../../../shared/http/api-module';
-import type { CylinderVisibility, LedgerEventSource } from '../log/log.ports';
+import type { CylinderVisibility, LedgerEventSource } from '../log';
 import { DEFAULT_EPCIS_OPTIONS, type EpcisOptions } from './epcis.mapper';
 import { EPCIS_BODY_TYPES, epcisRoutes, registerEpcisOpenApi } from './epcis.routes';
-import type { EventIds } from '../ledger.ids';
+import type { EventIds } from '..';
 import { createEpcisCapture, createEpcisService, type EpcisService, type LedgerCapture } from './epcis.service';
 
 export { toEpcisDocument, toObjectEvent, EPCIS_CONTEXT, LPG_NAMESPACE, DEFAULT_EPCIS_OPTIONS, type EpcisOptions } from './epcis.mapper';
