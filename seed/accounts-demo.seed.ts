@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import { createAuthComponent, passwordProblems, type Principal, type Role } from '../src/components/auth';
+import { createAuth, passwordProblems, type Principal, type Role } from '../src/components/auth';
 import { createAudit } from '../src/components/audit';
 import { createRegistry } from '../src/components/registry';
 import type { Seeder } from './development.seed';
@@ -29,7 +29,7 @@ export const accountsDemoSeeder: Seeder = {
   name: 'accounts-demo',
   async run({ connection, logger, config }) {
     const registry = createRegistry({ connection, config, logger });
-    const auth = await createAuthComponent({
+    const auth = await createAuth({
       connection,
       jwtSecret: config.secrets.JWT_SECRET,
       audit: createAudit({ connection }).service,

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { ApiModule } from '../shared/http/api-module';
 import type { Logger } from '../shared/logger/logger.factory';
 import { createAudit } from './audit';
-import { authenticate, createAuthComponent, type AccountRegistryLookups, type AuthOptions } from './auth';
+import { authenticate, createAuth, type AccountRegistryLookups, type AuthOptions } from './auth';
 import { createRegistry } from './registry';
 import { createImports } from './imports';
 import { createDevicesComponent, type SiteLookup } from './devices';
@@ -30,7 +30,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
   const audit = createAudit({ connection: deps.connection });
   const registry = createRegistry(deps, { audit: audit.service });
   await registry.ensureDistricts();
-  const auth = await createAuthComponent({
+  const auth = await createAuth({
     connection: deps.connection,
     jwtSecret: deps.config.secrets.JWT_SECRET,
     audit: audit.service,

@@ -11,9 +11,11 @@ import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../../config';
 import { AppError } from '../../shared/errors/app.error';
 import { startDatabase } from '../../shared/db/database.starter';
+import { unitOfWork } from '../../shared/db/unit-of-work';
 import { createLogger } from '../../shared/logger/logger.factory';
 import { createAudit } from '../audit';
 import { checkFirstAdmin, createCityRegulator } from './admin.bootstrap';
+import { createUserRepository } from './user.repository';
 
 const USAGE = 'usage: npm run admin:create -- --username NAME [--display-name NAME] [--password-stdin]';
 
@@ -47,7 +49,8 @@ async function main(): Promise<number> {
     throw error;
   }
   try {
-    const id = await createCityRegulator(db.database.connection, input, createAudit({ connection: db.database.connection }).service);
+    const { connection } = db.database;
+    const id = await createCityRegulator({ users: createUserRepository(connection), transaction: unitOfWork(connection), audit: createAudit({ connection }).service }, input);
     process.stdout.write(`Created city regulator "${input.username}" (id ${id}). Log in at POST /api/v1/auth/login.\n`);
     return 0;
   } finally {

@@ -5,7 +5,8 @@ import { authErrors } from './auth.errors';
 import type { UserView } from './auth.schemas';
 import type { ActiveAccountCheck } from './active-account.check';
 import type { LoginThrottle } from './login.throttle';
-import { accountSnapshot, type AccountAudit, type Transactional } from './account.audit';
+import { accountSnapshot, type AccountAudit } from './account.audit';
+import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { decodeCursor, encodeCursor } from './page.cursor';
 import type { PasswordHasher } from './password.hasher';
 import { passwordProblems } from './password.policy';
@@ -25,7 +26,7 @@ export interface UsersServiceDeps {
   registry: Partial<AccountRegistryLookups>;
   /** Every account change is written to the audit trail in the change's own transaction. */
   audit: AccountAudit;
-  transaction: Transactional;
+  transaction: UnitOfWork;
   now: () => Date;
 }
 

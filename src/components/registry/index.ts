@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { type ClientSession, Types } from 'mongoose';
 import type { ComponentDeps } from '..';
 import type { ApiModule } from '../../shared/http/api-module';
+import { unitOfWork } from '../../shared/db/unit-of-work';
 import { createAudit, type AuditService } from '../audit';
 import { credentialStatus, type CredentialStatus } from './credential.status';
 import { createCylinderIdentity, type CylinderIdentities } from './cylinder.identity';
@@ -126,14 +127,15 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
   // Cursors are signed with a key of their own, derived so that it never equals the JWT key.
   const cursorKey = createHmac('sha256', deps.config.secrets.JWT_SECRET).update('lpg-trace/registry-cursor').digest('hex');
   const piiSecret = deps.config.secrets.PII_HASH_SECRET;
-  const serviceDeps = { connection, audit, repos: refRepos, policy, piiSecret, cursorKey, now };
+  const transaction = unitOfWork(connection);
+  const serviceDeps = { transaction, audit, repos: refRepos, policy, piiSecret, cursorKey, now };
   const services = Object.fromEntries(
     (Object.keys(DEFINITIONS) as RegistryResource[]).map((r) => [r, createRecordService(DEFINITIONS[r], repos[r], serviceDeps)]),
   ) as Record<RegistryResource, RecordService>;
   const ordered = Object.values(services);
 
   const importPort = createImportPort({
-    connection,
+    transaction,
     audit,
     policy,
     piiSecret,

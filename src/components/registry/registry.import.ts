@@ -1,4 +1,5 @@
-import { Types, type ClientSession, type Connection } from 'mongoose';
+import { Types, type ClientSession } from 'mongoose';
+import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { z } from 'zod';
 import { authorize, scopeFilter, type Principal } from '../auth';
 import type { AuditInput, AuditService } from '../audit';
@@ -42,7 +43,7 @@ export interface ImportPort {
 }
 
 interface ImportDeps {
-  connection: Connection;
+  transaction: UnitOfWork;
   audit: AuditService;
   records: Record<ImportableResource, { definition: RecordDefinition; repo: RecordRepository }>;
   refRepos: Record<'enterprises' | 'sites' | 'districts', RecordRepository>;
@@ -148,7 +149,7 @@ export function createImportPort(deps: ImportDeps): ImportPort {
       const summarise = (p: Plan): ImportResult => ({ created: p.creates.length, updated: p.updates.length, unchanged: p.unchanged, errors: p.errors });
       if (opts.dryRun) return summarise(await plan(resource, inputs, principal, at));
       const { definition: def, repo } = deps.records[resource];
-      return deps.connection.transaction(async (session) => {
+      return deps.transaction(async (session) => {
         const p = await plan(resource, inputs, principal, at, session);
         if (p.errors.length > 0) return summarise(p);
         await repo.insertMany(p.creates, session);
