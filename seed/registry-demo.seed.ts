@@ -50,7 +50,7 @@ export const registryDemoSeeder: Seeder = {
         if (k === 1 && i === 0) b.pastServiceLife();
         return b.build();
       });
-      const result = await registry.importPort.upsertMany('cylinders', rows, SEED_ACTOR, { dryRun: false });
+      const result = await registry.bulkUpsert.upsertMany('cylinders', rows, SEED_ACTOR, { dryRun: false });
       if (result.errors.length > 0) throw new Error(`registry demo seed: ${JSON.stringify(result.errors)}`);
       cylinders += result.created;
     }

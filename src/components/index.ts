@@ -54,7 +54,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     devices.module,
   ];
   modules.push(registry.module, audit.module);
-  modules.push(createImports({ importPort: registry.importPort }).module);
+  modules.push(createImports({ bulkUpsert: registry.bulkUpsert }).module);
   const ledger = createLedger(deps, {
     registry,
     eventIdSecret: deps.config.secrets.PII_HASH_SECRET,

@@ -9,7 +9,7 @@ import { authRoutes, registerAuthOpenApi } from './auth.routes';
 import { createAuthService, type SessionPolicy } from './auth.service';
 import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './login.throttle';
 import { createPasswordHasher, DEFAULT_BCRYPT_COST } from './password.hasher';
-import type { AccountRegistryLookups } from './registry.port';
+import type { AccountRegistryLookups } from './auth.ports';
 import { createSessionRepository } from './session.repository';
 import { createUserRepository, type UserRepository } from './user.repository';
 import { createUsersService, type UsersService } from './users.service';
@@ -19,7 +19,7 @@ export { ROLES, RESOURCES, ACTIONS, PERMISSIONS, can, type Role, type Resource, 
 export { principalOf, authorize, scopeFilter, type Principal } from './auth.principal';
 export { signAccessToken, verifyAccessToken, authenticate, ACCESS_TOKEN_TTL_SECONDS } from './auth.tokens';
 export { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './login.throttle';
-export type { AccountRegistryLookups } from './registry.port';
+export type { AccountRegistryLookups } from './auth.ports';
 export { BEARER_SECURITY, BEARER_SCHEME } from './auth.routes';
 export { DEFAULT_BCRYPT_COST } from './password.hasher';
 export { passwordProblems } from './password.policy';

@@ -10,7 +10,7 @@ import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { decodeCursor, encodeCursor } from './page.cursor';
 import type { PasswordHasher } from './password.hasher';
 import { passwordProblems } from './password.policy';
-import type { AccountRegistryLookups } from './registry.port';
+import type { AccountRegistryLookups } from './auth.ports';
 import type { SessionRepository } from './session.repository';
 import type { NewUser, UserChange, UserRecord, UserRepository } from './user.repository';
 import type { CreateUserBody, ListUsersQuery, UpdateUserBody } from './users.schemas';

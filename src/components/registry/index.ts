@@ -7,7 +7,7 @@ import { createAudit, type AuditService } from '../audit';
 import { credentialStatus, type CredentialStatus } from './credential.status';
 import { createCylinderIdentity, type CylinderIdentities } from './cylinder.identity';
 import type { RecordDefinition, RegistryResource } from './registry.definition';
-import { createImportPort, type ImportPort } from './registry.import';
+import { createBulkUpsert, type BulkUpsertPort } from './registry.bulk-upsert';
 import { registryModels, type StoredCredential, type StoredDoc } from './registry.model';
 import { DEFAULT_POLICY, QINGYUAN_DISTRICTS, type DistrictSeed, type RegistryPolicy } from './registry.policy';
 import { createRecordRepository, insertIfMissing, type RecordRepository } from './registry.repository';
@@ -21,8 +21,7 @@ import { sitesRecord } from './records/sites.record';
 import { vehiclesRecord } from './records/vehicles.record';
 import { workersRecord } from './records/workers.record';
 
-export type { ImportPort, ImportableResource, ImportResult, ImportRowError } from './registry.import';
-export { IMPORTABLE_RESOURCES } from './registry.import';
+export type { BulkUpsertPort, UpsertableResource, BulkUpsertResult, UpsertRowError } from './registry.bulk-upsert';
 export type { RegistryPolicy, DistrictSeed } from './registry.policy';
 export { DEFAULT_POLICY, QINGYUAN_DISTRICTS } from './registry.policy';
 export { credentialStatus, isOperative, CREDENTIAL_STATUSES, type CredentialStatus } from './credential.status';
@@ -69,7 +68,7 @@ export type CylinderIdentityPort = CylinderIdentities;
 
 export interface Registry extends CylinderIdentityPort {
   module: ApiModule;
-  importPort: ImportPort;
+  bulkUpsert: BulkUpsertPort;
   services: Record<RegistryResource, RecordService>;
   /** Inserts the configured districts that are missing; never changes existing ones. */
   ensureDistricts(): Promise<void>;
@@ -134,7 +133,7 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
   ) as Record<RegistryResource, RecordService>;
   const ordered = Object.values(services);
 
-  const importPort = createImportPort({
+  const bulkUpsert = createBulkUpsert({
     transaction,
     audit,
     policy,
@@ -159,7 +158,7 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
   return {
     ...createCylinderIdentity({ cylinders: repos.cylinders, enterprises: repos.enterprises }),
     module: { name: 'registry', router: recordRoutes(ordered), registerOpenApi: (registry) => registerRecordOpenApi(registry, ordered) },
-    importPort,
+    bulkUpsert,
     services,
     async ensureDistricts() {
       const at = now();

@@ -2,7 +2,7 @@ import { authorize, type Principal } from '../../auth';
 import { AppError } from '../../../shared/errors/app.error';
 import { actorOf, mayReadEvent, type AppendOutcome, type EventActor, type EventIds, type LedgerEvent } from '..';
 import type { CylinderVisibility, LedgerEventSource } from '../log';
-import { fromEpcisEvents, MAX_CAPTURED_EVENTS } from './epcis.import';
+import { fromEpcisEvents, MAX_CAPTURED_EVENTS } from './epcis.capture';
 import { declaredEventIds, toEpcisDocument, type EpcisOptions } from './epcis.mapper';
 import type { CaptureReport, EpcisCapture, EpcisQuery } from './epcis.schemas';
 
@@ -49,7 +49,7 @@ export function createEpcisService(deps: EpcisServiceDeps) {
 
 export type EpcisService = ReturnType<typeof createEpcisService>;
 
-/** The ledger's capture: imported events go the way of every other event. */
+/** The ledger's capture: captured EPCIS events go the way of every other event. */
 export type LedgerCapture = (inputs: readonly unknown[], actor: EventActor) => Promise<AppendOutcome[]>;
 
 /**
