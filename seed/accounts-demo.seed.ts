@@ -28,11 +28,11 @@ function demoPassword(username: string): string {
 export const accountsDemoSeeder: Seeder = {
   name: 'accounts-demo',
   async run({ connection, logger, config }) {
-    const registry = createRegistry({ connection, config, logger });
+    const registry = await createRegistry({ connection, config, logger });
     const auth = await createAuth({
       connection,
       jwtSecret: config.secrets.JWT_SECRET,
-      audit: createAudit({ connection }).service,
+      audit: (await createAudit({ connection })).service,
       registry: {
         enterpriseDistrict: (id) => registry.enterpriseDistrict(id),
         workerEmployer: (id) => registry.workerEmployer(id),

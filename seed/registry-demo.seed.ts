@@ -21,8 +21,7 @@ const ENTERPRISES = [
 export const registryDemoSeeder: Seeder = {
   name: 'registry-demo',
   async run({ connection, logger, config }) {
-    const registry = createRegistry({ connection, config, logger });
-    await registry.ensureDistricts();
+    const registry = await createRegistry({ connection, config, logger });
     const s = registry.services;
     let cylinders = 0;
     for (const [i, e] of ENTERPRISES.entries()) {

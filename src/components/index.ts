@@ -7,7 +7,7 @@ import { createAudit } from './audit';
 import { authenticate, createAuth, type AccountRegistryLookups, type AuthOptions } from './auth';
 import { createRegistry } from './registry';
 import { createImports } from './imports';
-import { createDevicesComponent, type SiteLookup } from './devices';
+import { createDevices, type SiteLookup } from './devices';
 import { createLedger } from './ledger';
 import { createLedgerLog, registryCylinderVisibility } from './ledger/log';
 import { createEpcis } from './ledger/epcis';
@@ -27,9 +27,8 @@ export interface ComponentDeps {
 
 /** The one wiring place: builds each component and returns the API modules app.ts mounts, in order. */
 export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]> {
-  const audit = createAudit({ connection: deps.connection });
-  const registry = createRegistry(deps, { audit: audit.service });
-  await registry.ensureDistricts();
+  const audit = await createAudit({ connection: deps.connection });
+  const registry = await createRegistry(deps, { audit: audit.service });
   const auth = await createAuth({
     connection: deps.connection,
     jwtSecret: deps.config.secrets.JWT_SECRET,
@@ -41,7 +40,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     },
     ...(deps.auth ? { options: deps.auth } : {}),
   });
-  const devices = await createDevicesComponent({
+  const devices = await createDevices({
     connection: deps.connection,
     serverSecret: deps.config.secrets.PII_HASH_SECRET,
     // Unscoped here; the devices service admits only a site of the caller's own enterprise.
@@ -55,11 +54,10 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
   ];
   modules.push(registry.module, audit.module);
   modules.push(createImports({ bulkUpsert: registry.bulkUpsert }).module);
-  const ledger = createLedger(deps, {
+  const ledger = await createLedger(deps, {
     registry,
     eventIdSecret: deps.config.secrets.PII_HASH_SECRET,
   });
-  await ledger.init();
   modules.push(ledger.module);
   const cylinderVisible = registryCylinderVisibility(registry);
   const ledgerLog = await createLedgerLog({
@@ -75,7 +73,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     logger: deps.logger,
   });
   modules.push(ledgerLog.module, createEpcis({ source: ledger, cylinderVisible, capture: { appendMany: ledger.appendMany, eventIds: ledger.eventIds } }).module);
-  const qr = createQr({
+  const qr = await createQr({
     connection: deps.connection,
     settings: { ...(deps.config.qr ?? DEFAULT_QR_CONFIG), signingSecret: deps.config.secrets.QR_SIGNING_SECRET, privacySecret: deps.config.secrets.PII_HASH_SECRET },
     audit: audit.service,

@@ -58,8 +58,7 @@ async function chainOf(cylinderId: string): Promise<LedgerEvent[]> {
 
 beforeAll(async () => {
   const base = await startWorld('log_integrity');
-  const ledger = createLedger({ connection: base.connection }, { registry: base.registry, eventIdSecret: SECRETS.PII_HASH_SECRET });
-  await ledger.init();
+  const ledger = await createLedger({ connection: base.connection }, { registry: base.registry, eventIdSecret: SECRETS.PII_HASH_SECRET });
   log = await createLedgerLog({
     connection: base.connection,
     source: ledger,

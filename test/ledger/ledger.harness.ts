@@ -17,8 +17,7 @@ export interface LedgerWorld extends World {
 /** The real app with authentication, the registry, the ledger and its signed log, on a fresh database. */
 export async function startLedgerWorld(label: string): Promise<LedgerWorld> {
   const world = await startWorld(label);
-  const ledger = createLedger({ connection: world.connection }, { registry: world.registry, eventIdSecret: SECRETS.PII_HASH_SECRET });
-  await ledger.init();
+  const ledger = await createLedger({ connection: world.connection }, { registry: world.registry, eventIdSecret: SECRETS.PII_HASH_SECRET });
   // Chain verification proves events against the log's checkpoints, so the log is served too.
   const log = await createLedgerLog({
     connection: world.connection,

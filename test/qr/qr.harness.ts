@@ -25,7 +25,7 @@ export interface QrWorld extends World {
   /** The real custody ledger, when the world was started with `realLedger`. */
   realLedger: Ledger | undefined;
   /** Rebuilds the QR component (and app) with other settings on the same database: key rotation. */
-  reconfigure(config: Partial<QrConfig>): void;
+  reconfigure(config: Partial<QrConfig>): Promise<void>;
 }
 
 /** The real app with bearer authentication, the registry, the audit trail and QR identity. */
@@ -33,10 +33,9 @@ export async function startQrWorld(label: string, options: { limiter?: RateLimit
   const world = await startWorld(label);
   const { connection, registry, audit } = world;
   const ledger = new FakeLedger();
-  const realLedger = options.realLedger ? createLedger({ connection }, { registry, eventIdSecret: SECRETS.PII_HASH_SECRET }) : undefined;
-  await realLedger?.init();
-  const build = (config: Partial<QrConfig>): QrComponent => {
-    const qr = createQr({
+  const realLedger = options.realLedger ? await createLedger({ connection }, { registry, eventIdSecret: SECRETS.PII_HASH_SECRET }) : undefined;
+  const build = async (config: Partial<QrConfig>): Promise<QrComponent> => {
+    const qr = await createQr({
       connection,
       settings: { ...DEFAULT_QR_CONFIG, domain: QR_DOMAIN, ...config, signingSecret: SECRETS.QR_SIGNING_SECRET, privacySecret: SECRETS.PII_HASH_SECRET },
       audit: audit.service,
@@ -48,13 +47,13 @@ export async function startQrWorld(label: string, options: { limiter?: RateLimit
     world.mount([qr.module]);
     return qr;
   };
-  let qr = build(options.config ?? {});
+  let qr = await build(options.config ?? {});
   await initModels(connection);
   const qrWorld = Object.assign(world, {
     ledger,
     realLedger,
-    reconfigure(config: Partial<QrConfig>) {
-      qr = build(config);
+    async reconfigure(config: Partial<QrConfig>) {
+      qr = await build(config);
     },
   });
   // A getter, not a copied value: reconfigure replaces the component.

@@ -7,8 +7,10 @@ import { createAuditService, type AuditService } from './audit.service';
 export type { AuditService, AuditInput } from './audit.service';
 
 /** The audit trail: other components call `audit.record(...)` inside their write transaction. */
-export function createAudit(deps: { connection: Connection }): { service: AuditService; module: ApiModule } {
-  const service = createAuditService(createAuditRepository(deps.connection));
+export async function createAudit(deps: { connection: Connection }): Promise<{ service: AuditService; module: ApiModule }> {
+  const repository = createAuditRepository(deps.connection);
+  await repository.init();
+  const service = createAuditService(repository);
   return {
     service,
     module: { name: 'audit', router: auditRoutes(service), registerOpenApi: registerAuditOpenApi },

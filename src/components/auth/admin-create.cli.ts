@@ -50,7 +50,7 @@ async function main(): Promise<number> {
   }
   try {
     const { connection } = db.database;
-    const id = await createCityRegulator({ users: createUserRepository(connection), transaction: unitOfWork(connection), audit: createAudit({ connection }).service }, input);
+    const id = await createCityRegulator({ users: createUserRepository(connection), transaction: unitOfWork(connection), audit: (await createAudit({ connection })).service }, input);
     process.stdout.write(`Created city regulator "${input.username}" (id ${id}). Log in at POST /api/v1/auth/login.\n`);
     return 0;
   } finally {

@@ -29,8 +29,6 @@ export { eventScope, mayReadEvent, type EventReader } from './ledger.scope';
 
 export interface Ledger {
   module: ApiModule;
-  /** Creates the indexes (the eventId and chain-position unique keys) and the append counter; await before serving. */
-  init(): Promise<void>;
   /** Appends one event (the same rules as POST /events). `input` is the request body shape; validated here. */
   append(input: unknown, actor: EventActor): Promise<AppendOutcome>;
   appendMany(inputs: readonly unknown[], actor: EventActor): Promise<AppendOutcome[]>;
@@ -74,8 +72,10 @@ export interface LedgerOptions {
   now?: () => Date;
 }
 
-export function createLedger(deps: Pick<ComponentDeps, 'connection'> & Partial<Pick<ComponentDeps, 'logger'>>, options: LedgerOptions): Ledger {
+/** The custody ledger: creates its indexes (the eventId and chain-position unique keys) and the append counter before it answers. */
+export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Partial<Pick<ComponentDeps, 'logger'>>, options: LedgerOptions): Promise<Ledger> {
   const repo = createLedgerRepository(ledgerModels(deps.connection));
+  await repo.init();
   const scrappedListeners: ScrappedListener[] = [];
   const onScrapped: ScrappedListener = async (cylinderId, session) => {
     for (const listener of scrappedListeners) await listener(cylinderId, session);
@@ -91,7 +91,6 @@ export function createLedger(deps: Pick<ComponentDeps, 'connection'> & Partial<P
       // 1,000 events of ~400 bytes each: far above the global limit meant for ordinary requests.
       largeBodies: [{ path: '/events/batch', limit: '2mb' }],
     },
-    init: () => repo.init(),
     async append(input, actor) {
       const [outcome] = await capture.appendMany([input], actor);
       return outcome as AppendOutcome;

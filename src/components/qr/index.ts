@@ -46,8 +46,9 @@ export interface QrComponent {
 }
 
 /** QR identity: GRAI commissioning, signed Digital Link codes, labels, public verification. */
-export function createQr(deps: QrDeps): QrComponent {
+export async function createQr(deps: QrDeps): Promise<QrComponent> {
   const repo = createQrRepository(deps.connection);
+  await repo.init();
   const keyring = keyringOf(deps.settings);
   const now = deps.now ?? (() => new Date());
   const commission = createCommissionService({

@@ -12,6 +12,10 @@ export function createQrRepository(connection: Connection) {
 
   return {
     models,
+    /** Builds the indexes (a retired GRAI is unique); awaited before serving. */
+    async init(): Promise<void> {
+      await Promise.all(Object.values(models).map((model: { init(): Promise<unknown> }) => model.init()));
+    },
     /** Monotonic: a serial handed out is never handed out again, even if its commissioning failed. */
     async nextSerial(): Promise<number> {
       const doc = await models.counters.findOneAndUpdate({ _id: SERIAL_COUNTER }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean().exec();

@@ -10,7 +10,7 @@ import type { RecordDefinition, RegistryResource } from './registry.definition';
 import { createBulkUpsert, type BulkUpsertPort } from './registry.bulk-upsert';
 import { registryModels, type StoredCredential, type StoredDoc } from './registry.model';
 import { DEFAULT_POLICY, QINGYUAN_DISTRICTS, type DistrictSeed, type RegistryPolicy } from './registry.policy';
-import { createRecordRepository, insertIfMissing, type RecordRepository } from './registry.repository';
+import { createRecordRepository, initModels, insertIfMissing, type RecordRepository } from './registry.repository';
 import { recordRoutes, registerRecordOpenApi } from './registry.routes';
 import { createRecordService, type RecordService } from './registry.service';
 import { customersRecord } from './records/customers.record';
@@ -33,7 +33,7 @@ export interface RegistryOptions {
   /** The audit trail to write to; one is created on the same connection when omitted. */
   audit?: AuditService;
   policy?: Partial<RegistryPolicy>;
-  /** The city's districts, seeded by ensureDistricts(); Qingyuan's eight by default. */
+  /** The city's districts, seeded when the registry is created (and by ensureDistricts()); Qingyuan's eight by default. */
   districts?: readonly DistrictSeed[];
   now?: () => Date;
 }
@@ -113,11 +113,13 @@ const DEFINITIONS: Record<RegistryResource, RecordDefinition> = {
   cylinders: cylindersRecord as RecordDefinition,
 };
 
-export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {}): Registry {
+/** The registry of record: builds its models and indexes and seeds the districts before it answers. */
+export async function createRegistry(deps: ComponentDeps, options: RegistryOptions = {}): Promise<Registry> {
   const { connection } = deps;
   const models = registryModels(connection);
+  await initModels(models);
   const policy: RegistryPolicy = { ...DEFAULT_POLICY, ...options.policy };
-  const audit = options.audit ?? createAudit({ connection }).service;
+  const audit = options.audit ?? (await createAudit({ connection })).service;
   const now = options.now ?? (() => new Date());
   const repos = Object.fromEntries(
     (Object.keys(DEFINITIONS) as RegistryResource[]).map((r) => [r, createRecordRepository(models[r])]),
@@ -155,7 +157,7 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
   const hexOf = (v: unknown) => (v instanceof Types.ObjectId ? v.toHexString() : '');
   const owned = (doc: StoredDoc): OwnedSummary => ({ id: doc._id.toHexString(), enterpriseId: hexOf(doc.enterpriseId), districtCode: String(doc.districtCode), active: doc.active });
 
-  return {
+  const registry: Registry = {
     ...createCylinderIdentity({ cylinders: repos.cylinders, enterprises: repos.enterprises }),
     module: { name: 'registry', router: recordRoutes(ordered), registerOpenApi: (registry) => registerRecordOpenApi(registry, ordered) },
     bulkUpsert,
@@ -230,4 +232,6 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
       };
     },
   };
+  await registry.ensureDistricts();
+  return registry;
 }
