@@ -1,7 +1,7 @@
 /**
  * The contract between the custody ledger and its neighbours (QR identity, the Merkle log and
- * checkpoints, EPCIS export, and the supervision rules of a later issue). Implemented by the
- * ledger component; the types here are the shared vocabulary.
+ * checkpoints, EPCIS export, supervision rules). Implemented by the ledger component; the types
+ * here are the shared vocabulary.
  */
 
 /** Lifecycle events of the brief (plus the EPCIS error declaration that corrects an earlier event). */

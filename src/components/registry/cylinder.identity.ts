@@ -20,7 +20,7 @@ export interface CylinderIdentity {
 }
 
 /** A cylinder named by its record id or by the GRAI bound to it. */
-export type CylinderRef = { id: string } | { grai: string };
+export type CylinderLookup = { id: string } | { grai: string };
 
 export interface IdentityReadOptions {
   /** Only a cylinder within this principal's scope is found; unscoped without one. */
@@ -52,7 +52,7 @@ function toIdentity(doc: StoredDoc): CylinderIdentity {
  * unique GRAI index; the only write offered is binding a GRAI once, where none is bound.
  */
 export function createCylinderIdentity(repos: { cylinders: RecordRepository; enterprises: RecordRepository }) {
-  const filterOf = (ref: CylinderRef, principal?: Principal): Record<string, unknown> | undefined => {
+  const filterOf = (ref: CylinderLookup, principal?: Principal): Record<string, unknown> | undefined => {
     let own: Record<string, unknown>;
     if ('id' in ref) {
       if (!Types.ObjectId.isValid(ref.id)) return undefined;
@@ -63,7 +63,7 @@ export function createCylinderIdentity(repos: { cylinders: RecordRepository; ent
     return principal ? { $and: [scopeFilter(principal, 'cylinders'), own] } : own;
   };
   return {
-    async cylinderIdentity(ref: CylinderRef, options: IdentityReadOptions = {}): Promise<CylinderIdentity | undefined> {
+    async cylinderIdentity(ref: CylinderLookup, options: IdentityReadOptions = {}): Promise<CylinderIdentity | undefined> {
       const filter = filterOf(ref, options.principal);
       const doc = filter ? await repos.cylinders.findOne(filter, options.session) : null;
       return doc ? toIdentity(doc) : undefined;

@@ -26,7 +26,7 @@ export type { RegistryPolicy, DistrictSeed } from './registry.policy';
 export { DEFAULT_POLICY, QINGYUAN_DISTRICTS } from './registry.policy';
 export { credentialStatus, isOperative, CREDENTIAL_STATUSES, type CredentialStatus } from './credential.status';
 export { cylinderStatus, CYLINDER_STATUSES, type CylinderStatus } from './cylinder.status';
-export type { CylinderIdentity, CylinderRef, IdentityReadOptions } from './cylinder.identity';
+export type { CylinderIdentity, CylinderLookup, IdentityReadOptions } from './cylinder.identity';
 export { isValidIdNumber, hashIdNumber, maskIdNumber, maskPhone, isValidPlate } from './registry.pii';
 
 export interface RegistryOptions {
