@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import { createAuthComponent, passwordProblems, type Principal, type Role } from '../src/components/auth';
+import { createAuth, passwordProblems, type Principal, type Role } from '../src/components/auth';
 import { createAudit } from '../src/components/audit';
 import { createPageCursors } from '../src/shared/http/page.cursor';
 import { createRegistry } from '../src/components/registry';
@@ -29,11 +29,11 @@ function demoPassword(username: string): string {
 export const accountsDemoSeeder: Seeder = {
   name: 'accounts-demo',
   async run({ connection, logger, config }) {
-    const registry = createRegistry({ connection, config, logger });
-    const auth = await createAuthComponent({
+    const registry = await createRegistry({ connection, config, logger });
+    const auth = await createAuth({
       connection,
       jwtSecret: config.secrets.JWT_SECRET,
-      audit: createAudit({ connection, cursors: createPageCursors(config.secrets.JWT_SECRET) }).service,
+      audit: (await createAudit({ connection, cursors: createPageCursors(config.secrets.JWT_SECRET) })).service,
       registry: {
         enterpriseDistrict: (id) => registry.enterpriseDistrict(id),
         workerEmployer: (id) => registry.workerEmployer(id),

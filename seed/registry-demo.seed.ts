@@ -21,8 +21,7 @@ const ENTERPRISES = [
 export const registryDemoSeeder: Seeder = {
   name: 'registry-demo',
   async run({ connection, logger, config }) {
-    const registry = createRegistry({ connection, config, logger });
-    await registry.ensureDistricts();
+    const registry = await createRegistry({ connection, config, logger });
     const s = registry.services;
     let cylinders = 0;
     for (const [i, e] of ENTERPRISES.entries()) {
@@ -50,7 +49,7 @@ export const registryDemoSeeder: Seeder = {
         if (k === 1 && i === 0) b.pastServiceLife();
         return b.build();
       });
-      const result = await registry.importPort.upsertMany('cylinders', rows, SEED_ACTOR, { dryRun: false });
+      const result = await registry.bulkUpsert.upsertMany('cylinders', rows, SEED_ACTOR, { dryRun: false });
       if (result.errors.length > 0) throw new Error(`registry demo seed: ${JSON.stringify(result.errors)}`);
       cylinders += result.created;
     }

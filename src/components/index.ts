@@ -5,15 +5,14 @@ import type { ApiModule } from '../shared/http/api-module';
 import { createPageCursors } from '../shared/http/page.cursor';
 import type { Logger } from '../shared/logger/logger.factory';
 import { createAudit } from './audit';
-import { authenticate, createAuthComponent, type AccountRegistryLookups, type AuthOptions } from './auth';
+import { authenticate, createAuth, type AccountRegistryLookups, type AuthOptions } from './auth';
 import { createRegistry } from './registry';
 import { createImports } from './imports';
-import { createDevicesComponent, type SiteLookup } from './devices';
+import { createDevices, type SiteLookup } from './devices';
 import { createLedger } from './ledger';
-import { createLedgerLog, ledgerEventSource, registryCylinderVisibility } from './ledger/log';
+import { createLedgerLog, registryCylinderVisibility } from './ledger/log';
 import { createEpcis } from './ledger/epcis';
-import { createQr, DEFAULT_QR_CONFIG, type QrComponent } from './qr';
-import { ledgerPort } from './qr/ledger.adapter';
+import { createQr, DEFAULT_QR_CONFIG, ledgerPort } from './qr';
 
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
@@ -31,10 +30,9 @@ export interface ComponentDeps {
 export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]> {
   // One cursor key for every listing (each cursor names its listing, so none is read by another).
   const cursors = createPageCursors(deps.config.secrets.JWT_SECRET);
-  const audit = createAudit({ connection: deps.connection, cursors });
-  const registry = createRegistry(deps, { audit: audit.service });
-  await registry.ensureDistricts();
-  const auth = await createAuthComponent({
+  const audit = await createAudit({ connection: deps.connection, cursors });
+  const registry = await createRegistry(deps, { audit: audit.service });
+  const auth = await createAuth({
     connection: deps.connection,
     jwtSecret: deps.config.secrets.JWT_SECRET,
     audit: audit.service,
@@ -45,7 +43,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     },
     ...(deps.auth ? { options: deps.auth } : {}),
   });
-  const devices = await createDevicesComponent({
+  const devices = await createDevices({
     connection: deps.connection,
     serverSecret: deps.config.secrets.PII_HASH_SECRET,
     // Unscoped here; the devices service admits only a site of the caller's own enterprise.
@@ -59,23 +57,17 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     devices.module,
   ];
   modules.push(registry.module, audit.module);
-  modules.push(createImports({ importPort: registry.importPort }).module);
-  // The QR component is built after the ledger (it commissions through it), so the ledger reaches
-  // its code retirement through this late-bound hook.
-  const late: { retireCode?: QrComponent['retireCode'] } = {};
-  const ledger = createLedger(deps, {
+  modules.push(createImports({ bulkUpsert: registry.bulkUpsert }).module);
+  const ledger = await createLedger(deps, {
     registry,
     eventIdSecret: deps.config.secrets.PII_HASH_SECRET,
     cursors,
-    onScrapped: async (id, session) => late.retireCode?.(id, session),
   });
-  await ledger.init();
   modules.push(ledger.module);
-  const ledgerSource = ledgerEventSource(deps.connection, ledger);
   const cylinderVisible = registryCylinderVisibility(registry);
   const ledgerLog = await createLedgerLog({
     connection: deps.connection,
-    source: ledgerSource,
+    source: ledger,
     // The log's uses of it, the export bundle and chain verification, cover the whole chain: every event must be readable.
     cylinderVisible: async (principal, id) => {
       if (!(await cylinderVisible(principal, id))) return false;
@@ -85,15 +77,15 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     signingKey: deps.config.secrets.LEDGER_SIGNING_KEY,
     logger: deps.logger,
   });
-  modules.push(ledgerLog.module, createEpcis({ source: ledgerSource, cylinderVisible, capture: { appendMany: ledger.appendMany, eventIds: ledger.eventIds } }).module);
-  const qr = createQr({
+  modules.push(ledgerLog.module, createEpcis({ source: ledger, cylinderVisible, capture: { appendMany: ledger.appendMany, eventIds: ledger.eventIds } }).module);
+  const qr = await createQr({
     connection: deps.connection,
     settings: { ...(deps.config.qr ?? DEFAULT_QR_CONFIG), signingSecret: deps.config.secrets.QR_SIGNING_SECRET, privacySecret: deps.config.secrets.PII_HASH_SECRET },
     audit: audit.service,
     sites: registry,
+    cylinders: registry,
     ledger: ledgerPort(ledger),
   });
-  late.retireCode = qr.retireCode;
   modules.push(qr.module);
   return modules;
 }

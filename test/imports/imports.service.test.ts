@@ -3,7 +3,7 @@ import type { Principal } from '../../src/components/auth';
 import { createImportService, type ImportReport } from '../../src/components/imports/imports.service';
 import { parseCsv } from '../../src/components/imports/imports.csv';
 import { decodeCsv } from '../../src/components/imports/imports.decode';
-import { FakeImportPort } from './fake-import-port';
+import { FakeImportPort } from './fake-bulk-upsert';
 
 const ENT = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const SITE = 'bbbbbbbbbbbbbbbbbbbbbbbb';

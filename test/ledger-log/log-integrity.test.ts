@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { createLedger, eventHash, type LedgerEvent } from '../../src/components/ledger';
-import { createLedgerLog, ledgerEventSource, registryCylinderVisibility, verifyBundle, type LedgerLog } from '../../src/components/ledger/log';
+import { createLedgerLog, registryCylinderVisibility, verifyBundle, type LedgerLog } from '../../src/components/ledger/log';
 import { verifyCylinder } from '../../src/components/ledger/log/chain.verification';
 import { anEnterpriseKit, anEvent, lifeOf, type EnterpriseKit, type LedgerWorld } from '../ledger/ledger.harness';
 import { expectStatus, initModels, principal, SECRETS, startWorld } from '../support/world';
@@ -59,11 +59,10 @@ async function chainOf(cylinderId: string): Promise<LedgerEvent[]> {
 
 beforeAll(async () => {
   const base = await startWorld('log_integrity');
-  const ledger = createLedger({ connection: base.connection }, { registry: base.registry, eventIdSecret: SECRETS.PII_HASH_SECRET, cursors: createPageCursors(SECRETS.JWT_SECRET) });
-  await ledger.init();
+  const ledger = await createLedger({ connection: base.connection }, { registry: base.registry, eventIdSecret: SECRETS.PII_HASH_SECRET, cursors: createPageCursors(SECRETS.JWT_SECRET) });
   log = await createLedgerLog({
     connection: base.connection,
-    source: ledgerEventSource(base.connection, ledger),
+    source: ledger,
     cylinderVisible: registryCylinderVisibility(base.registry),
     signingKey: SIGNING_KEY,
     logger,
@@ -117,8 +116,8 @@ describe('chain verification against the signed log and the projection', () => {
     await world.connection.collection('log_leaves').updateOne({ eventId: forged.eventId }, { $set: { leafHash: leafHash(Buffer.from(forged.hash, 'hex')).toString('hex') } });
     // A process started now builds its tree from the rewritten leaves.
     const restart = () =>
-      createLedgerLog({ connection: world.connection, source: ledgerEventSource(world.connection, world.ledger), cylinderVisible: async () => true, signingKey: SIGNING_KEY, logger, checkpointIntervalMs: 0 });
-    const source = ledgerEventSource(world.connection, world.ledger);
+      createLedgerLog({ connection: world.connection, source: world.ledger, cylinderVisible: async () => true, signingKey: SIGNING_KEY, logger, checkpointIntervalMs: 0 });
+    const source = world.ledger;
     let restarted = await restart();
     expect(await verifyCylinder({ source, log: restarted.service }, cylinder)).toMatchObject({ ok: false, reason: 'NOT_IN_SIGNED_LOG' });
     await restarted.stop();

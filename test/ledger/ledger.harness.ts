@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { aCustomer, aCylinder, aSite, aVehicle, anEnterprise } from '../../seed/builders';
 import type { Principal } from '../../src/components/auth';
 import { createLedger, type EventType, type Ledger } from '../../src/components/ledger';
-import { createLedgerLog, ledgerEventSource, registryCylinderVisibility } from '../../src/components/ledger/log';
+import { createLedgerLog, registryCylinderVisibility } from '../../src/components/ledger/log';
 import { silentLogger } from '../foundation/app.harness';
 import { expectStatus, initModels, principal, SECRETS, startWorld, type World } from '../support/world';
 import { createPageCursors } from '../../src/shared/http/page.cursor';
@@ -18,12 +18,11 @@ export interface LedgerWorld extends World {
 /** The real app with authentication, the registry, the ledger and its signed log, on a fresh database. */
 export async function startLedgerWorld(label: string): Promise<LedgerWorld> {
   const world = await startWorld(label);
-  const ledger = createLedger({ connection: world.connection }, { registry: world.registry, eventIdSecret: SECRETS.PII_HASH_SECRET, cursors: createPageCursors(SECRETS.JWT_SECRET) });
-  await ledger.init();
+  const ledger = await createLedger({ connection: world.connection }, { registry: world.registry, eventIdSecret: SECRETS.PII_HASH_SECRET, cursors: createPageCursors(SECRETS.JWT_SECRET) });
   // Chain verification proves events against the log's checkpoints, so the log is served too.
   const log = await createLedgerLog({
     connection: world.connection,
-    source: ledgerEventSource(world.connection, ledger),
+    source: ledger,
     cylinderVisible: registryCylinderVisibility(world.registry),
     signingKey: SIGNING_KEY,
     logger: silentLogger,

@@ -302,16 +302,16 @@ describe('public verification page /8003/{GRAI}', () => {
   it('keeps verifying codes signed with the old key after rotation, and signs new labels with the new key', async () => {
     const c = await commissioned();
     expect(c.uri).toContain('?s=k1.');
-    world.reconfigure({ keyId: 'k2' });
+    await world.reconfigure({ keyId: 'k2' });
     try {
       const code = await expectStatus<Code>(world.as(admin).get(`/api/v1/cylinders/${c.id}/code`), 200);
       expect(code.uri).toContain('?s=k2.');
       expect((await world.http.get(pathOf(c.uri)).set('Accept', 'application/json')).body.verdict).toBe('genuine');
       expect((await world.http.get(pathOf(code.uri)).set('Accept', 'application/json')).body.verdict).toBe('genuine');
-      world.reconfigure({ keyId: 'k2', revokedKeyIds: ['k1'] });
+      await world.reconfigure({ keyId: 'k2', revokedKeyIds: ['k1'] });
       expect((await world.http.get(pathOf(c.uri)).set('Accept', 'application/json')).body).toMatchObject({ verdict: 'not_genuine', warnings: ['BAD_SIGNATURE'] });
     } finally {
-      world.reconfigure({});
+      await world.reconfigure({});
     }
   });
 

@@ -19,7 +19,7 @@ describe('re-importing an existing record changes only what PATCH may change', (
   afterAll(() => world.stop());
 
   const upsert = (resource: 'sites' | 'vehicles' | 'workers' | 'customers' | 'cylinders', rows: object[], who = f.adminA) =>
-    world.registry.importPort.upsertMany(resource, rows, who, { dryRun: false });
+    world.registry.bulkUpsert.upsertMany(resource, rows, who, { dryRun: false });
   const read = (resource: string, id: string, who = f.adminA) => expectStatus<Body>(world.as(who).get(`/api/v1/${resource}/${id}`), 200);
 
   it('refuses to turn an over-age YSP-15 into a new YSP-50 in service, naming each field and both values', async () => {

@@ -44,7 +44,7 @@ export async function expectStatus<T = Record<string, unknown>>(test: request.Te
 export interface World {
   connection: Connection;
   registry: Registry;
-  audit: ReturnType<typeof createAudit>;
+  audit: Awaited<ReturnType<typeof createAudit>>;
   readonly http: ReturnType<typeof request>;
   /** Names of the database commands sent since the test last emptied it (find, insert, update, ...). */
   commands: string[];
@@ -60,8 +60,8 @@ export async function startWorld(label: string): Promise<World> {
   await connection.asPromise();
   const commands: string[] = [];
   connection.getClient().on('commandStarted', (event) => commands.push(event.commandName));
-  const audit = createAudit({ connection, cursors: createPageCursors(SECRETS.JWT_SECRET) });
-  const registry = createRegistry({ connection, config: { secrets: SECRETS, env: 'test' }, logger: silentLogger }, { audit: audit.service });
+  const audit = await createAudit({ connection, cursors: createPageCursors(SECRETS.JWT_SECRET) });
+  const registry = await createRegistry({ connection, config: { secrets: SECRETS, env: 'test' }, logger: silentLogger }, { audit: audit.service });
   await registry.ensureDistricts();
   const appOf = (modules: readonly ApiModule[]) =>
     request(

@@ -6,6 +6,10 @@ import { auditModel, type AuditDoc } from './audit.model';
 export function createAuditRepository(connection: Connection) {
   const model = auditModel(connection);
   return {
+    /** Builds the trail's indexes; awaited before serving. */
+    async init(): Promise<void> {
+      await model.init();
+    },
     async insertMany(docs: Omit<AuditDoc, '_id'>[], session?: ClientSession): Promise<void> {
       if (docs.length === 0) return;
       await model.insertMany(

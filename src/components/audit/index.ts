@@ -8,8 +8,10 @@ import { createAuditService, type AuditService } from './audit.service';
 export type { AuditService, AuditInput } from './audit.service';
 
 /** The audit trail: other components call `audit.record(...)` inside their write transaction. */
-export function createAudit(deps: { connection: Connection; cursors: PageCursors }): { service: AuditService; module: ApiModule } {
-  const service = createAuditService(createAuditRepository(deps.connection), deps.cursors);
+export async function createAudit(deps: { connection: Connection; cursors: PageCursors }): Promise<{ service: AuditService; module: ApiModule }> {
+  const repository = createAuditRepository(deps.connection);
+  await repository.init();
+  const service = createAuditService(repository, deps.cursors);
   return {
     service,
     module: { name: 'audit', router: auditRoutes(service), registerOpenApi: registerAuditOpenApi },

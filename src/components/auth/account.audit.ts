@@ -18,9 +18,6 @@ export interface AccountAudit {
   record(change: AccountChange, session?: ClientSession): Promise<void>;
 }
 
-/** Runs work in one transaction (a connection's), or directly when there is no audit to keep in step. */
-export type Transactional = <T>(work: (session?: ClientSession) => Promise<T>) => Promise<T>;
-
 /**
  * What the trail keeps of an account: its view (never the password hash or the failure counter)
  * without the bookkeeping of ids and login times. A password change shows only as its date moving.

@@ -11,10 +11,12 @@ import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../../config';
 import { AppError } from '../../shared/errors/app.error';
 import { startDatabase } from '../../shared/db/database.starter';
+import { unitOfWork } from '../../shared/db/unit-of-work';
 import { createLogger } from '../../shared/logger/logger.factory';
 import { createAudit } from '../audit';
 import { createPageCursors } from '../../shared/http/page.cursor';
 import { checkFirstAdmin, createCityRegulator } from './admin.bootstrap';
+import { createUserRepository } from './user.repository';
 
 const USAGE = 'usage: npm run admin:create -- --username NAME [--display-name NAME] [--password-stdin]';
 
@@ -48,7 +50,9 @@ async function main(): Promise<number> {
     throw error;
   }
   try {
-    const id = await createCityRegulator(db.database.connection, input, createAudit({ connection: db.database.connection, cursors: createPageCursors(config.secrets.JWT_SECRET) }).service);
+    const { connection } = db.database;
+    const audit = (await createAudit({ connection, cursors: createPageCursors(config.secrets.JWT_SECRET) })).service;
+    const id = await createCityRegulator({ users: createUserRepository(connection), transaction: unitOfWork(connection), audit }, input);
     process.stdout.write(`Created city regulator "${input.username}" (id ${id}). Log in at POST /api/v1/auth/login.\n`);
     return 0;
   } finally {

@@ -1,10 +1,10 @@
-import type { Connection } from 'mongoose';
+import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { AppError } from '../../shared/errors/app.error';
 import { usernameSchema } from './auth.schemas';
 import { authErrors } from './auth.errors';
 import { createPasswordHasher, DEFAULT_BCRYPT_COST } from './password.hasher';
 import { passwordProblems } from './password.policy';
-import { createUserRepository } from './user.repository';
+import type { UserRepository } from './user.repository';
 import { principalFor } from './user.view';
 import { accountSnapshot, type AccountAudit } from './account.audit';
 
@@ -27,9 +27,15 @@ export function checkFirstAdmin(input: FirstAdmin): void {
  * platform ships with no default credentials. Refuses a name that is already taken. The audit
  * trail records the account as created by itself (nobody is logged in to act), in one transaction.
  */
-export async function createCityRegulator(connection: Connection, input: FirstAdmin, audit: AccountAudit, now = new Date()): Promise<string> {
+export interface BootstrapDeps {
+  users: UserRepository;
+  transaction: UnitOfWork;
+  audit: AccountAudit;
+}
+
+export async function createCityRegulator(deps: BootstrapDeps, input: FirstAdmin, now = new Date()): Promise<string> {
   checkFirstAdmin(input);
-  const users = createUserRepository(connection);
+  const { users, audit } = deps;
   await users.ensureIndexes();
   const existing = await users.findByUsername(input.username);
   if (existing?.role === 'city_regulator') {
@@ -38,7 +44,7 @@ export async function createCityRegulator(connection: Connection, input: FirstAd
   if (existing) throw authErrors.usernameTaken();
   const hasher = createPasswordHasher(DEFAULT_BCRYPT_COST);
   const passwordHash = await hasher.hash(input.password);
-  return connection.transaction(async (session) => {
+  return deps.transaction(async (session) => {
     const user = await users.insert({ username: input.username, displayName: input.displayName, role: 'city_regulator', passwordHash }, now, session);
     await audit.record({ actor: principalFor(user), action: 'create', resource: 'users', recordId: user.id, before: null, after: accountSnapshot(user, now) }, session);
     return user.id;

@@ -1,6 +1,6 @@
 /**
  * Who may do what: the one permission table of LPG Trace. Routes ask `can(role, resource, action)`;
- * which records they may do it to is decided by `scopeFilter` (auth.scope.ts) where data is read.
+ * which records they may do it to is decided by `scopeFilter` (auth.principal.ts) where data is read.
  */
 export const ROLES = [
   'city_regulator',

@@ -6,7 +6,8 @@ import type { ChangePasswordBody, LoginBody, TokenResponse, UserView } from './a
 import type { ActiveAccountCheck } from './active-account.check';
 import type { LoginThrottle } from './login.throttle';
 import type { PasswordHasher } from './password.hasher';
-import { accountSnapshot, type AccountAudit, type Transactional } from './account.audit';
+import { accountSnapshot, type AccountAudit } from './account.audit';
+import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { passwordProblems } from './password.policy';
 import type { SessionRepository } from './session.repository';
 import type { UserRecord, UserRepository } from './user.repository';
@@ -33,7 +34,7 @@ export interface AuthServiceDeps {
   throttle: LoginThrottle;
   sessionPolicy: SessionPolicy;
   audit: AccountAudit;
-  transaction: Transactional;
+  transaction: UnitOfWork;
   now: () => Date;
 }
 

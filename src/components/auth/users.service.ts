@@ -6,10 +6,11 @@ import { authErrors } from './auth.errors';
 import type { UserView } from './auth.schemas';
 import type { ActiveAccountCheck } from './active-account.check';
 import type { LoginThrottle } from './login.throttle';
-import { accountSnapshot, type AccountAudit, type Transactional } from './account.audit';
+import { accountSnapshot, type AccountAudit } from './account.audit';
+import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import type { PasswordHasher } from './password.hasher';
 import { passwordProblems } from './password.policy';
-import type { AccountRegistryLookups } from './registry.port';
+import type { AccountRegistryLookups } from './auth.ports';
 import type { SessionRepository } from './session.repository';
 import type { NewUser, UserChange, UserRecord, UserRepository } from './user.repository';
 import type { CreateUserBody, ListUsersQuery, UpdateUserBody } from './users.schemas';
@@ -25,7 +26,7 @@ export interface UsersServiceDeps {
   registry: Partial<AccountRegistryLookups>;
   /** Every account change is written to the audit trail in the change's own transaction. */
   audit: AccountAudit;
-  transaction: Transactional;
+  transaction: UnitOfWork;
   cursors: PageCursors;
   now: () => Date;
 }

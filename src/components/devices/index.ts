@@ -19,7 +19,8 @@ export interface DevicesComponentDeps {
   now?: () => Date;
 }
 
-export async function createDevicesComponent(deps: DevicesComponentDeps): Promise<{ module: ApiModule }> {
+/** Registered devices and their keys: builds the device index before it answers. */
+export async function createDevices(deps: DevicesComponentDeps): Promise<{ module: ApiModule }> {
   const devices = createDeviceRepository(deps.connection);
   await devices.ensureIndexes();
   const service = createDevicesService({

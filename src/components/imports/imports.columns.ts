@@ -1,4 +1,4 @@
-import type { ImportableResource } from './imports.port';
+import type { UpsertableResource } from './imports.ports';
 
 /**
  * Chinese column headers as the registries' Excel sheets name them, per resource. Each header lists
@@ -26,7 +26,7 @@ const LNG = ['coordinates.0', 'location.lng', 'lng', 'longitude'];
 const LAT = ['coordinates.1', 'location.lat', 'lat', 'latitude'];
 const NAME = ['realName', 'name'];
 
-export const COLUMN_ALIASES: Readonly<Record<ImportableResource, ColumnAliases>> = {
+export const COLUMN_ALIASES: Readonly<Record<UpsertableResource, ColumnAliases>> = {
   sites: {
     ...COMMON,
     名称: ['name'],
@@ -115,7 +115,7 @@ export const COLUMN_ALIASES: Readonly<Record<ImportableResource, ColumnAliases>>
  * `fields` it has a value for, within its enterprise when `perEnterprise` (a city-wide caller may
  * import several enterprises' records in one file). A later row with the same key is refused.
  */
-export const NATURAL_KEYS: Readonly<Record<ImportableResource, { perEnterprise: boolean; fields: readonly string[] }>> = {
+export const NATURAL_KEYS: Readonly<Record<UpsertableResource, { perEnterprise: boolean; fields: readonly string[] }>> = {
   sites: { perEnterprise: true, fields: ['name'] },
   vehicles: { perEnterprise: false, fields: ['plate'] },
   workers: { perEnterprise: true, fields: ['idNumber'] },

@@ -1,6 +1,6 @@
 import { z } from '../../shared/openapi/zod.openapi';
 import { ENCODINGS } from './imports.decode';
-import { IMPORTABLE_RESOURCES } from './imports.port';
+import { IMPORTABLE_RESOURCES } from './imports.ports';
 
 export const importParamsSchema = z.object({
   resource: z.enum(IMPORTABLE_RESOURCES).openapi({ example: 'cylinders' }),

@@ -6,13 +6,13 @@ import { parseCsv, type CsvRow } from './imports.csv';
 import { decodeCsv, type Encoding } from './imports.decode';
 import { fieldsOf } from './imports.fields';
 import { resolveHeader, type Column, type ImportError } from './imports.header';
-import type { ImportableResource, ImportPort, UpsertError } from './imports.port';
+import type { UpsertableResource, BulkUpsertPort, UpsertRowError } from './imports.ports';
 
 /** At most this many errors are listed; `errorCount` still counts them all. */
 export const MAX_LISTED_ERRORS = 10_000;
 
 export interface ImportRequest {
-  resource: ImportableResource;
+  resource: UpsertableResource;
   body: Buffer;
   dryRun: boolean;
   encoding?: Encoding;
@@ -20,7 +20,7 @@ export interface ImportRequest {
 
 export interface ImportReport {
   dryRun: boolean;
-  resource: ImportableResource;
+  resource: UpsertableResource;
   encoding: Encoding;
   /** Data rows in the file (the header not counted). */
   rows: number;
@@ -37,7 +37,7 @@ interface Row {
 }
 
 /** Bulk import of one registry from a CSV file: every row is checked, then all are written or none. */
-export function createImportService(port: ImportPort) {
+export function createImportService(port: BulkUpsertPort) {
   async function importCsv(principal: Principal, request: ImportRequest): Promise<ImportReport> {
     authorize(principal, request.resource, 'import');
     const { text, encoding } = decodeCsv(request.body, request.encoding);
@@ -111,7 +111,7 @@ function readRow(row: CsvRow, columns: readonly Column[], schema: z.ZodType, err
 function duplicateKeys(
   rows: readonly (Row | undefined)[],
   columns: readonly Column[],
-  naturalKey: (typeof NATURAL_KEYS)[ImportableResource],
+  naturalKey: (typeof NATURAL_KEYS)[UpsertableResource],
 ): ImportError[] {
   const errors: ImportError[] = [];
   const seen = new Map<string, number>();
@@ -128,7 +128,7 @@ function duplicateKeys(
   return errors;
 }
 
-function fromUpsert(error: UpsertError, rows: readonly Row[], columns: readonly Column[]): ImportError {
+function fromUpsert(error: UpsertRowError, rows: readonly Row[], columns: readonly Column[]): ImportError {
   // The registry names other inputs by index; the file's reader knows them by line.
   const reason = error.reason.replace(/\binput (\d+)\b/g, (_m, i: string) => `line ${rows[Number(i)]?.line ?? '?'}`);
   return { line: rows[error.index]?.line ?? 0, column: columnOf(error.field, columns), reason };

@@ -1,15 +1,15 @@
 import type { ApiModule } from '../../shared/http/api-module';
 import { registerImportsOpenApi } from './imports.openapi';
-import type { ImportPort } from './imports.port';
+import type { BulkUpsertPort } from './imports.ports';
 import { importRoutes } from './imports.routes';
 import { createImportService } from './imports.service';
 
-export { IMPORTABLE_RESOURCES, type ImportableResource, type ImportPort, type UpsertOutcome, type UpsertError } from './imports.port';
+export { IMPORTABLE_RESOURCES, type UpsertableResource, type BulkUpsertPort, type BulkUpsertResult, type UpsertRowError } from './imports.ports';
 export { LIMITS as IMPORT_LIMITS } from './imports.csv';
 export type { ImportReport } from './imports.service';
 
 /** The bulk-import API module; the registry supplies the port that validates and writes the records. */
-export function createImports(deps: { importPort: ImportPort }): { module: ApiModule } {
-  const service = createImportService(deps.importPort);
+export function createImports(deps: { bulkUpsert: BulkUpsertPort }): { module: ApiModule } {
+  const service = createImportService(deps.bulkUpsert);
   return { module: { name: 'imports', router: importRoutes(service), registerOpenApi: registerImportsOpenApi } };
 }

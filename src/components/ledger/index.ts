@@ -6,7 +6,8 @@ import type { ApiModule } from '../../shared/http/api-module';
 import type { PageCursors } from '../../shared/http/page.cursor';
 import { unitOfWork } from '../../shared/db/unit-of-work';
 import { createCapture } from './ledger.capture';
-import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
+import type { AppendOutcome, EventActor, EventRange, LedgerEvent } from './ledger.contract';
+import type { ProjectedHead } from './ledger.chain';
 import { createHistory } from './ledger.history';
 import { createEventIds, type EventIds } from './ledger.ids';
 import { registryLookups, type LedgerLookups } from './ledger.lookups';
@@ -18,9 +19,10 @@ import { ledgerRoutes } from './ledger.routes';
 export * from './ledger.contract';
 export { canonicalJson, eventHash, type HashedEvent } from './ledger.canonical';
 export { transition, allowedEvents, type TransitionResult } from './ledger.lifecycle';
-export { verifyChain, CHAIN_PROBLEMS, type ChainVerification, type ChainProblem, type ProjectedHead } from './ledger.chain';
+export { verifyChain, CHAIN_PROBLEMS, type ChainVerification, type ChainProblem, type EventCheck, type ProjectedHead } from './ledger.chain';
 export { PAYLOADS, MAX_BATCH, eventInput, type EventInput } from './ledger.schemas';
-export { actorOf, eventView } from './ledger.routes';
+export { eventView } from './ledger.routes';
+export { actorOf } from './ledger.actor';
 export type { CylinderProjection } from './ledger.model';
 export type { LedgerLookups } from './ledger.lookups';
 export type { EventIds } from './ledger.ids';
@@ -28,8 +30,6 @@ export { eventScope, mayReadEvent, type EventReader } from './ledger.scope';
 
 export interface Ledger {
   module: ApiModule;
-  /** Creates the indexes (the eventId and chain-position unique keys) and the append counter; await before serving. */
-  init(): Promise<void>;
   /** Appends one event (the same rules as POST /events). `input` is the request body shape; validated here. */
   append(input: unknown, actor: EventActor): Promise<AppendOutcome>;
   appendMany(inputs: readonly unknown[], actor: EventActor): Promise<AppendOutcome[]>;
@@ -40,11 +40,29 @@ export interface Ledger {
    * omitted). The order is total, gap-free and never changes: see APPEND ORDER in ledger.contract.ts.
    */
   eventsInAppendOrder(afterLogSeq: number | undefined, limit: number): Promise<LedgerEvent[]>;
+  /** A cylinder's whole chain, oldest first (cylinderSeq 0, 1, ...). Unscoped: callers apply their own. */
+  cylinderChain(cylinderId: string): Promise<LedgerEvent[]>;
+  /** The same chain read as it is consumed: a 100,000-event chain is never held at once. */
+  streamCylinderChain(cylinderId: string): AsyncIterable<LedgerEvent>;
+  /** What the projection says the chain ends in (never trusted by a verifier, only compared); null before commissioning. */
+  cylinderProjection(cylinderId: string): Promise<ProjectedHead | null>;
+  /** Events in an occurredAt range, optionally of one cylinder or district, in logSeq order. Unscoped. */
+  eventsBetween(range: EventRange): Promise<LedgerEvent[]>;
+  eventsByIds(eventIds: readonly string[]): Promise<LedgerEvent[]>;
+  /**
+   * Subscribes to scrappings: `listener` runs inside the scrapping event's transaction (after the
+   * registry record is closed), so what it writes commits or rolls back with the event. The QR
+   * component retires the cylinder's code here.
+   */
+  onCylinderScrapped(listener: ScrappedListener): void;
   /** Throws EXPORT_OUT_OF_SCOPE (403) unless the caller may read every event of the cylinder's chain: the export bundle's rule. */
   assertChainReadable(principal: Principal, cylinderId: string): Promise<void>;
   /** Ids the platform derives for its own events (commissioning, EPCIS capture): deterministic and unguessable. */
   eventIds: EventIds;
 }
+
+/** Runs in the scrapping's transaction: it must write only through `session`, and may run again when the transaction is retried. */
+export type ScrappedListener = (cylinderId: string, session: ClientSession) => Promise<void>;
 
 export interface LedgerOptions {
   registry: Registry;
@@ -54,14 +72,18 @@ export interface LedgerOptions {
   cursors: PageCursors;
   /** Replaces the registry lookups (tests, benchmarks). */
   lookups?: LedgerLookups;
-  /** What else a scrapping closes, in the event's transaction: the QR component retires the code. */
-  onScrapped?: (cylinderId: string, session: ClientSession) => Promise<void>;
   now?: () => Date;
 }
 
-export function createLedger(deps: Pick<ComponentDeps, 'connection'> & Partial<Pick<ComponentDeps, 'logger'>>, options: LedgerOptions): Ledger {
+/** The custody ledger: creates its indexes (the eventId and chain-position unique keys) and the append counter before it answers. */
+export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Partial<Pick<ComponentDeps, 'logger'>>, options: LedgerOptions): Promise<Ledger> {
   const repo = createLedgerRepository(ledgerModels(deps.connection));
-  const lookups = options.lookups ?? registryLookups(options.registry, { onScrapped: options.onScrapped });
+  await repo.init();
+  const scrappedListeners: ScrappedListener[] = [];
+  const onScrapped: ScrappedListener = async (cylinderId, session) => {
+    for (const listener of scrappedListeners) await listener(cylinderId, session);
+  };
+  const lookups = options.lookups ?? registryLookups(options.registry, { onScrapped });
   const capture = createCapture({ transaction: unitOfWork(deps.connection), repo, lookups, now: options.now ?? (() => new Date()), ...(deps.logger ? { logger: deps.logger } : {}) });
   const history = createHistory({ repo, lookups, cursors: options.cursors });
   return {
@@ -72,7 +94,6 @@ export function createLedger(deps: Pick<ComponentDeps, 'connection'> & Partial<P
       // 1,000 events of ~400 bytes each: far above the global limit meant for ordinary requests.
       largeBodies: [{ path: '/events/batch', limit: '2mb' }],
     },
-    init: () => repo.init(),
     async append(input, actor) {
       const [outcome] = await capture.appendMany([input], actor);
       return outcome as AppendOutcome;
@@ -81,6 +102,17 @@ export function createLedger(deps: Pick<ComponentDeps, 'connection'> & Partial<P
     cylinderState: (cylinderId) => repo.projection(cylinderId),
     eventsInAppendOrder: (afterLogSeq, limit) =>
       repo.find(afterLogSeq === undefined ? {} : { logSeq: { $gt: afterLogSeq } }, { logSeq: 1 }, Math.max(1, Math.min(limit, 10_000))),
+    cylinderChain: (cylinderId) => repo.chainOf(cylinderId),
+    streamCylinderChain: (cylinderId) => repo.chain(cylinderId),
+    async cylinderProjection(cylinderId) {
+      const projection = await repo.projection(cylinderId);
+      return projection ? { headHash: projection.headHash, headEventId: projection.headEventId, state: projection.state, cylinderSeq: projection.cylinderSeq } : null;
+    },
+    eventsBetween: (range) => repo.eventsBetween(range),
+    eventsByIds: (eventIds) => repo.eventsByIds(eventIds),
+    onCylinderScrapped: (listener) => {
+      scrappedListeners.push(listener);
+    },
     assertChainReadable: history.assertChainReadable,
     eventIds: createEventIds(options.eventIdSecret),
   };

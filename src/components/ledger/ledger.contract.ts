@@ -1,7 +1,7 @@
 /**
  * The contract between the custody ledger and its neighbours (QR identity, the Merkle log and
- * checkpoints, EPCIS export, and the supervision rules of a later issue). Implemented by the
- * ledger component; the types here are the shared vocabulary.
+ * checkpoints, EPCIS export, supervision rules). Implemented by the ledger component; the types
+ * here are the shared vocabulary.
  */
 
 /** Lifecycle events of the brief (plus the EPCIS error declaration that corrects an earlier event). */
@@ -55,7 +55,6 @@ export interface EventActor {
  * is always exactly logSeq 0..n-1 with no gaps, and a reader paging by `logSeq > last` never skips
  * an event that commits later. Use `Ledger.eventsInAppendOrder(afterLogSeq, limit)`; logSeq is the
  * Merkle leaf index. It is NOT the order of `occurredAt` (devices upload late) nor of `_id`.
- * Fields added by the ledger core after the first draft: logSeq, enterpriseId, districtCode.
  */
 export interface LedgerEvent {
   /** Client-generated UUID: the idempotency key (unique index). */
@@ -101,4 +100,14 @@ export interface AppendOutcome {
   reason?: string;
   detail?: string;
   event?: LedgerEvent;
+}
+
+/** Events whose `occurredAt` lies in [from, to), optionally of one cylinder or one district, read in logSeq order. */
+export interface EventRange {
+  cylinderId?: string;
+  /** Only events of this district (a district regulator's scope). */
+  districtCode?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
 }

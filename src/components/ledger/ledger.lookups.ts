@@ -62,6 +62,7 @@ function cylinderLoader(registry: Registry): DataLoader<string, CylinderRef | un
 
 export interface RegistryLookupOptions {
   siteCacheMs?: number;
+  /** Runs after a scrapping closes the registry record, in the same transaction: the ledger's onCylinderScrapped listeners. */
   onScrapped?: ((cylinderId: string, session: ClientSession) => Promise<void>) | undefined;
 }
 

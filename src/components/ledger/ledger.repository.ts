@@ -1,4 +1,5 @@
 import type { AnyBulkWriteOperation, ClientSession } from 'mongoose';
+import type { EventRange } from './ledger.contract';
 import type { CylinderProjection, LedgerModels, RejectedEvent, StoredEvent } from './ledger.model';
 
 export type Filter = Record<string, unknown>;
@@ -98,6 +99,19 @@ export function createLedgerRepository(models: LedgerModels) {
 
     async rejectedOf(filter: Filter, limit: number): Promise<RejectedEvent[]> {
       return (await models.rejected.collection.find(filter, NO_ID).sort({ receivedAt: -1 }).limit(limit).toArray()) as unknown as RejectedEvent[];
+    },
+
+    /** A cylinder's whole chain at once, oldest first (on the cylinderId+cylinderSeq index). */
+    async chainOf(cylinderId: string): Promise<StoredEvent[]> {
+      return (await events.find({ cylinderId }, NO_ID).sort({ cylinderSeq: 1 }).toArray()) as unknown as StoredEvent[];
+    },
+
+    async eventsBetween(range: EventRange): Promise<StoredEvent[]> {
+      const filter: Filter = {};
+      if (range.cylinderId) filter.cylinderId = range.cylinderId;
+      if (range.districtCode) filter.districtCode = range.districtCode;
+      if (range.from || range.to) filter.occurredAt = { ...(range.from ? { $gte: range.from } : {}), ...(range.to ? { $lt: range.to } : {}) };
+      return (await events.find(filter, NO_ID).sort({ logSeq: 1 }).limit(range.limit).toArray()) as unknown as StoredEvent[];
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { authorize, principalOf, type Principal } from '../auth';
 import { AppError } from '../../shared/errors/app.error';
+import { actorOf } from './ledger.actor';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
 import { batchInput, cylinderParams, eventInput, eventsQuery, timelineQuery, type EventInput } from './ledger.schemas';
 
@@ -10,17 +11,6 @@ export interface LedgerRouteServices {
   appendParsed(inputs: readonly EventInput[], actor: EventActor): Promise<AppendOutcome[]>;
   timeline(principal: Principal, cylinderId: string, query: { limit: number; cursor?: string | undefined }): Promise<{ items: LedgerEvent[]; nextCursor: string | null }>;
   list(principal: Principal, query: ReturnType<typeof eventsQuery.parse>): Promise<{ items: LedgerEvent[]; nextCursor: string | null }>;
-}
-
-/** The actor of an API call: always the authenticated principal, never the request body. */
-export function actorOf(principal: Principal): EventActor {
-  return {
-    kind: 'user',
-    id: principal.userId,
-    role: principal.role,
-    ...(principal.enterpriseId ? { enterpriseId: principal.enterpriseId } : {}),
-    ...(principal.workerId ? { workerId: principal.workerId } : {}),
-  };
 }
 
 /** JSON shape of a stored event: dates as ISO strings. */

@@ -1,10 +1,12 @@
-import { Types, type ClientSession, type Connection } from 'mongoose';
-import { authorize, scopeFilter, type Principal } from '../auth';
+import type { ClientSession } from 'mongoose';
+import { authorize, type Principal } from '../auth';
 import type { AuditService } from '../audit';
+import type { CylinderIdentity } from '../registry';
+import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { AppError } from '../../shared/errors/app.error';
 import { buildGrai, humanReadable, parseGrai } from './grai.code';
-import type { LedgerPort } from './qr.ports';
-import type { CylinderRecord, QrRepository } from './qr.repository';
+import type { CylinderPort, LedgerPort } from './qr.ports';
+import type { QrRepository } from './qr.repository';
 import type { QrSettings } from './qr.settings';
 import type { QrKeyring } from './qr.signature';
 import { buildQrUri } from './qr.uri';
@@ -29,8 +31,9 @@ export interface CommissionOutcome {
 }
 
 export interface CommissionDeps {
-  connection: Connection;
+  transaction: UnitOfWork;
   repo: QrRepository;
+  cylinders: CylinderPort;
   settings: QrSettings;
   keyring: QrKeyring;
   audit: AuditService;
@@ -43,11 +46,11 @@ const MAX_SERIAL_ATTEMPTS = 1000;
 
 /** 赋码建档: binds a GRAI to a cylinder for life, and retires it when the cylinder is scrapped. */
 export function createCommissionService(deps: CommissionDeps) {
-  const { repo, settings, keyring } = deps;
+  const { repo, cylinders, settings, keyring } = deps;
   const now = deps.now ?? (() => new Date());
   const prefixLength = settings.companyPrefix.length;
 
-  const codeView = (cylinder: CylinderRecord, grai: string): CodeView => {
+  const codeView = (cylinder: CylinderIdentity, grai: string): CodeView => {
     if (!settings.domainConfigured) throw new AppError('QR_DOMAIN_NOT_CONFIGURED', 503, 'QR domain not configured', { detail: 'Set QR_DOMAIN before issuing or printing codes: they carry it for life' });
     const parsed = parseGrai(grai, prefixLength);
     return {
@@ -60,32 +63,34 @@ export function createCommissionService(deps: CommissionDeps) {
       model: cylinder.model,
     };
   };
-  const scoped = (principal: Principal, id: string) => {
-    if (!Types.ObjectId.isValid(id)) throw AppError.notFound(`No cylinder ${id}`);
-    return { $and: [scopeFilter(principal, 'cylinders'), { _id: new Types.ObjectId(id) }] };
-  };
   const load = async (principal: Principal, id: string) => {
-    const cylinder = await repo.cylinder(scoped(principal, id));
+    const cylinder = await cylinders.cylinderIdentity({ id }, { principal });
     if (!cylinder) throw AppError.notFound(`No cylinder ${id}`);
     return cylinder;
   };
-  const assetTypeOf = (cylinder: CylinderRecord): string => {
+  const assetTypeOf = (cylinder: CylinderIdentity): string => {
     const type = settings.assetTypes[String(cylinder.nominalKg) as '5' | '15' | '50'];
     if (!type) throw new AppError('UNSUPPORTED_CAPACITY', 409, 'Unsupported capacity', { detail: `No GRAI asset type for ${cylinder.nominalKg} kg` });
     return type;
+  };
+
+  /** Bound to a cylinder, or retired with a scrapped one: either way never issued again. */
+  const taken = async (grai: string): Promise<boolean> => {
+    const [bound, retired] = await Promise.all([cylinders.graiBound(grai), repo.isRetired(grai)]);
+    return bound || retired;
   };
 
   /** A fresh GRAI: the next platform serial that no cylinder holds and that was never retired. */
   const freshGrai = async (assetType: string): Promise<string> => {
     for (let attempt = 0; attempt < MAX_SERIAL_ATTEMPTS; attempt += 1) {
       const grai = buildGrai(settings.companyPrefix, assetType, String(await repo.nextSerial())).value;
-      if (!(await repo.graiTaken(grai))) return grai;
+      if (!(await taken(grai))) return grai;
     }
     throw AppError.unavailable('No free GRAI serial found; the serial counter needs attention');
   };
 
   /** A GRAI given by the caller (a code from an earlier system): ours, well-formed, free. */
-  const adoptable = async (grai: string, cylinder: CylinderRecord): Promise<string> => {
+  const adoptable = async (grai: string, cylinder: CylinderIdentity): Promise<string> => {
     const parsed = parseGrai(grai, prefixLength);
     const field = (message: string) => AppError.validation([{ path: 'grai', message }]);
     if (!parsed.ok) throw field(parsed.problem === 'BAD_CHECK_DIGIT' ? 'has a wrong check digit' : 'is not a GRAI');
@@ -93,22 +98,21 @@ export function createCommissionService(deps: CommissionDeps) {
     if (parsed.grai.assetType !== assetTypeOf(cylinder).padStart(12 - prefixLength, '0')) throw field(`is not the asset type of a ${cylinder.nominalKg} kg cylinder`);
     if (!/^\d+$/.test(parsed.grai.serial)) throw field('must have a numeric serial');
     if (await repo.isRetired(grai)) throw new AppError('GRAI_RETIRED', 409, 'Code retired', { detail: 'This GRAI belonged to a scrapped cylinder and is never issued again' });
-    if (await repo.graiTaken(grai)) throw AppError.conflict('This GRAI is bound to another cylinder', [{ path: 'grai', message: 'must be unique' }]);
+    if (await taken(grai)) throw AppError.conflict('This GRAI is bound to another cylinder', [{ path: 'grai', message: 'must be unique' }]);
     return grai;
   };
 
   async function commission(principal: Principal, cylinderId: string, wanted?: string): Promise<CommissionOutcome> {
     authorize(principal, 'cylinders', 'update');
     if (!settings.domainConfigured) throw new AppError('QR_DOMAIN_NOT_CONFIGURED', 503, 'QR domain not configured', { detail: 'Set QR_DOMAIN before commissioning: every code carries it for life' });
-    const filter = scoped(principal, cylinderId);
     const cylinder = await load(principal, cylinderId);
     if (cylinder.grai) return settled(principal, cylinder, cylinder.grai, wanted, 'already_commissioned');
     if (cylinder.scrappedAt) throw new AppError('CYLINDER_SCRAPPED', 409, 'Cylinder scrapped', { detail: 'A scrapped cylinder is not commissioned' });
     if (!cylinder.active) throw new AppError('CYLINDER_INACTIVE', 409, 'Cylinder inactive', { detail: 'The cylinder record is deactivated' });
     const grai = wanted ? await adoptable(wanted, cylinder) : await freshGrai(assetTypeOf(cylinder));
     const at = now();
-    const bound = await deps.connection.transaction(async (session) => {
-      if (!(await repo.bindGrai(filter, grai, at, session))) return false;
+    const bound = await deps.transaction(async (session) => {
+      if (!(await cylinders.bindGrai(principal, cylinderId, grai, at, session))) return false;
       await deps.audit.record(
         { actor: principal, action: 'commission', resource: 'cylinders', recordId: cylinder.id, before: { grai: null }, after: { grai }, enterpriseId: cylinder.enterpriseId, districtCode: cylinder.districtCode },
         session,
@@ -120,7 +124,7 @@ export function createCommissionService(deps: CommissionDeps) {
     return settled(principal, { ...cylinder, grai }, grai, undefined, 'commissioned');
   }
 
-  async function settled(principal: Principal, cylinder: CylinderRecord, grai: string | undefined, wanted: string | undefined, status: CommissionOutcome['status']): Promise<CommissionOutcome> {
+  async function settled(principal: Principal, cylinder: CylinderIdentity, grai: string | undefined, wanted: string | undefined, status: CommissionOutcome['status']): Promise<CommissionOutcome> {
     const bound = grai ?? cylinder.grai;
     if (!bound) throw AppError.unavailable('The cylinder lost its code while being commissioned');
     if (wanted && wanted !== bound) {
@@ -173,8 +177,7 @@ export function createCommissionService(deps: CommissionDeps) {
 
     /** For the ledger's scrapping (inside its transaction) and the verification page: unscoped, idempotent. */
     async retireScrapped(cylinderId: string, session?: ClientSession): Promise<void> {
-      if (!Types.ObjectId.isValid(cylinderId)) return;
-      const cylinder = await repo.cylinder({ _id: new Types.ObjectId(cylinderId) }, session);
+      const cylinder = await cylinders.cylinderIdentity({ id: cylinderId }, session ? { session } : {});
       if (cylinder?.grai) await repo.retire(cylinder.grai, cylinder.id, now(), session);
     },
   };

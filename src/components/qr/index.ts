@@ -1,9 +1,10 @@
-import type { ClientSession, Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
+import { unitOfWork } from '../../shared/db/unit-of-work';
 import type { ApiModule } from '../../shared/http/api-module';
 import { sharedRateLimit } from '../../shared/rate-limit/shared.limiter';
 import type { AuditService } from '../audit';
 import { createCommissionService, type CommissionService } from './commission.service';
-import type { LedgerPort, SitePort } from './qr.ports';
+import type { CylinderPort, LedgerPort, SitePort } from './qr.ports';
 import { createQrRepository } from './qr.repository';
 import { qrRoutes, registerQrOpenApi } from './qr.routes';
 import { clientHashKey, keyringOf, type QrSettings } from './qr.settings';
@@ -15,7 +16,8 @@ export { buildGrai, parseGrai, gs1CheckDigit, humanReadable, type Grai } from '.
 export { createKeyring, deriveKey, type QrKeyring, type SignatureCheck } from './qr.signature';
 export { buildQrUri, parseQrUri } from './qr.uri';
 export { DEFAULT_QR_CONFIG, type QrSettings, type QrConfig } from './qr.settings';
-export type { LedgerPort, LedgerSnapshot, CommissionRecord, SitePort } from './qr.ports';
+export { ledgerPort } from './ledger.adapter';
+export type { LedgerPort, LedgerSnapshot, CommissionRecord, SitePort, CylinderPort } from './qr.ports';
 
 /** Where the public scan limit counts, shared by every app process. */
 export const QR_SCAN_LIMIT_COLLECTION = 'qr_scan_limits';
@@ -25,7 +27,13 @@ export interface QrDeps {
   settings: QrSettings;
   audit: AuditService;
   sites: SitePort;
-  /** The custody ledger; until it is wired, commissioning binds codes only and pages show no fill. */
+  /** The registry's cylinders (usually the registry itself, like `sites`). */
+  cylinders: CylinderPort;
+  /**
+   * The custody ledger (`ledgerPort(ledger)`): commissioning records its event there, the page
+   * shows its projection, and a scrapping retires the code. Without it (some tests) commissioning
+   * binds codes only and pages show no fill.
+   */
   ledger?: LedgerPort;
   now?: () => Date;
 }
@@ -36,18 +44,18 @@ export interface QrComponent {
   keyring: QrKeyring;
   commission: CommissionService;
   verify: VerifyService;
-  /** For the ledger's scrapping, in its transaction: the cylinder's code is retired and never issued again. */
-  retireCode(cylinderId: string, session?: ClientSession): Promise<void>;
 }
 
 /** QR identity: GRAI commissioning, signed Digital Link codes, labels, public verification. */
-export function createQr(deps: QrDeps): QrComponent {
+export async function createQr(deps: QrDeps): Promise<QrComponent> {
   const repo = createQrRepository(deps.connection);
+  await repo.init();
   const keyring = keyringOf(deps.settings);
   const now = deps.now ?? (() => new Date());
   const commission = createCommissionService({
-    connection: deps.connection,
+    transaction: unitOfWork(deps.connection),
     repo,
+    cylinders: deps.cylinders,
     settings: deps.settings,
     keyring,
     audit: deps.audit,
@@ -60,10 +68,13 @@ export function createQr(deps: QrDeps): QrComponent {
     keyring,
     hashKey: clientHashKey(deps.settings),
     sites: deps.sites,
+    cylinders: deps.cylinders,
     onScrapped: (id) => commission.retireScrapped(id),
     now,
     ...(deps.ledger ? { ledger: deps.ledger } : {}),
   });
+  // The ledger's scrapping retires the code in the event's own transaction: never issued again.
+  deps.ledger?.onCylinderScrapped((id, session) => commission.retireScrapped(id, session));
   // Per client address per minute, counted in MongoDB: every process of the deployment shares the count.
   const limiter = sharedRateLimit({ connection: deps.connection, collection: QR_SCAN_LIMIT_COLLECTION, prefix: 'scan', windowSeconds: 60, limit: deps.settings.scanRatePerMinute });
   return {
@@ -79,6 +90,5 @@ export function createQr(deps: QrDeps): QrComponent {
     keyring,
     commission,
     verify,
-    retireCode: (id, session) => commission.retireScrapped(id, session),
   };
 }

@@ -8,7 +8,7 @@ import type { LedgerPort } from './qr.ports';
  * derived under a server secret (nobody can take it first), a duplicate answer counts only when it
  * is this cylinder's commission, and anything else fails loudly so the caller retries.
  */
-export function ledgerPort(ledger: Pick<Ledger, 'append' | 'cylinderState' | 'eventIds'>): LedgerPort {
+export function ledgerPort(ledger: Pick<Ledger, 'append' | 'cylinderState' | 'eventIds' | 'onCylinderScrapped'>): LedgerPort {
   const commissioned = async (cylinderId: string) => {
     const state = await ledger.cylinderState(cylinderId);
     return state !== null && state.state !== 'unregistered';
@@ -36,6 +36,7 @@ export function ledgerPort(ledger: Pick<Ledger, 'append' | 'cylinderState' | 'ev
         detail: `The code is bound, but the ledger did not record the commission event (${outcome.reason ?? outcome.status}: ${outcome.detail ?? ''}); retry commissioning`,
       });
     },
+    onCylinderScrapped: (listener) => ledger.onCylinderScrapped(listener),
     async cylinderState(cylinderId) {
       const projection = await ledger.cylinderState(cylinderId);
       if (!projection) return undefined;

@@ -1,5 +1,6 @@
+import type { ClientSession } from 'mongoose';
 import type { Principal } from '../auth';
-import type { SiteSummary } from '../registry';
+import type { CylinderIdentityPort, SiteSummary } from '../registry';
 
 /** What the commissioning step tells the custody ledger: the `commission` event of one cylinder. */
 export interface CommissionRecord {
@@ -28,8 +29,13 @@ export interface LedgerPort {
    */
   recordCommission(record: CommissionRecord, actor: Principal): Promise<void>;
   cylinderState(cylinderId: string): Promise<LedgerSnapshot | undefined>;
+  /** Subscribes to scrappings, run in the scrapping event's own transaction (`session`). */
+  onCylinderScrapped(listener: (cylinderId: string, session: ClientSession) => Promise<void>): void;
 }
 
 export interface SitePort {
   siteById(siteId: string): Promise<SiteSummary | undefined>;
 }
+
+/** The registry's cylinders: QR identity reads them and binds a GRAI, never touching their collection. */
+export type CylinderPort = Pick<CylinderIdentityPort, 'cylinderIdentity' | 'bindGrai' | 'graiBound' | 'enterpriseName'>;

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { cylinderStatus, isOperative, type CylinderStatus } from '../registry';
+import { cylinderStatus, isOperative, type CylinderIdentity, type CylinderStatus } from '../registry';
 import { parseGrai } from './grai.code';
-import type { LedgerPort, SitePort } from './qr.ports';
-import type { CylinderRecord, QrRepository } from './qr.repository';
+import type { CylinderPort, LedgerPort, SitePort } from './qr.ports';
+import type { QrRepository } from './qr.repository';
 import type { QrSettings } from './qr.settings';
 import type { QrKeyring, SignatureCheck } from './qr.signature';
 
@@ -54,6 +54,7 @@ export interface VerifyDeps {
   keyring: QrKeyring;
   hashKey: Buffer;
   sites: SitePort;
+  cylinders: CylinderPort;
   ledger?: LedgerPort;
   /** Called for a scrapped cylinder's code, so that it is retired even if nobody asked yet. */
   onScrapped?: (cylinderId: string) => Promise<void>;
@@ -83,13 +84,13 @@ export function createVerifyService(deps: VerifyDeps) {
     const check: SignatureCheck = keyring.verify(graiText, signature ?? '');
     const sig = check.valid ? 'valid' : check.reason === 'MISSING' ? 'missing' : 'invalid';
     if (parsed.grai.companyPrefix !== settings.companyPrefix) return { ...base, verdict: 'unknown', signature: sig, warnings: ['FOREIGN_CODE'] };
-    const cylinder = await repo.cylinder({ grai: graiText });
+    const cylinder = await deps.cylinders.cylinderIdentity({ grai: graiText });
     if (!cylinder) return { ...base, verdict: 'unknown', signature: sig, warnings: ['UNKNOWN_CODE'] };
     if (!check.valid) return { ...base, verdict: 'not_genuine', signature: sig, warnings: [sig === 'missing' ? 'MISSING_SIGNATURE' : 'BAD_SIGNATURE'] };
     return { ...base, verdict: 'genuine', signature: 'valid', ...(await describe(cylinder, at)) };
   }
 
-  async function describe(cylinder: CylinderRecord, at: Date): Promise<Pick<Verification, 'warnings' | 'cylinder'>> {
+  async function describe(cylinder: CylinderIdentity, at: Date): Promise<Pick<Verification, 'warnings' | 'cylinder'>> {
     const warnings = new Set<Warning>();
     const registryStatus = cylinderStatus(cylinder, at);
     const snapshot = await deps.ledger?.cylinderState(cylinder.id);
@@ -118,7 +119,7 @@ export function createVerifyService(deps: VerifyDeps) {
     return {
       warnings: WARNINGS.filter((w) => warnings.has(w)),
       cylinder: {
-        enterpriseName: (await repo.enterpriseName(cylinder.enterpriseId)) ?? '',
+        enterpriseName: (await deps.cylinders.enterpriseName(cylinder.enterpriseId)) ?? '',
         nominalKg: cylinder.nominalKg,
         model: cylinder.model,
         serial: cylinder.serial,

@@ -2,13 +2,15 @@ import { type ClientSession, Types } from 'mongoose';
 import type { ComponentDeps } from '..';
 import type { ApiModule } from '../../shared/http/api-module';
 import { createPageCursors } from '../../shared/http/page.cursor';
+import { unitOfWork } from '../../shared/db/unit-of-work';
 import { createAudit, type AuditService } from '../audit';
 import { credentialStatus, type CredentialStatus } from './credential.status';
+import { createCylinderIdentity, type CylinderIdentities } from './cylinder.identity';
 import type { RecordDefinition, RegistryResource } from './registry.definition';
-import { createImportPort, type ImportPort } from './registry.import';
+import { createBulkUpsert, type BulkUpsertPort } from './registry.bulk-upsert';
 import { registryModels, type StoredCredential, type StoredDoc } from './registry.model';
 import { DEFAULT_POLICY, QINGYUAN_DISTRICTS, type DistrictSeed, type RegistryPolicy } from './registry.policy';
-import { createRecordRepository, insertIfMissing, type RecordRepository } from './registry.repository';
+import { createRecordRepository, initModels, insertIfMissing, type RecordRepository } from './registry.repository';
 import { recordRoutes, registerRecordOpenApi } from './registry.routes';
 import { createRecordService, type RecordService } from './registry.service';
 import { customersRecord } from './records/customers.record';
@@ -19,19 +21,19 @@ import { sitesRecord } from './records/sites.record';
 import { vehiclesRecord } from './records/vehicles.record';
 import { workersRecord } from './records/workers.record';
 
-export type { ImportPort, ImportableResource, ImportResult, ImportRowError } from './registry.import';
-export { IMPORTABLE_RESOURCES } from './registry.import';
+export type { BulkUpsertPort, UpsertableResource, BulkUpsertResult, UpsertRowError } from './registry.bulk-upsert';
 export type { RegistryPolicy, DistrictSeed } from './registry.policy';
 export { DEFAULT_POLICY, QINGYUAN_DISTRICTS } from './registry.policy';
 export { credentialStatus, isOperative, CREDENTIAL_STATUSES, type CredentialStatus } from './credential.status';
 export { cylinderStatus, CYLINDER_STATUSES, type CylinderStatus } from './cylinder.status';
+export type { CylinderIdentity, CylinderLookup, IdentityReadOptions } from './cylinder.identity';
 export { isValidIdNumber, hashIdNumber, maskIdNumber, maskPhone, isValidPlate } from './registry.pii';
 
 export interface RegistryOptions {
   /** The audit trail to write to; one is created on the same connection when omitted. */
   audit?: AuditService;
   policy?: Partial<RegistryPolicy>;
-  /** The city's districts, seeded by ensureDistricts(); Qingyuan's eight by default. */
+  /** The city's districts, seeded when the registry is created (and by ensureDistricts()); Qingyuan's eight by default. */
   districts?: readonly DistrictSeed[];
   now?: () => Date;
 }
@@ -58,9 +60,15 @@ export interface SiteSummary {
   fillingLicenceStatus: CredentialStatus;
 }
 
-export interface Registry {
+/**
+ * The registry's cylinders as QR identity uses them: a cylinder by id or GRAI (scoped to a
+ * principal, or unscoped), binding a GRAI once, whether a GRAI is bound, an enterprise's name.
+ */
+export type CylinderIdentityPort = CylinderIdentities;
+
+export interface Registry extends CylinderIdentityPort {
   module: ApiModule;
-  importPort: ImportPort;
+  bulkUpsert: BulkUpsertPort;
   services: Record<RegistryResource, RecordService>;
   /** Inserts the configured districts that are missing; never changes existing ones. */
   ensureDistricts(): Promise<void>;
@@ -105,26 +113,29 @@ const DEFINITIONS: Record<RegistryResource, RecordDefinition> = {
   cylinders: cylindersRecord as RecordDefinition,
 };
 
-export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {}): Registry {
+/** The registry of record: builds its models and indexes and seeds the districts before it answers. */
+export async function createRegistry(deps: ComponentDeps, options: RegistryOptions = {}): Promise<Registry> {
   const { connection } = deps;
   const models = registryModels(connection);
+  await initModels(models);
   const policy: RegistryPolicy = { ...DEFAULT_POLICY, ...options.policy };
   const cursors = createPageCursors(deps.config.secrets.JWT_SECRET);
-  const audit = options.audit ?? createAudit({ connection, cursors }).service;
+  const audit = options.audit ?? (await createAudit({ connection, cursors })).service;
   const now = options.now ?? (() => new Date());
   const repos = Object.fromEntries(
     (Object.keys(DEFINITIONS) as RegistryResource[]).map((r) => [r, createRecordRepository(models[r])]),
   ) as Record<RegistryResource, RecordRepository>;
   const refRepos = { enterprises: repos.enterprises, sites: repos.sites, districts: repos.districts };
   const piiSecret = deps.config.secrets.PII_HASH_SECRET;
-  const serviceDeps = { connection, audit, repos: refRepos, policy, piiSecret, cursors, now };
+  const transaction = unitOfWork(connection);
+  const serviceDeps = { transaction, audit, repos: refRepos, policy, piiSecret, cursors, now };
   const services = Object.fromEntries(
     (Object.keys(DEFINITIONS) as RegistryResource[]).map((r) => [r, createRecordService(DEFINITIONS[r], repos[r], serviceDeps)]),
   ) as Record<RegistryResource, RecordService>;
   const ordered = Object.values(services);
 
-  const importPort = createImportPort({
-    connection,
+  const bulkUpsert = createBulkUpsert({
+    transaction,
     audit,
     policy,
     piiSecret,
@@ -145,9 +156,10 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
   const hexOf = (v: unknown) => (v instanceof Types.ObjectId ? v.toHexString() : '');
   const owned = (doc: StoredDoc): OwnedSummary => ({ id: doc._id.toHexString(), enterpriseId: hexOf(doc.enterpriseId), districtCode: String(doc.districtCode), active: doc.active });
 
-  return {
+  const registry: Registry = {
+    ...createCylinderIdentity({ cylinders: repos.cylinders, enterprises: repos.enterprises }),
     module: { name: 'registry', router: recordRoutes(ordered), registerOpenApi: (registry) => registerRecordOpenApi(registry, ordered) },
-    importPort,
+    bulkUpsert,
     services,
     async ensureDistricts() {
       const at = now();
@@ -219,4 +231,6 @@ export function createRegistry(deps: ComponentDeps, options: RegistryOptions = {
       };
     },
   };
+  await registry.ensureDistricts();
+  return registry;
 }

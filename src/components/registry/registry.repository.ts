@@ -42,6 +42,11 @@ export function createRecordRepository(model: Model<StoredDoc>) {
 
 export type RecordRepository = ReturnType<typeof createRecordRepository>;
 
+/** Builds every registry model's indexes (the natural keys and the GRAI are unique); awaited before serving. */
+export async function initModels(models: Record<string, Model<StoredDoc>>): Promise<void> {
+  await Promise.all(Object.values(models).map((model) => model.init()));
+}
+
 /** Inserts the record unless one matches `filter`; never changes an existing one (idempotent seeding). */
 export async function insertIfMissing(model: Model<StoredDoc>, filter: Filter, doc: Omit<StoredDoc, '_id'>): Promise<void> {
   await model.updateOne(filter, { $setOnInsert: doc }, { upsert: true }).exec();

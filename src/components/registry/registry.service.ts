@@ -1,4 +1,5 @@
-import { Types, type ClientSession, type Connection } from 'mongoose';
+import { Types, type ClientSession } from 'mongoose';
+import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { authorize, scopeFilter, type Principal } from '../auth';
 import type { AuditService } from '../audit';
 import { AppError } from '../../shared/errors/app.error';
@@ -10,7 +11,7 @@ import { createRefResolver } from './registry.refs';
 import type { Filter, RecordRepository } from './registry.repository';
 
 export interface ServiceDeps {
-  connection: Connection;
+  transaction: UnitOfWork;
   audit: AuditService;
   repos: Record<'enterprises' | 'sites' | 'districts', RecordRepository>;
   policy: RegistryPolicy;
@@ -143,7 +144,7 @@ export function createRecordService(definition: RecordDefinition, repo: RecordRe
       authorize(principal, def.resource, 'create');
       const input = def.createSchema.parse(body);
       const at = now();
-      const doc = await deps.connection.transaction(async (session) => {
+      const doc = await deps.transaction(async (session) => {
         const fields = await def.toStored(input, context(principal, at, session));
         const stored: StoredDoc = { _id: new Types.ObjectId(), ...fields, active: true, createdAt: at, updatedAt: at };
         await repo.insertOne(stored, session);
@@ -160,7 +161,7 @@ export function createRecordService(definition: RecordDefinition, repo: RecordRe
       authorize(principal, def.resource, 'update');
       const patch = def.patchSchema.parse(body);
       const at = now();
-      const doc = await deps.connection.transaction(async (session) => {
+      const doc = await deps.transaction(async (session) => {
         const before = await load(principal, id, session);
         const change = await patchChange(def, before, patch, context(principal, at, session));
         if (Object.keys(change.set).length === 0 && Object.keys(change.unset).length === 0) return before;
@@ -173,7 +174,7 @@ export function createRecordService(definition: RecordDefinition, repo: RecordRe
     async deactivate(principal, id) {
       authorize(principal, def.resource, 'deactivate');
       const at = now();
-      const doc = await deps.connection.transaction(async (session) => {
+      const doc = await deps.transaction(async (session) => {
         const before = await load(principal, id, session);
         if (!before.active) return before;
         return writeChange(principal, 'deactivate', before, { set: { active: false, deactivatedAt: at, updatedAt: at }, unset: {} }, at, session);

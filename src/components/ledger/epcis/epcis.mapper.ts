@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../ledger.contract';
+import type { LedgerEvent } from '..';
 
 /**
  * LedgerEvent → EPCIS 2.0 ObjectEvent (JSON-LD), pure. CBV terms are written in their bare

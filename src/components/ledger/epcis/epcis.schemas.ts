@@ -1,6 +1,6 @@
 import { objectId } from '../../../shared/http/object-id.schema';
 import { z } from '../../../shared/openapi/zod.openapi';
-import { epcisCaptureSchema } from './epcis.import';
+import { epcisCaptureSchema } from './epcis.capture';
 
 export const epcisQuerySchema = z
   .strictObject({

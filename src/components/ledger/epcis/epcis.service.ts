@@ -1,11 +1,8 @@
 import { authorize, type Principal } from '../../auth';
 import { AppError } from '../../../shared/errors/app.error';
-import type { AppendOutcome, EventActor, LedgerEvent } from '../ledger.contract';
-import type { EventIds } from '../ledger.ids';
-import { actorOf } from '../ledger.routes';
-import { mayReadEvent } from '../ledger.scope';
-import type { CylinderVisibility, LedgerEventSource } from '../log/log.ports';
-import { fromEpcisEvents, MAX_CAPTURED_EVENTS } from './epcis.import';
+import { actorOf, mayReadEvent, type AppendOutcome, type EventActor, type EventIds, type LedgerEvent } from '..';
+import type { CylinderVisibility, LedgerEventSource } from '../log';
+import { fromEpcisEvents, MAX_CAPTURED_EVENTS } from './epcis.capture';
 import { declaredEventIds, toEpcisDocument, type EpcisOptions } from './epcis.mapper';
 import type { CaptureReport, EpcisCapture, EpcisQuery } from './epcis.schemas';
 
@@ -52,7 +49,7 @@ export function createEpcisService(deps: EpcisServiceDeps) {
 
 export type EpcisService = ReturnType<typeof createEpcisService>;
 
-/** The ledger's capture: imported events go the way of every other event. */
+/** The ledger's capture: captured EPCIS events go the way of every other event. */
 export type LedgerCapture = (inputs: readonly unknown[], actor: EventActor) => Promise<AppendOutcome[]>;
 
 /**

@@ -1,16 +1,16 @@
 import type { ApiModule } from '../../../shared/http/api-module';
-import type { CylinderVisibility, LedgerEventSource } from '../log/log.ports';
+import type { CylinderVisibility, LedgerEventSource } from '../log';
 import { DEFAULT_EPCIS_OPTIONS, type EpcisOptions } from './epcis.mapper';
 import { EPCIS_BODY_TYPES, epcisRoutes, registerEpcisOpenApi } from './epcis.routes';
-import type { EventIds } from '../ledger.ids';
+import type { EventIds } from '..';
 import { createEpcisCapture, createEpcisService, type EpcisService, type LedgerCapture } from './epcis.service';
 
 export { toEpcisDocument, toObjectEvent, EPCIS_CONTEXT, LPG_NAMESPACE, DEFAULT_EPCIS_OPTIONS, type EpcisOptions } from './epcis.mapper';
-export { cylinderOfEpc, fromEpcisEvents, ledgerEventId, type IdDerivation } from './epcis.import';
+export { cylinderOfEpc, fromEpcisEvents, ledgerEventId, type IdDerivation } from './epcis.capture';
 
 /**
  * EPCIS 2.0 for the ledger: export (GET /api/v1/epcis/events) and, when given the ledger's
- * capture, import of ObjectEvents (POST /api/v1/epcis/capture).
+ * capture, EPCIS capture of ObjectEvents into it (POST /api/v1/epcis/capture).
  */
 export function createEpcis(deps: {
   source: LedgerEventSource;

@@ -1,4 +1,4 @@
-import { eventHash, type HashedEvent } from '../ledger.canonical';
+import { eventHash, type HashedEvent } from '..';
 import { verifyCheckpoint } from './checkpoint.signer';
 import { leafHash, verifyInclusion } from './merkle';
 import { exportBundleSchema, type ExportBundle } from './log.schemas';

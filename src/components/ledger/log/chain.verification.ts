@@ -1,4 +1,4 @@
-import { verifyChain, type ChainVerification, type EventCheck, type ProjectedHead } from '../ledger.chain';
+import { verifyChain, type ChainVerification, type EventCheck, type ProjectedHead } from '..';
 import type { LedgerEventSource } from './log.ports';
 import type { LogService } from './log.service';
 

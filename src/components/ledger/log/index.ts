@@ -11,7 +11,7 @@ export type { LedgerEventSource, CylinderVisibility, EventRangeQuery } from './l
 export type { LogService } from './log.service';
 export { createCheckpointSigner, verifyCheckpoint, type Checkpoint } from './checkpoint.signer';
 export { verifyBundle, type BundleVerdict } from './bundle.verifier';
-export { ledgerEventSource, registryCylinderVisibility } from './ledger.source';
+export { registryCylinderVisibility } from './cylinder.visibility';
 
 export interface LedgerLogDeps {
   connection: Connection;

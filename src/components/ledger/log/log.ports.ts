@@ -1,8 +1,10 @@
 import type { Principal } from '../../auth';
-import type { ProjectedHead } from '../ledger.chain';
-import type { LedgerEvent } from '../ledger.contract';
+import type { EventRange, LedgerEvent, ProjectedHead } from '..';
 
-/** What the log and the exports read from the ledger core. Never writes: events are append-only. */
+/**
+ * What the log and the exports read from the ledger core: the ledger itself (its index.ts offers
+ * each of these), or a fake in tests. Never writes: events are append-only.
+ */
 export interface LedgerEventSource {
   /** Events with logSeq > afterLogSeq (all when undefined), in logSeq order, at most `limit`. */
   eventsInAppendOrder(afterLogSeq: number | undefined, limit: number): Promise<LedgerEvent[]>;
@@ -17,14 +19,8 @@ export interface LedgerEventSource {
   eventsByIds(eventIds: readonly string[]): Promise<LedgerEvent[]>;
 }
 
-export interface EventRangeQuery {
-  cylinderId?: string;
-  /** Only events of this district (a district regulator's scope). */
-  districtCode?: string;
-  from?: Date;
-  to?: Date;
-  limit: number;
-}
+/** Events in a time range (occurredAt); the ledger's `EventRange`. */
+export type EventRangeQuery = EventRange;
 
 /** Whether the caller may see this cylinder's records (registry scope); false reads as 404. */
 export type CylinderVisibility = (principal: Principal, cylinderId: string) => Promise<boolean>;

@@ -1,5 +1,5 @@
 import { z } from '../../../shared/openapi/zod.openapi';
-import { CHAIN_PROBLEMS } from '../ledger.chain';
+import { CHAIN_PROBLEMS } from '..';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const size = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);

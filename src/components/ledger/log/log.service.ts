@@ -1,7 +1,6 @@
 import { AppError } from '../../../shared/errors/app.error';
 import type { Logger } from '../../../shared/logger/logger.factory';
-import { eventHash } from '../ledger.canonical';
-import type { LedgerEvent } from '../ledger.contract';
+import { eventHash, type LedgerEvent } from '..';
 import { createHash } from 'node:crypto';
 import { verifyCheckpoint, type CheckpointSigner } from './checkpoint.signer';
 import { leafHash, verifyInclusion } from './merkle';

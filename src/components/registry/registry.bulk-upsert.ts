@@ -1,5 +1,6 @@
-import { Types, type ClientSession, type Connection } from 'mongoose';
+import { Types, type ClientSession } from 'mongoose';
 import { z } from 'zod';
+import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { authorize, scopeFilter, type Principal } from '../auth';
 import type { AuditInput, AuditService } from '../audit';
 import { toAppError, zodFieldErrors } from '../../shared/errors/problem.mapper';
@@ -10,10 +11,9 @@ import { createRefResolver } from './registry.refs';
 import type { RecordRepository } from './registry.repository';
 import { applyDiff, auditScope, canonical, patchChange } from './registry.service';
 
-export type ImportableResource = 'sites' | 'vehicles' | 'workers' | 'customers' | 'cylinders';
-export const IMPORTABLE_RESOURCES: readonly ImportableResource[] = ['sites', 'vehicles', 'workers', 'customers', 'cylinders'];
+export type UpsertableResource = 'sites' | 'vehicles' | 'workers' | 'customers' | 'cylinders';
 
-export interface ImportRowError {
+export interface UpsertRowError {
   index: number;
   field: string;
   reason: string;
@@ -23,28 +23,28 @@ export interface ImportRowError {
  * `created` / `updated` / `unchanged` classify the valid inputs; they were written only when
  * `errors` is empty and `dryRun` is false. Any error means nothing at all was written.
  */
-export interface ImportResult {
+export interface BulkUpsertResult {
   created: number;
   updated: number;
   unchanged: number;
-  errors: ImportRowError[];
+  errors: UpsertRowError[];
 }
 
-export interface ImportPort {
+export interface BulkUpsertPort {
   /** The strict zod schema of one record's create input (the same as POST /api/v1/<resource>). */
-  inputSchema(resource: ImportableResource): z.ZodType;
+  inputSchema(resource: UpsertableResource): z.ZodType;
   /**
    * Validates and applies inputs in ONE transaction, all or nothing, idempotent on each record's
    * natural key (sites: enterprise + name; vehicles: plate; workers: enterprise + ID number;
    * customers: enterprise + ID number, or phone for businesses; cylinders: enterprise + serial).
    */
-  upsertMany(resource: ImportableResource, inputs: unknown[], principal: Principal, opts: { dryRun: boolean }): Promise<ImportResult>;
+  upsertMany(resource: UpsertableResource, inputs: unknown[], principal: Principal, opts: { dryRun: boolean }): Promise<BulkUpsertResult>;
 }
 
-interface ImportDeps {
-  connection: Connection;
+interface BulkUpsertDeps {
+  transaction: UnitOfWork;
   audit: AuditService;
-  records: Record<ImportableResource, { definition: RecordDefinition; repo: RecordRepository }>;
+  records: Record<UpsertableResource, { definition: RecordDefinition; repo: RecordRepository }>;
   refRepos: Record<'enterprises' | 'sites' | 'districts', RecordRepository>;
   policy: RegistryPolicy;
   piiSecret: string;
@@ -64,19 +64,19 @@ interface Prepared {
 export const NOT_OURS = 'must be unique: it is already registered and cannot be registered by this enterprise';
 
 interface Plan {
-  errors: ImportRowError[];
+  errors: UpsertRowError[];
   creates: StoredDoc[];
   updates: { before: StoredDoc; after: StoredDoc; set: Fields; unset: Fields }[];
   unchanged: number;
 }
 
-export function createImportPort(deps: ImportDeps): ImportPort {
+export function createBulkUpsert(deps: BulkUpsertDeps): BulkUpsertPort {
   const now = deps.now ?? (() => new Date());
 
-  async function plan(resource: ImportableResource, inputs: unknown[], principal: Principal, at: Date, session?: ClientSession): Promise<Plan> {
+  async function plan(resource: UpsertableResource, inputs: unknown[], principal: Principal, at: Date, session?: ClientSession): Promise<Plan> {
     const { definition: def, repo } = deps.records[resource];
     const ctx: WriteContext = { principal, now: at, refs: createRefResolver(deps.refRepos, principal, session), policy: deps.policy, piiSecret: deps.piiSecret };
-    const errors: ImportRowError[] = [];
+    const errors: UpsertRowError[] = [];
     const prepared: Prepared[] = [];
     const firstByKey = new Map<string, number>();
     for (const [index, input] of inputs.entries()) {
@@ -145,10 +145,10 @@ export function createImportPort(deps: ImportDeps): ImportPort {
     async upsertMany(resource, inputs, principal, opts) {
       authorize(principal, resource, 'import');
       const at = now();
-      const summarise = (p: Plan): ImportResult => ({ created: p.creates.length, updated: p.updates.length, unchanged: p.unchanged, errors: p.errors });
+      const summarise = (p: Plan): BulkUpsertResult => ({ created: p.creates.length, updated: p.updates.length, unchanged: p.unchanged, errors: p.errors });
       if (opts.dryRun) return summarise(await plan(resource, inputs, principal, at));
       const { definition: def, repo } = deps.records[resource];
-      return deps.connection.transaction(async (session) => {
+      return deps.transaction(async (session) => {
         const p = await plan(resource, inputs, principal, at, session);
         if (p.errors.length > 0) return summarise(p);
         await repo.insertMany(p.creates, session);
@@ -166,13 +166,13 @@ export function createImportPort(deps: ImportDeps): ImportPort {
 }
 
 /**
- * An import row for a record that exists is the PATCH the same user could send, field by field: the
+ * An upserted row for a record that exists is the PATCH the same user could send, field by field: the
  * fields PATCH accepts go through the same patch schema, `patchToStored` and closed-record rule; a
  * field PATCH refuses may be given only with the value already registered (an idempotent re-import).
  */
-async function asPatch(def: RecordDefinition, found: StoredDoc, row: Prepared, ctx: WriteContext): Promise<{ change: { set: Fields; unset: Fields } } | { errors: ImportRowError[] }> {
+async function asPatch(def: RecordDefinition, found: StoredDoc, row: Prepared, ctx: WriteContext): Promise<{ change: { set: Fields; unset: Fields } } | { errors: UpsertRowError[] }> {
   const patchable = def.patchSchema instanceof z.ZodObject ? new Set(Object.keys(def.patchSchema.shape)) : new Set<string>();
-  const errors: ImportRowError[] = [];
+  const errors: UpsertRowError[] = [];
   const patchInput: Fields = {};
   for (const [key, value] of Object.entries(row.data)) {
     if (patchable.has(key)) {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Principal } from '../../src/components/auth';
-import type { ImportableResource, ImportPort, UpsertOutcome } from '../../src/components/imports';
+import type { UpsertableResource, BulkUpsertPort, BulkUpsertResult } from '../../src/components/imports';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)');
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
 
 /** Shaped like the registry's create inputs: strict, dates as YYYY-MM-DD strings, nested credentials, a coordinate pair. */
-const SCHEMAS: Record<ImportableResource, z.ZodType> = {
+const SCHEMAS: Record<UpsertableResource, z.ZodType> = {
   cylinders: z.strictObject({
     enterpriseId: objectId.optional(),
     serial: z.string().trim().min(1).max(40),
@@ -38,7 +38,7 @@ const SCHEMAS: Record<ImportableResource, z.ZodType> = {
   customers: z.strictObject({ realName: z.string().min(1), phone: z.string().min(1), address: z.string().min(1) }),
 };
 
-const KEYS: Record<ImportableResource, string> = {
+const KEYS: Record<UpsertableResource, string> = {
   cylinders: 'serial',
   workers: 'idNumber',
   sites: 'name',
@@ -47,17 +47,17 @@ const KEYS: Record<ImportableResource, string> = {
 };
 
 /** An in-memory registry: all or nothing, idempotent on the natural key, an enterprise user writes its own enterprise only. */
-export class FakeImportPort implements ImportPort {
+export class FakeImportPort implements BulkUpsertPort {
   readonly stored = new Map<string, Record<string, unknown>>();
   calls = 0;
 
-  inputSchema(resource: ImportableResource): z.ZodType {
+  inputSchema(resource: UpsertableResource): z.ZodType {
     return SCHEMAS[resource];
   }
 
-  async upsertMany(resource: ImportableResource, inputs: unknown[], principal: Principal, opts: { dryRun: boolean }): Promise<UpsertOutcome> {
+  async upsertMany(resource: UpsertableResource, inputs: unknown[], principal: Principal, opts: { dryRun: boolean }): Promise<BulkUpsertResult> {
     this.calls++;
-    const outcome: UpsertOutcome = { created: 0, updated: 0, unchanged: 0, errors: [] };
+    const outcome: BulkUpsertResult = { created: 0, updated: 0, unchanged: 0, errors: [] };
     const writes: [string, Record<string, unknown>][] = [];
     inputs.forEach((raw, index) => {
       const input = SCHEMAS[resource].parse(raw) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { zodFieldErrors } from '../../../shared/errors/problem.mapper';
 import { z } from '../../../shared/openapi/zod.openapi';
 import { gs1CheckDigit } from '../../qr';
-import { EVENT_TYPES, type EventType } from '../ledger.contract';
+import { EVENT_TYPES, type EventType } from '..';
 import { LPG_NAMESPACE } from './epcis.mapper';
 
 /**
@@ -88,19 +88,19 @@ export const epcisCaptureSchema = z
   })
   .openapi('EPCISCaptureDocument', { description: 'An EPCIS 2.0 JSON/JSON-LD document of ObjectEvents naming cylinders (GS1 EPCIS-JSON-Schema)' });
 
-export interface ImportRejection {
+export interface CaptureRejection {
   reason: string;
   detail: string;
 }
 
 /** One cylinder named by one ObjectEvent: the ledger input it maps to, or why it maps to none. */
-export interface ImportItem {
+export interface CaptureItem {
   /** The EPCIS eventID (null when the event had none) and the EPC this item is about. */
   eventID: string | null;
   epc: string | null;
   eventId?: string;
   input?: Record<string, unknown>;
-  rejection?: ImportRejection;
+  rejection?: CaptureRejection;
 }
 
 /** A cylinder reference from an EPC: a GS1 Digital Link or EPC URN of a GRAI, or our cylinder URI. */
@@ -133,7 +133,7 @@ export type IdDerivation = (name: string) => string;
  * The ledger event id for the cylinder `epc` of EPCIS event `eventID`: the UUID itself for a
  * one-cylinder `urn:uuid:` event (so a document this platform exported maps back to the same
  * events), otherwise an id derived from both — the same document sent again by the same
- * enterprise maps to the same ids, which is what makes an import idempotent, while nobody else
+ * enterprise maps to the same ids, which is what makes a capture idempotent, while nobody else
  * can compute (and take first) the ids another enterprise's documents will map to.
  */
 export function ledgerEventId(eventID: string, epc: string, single: boolean, derive: IdDerivation): string {
@@ -157,7 +157,7 @@ function whereOf(event: ObjectEvent): Record<string, unknown> {
   return where;
 }
 
-function typeOf(event: ObjectEvent): EventType | ImportRejection {
+function typeOf(event: ObjectEvent): EventType | CaptureRejection {
   if (event.errorDeclaration) return 'error_declaration';
   if (event['lpg:eventType']) return event['lpg:eventType'];
   const step = event.bizStep?.startsWith(CBV_BIZSTEP) ? event.bizStep.slice(CBV_BIZSTEP.length) : event.bizStep;
@@ -183,8 +183,8 @@ function payloadOf(type: EventType, event: ObjectEvent, where: Record<string, un
 }
 
 /** Every cylinder of every event of a capture document, mapped or rejected, in document order. */
-export function fromEpcisEvents(eventList: readonly unknown[], derive: IdDerivation): ImportItem[] {
-  return eventList.flatMap((raw): ImportItem[] => {
+export function fromEpcisEvents(eventList: readonly unknown[], derive: IdDerivation): CaptureItem[] {
+  return eventList.flatMap((raw): CaptureItem[] => {
     const eventID = typeof (raw as { eventID?: unknown } | null)?.eventID === 'string' ? (raw as { eventID: string }).eventID : null;
     const kind = (raw as { type?: unknown } | null)?.type;
     if (typeof kind === 'string' && kind !== 'ObjectEvent' && /Event$/.test(kind)) {
@@ -203,7 +203,7 @@ export function fromEpcisEvents(eventList: readonly unknown[], derive: IdDerivat
     // The locations of a repeated erroneous event are not the declaration's: it names its own, if any.
     const own = type === 'error_declaration' ? { ...event.errorDeclaration?.['lpg:where'] } : where;
     const single = event.epcList.length === 1;
-    return event.epcList.map((epc): ImportItem => {
+    return event.epcList.map((epc): CaptureItem => {
       const cylinder = cylinderOfEpc(epc);
       if (!cylinder) return { eventID: event.eventID, epc, rejection: { reason: 'UNKNOWN_EPC', detail: `epcList: ${epc} is not the GRAI of a cylinder (GS1 Digital Link or urn:epc:id:grai)` } };
       const idOf = (id: string) => ledgerEventId(id, epc, single, derive);

@@ -14,7 +14,7 @@ describe('the import port: idempotent, all-or-nothing upserts on natural keys', 
   const count = (name: string) => world.connection.db!.collection(name).countDocuments();
 
   it('creates new records, leaves identical ones unchanged and updates changed ones, audited', async () => {
-    const port = world.registry.importPort;
+    const port = world.registry.bulkUpsert;
     const rows = [aWorker().build(), aWorker().untrained().build()];
     expect(await port.upsertMany('workers', rows, f.adminA, { dryRun: false })).toEqual({ created: 2, updated: 0, unchanged: 0, errors: [] });
     expect(await port.upsertMany('workers', rows, f.adminA, { dryRun: false })).toEqual({ created: 0, updated: 0, unchanged: 2, errors: [] });
@@ -28,7 +28,7 @@ describe('the import port: idempotent, all-or-nothing upserts on natural keys', 
     const before = await count('cylinders');
     const auditBefore = await count('audit_records');
     const good = aCylinder().registeredTo(f.stationA).build();
-    const result = await world.registry.importPort.upsertMany(
+    const result = await world.registry.bulkUpsert.upsertMany(
       'cylinders',
       [good, { ...aCylinder().registeredTo(f.stationA).build(), nominalKg: 12 }, aCylinder().registeredTo(f.stationB).build(), { ...good }],
       f.adminA,
@@ -45,7 +45,7 @@ describe('the import port: idempotent, all-or-nothing upserts on natural keys', 
 
   it('a dry run classifies the inputs the same way and writes nothing', async () => {
     const before = await count('vehicles');
-    const result = await world.registry.importPort.upsertMany('vehicles', [aVehicle().build(), aVehicle().build()], f.adminA, { dryRun: true });
+    const result = await world.registry.bulkUpsert.upsertMany('vehicles', [aVehicle().build(), aVehicle().build()], f.adminA, { dryRun: true });
     expect(result).toEqual({ created: 2, updated: 0, unchanged: 0, errors: [] });
     expect(await count('vehicles')).toBe(before);
   });
@@ -53,18 +53,18 @@ describe('the import port: idempotent, all-or-nothing upserts on natural keys', 
   it('cannot touch another enterprise\'s records: a plate registered elsewhere is an error, not an update', async () => {
     const plateOfB = aVehicle().build();
     await expectStatus(world.as(f.adminB).post('/api/v1/vehicles', plateOfB), 201);
-    const result = await world.registry.importPort.upsertMany('vehicles', [{ ...plateOfB, kind: 'van' }], f.adminA, { dryRun: false });
+    const result = await world.registry.bulkUpsert.upsertMany('vehicles', [{ ...plateOfB, kind: 'van' }], f.adminA, { dryRun: false });
     expect(result.errors).toEqual([{ index: 0, field: 'plate', reason: 'must be unique: it is already registered and cannot be registered by this enterprise' }]);
     const stored = await world.connection.db!.collection('vehicles').findOne({ plate: plateOfB.plate });
     expect(stored?.kind).toBe(plateOfB.kind);
   });
 
   it('refuses roles that may not import (403)', async () => {
-    await expect(world.registry.importPort.upsertMany('sites', [], f.auditor, { dryRun: true })).rejects.toMatchObject({ status: 403 });
+    await expect(world.registry.bulkUpsert.upsertMany('sites', [], f.auditor, { dryRun: true })).rejects.toMatchObject({ status: 403 });
   });
 
   it('exposes the strict create schema for each importable resource', () => {
-    const schema = world.registry.importPort.inputSchema('cylinders');
+    const schema = world.registry.bulkUpsert.inputSchema('cylinders');
     expect(schema.safeParse({ ...aCylinder().registeredTo(f.stationA).build(), extra: 1 }).success).toBe(false);
     expect(schema.safeParse(aCylinder().registeredTo(f.stationA).build()).success).toBe(true);
   });
@@ -75,10 +75,10 @@ describe('the import port: idempotent, all-or-nothing upserts on natural keys', 
     const ROWS = 2_000;
     const rows = Array.from({ length: ROWS }, (_, i) => aCylinder().registeredTo(f.stationA).withSerial(`BULK-${String(i).padStart(6, '0')}`).build());
     const started = performance.now();
-    const first = await world.registry.importPort.upsertMany('cylinders', rows, f.adminA, { dryRun: false });
+    const first = await world.registry.bulkUpsert.upsertMany('cylinders', rows, f.adminA, { dryRun: false });
     const firstMs = performance.now() - started;
     expect(first).toEqual({ created: ROWS, updated: 0, unchanged: 0, errors: [] });
-    const again = await world.registry.importPort.upsertMany('cylinders', rows, f.adminA, { dryRun: false });
+    const again = await world.registry.bulkUpsert.upsertMany('cylinders', rows, f.adminA, { dryRun: false });
     expect(again).toEqual({ created: 0, updated: 0, unchanged: ROWS, errors: [] });
     expect(firstMs).toBeLessThan(30_000);
   }, 120_000);
