@@ -20,6 +20,8 @@ export interface AuditInput {
   /** Scope of the record; taken from after/before when omitted. */
   enterpriseId?: Types.ObjectId | string | null;
   districtCode?: string | null;
+  /** Why: required by the acts that need a reason (a regulator's correction, a transfer decision). */
+  reason?: string;
 }
 
 export interface AuditService {
@@ -46,6 +48,7 @@ export function createAuditService(repository: AuditRepository, cursors: PageCur
       ...(districtCode ? { districtCode } : {}),
       before: e.before,
       after: e.after,
+      ...(e.reason ? { reason: e.reason } : {}),
     };
   };
   return {
@@ -79,5 +82,6 @@ function toEntry(doc: AuditDoc): AuditEntry {
     recordId: doc.recordId.toHexString(),
     before: doc.before,
     after: doc.after,
+    ...(doc.reason ? { reason: doc.reason } : {}),
   };
 }

@@ -29,6 +29,15 @@ export const RESOURCES = [
   'ledger',
   // Damaged positions the log found while integrating: the city regulator's alert (and the auditor's).
   'ledger_incidents',
+  // A commissioned cylinder's stamped facts (serial, manufacturer, manufacture date, nominal size,
+  // design life) are corrected by a regulator with a reason: 'create' a correction.
+  'cylinder_corrections',
+  // A move of a cylinder to another filling station of its owner: the enterprise requests it
+  // ('create'), a regulator approves or rejects it ('update').
+  'cylinder_transfers',
+  // Recording a periodic_inspection event (it moves the inspection dates): the inspection body's
+  // act, not the owner's. Until inspection bodies are registered, regulators record it.
+  'periodic_inspections',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -56,8 +65,12 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     events: READ,
     ledger: READ,
     ledger_incidents: READ,
+    cylinder_corrections: ['create'],
+    cylinder_transfers: ['read', 'update'],
+    periodic_inspections: ['create'],
   },
-  // A district regulator supervises its district: it reads everything there and changes nothing.
+  // A district regulator supervises its district: it reads everything there and changes no record,
+  // but it is the authority over its district's cylinders: corrections, transfers, inspections.
   district_regulator: {
     districts: READ,
     enterprises: READ,
@@ -72,6 +85,9 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     // Only events whose site lies in the district (ledger scope).
     events: READ,
     ledger: READ,
+    cylinder_corrections: ['create'],
+    cylinder_transfers: ['read', 'update'],
+    periodic_inspections: ['create'],
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -86,6 +102,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     devices: WRITE,
     audit: READ,
     events: CAPTURE,
+    cylinder_transfers: ['read', 'create'],
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.
@@ -106,6 +123,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     events: READ,
     ledger: READ,
     ledger_incidents: READ,
+    cylinder_transfers: READ,
   },
 };
 

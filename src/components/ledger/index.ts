@@ -23,6 +23,7 @@ export { verifyChain, CHAIN_PROBLEMS, type ChainVerification, type ChainProblem,
 export { PAYLOADS, MAX_BATCH, eventInput, type EventInput } from './ledger.schemas';
 export { eventView } from './ledger.routes';
 export { actorOf } from './ledger.actor';
+export { authorizeCapture } from './ledger.recorders';
 export type { CylinderProjection } from './ledger.model';
 export type { LedgerLookups } from './ledger.lookups';
 export type { EventIds } from './ledger.ids';

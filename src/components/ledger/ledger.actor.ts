@@ -9,5 +9,6 @@ export function actorOf(principal: Principal): EventActor {
     role: principal.role,
     ...(principal.enterpriseId ? { enterpriseId: principal.enterpriseId } : {}),
     ...(principal.workerId ? { workerId: principal.workerId } : {}),
+    ...(principal.districtCode ? { districtCode: principal.districtCode } : {}),
   };
 }

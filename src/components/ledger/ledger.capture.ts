@@ -6,6 +6,7 @@ import { decide, type Candidate, type Facts, type Verdict } from './ledger.decid
 import { createGroupCommit, RecheckDuplicates, withRetries } from './ledger.group-commit';
 import { admit, parseEvents, type Intake } from './ledger.intake';
 import type { LedgerLookups } from './ledger.lookups';
+import { withRecorderRule } from './ledger.recorders';
 import { memoLookups, resolveReferences } from './ledger.references';
 import type { LedgerRepository } from './ledger.repository';
 import type { EventInput } from './ledger.schemas';
@@ -50,7 +51,7 @@ export function createCapture(deps: CaptureDeps) {
   async function append(intake: readonly Intake[], actor: EventActor): Promise<AppendOutcome[]> {
     const lookups = memoLookups(deps.lookups);
     const admitted = intake.flatMap((item) => ('input' in item ? [item.input] : []));
-    const submitted = await Promise.all(admitted.map(async (input) => ({ input, actor, resolved: await resolveReferences(input, actor, lookups) })));
+    const submitted = await Promise.all(admitted.map(async (input) => ({ input, actor, resolved: withRecorderRule(input.type, actor, await resolveReferences(input, actor, lookups)) })));
     const decided = submitted.length > 0 ? await groupCommit(submitted) : [];
     let next = 0;
     return intake.map((item) => ('answer' in item ? item.answer : (decided[next++] as AppendOutcome)));

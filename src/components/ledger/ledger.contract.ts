@@ -43,6 +43,8 @@ export interface EventActor {
   enterpriseId?: string;
   /** A worker's own record when the actor is a user linked to one. */
   workerId?: string;
+  /** A district regulator's district: it records periodic inspections of that district's cylinders only. */
+  districtCode?: string;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { Router } from 'express';
-import { authorize, principalOf, type Principal } from '../auth';
+import { principalOf, type Principal } from '../auth';
 import { AppError } from '../../shared/errors/app.error';
 import { actorOf } from './ledger.actor';
+import { authorizeCapture, RECORDER_STATUS } from './ledger.recorders';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
 import { batchInput, cylinderParams, eventInput, eventsQuery, timelineQuery, type EventInput } from './ledger.schemas';
 
@@ -23,13 +24,13 @@ export function outcomeView(outcome: AppendOutcome): Record<string, unknown> {
 }
 
 // EVENT_ID_CONFLICT is a 409 like any other key already taken: the same answer whoever holds the id.
-const REJECTION_STATUS: Record<string, number> = { CYLINDER_NOT_FOUND: 404, VALIDATION_FAILED: 400, EVENT_ID_CONFLICT: 409 };
+const REJECTION_STATUS: Record<string, number> = { CYLINDER_NOT_FOUND: 404, VALIDATION_FAILED: 400, EVENT_ID_CONFLICT: 409, ...RECORDER_STATUS };
 
 export function ledgerRoutes(services: LedgerRouteServices): Router {
   const router = Router();
   router.post('/events', async (req, res) => {
     const principal = principalOf(req);
-    authorize(principal, 'events', 'create');
+    authorizeCapture(principal);
     // Parsed here, not in the capture: a bad body is a 400 listing every field.
     const input = eventInput.parse(req.body);
     const [outcome] = await services.appendParsed([input], actorOf(principal));
@@ -41,7 +42,7 @@ export function ledgerRoutes(services: LedgerRouteServices): Router {
   });
   router.post('/events/batch', async (req, res) => {
     const principal = principalOf(req);
-    authorize(principal, 'events', 'create');
+    authorizeCapture(principal);
     const { events } = batchInput.parse(req.body);
     const outcomes = await services.appendMany(events, actorOf(principal));
     const count = (status: AppendOutcome['status']) => outcomes.filter((o) => o.status === status).length;

@@ -1,3 +1,4 @@
+import { Router } from 'express';
 import { type ClientSession, Types } from 'mongoose';
 import type { ComponentDeps } from '..';
 import type { ApiModule } from '../../shared/http/api-module';
@@ -15,6 +16,9 @@ import { recordRoutes, registerRecordOpenApi } from './registry.routes';
 import { createRecordService, type RecordService } from './registry.service';
 import { customersRecord } from './records/customers.record';
 import { cylindersRecord } from './records/cylinders.record';
+import { cylinderAuthorityRoutes, registerCylinderAuthorityOpenApi } from './records/cylinders.authority.routes';
+import { createCylinderAuthority } from './records/cylinders.authority.service';
+import { createTransferRepository, transferModel } from './records/cylinders.transfers.model';
 import { districtsRecord } from './records/districts.record';
 import { enterprisesRecord } from './records/enterprises.record';
 import { sitesRecord } from './records/sites.record';
@@ -133,6 +137,9 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
     (Object.keys(DEFINITIONS) as RegistryResource[]).map((r) => [r, createRecordService(DEFINITIONS[r], repos[r], serviceDeps)]),
   ) as Record<RegistryResource, RecordService>;
   const ordered = Object.values(services);
+  const transfers = createTransferRepository(transferModel(connection));
+  await transfers.init();
+  const authority = createCylinderAuthority({ transaction, audit, cylinders: repos.cylinders, refRepos, transfers, policy, cursors, now });
 
   const bulkUpsert = createBulkUpsert({
     transaction,
@@ -158,7 +165,14 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
 
   const registry: Registry = {
     ...createCylinderIdentity({ cylinders: repos.cylinders, enterprises: repos.enterprises }),
-    module: { name: 'registry', router: recordRoutes(ordered), registerOpenApi: (registry) => registerRecordOpenApi(registry, ordered) },
+    module: {
+      name: 'registry',
+      router: Router().use(recordRoutes(ordered)).use(cylinderAuthorityRoutes(authority)),
+      registerOpenApi: (registry) => {
+        registerRecordOpenApi(registry, ordered);
+        registerCylinderAuthorityOpenApi(registry);
+      },
+    },
     bulkUpsert,
     services,
     async ensureDistricts() {

@@ -1,6 +1,6 @@
 import { authorize, type Principal } from '../../auth';
 import { AppError } from '../../../shared/errors/app.error';
-import { actorOf, mayReadEvent, type AppendOutcome, type EventActor, type EventIds, type LedgerEvent } from '..';
+import { actorOf, authorizeCapture, mayReadEvent, type AppendOutcome, type EventActor, type EventIds, type LedgerEvent } from '..';
 import type { CylinderVisibility, LedgerEventSource } from '../log';
 import { fromEpcisEvents, MAX_CAPTURED_EVENTS } from './epcis.capture';
 import { declaredEventIds, toEpcisDocument, type EpcisOptions } from './epcis.mapper';
@@ -60,7 +60,7 @@ export type LedgerCapture = (inputs: readonly unknown[], actor: EventActor) => P
 export function createEpcisCapture(appendMany: LedgerCapture, eventIds: EventIds) {
   return {
     async capture(principal: Principal, document: EpcisCapture): Promise<CaptureReport> {
-      authorize(principal, 'events', 'create');
+      authorizeCapture(principal);
       // Derived ids live in the capturing enterprise's own space: another enterprise sending the
       // same eventIDs gets other ids, and cannot compute (to take first) the ids of this one's.
       const scope = `enterprise:${principal.enterpriseId ?? principal.userId}`;

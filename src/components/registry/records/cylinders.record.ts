@@ -9,7 +9,7 @@ import { fieldError, owningEnterprise } from '../registry.refs';
 import { cylinderCreate, cylinderPatch, cylinderQuery, cylinderView, type CylinderCreate, type CylinderPatch, type CylinderQuery } from './cylinders.schemas';
 
 /** A cylinder is registered to one filling station of its owner; its district is the station's. */
-async function fillingStation(siteId: string, enterpriseId: Types.ObjectId, ctx: WriteContext): Promise<StoredDoc> {
+export async function fillingStation(siteId: string, enterpriseId: Types.ObjectId, ctx: WriteContext): Promise<StoredDoc> {
   const site = await ctx.refs.site(siteId, 'fillingSiteId');
   if (site.kind !== 'filling_station') throw fieldError('fillingSiteId', 'is not a filling station');
   if (!(site.enterpriseId instanceof Types.ObjectId) || !site.enterpriseId.equals(enterpriseId)) throw fieldError('fillingSiteId', 'belongs to another enterprise');
@@ -19,6 +19,41 @@ async function fillingStation(siteId: string, enterpriseId: Types.ObjectId, ctx:
 /** The next periodic inspection: the last one (or manufacture) plus the policy's interval. */
 export function nextInspection(manufactureDate: Date, lastInspectionDate: Date | undefined, policy: RegistryPolicy): Date {
   return addYears(lastInspectionDate ?? manufactureDate, policy.inspectionIntervalYears);
+}
+
+const sameDay = (given: string, stored: unknown) => stored instanceof Date && toDate(given).getTime() === stored.getTime();
+
+/**
+ * A commissioned cylinder (a GRAI bound, a ledger life) is no longer its owner's to restate: its
+ * stamped design life is corrected by a regulator (POST /cylinders/{id}/corrections), its inspection
+ * dates move with a periodic_inspection event, its filling station with an approved transfer request.
+ * This holds for whoever PATCHes, so an import row (which goes through this same step) is held to it.
+ * A field given with the value already registered is no change (an idempotent re-import). Before
+ * commissioning the owner may still fix its own typos here.
+ */
+function refuseOwnerChangesOnceCommissioned(patch: CylinderPatch, existing: StoredDoc): void {
+  if (!existing.grai) return;
+  const refusals: { path: string; message: string; code: string }[] = [];
+  if (patch.designLifeYears !== undefined && patch.designLifeYears !== existing.designLifeYears) {
+    refusals.push({ code: 'STAMPED_FACT_LOCKED', path: 'designLifeYears', message: 'is a stamped fact of a commissioned cylinder: only a regulator corrects it, with a reason (POST /api/v1/cylinders/{id}/corrections)' });
+  }
+  if (patch.manufacturer !== undefined && patch.manufacturer !== existing.manufacturer) {
+    refusals.push({ code: 'STAMPED_FACT_LOCKED', path: 'manufacturer', message: 'is a stamped fact of a commissioned cylinder: only a regulator corrects it, with a reason (POST /api/v1/cylinders/{id}/corrections)' });
+  }
+  if (patch.lastInspectionDate !== undefined && !sameDay(patch.lastInspectionDate, existing.lastInspectionDate)) {
+    refusals.push({ code: 'INSPECTION_THROUGH_LEDGER', path: 'lastInspectionDate', message: 'moves only with a periodic_inspection event recorded by a regulator for a commissioned cylinder' });
+  }
+  if (patch.fillingSiteId !== undefined && patch.fillingSiteId !== hex(existing.fillingSiteId)) {
+    refusals.push({ code: 'TRANSFER_NEEDS_APPROVAL', path: 'fillingSiteId', message: 'changes only by a transfer request a regulator approves (POST /api/v1/cylinders/{id}/transfer-requests) for a commissioned cylinder' });
+  }
+  const first = refusals[0];
+  if (!first) return;
+  // One stable code when one rule speaks (the common case), COMMISSIONED_CYLINDER_LOCKED when several do.
+  const code = refusals.every((r) => r.code === first.code) ? first.code : 'COMMISSIONED_CYLINDER_LOCKED';
+  throw new AppError(code, 409, 'The cylinder is commissioned', {
+    detail: refusals.map((r) => `${r.path} ${r.message}`).join('; '),
+    errors: refusals.map(({ path, message }) => ({ path, message })),
+  });
 }
 
 export const cylindersRecord: RecordDefinition<CylinderCreate, CylinderPatch, CylinderQuery> = {
@@ -65,6 +100,7 @@ export const cylindersRecord: RecordDefinition<CylinderCreate, CylinderPatch, Cy
         errors: [{ path: 'scrappedAt', message: 'is set by the ledger\'s scrap event for a commissioned cylinder' }],
       });
     }
+    refuseOwnerChangesOnceCommissioned(patch, existing);
     const manufactureDate = existing.manufactureDate as Date;
     const site = patch.fillingSiteId ? await fillingStation(patch.fillingSiteId, existing.enterpriseId as Types.ObjectId, ctx) : undefined;
     const lastInspectionDate = patch.lastInspectionDate ? toDate(patch.lastInspectionDate) : (existing.lastInspectionDate as Date | undefined);

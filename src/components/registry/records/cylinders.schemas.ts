@@ -3,8 +3,8 @@ import { CYLINDER_STATUSES } from '../cylinder.status';
 import { isoDate, listQueryBase, objectId, recordMeta, text } from '../registry.schemas';
 
 export const NOMINAL_KG = [5, 15, 50] as const;
-const nominalKg = z.union([z.literal(5), z.literal(15), z.literal(50)]).openapi({ description: 'Nominal fill: 5, 15 or 50 kg (YSP-5 / YSP-15 / YSP-50)' });
-const serial = z.string().trim().regex(/^[A-Za-z0-9-]{3,32}$/, 'must be 3–32 letters, digits or dashes').openapi({ description: 'Steel-stamp serial (钢印号)', example: 'QY2024-000123' });
+export const nominalKg = z.union([z.literal(5), z.literal(15), z.literal(50)]).openapi({ description: 'Nominal fill: 5, 15 or 50 kg (YSP-5 / YSP-15 / YSP-50)' });
+export const serial = z.string().trim().regex(/^[A-Za-z0-9-]{3,32}$/, 'must be 3–32 letters, digits or dashes').openapi({ description: 'Steel-stamp serial (钢印号)', example: 'QY2024-000123' });
 // The GRAI is not an input here: it is bound for life by commissioning (src/components/qr) only.
 
 export const cylinderCreate = z
