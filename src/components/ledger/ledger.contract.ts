@@ -43,7 +43,10 @@ export interface EventActor {
   enterpriseId?: string;
   /** A worker's own record when the actor is a user linked to one. */
   workerId?: string;
-  /** A district regulator's district: it records periodic inspections of that district's cylinders only. */
+  /**
+   * A district regulator's district: it records periodic inspections of that district's cylinders
+   * only. Checked at capture, not stored (the event's own districtCode says where it happened).
+   */
   districtCode?: string;
 }
 
