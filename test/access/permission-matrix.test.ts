@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { aCustomer, aCylinder, anEnterprise, aSite, aVehicle, aWorker } from '../../seed/builders';
 import type { Role } from '../../src/components/auth';
 import { startAuthTestApp, strongPassword, type AuthTestApp } from '../auth/auth.harness';
@@ -68,6 +69,23 @@ const OWN_PASSWORD_EXPECTED: Record<Who, [number, string]> = {
   delivery_worker: [403, 'FORBIDDEN'],
   auditor: [403, 'FORBIDDEN'],
   anonymous: [401, 'UNAUTHORIZED'],
+};
+
+/**
+ * A cylinder's authority (issue 11): corrections of its stamped facts and decisions on transfers
+ * are the city's, or its district's regulator's; requests are the enterprise admin's; recording a
+ * periodic inspection is a regulator's (the inspection body's, until those are registered).
+ */
+const AUTHORITY_EXPECTED: Record<Who, { correctOwn: number; correctOther: number; listTransfers: number; requestTransfer: number; decideTransfer: number; periodicInspection: [number, string] }> = {
+  // A correction that changes nothing answers 200; a decision on an unknown request 404 — both past the table.
+  city_regulator: { correctOwn: 200, correctOther: 200, listTransfers: 200, requestTransfer: 403, decideTransfer: 404, periodicInspection: [422, 'ILLEGAL_TRANSITION'] },
+  district_regulator: { correctOwn: 200, correctOther: 404, listTransfers: 200, requestTransfer: 403, decideTransfer: 404, periodicInspection: [422, 'ILLEGAL_TRANSITION'] },
+  // An empty body is a 400 only once the table has let the caller through.
+  enterprise_admin: { correctOwn: 403, correctOther: 403, listTransfers: 200, requestTransfer: 400, decideTransfer: 403, periodicInspection: [403, 'INSPECTION_NOT_PERMITTED'] },
+  filling_operator: { correctOwn: 403, correctOther: 403, listTransfers: 403, requestTransfer: 403, decideTransfer: 403, periodicInspection: [403, 'INSPECTION_NOT_PERMITTED'] },
+  delivery_worker: { correctOwn: 403, correctOther: 403, listTransfers: 403, requestTransfer: 403, decideTransfer: 403, periodicInspection: [403, 'INSPECTION_NOT_PERMITTED'] },
+  auditor: { correctOwn: 403, correctOther: 403, listTransfers: 200, requestTransfer: 403, decideTransfer: 403, periodicInspection: [403, 'FORBIDDEN'] },
+  anonymous: { correctOwn: 401, correctOther: 401, listTransfers: 401, requestTransfer: 401, decideTransfer: 401, periodicInspection: [401, 'UNAUTHORIZED'] },
 };
 
 const DISTRICT_A = '441802';
@@ -171,6 +189,28 @@ describe('the permission matrix', () => {
   it.each(WHO)('%s → ledger: read the log-integrity incidents', async (who) => {
     const res = await app.call('GET', '/api/v1/ledger/incidents', { token: tokens.get(who) });
     expect(res.status).toBe(INCIDENTS_EXPECTED[who]);
+  });
+
+  it.each(WHO)('%s → cylinders: correct the stamped facts, own district and another', async (who) => {
+    const body = { designLifeYears: 8, reason: '矩阵复核' };
+    const own = await app.call('POST', `/api/v1/cylinders/${ids.own.cylinders}/corrections`, { token: tokens.get(who), body });
+    const other = await app.call('POST', `/api/v1/cylinders/${ids.other.cylinders}/corrections`, { token: tokens.get(who), body });
+    expect([own.status, other.status]).toEqual([AUTHORITY_EXPECTED[who].correctOwn, AUTHORITY_EXPECTED[who].correctOther]);
+  });
+
+  it.each(WHO)('%s → cylinders: list, request and decide transfers', async (who) => {
+    const token = tokens.get(who);
+    const list = await app.call('GET', '/api/v1/cylinder-transfer-requests', { token });
+    const request = await app.call('POST', `/api/v1/cylinders/${ids.own.cylinders}/transfer-requests`, { token, body: {} });
+    const decide = await app.call('POST', `/api/v1/cylinders/${ids.own.cylinders}/transfer-requests/0123456789abcdef01234567/approve`, { token, body: {} });
+    const { listTransfers, requestTransfer, decideTransfer } = AUTHORITY_EXPECTED[who];
+    expect([list.status, request.status, decide.status]).toEqual([listTransfers, requestTransfer, decideTransfer]);
+  });
+
+  it.each(WHO)('%s → events: record a periodic inspection', async (who) => {
+    const body = { eventId: randomUUID(), cylinderId: ids.own.cylinders, type: 'periodic_inspection', occurredAt: new Date().toISOString(), payload: { result: 'pass', nextInspectionDate: '2030-01-01' } };
+    const res = await app.call('POST', '/api/v1/events', { token: tokens.get(who), body });
+    expect([res.status, res.body.code]).toEqual(AUTHORITY_EXPECTED[who].periodicInspection);
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {
