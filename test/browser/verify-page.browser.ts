@@ -151,7 +151,7 @@ describe('the public verification page, on a phone', () => {
 
   it('warns about a cylinder scrapped at its periodic inspection, and about one overdue for inspection', async () => {
     const [scrapped, overdue, genuine] = await Promise.all([world.commissioned(), world.commissioned(aCylinder().overdue()), world.commissioned()]);
-    await world.ok('POST', '/api/v1/events', world.admin, anEvent('periodic_inspection', scrapped.id).at(world.station).with({ result: 'fail' }).build(), [201]);
+    await world.ok('POST', '/api/v1/events', world.city, anEvent('periodic_inspection', scrapped.id).at(world.station).with({ result: 'fail' }).build(), [201]);
     const pages = await onPhone(async (page) => {
       const look = async (code: CommissionedCylinder) => {
         await open(page, code.path);

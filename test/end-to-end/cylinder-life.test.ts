@@ -155,14 +155,17 @@ describe('one cylinder, end to end', () => {
     expect((await page()).warnings).toContain('OVERDUE_INSPECTION');
 
     const nextInspectionDate = new Date(Date.now() + 4 * 365 * 86_400_000).toISOString().slice(0, 10);
-    await ok('POST', '/api/v1/events', admin, anEvent('periodic_inspection', overdue).at(kit.station).with({ result: 'pass', nextInspectionDate }).build(), [201]);
+    // The owner may not inspect its own cylinder into date (issue 11): the inspection body records it, here the city regulator.
+    await ok('POST', '/api/v1/events', admin, anEvent('periodic_inspection', overdue).at(kit.station).with({ result: 'pass', nextInspectionDate }).build(), [403]);
+    expect((await page()).warnings).toContain('OVERDUE_INSPECTION');
+    await ok('POST', '/api/v1/events', city, anEvent('periodic_inspection', overdue).at(kit.station).with({ result: 'pass', nextInspectionDate }).build(), [201]);
     expect((await page()).warnings).not.toContain('OVERDUE_INSPECTION');
     expect((await ok<{ nextInspectionDate: string }>('GET', `/api/v1/cylinders/${overdue}`, admin)).nextInspectionDate.slice(0, 10)).toBe(nextInspectionDate);
 
     const { grai: retiring } = await ok<{ grai: string }>('GET', `/api/v1/cylinders/${overdue}/code`, admin);
     const retired = () => app.database.connection.collection('retired_grais').findOne({ grai: retiring });
     expect(await retired()).toBeNull();
-    await ok('POST', '/api/v1/events', admin, anEvent('periodic_inspection', overdue).at(kit.station).with({ result: 'fail' }).build(), [201]);
+    await ok('POST', '/api/v1/events', city, anEvent('periodic_inspection', overdue).at(kit.station).with({ result: 'fail' }).build(), [201]);
     // Retired with the event itself, before anyone has looked at the public page.
     expect(await retired()).toMatchObject({ grai: retiring });
     expect((await page()).warnings).toContain('SCRAPPED');
