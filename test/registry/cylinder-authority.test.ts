@@ -35,7 +35,8 @@ describe('a commissioned cylinder is not its owner\'s to restate', () => {
     const c = await expectStatus<Body>(world.as(a.admin).post('/api/v1/cylinders', row), 201);
     const grai = `0690123400001${String(graiSeq++).padStart(3, '0')}`;
     await world.connection.collection('cylinders').updateOne({ _id: new Types.ObjectId(String(c.id)) }, { $set: { grai } });
-    return { id: String(c.id), row, view: { ...c, grai } };
+    const view: Body = { ...c, grai };
+    return { id: String(c.id), row, view };
   }
   const read = (id: string, who: Principal = a.admin) => expectStatus<Body>(world.as(who).get(`/api/v1/cylinders/${id}`), 200);
   const audit = async (id: string) => (await expectStatus<{ items: Body[] }>(world.as(city).get(`/api/v1/audit?resource=cylinders&recordId=${id}`), 200)).items;

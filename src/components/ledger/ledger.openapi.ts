@@ -21,6 +21,7 @@ export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
       201: { description: 'Accepted and appended to the cylinder\'s chain', ...json(outcomeView) },
       200: { description: 'Duplicate: this very event (same content) was stored before, and the caller may read it; the stored event', ...json(outcomeView) },
       ...common,
+      403: problemResponse('The role records no events (FORBIDDEN), or not this one: INSPECTION_NOT_PERMITTED (periodic_inspection is recorded by a city regulator or the district regulator of the cylinder\'s district), EVENT_NOT_PERMITTED (a regulator records periodic inspections only); kept for supervision'),
       ...cylinderNotFound,
       409: problemResponse('EVENT_ID_CONFLICT: the eventId is already the id of another event (other content, or an event the caller may not read); nothing about it is revealed'),
       422: problemResponse('Rejected and kept for supervision: ILLEGAL_TRANSITION, CYLINDER_SCRAPPED, REFERENCE_NOT_FOUND, WRONG_SITE_KIND, GRAI_MISMATCH, WORKER_NOT_CLEARED; PROJECTION_INCONSISTENT (the cylinder\'s stored state disagrees with its chain: nothing is recorded for it until repaired)'),

@@ -52,7 +52,7 @@ export function registerEpcisOpenApi(registry: OpenAPIRegistry): void {
       200: { description: 'One result per cylinder per event: accepted, duplicate, or rejected with a reason', ...json(captureReportSchema) },
       400: problemResponse('Not an EPCIS 2.0 document, or more than 1,000 cylinder events'),
       401: problemResponse('Not authenticated'),
-      403: problemResponse('Only enterprise staff capture events'),
+      403: problemResponse('Only enterprise staff (custody events) and regulators (periodic inspections) capture events'),
     },
   });
 }

@@ -1,4 +1,4 @@
-import { authorize, type Principal } from '../../auth';
+import type { Principal } from '../../auth';
 import { AppError } from '../../../shared/errors/app.error';
 import { actorOf, authorizeCapture, mayReadEvent, type AppendOutcome, type EventActor, type EventIds, type LedgerEvent } from '..';
 import type { CylinderVisibility, LedgerEventSource } from '../log';
