@@ -29,16 +29,16 @@ export const registryDemoSeeder: Seeder = {
       const enterpriseId = String(enterprise.id);
       const station = await s.sites.create(
         SEED_ACTOR,
-        aSite().fillingStation().forEnterprise(enterpriseId).named(`${e.name.slice(0, 4)}充装站`).inDistrict(e.district).at(e.station[0], e.station[1]).build(),
+        aSite().fillingStation().forEnterprise(enterpriseId).named(`${e.name.slice(0, 4)}充装站`).withCode('S01').inDistrict(e.district).at(e.station[0], e.station[1]).build(),
       );
       for (const [j, [district, lng, lat]] of e.points.entries()) {
-        await s.sites.create(SEED_ACTOR, aSite().forEnterprise(enterpriseId).named(`${e.name.slice(0, 4)}供应点${j + 1}`).inDistrict(district).at(lng, lat).build());
+        await s.sites.create(SEED_ACTOR, aSite().forEnterprise(enterpriseId).named(`${e.name.slice(0, 4)}供应点${j + 1}`).withCode(`S0${j + 2}`).inDistrict(district).at(lng, lat).build());
       }
       await s.vehicles.create(SEED_ACTOR, aVehicle().forEnterprise(enterpriseId).build());
       if (i === 1) await s.vehicles.create(SEED_ACTOR, aVehicle().forEnterprise(enterpriseId).withoutPermit().build());
-      await s.workers.create(SEED_ACTOR, aWorker().forEnterprise(enterpriseId).fillingOperator().atSite(String(station.id)).build());
-      await s.workers.create(SEED_ACTOR, aWorker().forEnterprise(enterpriseId).build());
-      await s.workers.create(SEED_ACTOR, i === 0 ? aWorker().forEnterprise(enterpriseId).untrained().build() : aWorker().forEnterprise(enterpriseId).withExpiredCertificate().build());
+      await s.workers.create(SEED_ACTOR, aWorker().forEnterprise(enterpriseId).withStaffNumber('W001').fillingOperator().atSite(String(station.id)).build());
+      await s.workers.create(SEED_ACTOR, aWorker().forEnterprise(enterpriseId).withStaffNumber('W002').build());
+      await s.workers.create(SEED_ACTOR, aWorker().forEnterprise(enterpriseId).withStaffNumber('W003')[i === 0 ? 'untrained' : 'withExpiredCertificate']().build());
       await s.customers.create(SEED_ACTOR, aCustomer().forEnterprise(enterpriseId).inDistrict(e.district).build());
       await s.customers.create(SEED_ACTOR, aCustomer().forEnterprise(enterpriseId).inDistrict(e.district).build());
       await s.customers.create(SEED_ACTOR, aCustomer().forEnterprise(enterpriseId).inDistrict(e.district).business().build());

@@ -44,6 +44,8 @@ export function aSite(now = new Date()) {
   const input: SiteCreate = {
     kind: 'supply_point',
     name: `测试供应站${n}`,
+    // The sequence is global, so built sites never share a station code within an enterprise.
+    code: `S${n}`,
     districtCode: '441802',
     address: `清城区站前路${n}号`,
     coordinates: [113.05 + (n % 50) / 1000, 23.68 + (n % 50) / 1000],
@@ -62,6 +64,10 @@ export function aSite(now = new Date()) {
     },
     named(name: string) {
       input.name = name;
+      return builder;
+    },
+    withCode(code: string) {
+      input.code = code;
       return builder;
     },
     inDistrict(code: string) {
@@ -110,6 +116,7 @@ export function aWorker(now = new Date()) {
   const n = next();
   const input: WorkerCreate = {
     realName: `测试员工${n}`,
+    staffNumber: `W${n}`,
     idNumber: anIdNumber(n),
     role: 'delivery_worker',
     certificate: aCredential('AQPX', now).build(),
@@ -129,6 +136,10 @@ export function aWorker(now = new Date()) {
     },
     withIdNumber(id: string) {
       input.idNumber = id;
+      return builder;
+    },
+    withStaffNumber(staffNumber: string) {
+      input.staffNumber = staffNumber;
       return builder;
     },
     untrained() {

@@ -57,7 +57,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     devices.module,
   ];
   modules.push(registry.module, audit.module);
-  modules.push(createImports({ bulkUpsert: registry.bulkUpsert }).module);
+  modules.push(createImports({ bulkUpsert: registry.bulkUpsert, codes: registry.codes }).module);
   const ledger = await createLedger(deps, {
     registry,
     eventIdSecret: deps.config.secrets.PII_HASH_SECRET,

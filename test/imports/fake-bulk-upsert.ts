@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '../../src/components/auth';
 import type { UpsertableResource, BulkUpsertPort, BulkUpsertResult } from '../../src/components/imports';
+import type { CodeLookups, CodedResource } from '../../src/components/registry';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)');
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
@@ -77,5 +78,24 @@ export class FakeImportPort implements BulkUpsertPort {
     if (outcome.errors.length) return { created: 0, updated: 0, unchanged: 0, errors: outcome.errors };
     if (!opts.dryRun) for (const [key, record] of writes) this.stored.set(key, record);
     return outcome;
+  }
+}
+
+/** Human codes as an in-memory table: `${resource}:${enterpriseId}:${CODE}` → id; upper-cased like the registry's. */
+export class FakeCodes implements CodeLookups {
+  readonly ids = new Map<string, string>();
+
+  add(resource: CodedResource, enterpriseId: string, code: string, id: string): this {
+    this.ids.set(`${resource}:${enterpriseId}:${code.toUpperCase()}`, id);
+    return this;
+  }
+
+  async idsByCode(resource: CodedResource, enterpriseId: string, codes: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const code of codes) {
+      const id = this.ids.get(`${resource}:${enterpriseId}:${code.toUpperCase()}`);
+      if (id) found.set(code, id);
+    }
+    return found;
   }
 }

@@ -55,6 +55,7 @@ describe('POST /api/v1/imports/{resource}', () => {
         enterpriseId: id,
         kind: 'filling_station',
         name: `${key}充装站`,
+        code: 'S01',
         districtCode: '441802',
         address: '清城区源潭镇',
         coordinates: [113.05, 23.68],
@@ -127,7 +128,7 @@ describe('POST /api/v1/imports/{resource}', () => {
   });
 
   it('imports a GBK file with Chinese names, and the names read back right', async () => {
-    const csv = ['姓名,身份证号,岗位', `张三,${idNumber('44180219900101123')},送气工`, `欧阳娜娜,${idNumber('11010519491231002')},充装工`].join('\r\n');
+    const csv = ['工号,姓名,身份证号,岗位', `W001,张三,${idNumber('44180219900101123')},送气工`, `W002,欧阳娜娜,${idNumber('11010519491231002')},充装工`].join('\r\n');
     const res = await upload('workers', iconv.encode(csv, 'gbk'), { token: ent.a.token });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ encoding: 'gb18030', created: 2 });

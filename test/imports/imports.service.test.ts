@@ -3,7 +3,7 @@ import type { Principal } from '../../src/components/auth';
 import { createImportService, type ImportReport } from '../../src/components/imports/imports.service';
 import { parseCsv } from '../../src/components/imports/imports.csv';
 import { decodeCsv } from '../../src/components/imports/imports.decode';
-import { FakeImportPort } from './fake-bulk-upsert';
+import { FakeCodes, FakeImportPort } from './fake-bulk-upsert';
 
 const ENT = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const SITE = 'bbbbbbbbbbbbbbbbbbbbbbbb';
@@ -15,7 +15,7 @@ const cylinderRow = (serial: string, extra: Partial<Record<'date' | 'kg' | 'tare
 
 function setup() {
   const port = new FakeImportPort();
-  const service = createImportService(port);
+  const service = createImportService(port, new FakeCodes());
   const run = (csv: string | Buffer, opts: { dryRun?: boolean; resource?: 'cylinders' | 'workers' | 'sites' } = {}): Promise<ImportReport> =>
     service.importCsv(admin, {
       resource: opts.resource ?? 'cylinders',
@@ -125,7 +125,7 @@ describe('CSV import service', () => {
 
   it('refuses operators and delivery workers with 403 before reading the file', async () => {
     const port = new FakeImportPort();
-    const service = createImportService(port);
+    const service = createImportService(port, new FakeCodes());
     const operator: Principal = { ...admin, role: 'filling_operator' };
     await expect(service.importCsv(operator, { resource: 'cylinders', body: Buffer.from('x'), dryRun: false })).rejects.toMatchObject({ status: 403 });
   });

@@ -1,4 +1,4 @@
-import type { UpsertableResource } from './imports.ports';
+import type { CodedResource, UpsertableResource } from './imports.ports';
 
 /**
  * Chinese column headers as the registries' Excel sheets name them, per resource. Each header lists
@@ -31,6 +31,10 @@ export const COLUMN_ALIASES: Readonly<Record<UpsertableResource, ColumnAliases>>
     ...COMMON,
     名称: ['name'],
     站点名称: ['name'],
+    站点编号: ['code'],
+    站点代码: ['code'],
+    站点编码: ['code'],
+    编号: ['code'],
     类型: ['kind', 'type'],
     站点类型: ['kind', 'type'],
     许可证号: LICENCE_NO,
@@ -63,9 +67,13 @@ export const COLUMN_ALIASES: Readonly<Record<UpsertableResource, ColumnAliases>>
     手机: ['phone'],
     手机号: ['phone'],
     联系电话: ['phone'],
+    工号: ['staffNumber'],
+    员工编号: ['staffNumber'],
+    员工工号: ['staffNumber'],
     岗位: ['role'],
     所属站点: ['siteId'],
     站点: ['siteId'],
+    站点编号: ['siteId'],
     角色: ['role'],
     培训合格证号: ['certificate.number', 'trainingCertificate.number', 'certificateNumber'],
     安全培训合格证号: ['certificate.number', 'trainingCertificate.number', 'certificateNumber'],
@@ -106,8 +114,21 @@ export const COLUMN_ALIASES: Readonly<Record<UpsertableResource, ColumnAliases>>
     设计使用年限: ['designLifeYears', 'serviceLifeYears'],
     充装站: ['fillingSiteId', 'fillingSite'],
     充装站ID: ['fillingSiteId'],
+    充装站编号: ['fillingSiteId'],
     充装单位: ['fillingSiteId', 'fillingSite'],
   },
+};
+
+/**
+ * Columns that name another record and take its human code as well as its id: a worker's site, a
+ * cylinder's filling station by station code (站点编号). imports.codes.ts resolves them.
+ */
+export const CODE_REFERENCES: Readonly<Record<UpsertableResource, Readonly<Record<string, CodedResource>>>> = {
+  sites: {},
+  vehicles: {},
+  workers: { siteId: 'sites' },
+  customers: {},
+  cylinders: { fillingSiteId: 'sites' },
 };
 
 /**
@@ -121,6 +142,15 @@ export const NATURAL_KEYS: Readonly<Record<UpsertableResource, { perEnterprise: 
   workers: { perEnterprise: true, fields: ['idNumber'] },
   customers: { perEnterprise: true, fields: ['idNumber', 'phone'] },
   cylinders: { perEnterprise: true, fields: ['serial'] },
+};
+
+/** Human codes, unique within the enterprise beside the natural key: two rows may not claim one (s01 and S01 are one). */
+export const UNIQUE_CODES: Readonly<Record<UpsertableResource, readonly string[]>> = {
+  sites: ['code'],
+  vehicles: [],
+  workers: ['staffNumber'],
+  customers: [],
+  cylinders: [],
 };
 
 /** Cell labels that mean an enum value, for enum fields only (and only if the value is one of its options). */

@@ -7,6 +7,9 @@ import type { UpsertableResource } from '../registry';
  */
 export type { BulkUpsertPort, UpsertableResource, BulkUpsertResult, UpsertRowError } from '../registry';
 
+/** What imports need to read human codes (a station code in a 充装站 column): the registry's code look-ups, scoped to the caller. */
+export type { CodeLookups, CodedResource } from '../registry';
+
 /** The registry's bulk-upsertable resources, which CSV imports accept, as a tuple, for the route's zod enum. */
 export const IMPORTABLE_RESOURCES = ['sites', 'vehicles', 'workers', 'customers', 'cylinders'] as const satisfies readonly UpsertableResource[];
 

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import { authorize, type Principal } from '../auth';
-import { COLUMN_ALIASES, NATURAL_KEYS } from './imports.columns';
+import { CODE_REFERENCES, COLUMN_ALIASES, NATURAL_KEYS, UNIQUE_CODES } from './imports.columns';
+import { resolveCodes, type ConvertedRow } from './imports.codes';
 import { convertCell } from './imports.convert';
 import { parseCsv, type CsvRow } from './imports.csv';
 import { decodeCsv, type Encoding } from './imports.decode';
 import { fieldsOf } from './imports.fields';
 import { resolveHeader, type Column, type ImportError } from './imports.header';
-import type { UpsertableResource, BulkUpsertPort, UpsertRowError } from './imports.ports';
+import type { UpsertableResource, BulkUpsertPort, CodeLookups, UpsertRowError } from './imports.ports';
 
 /** At most this many errors are listed; `errorCount` still counts them all. */
 export const MAX_LISTED_ERRORS = 10_000;
@@ -36,8 +37,12 @@ interface Row {
   input: Record<string, unknown>;
 }
 
-/** Bulk import of one registry from a CSV file: every row is checked, then all are written or none. */
-export function createImportService(port: BulkUpsertPort) {
+/**
+ * Bulk import of one registry from a CSV file: every row is checked, then all are written or none.
+ * A row is converted cell by cell, its human codes are resolved to ids (imports.codes.ts), then the
+ * registry's create schema checks it.
+ */
+export function createImportService(port: BulkUpsertPort, codes: CodeLookups) {
   async function importCsv(principal: Principal, request: ImportRequest): Promise<ImportReport> {
     authorize(principal, request.resource, 'import');
     const { text, encoding } = decodeCsv(request.body, request.encoding);
@@ -60,8 +65,12 @@ export function createImportService(port: BulkUpsertPort) {
     if (header.errors.length) return report({}, header.errors);
 
     const errors: ImportError[] = [];
-    const rows = table.rows.map((row) => readRow(row, header.columns, schema, errors));
+    const converted = table.rows.map((row) => convertRow(row, header.columns, errors));
+    const unknown = await resolveCodes(converted, header.columns, CODE_REFERENCES[request.resource], principal, codes);
+    errors.push(...unknown);
+    const rows = converted.map((row) => row && validateRow(row, header.columns, schema, errors, new Set(unknown.filter((e) => e.line === row.line).map((e) => e.column))));
     errors.push(...duplicateKeys(rows, header.columns, NATURAL_KEYS[request.resource]));
+    for (const field of UNIQUE_CODES[request.resource]) errors.push(...duplicateKeys(rows, header.columns, { perEnterprise: true, fields: [field] }, (v) => String(v).toUpperCase()));
     if (errors.length) return report({}, sortByLine(errors));
 
     const valid = rows as Row[];
@@ -80,8 +89,8 @@ export function createImportService(port: BulkUpsertPort) {
 
 export type ImportService = ReturnType<typeof createImportService>;
 
-/** The row's input, or undefined after pushing every problem of the row to `errors`. */
-function readRow(row: CsvRow, columns: readonly Column[], schema: z.ZodType, errors: ImportError[]): Row | undefined {
+/** The row's cells converted to field values, or undefined after pushing every problem of the row to `errors`. */
+function convertRow(row: CsvRow, columns: readonly Column[], errors: ImportError[]): ConvertedRow | undefined {
   const before = errors.length;
   if (row.cells.length !== columns.length) {
     errors.push({ line: row.line, column: '', reason: `has ${row.cells.length} cells; the header has ${columns.length}` });
@@ -95,16 +104,20 @@ function readRow(row: CsvRow, columns: readonly Column[], schema: z.ZodType, err
     if (converted.ok) setPath(input, column.field.path, converted.value);
     else errors.push({ line: row.line, column: column.header, reason: converted.reason });
   });
-  const parsed = schema.safeParse(input);
+  return errors.length === before ? { line: row.line, input } : undefined;
+}
+
+/** The row if the create schema takes it; else undefined, its problems pushed (not again for columns already reported). */
+function validateRow(row: ConvertedRow, columns: readonly Column[], schema: z.ZodType, errors: ImportError[], reported: ReadonlySet<string>): Row | undefined {
+  const parsed = schema.safeParse(row.input);
+  if (parsed.success && reported.size === 0) return row;
   if (!parsed.success) {
-    const failed = new Set(errors.slice(before).map((e) => e.column));
     for (const issue of parsed.error.issues) {
       const column = columnOf(issue.path.map(String).join('.'), columns);
-      // A cell that did not convert is reported once, for the conversion, not again as "required".
-      if (!failed.has(column)) errors.push({ line: row.line, column, reason: issue.message });
+      if (!reported.has(column)) errors.push({ line: row.line, column, reason: issue.message });
     }
   }
-  return errors.length === before ? { line: row.line, input } : undefined;
+  return undefined;
 }
 
 /** The second and later rows with an already-seen natural key, each reported on its own line. */
@@ -112,6 +125,7 @@ function duplicateKeys(
   rows: readonly (Row | undefined)[],
   columns: readonly Column[],
   naturalKey: (typeof NATURAL_KEYS)[UpsertableResource],
+  normalize: (value: unknown) => unknown = (value) => value,
 ): ImportError[] {
   const errors: ImportError[] = [];
   const seen = new Map<string, number>();
@@ -120,7 +134,7 @@ function duplicateKeys(
     const field = naturalKey.fields.find((f) => getPath(row.input, f) !== undefined);
     if (field === undefined) continue;
     const owner = naturalKey.perEnterprise ? getPath(row.input, 'enterpriseId') : undefined;
-    const key = JSON.stringify([owner ?? null, field, getPath(row.input, field)]);
+    const key = JSON.stringify([owner ?? null, field, normalize(getPath(row.input, field))]);
     const first = seen.get(key);
     if (first === undefined) seen.set(key, row.line);
     else errors.push({ line: row.line, column: columnOf(field, columns), reason: `repeats the record of line ${first}` });

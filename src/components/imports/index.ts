@@ -1,6 +1,6 @@
 import type { ApiModule } from '../../shared/http/api-module';
 import { registerImportsOpenApi } from './imports.openapi';
-import type { BulkUpsertPort } from './imports.ports';
+import type { BulkUpsertPort, CodeLookups } from './imports.ports';
 import { importRoutes } from './imports.routes';
 import { createImportService } from './imports.service';
 
@@ -9,7 +9,7 @@ export { LIMITS as IMPORT_LIMITS } from './imports.csv';
 export type { ImportReport } from './imports.service';
 
 /** The bulk-import API module; the registry supplies the port that validates and writes the records. */
-export function createImports(deps: { bulkUpsert: BulkUpsertPort }): { module: ApiModule } {
-  const service = createImportService(deps.bulkUpsert);
+export function createImports(deps: { bulkUpsert: BulkUpsertPort; codes: CodeLookups }): { module: ApiModule } {
+  const service = createImportService(deps.bulkUpsert, deps.codes);
   return { module: { name: 'imports', router: importRoutes(service), registerOpenApi: registerImportsOpenApi } };
 }

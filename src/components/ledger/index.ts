@@ -85,7 +85,7 @@ export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Par
     for (const listener of scrappedListeners) await listener(cylinderId, session);
   };
   const lookups = options.lookups ?? registryLookups(options.registry, { onScrapped });
-  const capture = createCapture({ transaction: unitOfWork(deps.connection), repo, lookups, now: options.now ?? (() => new Date()), ...(deps.logger ? { logger: deps.logger } : {}) });
+  const capture = createCapture({ transaction: unitOfWork(deps.connection), repo, lookups, codes: options.registry.codes, now: options.now ?? (() => new Date()), ...(deps.logger ? { logger: deps.logger } : {}) });
   const history = createHistory({ repo, lookups, cursors: options.cursors });
   return {
     module: {

@@ -7,6 +7,7 @@ import { createGroupCommit, RecheckDuplicates, withRetries } from './ledger.grou
 import { admit, parseEvents, type Intake } from './ledger.intake';
 import type { LedgerLookups } from './ledger.lookups';
 import { withRecorderRule } from './ledger.recorders';
+import { memoCodes, resolveCodes, type LedgerCodes } from './ledger.codes';
 import { memoLookups, resolveReferences } from './ledger.references';
 import type { LedgerRepository } from './ledger.repository';
 import type { EventInput } from './ledger.schemas';
@@ -18,10 +19,14 @@ export interface CaptureDeps {
   transaction: UnitOfWork;
   repo: LedgerRepository;
   lookups: LedgerLookups;
+  /** Human codes (serial, siteCode, vehiclePlate) → ids; without it an event naming a code is refused as unknown. */
+  codes?: LedgerCodes;
   now: () => Date;
   /** Told when a cylinder's projection disagrees with its chain (a database edited behind the platform). */
   logger?: Pick<Logger, 'error'>;
 }
+
+const NO_CODES: LedgerCodes = { idsByCode: async () => new Map() };
 
 /** A candidate before the group commit numbers the requests it coalesces. */
 type Submitted = Omit<Candidate, 'request'>;
@@ -50,8 +55,16 @@ export function createCapture(deps: CaptureDeps) {
 
   async function append(intake: readonly Intake[], actor: EventActor): Promise<AppendOutcome[]> {
     const lookups = memoLookups(deps.lookups);
+    const codes = memoCodes(deps.codes ?? NO_CODES);
     const admitted = intake.flatMap((item) => ('input' in item ? [item.input] : []));
-    const submitted = await Promise.all(admitted.map(async (input) => ({ input, actor, resolved: withRecorderRule(input.type, actor, await resolveReferences(input, actor, lookups)) })));
+    const submitted = await Promise.all(
+      admitted.map(async (given) => {
+        // Codes first: the references, the recorder rule, the decision and the stored event see ids only.
+        const coded = await resolveCodes(given, actor, codes, lookups);
+        if ('rejection' in coded) return { input: given, actor, resolved: { rejection: coded.rejection } };
+        return { input: coded.input, actor, resolved: withRecorderRule(coded.input.type, actor, await resolveReferences(coded.input, actor, lookups)) };
+      }),
+    );
     const decided = submitted.length > 0 ? await groupCommit(submitted) : [];
     let next = 0;
     return intake.map((item) => ('answer' in item ? item.answer : (decided[next++] as AppendOutcome)));

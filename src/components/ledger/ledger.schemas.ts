@@ -13,6 +13,10 @@ const isoDay = z.iso.date('must be a date (YYYY-MM-DD)').openapi({ example: '202
 const kg = z.number().positive().max(200);
 const note = z.string().trim().min(1).max(200).refine((s) => !s.startsWith('$'), 'must not start with $');
 const result = z.enum(['pass', 'fail']);
+// Human keys beside the ids (ledger.codes.ts resolves them within the actor's enterprise). The bounds only keep junk out; the registry decides what exists.
+const siteCode = z.string().trim().min(1).max(20).openapi({ description: 'Station code (站点编号) of a site of the enterprise, instead of its id', example: 'S01' });
+const vehiclePlate = z.string().trim().min(2).max(12).openapi({ description: 'Plate of a vehicle of the enterprise, instead of its id', example: '粤R12345' });
+const serial = z.string().trim().min(1).max(40).openapi({ description: 'Steel-stamp serial (钢印号) of a cylinder of the enterprise, instead of its id or GRAI', example: 'QY-2021-0001' });
 
 /** Fill tolerance: net must equal gross − tare within this many kilograms (scale rounding). */
 export const NET_WEIGHT_TOLERANCE_KG = 0.2;
@@ -27,11 +31,11 @@ export const PAYLOADS = {
       message: `must equal grossKg − tareKg (±${NET_WEIGHT_TOLERANCE_KG} kg)`,
     })
     .openapi('FillPayload'),
-  dispatch: z.strictObject({ vehicleId: objectId }).openapi('DispatchPayload'),
-  receive: z.strictObject({ siteId: objectId }).openapi('ReceivePayload'),
+  dispatch: z.strictObject({ vehicleId: objectId.optional(), vehiclePlate: vehiclePlate.optional() }).openapi('DispatchPayload', { description: 'vehicleId or vehiclePlate (or where.vehicleId / where.vehiclePlate) is required' }),
+  receive: z.strictObject({ siteId: objectId.optional(), siteCode: siteCode.optional() }).openapi('ReceivePayload', { description: 'siteId or siteCode (or where.siteId / where.siteCode) is required' }),
   sell: z.strictObject({ customerId: objectId, confirmedByCustomer: z.boolean().optional() }).openapi('SellPayload'),
   hand_over: z.strictObject({ customerId: objectId, confirmedByCustomer: z.boolean().optional() }).openapi('HandOverPayload'),
-  return_empty: z.strictObject({ siteId: objectId, customerId: objectId.optional() }).openapi('ReturnEmptyPayload'),
+  return_empty: z.strictObject({ siteId: objectId.optional(), siteCode: siteCode.optional(), customerId: objectId.optional() }).openapi('ReturnEmptyPayload', { description: 'siteId or siteCode (or where.siteId / where.siteCode) is required' }),
   periodic_inspection: z
     .strictObject({ result, nextInspectionDate: isoDay.optional(), certificateNo: note.optional() })
     .refine((p) => p.result === 'fail' || p.nextInspectionDate !== undefined, { path: ['nextInspectionDate'], message: 'is required when the result is pass' })
@@ -53,7 +57,9 @@ export type Payloads = { [K in EventType]: z.infer<(typeof PAYLOADS)[K]> };
 export const whereSchema = z
   .strictObject({
     siteId: objectId.optional(),
+    siteCode: siteCode.optional(),
     vehicleId: objectId.optional(),
+    vehiclePlate: vehiclePlate.optional(),
     coordinates: z.tuple([z.number().min(73).max(136), z.number().min(3).max(54)]).optional().openapi({ description: '[longitude, latitude], WGS-84' }),
   })
   .openapi('EventWhere');
@@ -64,19 +70,38 @@ export const eventInput = z
     eventId: uuid.openapi({ description: 'Client-generated idempotency key (a random UUID): the same event again is answered as a duplicate; other content under the id is EVENT_ID_CONFLICT' }),
     cylinderId: objectId.optional(),
     grai: grai.optional(),
+    serial: serial.optional(),
     type: z.enum(EVENT_TYPES),
     occurredAt: isoDateTime.openapi({ description: 'When it happened, by the device clock' }),
     where: whereSchema.default({}),
     payload: z.record(z.string(), z.unknown()).default({}).openapi({ description: 'Type-specific: see the *Payload schemas' }),
   })
   .superRefine((input, ctx) => {
-    if (!input.cylinderId && !input.grai) ctx.addIssue({ code: 'custom', path: ['cylinderId'], message: 'cylinderId or grai is required' });
-    if (input.type === 'fill' && !input.where.siteId) ctx.addIssue({ code: 'custom', path: ['where', 'siteId'], message: 'is required: a fill happens at a filling station' });
-    for (const [field, key] of [['siteId', 'siteId'], ['vehicleId', 'vehicleId']] as const) {
-      const inPayload = input.payload[key];
-      if (typeof inPayload === 'string' && input.where[field] !== undefined && input.where[field] !== inPayload) {
-        ctx.addIssue({ code: 'custom', path: ['where', field], message: `must equal payload.${key} when both are given` });
+    const named = [input.cylinderId, input.grai, input.serial].filter((v) => v !== undefined).length;
+    if (named === 0) ctx.addIssue({ code: 'custom', path: ['cylinderId'], message: 'cylinderId, grai or serial is required' });
+    if (input.serial && named > 1) ctx.addIssue({ code: 'custom', path: ['serial'], message: 'names the cylinder alone: give serial, or cylinderId / grai, not both' });
+    const place = (key: string) => input.where[key as 'siteId'] ?? (typeof input.payload[key] === 'string' ? input.payload[key] : undefined);
+    for (const [id, code] of [['siteId', 'siteCode'], ['vehicleId', 'vehiclePlate']] as const) {
+      if (place(id) !== undefined && place(code) !== undefined) ctx.addIssue({ code: 'custom', path: ['where', code], message: `give ${id} or ${code}, not both` });
+      for (const key of [id, code]) {
+        const inPayload = input.payload[key];
+        if (typeof inPayload === 'string' && input.where[key] !== undefined && input.where[key] !== inPayload) {
+          ctx.addIssue({ code: 'custom', path: ['where', key], message: `must equal payload.${key} when both are given` });
+        }
       }
+    }
+    // A fill names its station in `where`; a receive, return or dispatch names its site or vehicle in the payload, as before, by id or by code.
+    const needs: Partial<Record<EventType, readonly ['where' | 'payload', string, string]>> = {
+      fill: ['where', 'siteId', 'siteCode'],
+      receive: ['payload', 'siteId', 'siteCode'],
+      return_empty: ['payload', 'siteId', 'siteCode'],
+      dispatch: ['payload', 'vehicleId', 'vehiclePlate'],
+    };
+    const need = needs[input.type];
+    const given = need && (need[0] === 'where' ? input.where : input.payload);
+    if (need && given && given[need[1] as 'siteId'] === undefined && given[need[2] as 'siteCode'] === undefined) {
+      const why = input.type === 'fill' ? ': a fill happens at a filling station' : '';
+      ctx.addIssue({ code: 'custom', path: [need[0], need[1]], message: `is required (or ${need[2]})${why}` });
     }
     const parsed = PAYLOADS[input.type].safeParse(input.payload);
     if (!parsed.success) {

@@ -9,6 +9,7 @@ import { credentialStatus, type CredentialStatus } from './credential.status';
 import { createCylinderIdentity, type CylinderIdentities } from './cylinder.identity';
 import type { RecordDefinition, RegistryResource } from './registry.definition';
 import { createBulkUpsert, type BulkUpsertPort } from './registry.bulk-upsert';
+import { createCodeLookups, fillMissingCodes, type CodeLookups } from './registry.codes';
 import { registryModels, type StoredCredential, type StoredDoc } from './registry.model';
 import { DEFAULT_POLICY, QINGYUAN_DISTRICTS, type DistrictSeed, type RegistryPolicy } from './registry.policy';
 import { createRecordRepository, initModels, insertIfMissing, type RecordRepository } from './registry.repository';
@@ -25,6 +26,7 @@ import { sitesRecord } from './records/sites.record';
 import { vehiclesRecord } from './records/vehicles.record';
 import { workersRecord } from './records/workers.record';
 
+export { CODE_FIELDS, type CodeLookups, type CodedResource } from './registry.codes';
 export type { BulkUpsertPort, UpsertableResource, BulkUpsertResult, UpsertRowError } from './registry.bulk-upsert';
 export type { RegistryPolicy, DistrictSeed } from './registry.policy';
 export { DEFAULT_POLICY, QINGYUAN_DISTRICTS } from './registry.policy';
@@ -73,6 +75,8 @@ export type CylinderIdentityPort = CylinderIdentities;
 export interface Registry extends CylinderIdentityPort {
   module: ApiModule;
   bulkUpsert: BulkUpsertPort;
+  /** Human codes (station code, plate, staff number, steel-stamp serial) → ids within an enterprise: CSV imports and the event API. */
+  codes: CodeLookups;
   services: Record<RegistryResource, RecordService>;
   /** Inserts the configured districts that are missing; never changes existing ones. */
   ensureDistricts(): Promise<void>;
@@ -122,6 +126,7 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
   const { connection } = deps;
   const models = registryModels(connection);
   await initModels(models);
+  await fillMissingCodes(models);
   const policy: RegistryPolicy = { ...DEFAULT_POLICY, ...options.policy };
   const cursors = createPageCursors(deps.config.secrets.JWT_SECRET);
   const audit = options.audit ?? (await createAudit({ connection, cursors })).service;
@@ -174,6 +179,7 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
       },
     },
     bulkUpsert,
+    codes: createCodeLookups(models),
     services,
     async ensureDistricts() {
       const at = now();

@@ -70,6 +70,8 @@ function schemas() {
       ...scoped,
       kind: { type: String, required: true },
       name: { type: String, required: true },
+      // Station code (站点编号), unique in the enterprise; filled at start for records older than it (registry.codes.ts).
+      code: String,
       address: { type: String, required: true },
       coordinates: { type: [Number], required: true },
       licence: { type: credential, required: true },
@@ -78,6 +80,7 @@ function schemas() {
     { ...options, collection: 'sites' },
   );
   sites.index({ enterpriseId: 1, name: 1 }, { unique: true });
+  sites.index({ enterpriseId: 1, code: 1 }, { unique: true, partialFilterExpression: { code: { $exists: true } } });
   sites.index({ 'fillingLicence.number': 1 }, { unique: true, partialFilterExpression: { 'fillingLicence.number': { $exists: true } } });
   sites.index({ districtCode: 1, createdAt: 1 });
 
@@ -95,6 +98,8 @@ function schemas() {
       idNumberHash: { type: String, required: true },
       idNumberLast4: { type: String, required: true },
       role: { type: String, required: true },
+      // Staff number (工号), unique in the enterprise; filled at start for records older than it (registry.codes.ts).
+      staffNumber: String,
       siteId: Schema.Types.ObjectId,
       certificate: credential,
     },
@@ -102,6 +107,7 @@ function schemas() {
   );
   workers.index({ enterpriseId: 1, idNumberHash: 1 }, { unique: true });
   workers.index({ siteId: 1 });
+  workers.index({ enterpriseId: 1, staffNumber: 1 }, { unique: true, partialFilterExpression: { staffNumber: { $exists: true } } });
 
   const customers = new Schema(
     {

@@ -34,6 +34,19 @@ export const uscc = z.string().trim().refine(isValidUscc, 'must be an 18-charact
 export const phone = z.string().trim().regex(PHONE_PATTERN, 'must be a mainland mobile (11 digits) or landline number').openapi({ example: '13812341234' });
 export const plate = z.string().trim().refine(isValidPlate, 'must be a mainland vehicle plate such as 粤R12345').openapi({ example: '粤R12345' });
 
+/**
+ * A human key unique within the enterprise (a site's 站点编号, a worker's 工号): what a clerk writes
+ * in a CSV or a device sends instead of an id. Letters (any script), digits, - and _, at most 20, so
+ * it is never mistaken for a 24-hex id; compared upper-cased (s01 is S01, see normalizeCode).
+ */
+export const CODE_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}_-]{0,19}$/u;
+export const recordCode = z
+  .string()
+  .trim()
+  .regex(CODE_PATTERN, 'must be 1–20 letters, digits, - or _, starting with a letter or digit')
+  .openapi({ example: 'S01' });
+export const normalizeCode = (raw: string): string => raw.trim().toUpperCase();
+
 /** [longitude, latitude] inside China's extent, so a swapped pair is caught. */
 export const coordinates = z
   .tuple([z.number().min(73).max(136), z.number().min(3).max(54)])

@@ -3,6 +3,7 @@ import type { RecordDefinition } from '../registry.definition';
 import { defined, hex, patchCredential, storeCredential, viewCredential, viewMeta } from '../registry.definition';
 import type { StoredCredential } from '../registry.model';
 import { fieldError, owningEnterprise } from '../registry.refs';
+import { normalizeCode } from '../registry.schemas';
 import { siteCreate, sitePatch, siteQuery, siteView, type SiteCreate, type SitePatch, type SiteQuery } from './sites.schemas';
 
 /** Filling stations (充装站) and supply points (供应站/点); a site's district is its own. */
@@ -15,7 +16,7 @@ export const sitesRecord: RecordDefinition<SiteCreate, SitePatch, SiteQuery> = {
   viewSchema: siteView,
   enterpriseField: 'enterpriseId',
   districtField: 'districtCode',
-  textFields: ['name', 'address'],
+  textFields: ['name', 'code', 'address'],
   async toStored(input, ctx) {
     const enterprise = await owningEnterprise(input.enterpriseId, ctx.principal, ctx.refs);
     await ctx.refs.district(input.districtCode, 'districtCode');
@@ -25,6 +26,7 @@ export const sitesRecord: RecordDefinition<SiteCreate, SitePatch, SiteQuery> = {
       enterpriseId: enterprise._id,
       kind: input.kind,
       name: input.name,
+      code: normalizeCode(input.code),
       districtCode: input.districtCode,
       address: input.address,
       coordinates: input.coordinates,
@@ -37,6 +39,7 @@ export const sitesRecord: RecordDefinition<SiteCreate, SitePatch, SiteQuery> = {
     if (patch.fillingLicence && existing.kind !== 'filling_station') throw fieldError('fillingLicence', 'only filling stations hold a filling licence');
     return defined({
       name: patch.name,
+      code: patch.code === undefined ? undefined : normalizeCode(patch.code),
       districtCode: patch.districtCode,
       address: patch.address,
       coordinates: patch.coordinates,
@@ -54,6 +57,7 @@ export const sitesRecord: RecordDefinition<SiteCreate, SitePatch, SiteQuery> = {
       enterpriseId: hex(doc.enterpriseId),
       kind: doc.kind,
       name: doc.name,
+      code: doc.code,
       districtCode: doc.districtCode,
       address: doc.address,
       coordinates: doc.coordinates,

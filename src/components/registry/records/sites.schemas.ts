@@ -1,5 +1,5 @@
 import { z } from '../../../shared/openapi/zod.openapi';
-import { coordinates, credentialInput, credentialPatch, credentialStatusSchema, credentialView, districtCode, listQueryBase, objectId, recordMeta, text } from '../registry.schemas';
+import { coordinates, credentialInput, credentialPatch, credentialStatusSchema, credentialView, districtCode, listQueryBase, objectId, recordCode, recordMeta, text } from '../registry.schemas';
 
 export const SITE_KINDS = ['filling_station', 'supply_point'] as const;
 
@@ -7,6 +7,7 @@ const siteFields = {
   enterpriseId: objectId.optional().openapi({ description: 'Required for city-wide callers; an enterprise user\'s own enterprise otherwise' }),
   kind: z.enum(SITE_KINDS),
   name: text(100),
+  code: recordCode.openapi({ description: 'Station code (站点编号), unique within the enterprise: CSV imports and events may name the site by it', example: 'S01' }),
   districtCode,
   address: text(200),
   coordinates,
@@ -19,6 +20,7 @@ export const siteCreate = z.strictObject(siteFields).openapi('SiteCreate');
 export const sitePatch = z
   .strictObject({
     name: text(100).optional(),
+    code: recordCode.optional(),
     districtCode: districtCode.optional(),
     address: text(200).optional(),
     coordinates: coordinates.optional(),
@@ -29,7 +31,7 @@ export const sitePatch = z
 
 export const siteQuery = z.strictObject({
   ...listQueryBase,
-  sort: z.enum(['createdAt', 'name', 'updatedAt']).default('createdAt'),
+  sort: z.enum(['createdAt', 'name', 'code', 'updatedAt']).default('createdAt'),
   kind: z.enum(SITE_KINDS).optional(),
   status: credentialStatusSchema.optional().openapi({ description: 'Derived status of the site licence' }),
 });
@@ -40,6 +42,7 @@ export const siteView = z
     enterpriseId: z.string(),
     kind: z.enum(SITE_KINDS),
     name: z.string(),
+    code: z.string().optional().openapi({ description: 'Station code (站点编号)' }),
     districtCode: z.string(),
     address: z.string(),
     coordinates,

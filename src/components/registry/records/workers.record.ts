@@ -5,6 +5,7 @@ import { defined, hex, patchCredential, storeCredential, viewCredential, viewMet
 import type { StoredCredential, StoredDoc } from '../registry.model';
 import { hashIdNumber, idNumberLast4, maskIdNumber } from '../registry.pii';
 import { fieldError, owningEnterprise } from '../registry.refs';
+import { normalizeCode } from '../registry.schemas';
 import { workerCreate, workerPatch, workerQuery, workerView, type WorkerCreate, type WorkerPatch, type WorkerQuery } from './workers.schemas';
 
 /** A worker's site must be one of the employer's, inside the caller's scope. */
@@ -24,7 +25,7 @@ export const workersRecord: RecordDefinition<WorkerCreate, WorkerPatch, WorkerQu
   viewSchema: workerView,
   enterpriseField: 'enterpriseId',
   districtField: 'districtCode',
-  textFields: ['realName'],
+  textFields: ['realName', 'staffNumber'],
   async toStored(input, ctx) {
     const enterprise = await owningEnterprise(input.enterpriseId, ctx.principal, ctx.refs);
     const site = input.siteId ? await siteOf(input.siteId, enterprise._id, ctx) : undefined;
@@ -32,6 +33,7 @@ export const workersRecord: RecordDefinition<WorkerCreate, WorkerPatch, WorkerQu
       enterpriseId: enterprise._id,
       districtCode: site?.districtCode ?? enterprise.districtCode,
       realName: input.realName,
+      staffNumber: normalizeCode(input.staffNumber),
       idNumberHash: hashIdNumber(ctx.piiSecret, input.idNumber),
       idNumberLast4: idNumberLast4(input.idNumber),
       role: input.role,
@@ -51,6 +53,7 @@ export const workersRecord: RecordDefinition<WorkerCreate, WorkerPatch, WorkerQu
     }
     return defined({
       realName: patch.realName,
+      staffNumber: patch.staffNumber === undefined ? undefined : normalizeCode(patch.staffNumber),
       role: patch.role,
       ...placement,
       certificate: patch.certificate ? patchCredential(existing.certificate as StoredCredential | undefined, patch.certificate, 'certificate') : undefined,
@@ -67,6 +70,7 @@ export const workersRecord: RecordDefinition<WorkerCreate, WorkerPatch, WorkerQu
       enterpriseId: hex(doc.enterpriseId),
       districtCode: doc.districtCode,
       realName: doc.realName,
+      staffNumber: doc.staffNumber,
       idNumber: maskIdNumber(String(doc.idNumberLast4)),
       role: doc.role,
       siteId: hex(doc.siteId),
