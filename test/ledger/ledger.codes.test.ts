@@ -120,13 +120,15 @@ describe('events by human code', () => {
     expect(res.results[1]?.detail).toBe('where.siteCode: no site "NOPE" of the enterprise');
   });
 
-  // No city-wide role captures over HTTP today; the capture path is ready for one (an inspection by a regulator).
+  // A regulator records periodic inspections (it has no enterprise): its codes name the cylinder's enterprise's records.
   it('resolves the codes of an actor without an enterprise within the enterprise of the cylinder it names by id', async () => {
     const cylinder = await b.cylinder('KEY-0007');
+    await expectStatus(world.as(b.admin).post('/api/v1/events', { ...anEvent('commission', cylinder).build(), where: { siteCode: 'S01' } }), 201);
     const actor = { kind: 'user' as const, id: 'city-1', role: 'city_regulator' };
-    const accepted = await world.ledger.append({ ...anEvent('commission', cylinder).build(), where: { siteCode: 'S01' } }, actor);
+    const inspection = () => anEvent('periodic_inspection', cylinder).with({ result: 'pass', nextInspectionDate: '2030-01-01' }).build();
+    const accepted = await world.ledger.append({ ...inspection(), where: { siteCode: 'S01' } }, actor);
     expect(accepted).toMatchObject({ status: 'accepted', event: { where: { siteId: b.station } } });
-    const bySerialOnly = await world.ledger.append({ ...bySerial(anEvent('commission', '').build(), 'KEY-0007'), where: { siteCode: 'S01' } }, actor);
+    const bySerialOnly = await world.ledger.append({ ...bySerial(anEvent('periodic_inspection', '').with({ result: 'pass', nextInspectionDate: '2030-01-01' }).build(), 'KEY-0007'), where: { siteCode: 'S01' } }, actor);
     expect(bySerialOnly).toMatchObject({ status: 'rejected', reason: 'VALIDATION_FAILED', detail: expect.stringContaining('serial: names a record within an enterprise') });
   });
 });
