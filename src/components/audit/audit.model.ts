@@ -12,6 +12,8 @@ export interface AuditDoc {
   districtCode?: string;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+  /** Why, when the action is a decision that needs one (a licence suspended, revoked, ...). */
+  reason?: string;
 }
 
 const auditSchema = new Schema<AuditDoc>(
@@ -29,6 +31,7 @@ const auditSchema = new Schema<AuditDoc>(
     districtCode: { type: String },
     before: { type: Schema.Types.Mixed, default: null },
     after: { type: Schema.Types.Mixed, default: null },
+    reason: { type: String },
   },
   { collection: 'audit_records', versionKey: false, minimize: false },
 );

@@ -20,6 +20,7 @@ export const auditEntrySchema = z
     recordId: z.string(),
     before: z.record(z.string(), z.unknown()).nullable(),
     after: z.record(z.string(), z.unknown()).nullable(),
+    reason: z.string().optional().openapi({ description: 'Why, for decisions that need a reason (credential transitions)' }),
   })
   .openapi('AuditEntry');
 

@@ -17,6 +17,8 @@ export interface AuditInput {
   recordId: Types.ObjectId | string;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+  /** Why: given with decisions that need a reason (credential transitions). */
+  reason?: string | undefined;
   /** Scope of the record; taken from after/before when omitted. */
   enterpriseId?: Types.ObjectId | string | null;
   districtCode?: string | null;
@@ -46,6 +48,7 @@ export function createAuditService(repository: AuditRepository, cursors: PageCur
       ...(districtCode ? { districtCode } : {}),
       before: e.before,
       after: e.after,
+      ...(e.reason ? { reason: e.reason } : {}),
     };
   };
   return {
@@ -79,5 +82,6 @@ function toEntry(doc: AuditDoc): AuditEntry {
     recordId: doc.recordId.toHexString(),
     before: doc.before,
     after: doc.after,
+    ...(doc.reason ? { reason: doc.reason } : {}),
   };
 }

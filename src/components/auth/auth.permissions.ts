@@ -29,16 +29,21 @@ export const RESOURCES = [
   'ledger',
   // Damaged positions the log found while integrating: the city regulator's alert (and the auditor's).
   'ledger_incidents',
+  // Licences, permits and certificates of enterprises, sites, vehicles and workers: their lifecycle
+  // (registry/credential.lifecycle.ts). Scope is the holder record's (a district regulator: its district).
+  'credentials',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
-export const ACTIONS = ['read', 'create', 'update', 'deactivate', 'import'] as const;
+export const ACTIONS = ['read', 'create', 'update', 'deactivate', 'import', 'submit', 'verify', 'suspend', 'revoke', 'reinstate', 'amend'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const ALL: readonly Action[] = ['read', 'create', 'update', 'deactivate', 'import'];
 const READ: readonly Action[] = ['read'];
 const WRITE: readonly Action[] = ['read', 'create', 'update', 'deactivate'];
 const CAPTURE: readonly Action[] = ['read', 'create'];
+/** A regulator's authority over credentials: only what it verified counts. */
+const LICENSING: readonly Action[] = ['submit', 'verify', 'suspend', 'revoke', 'reinstate', 'amend'];
 
 export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonly Action[]>>>> = {
   // The city gas regulator keeps the registries: licences are issued and revoked by the city.
@@ -56,8 +61,10 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     events: READ,
     ledger: READ,
     ledger_incidents: READ,
+    credentials: LICENSING,
   },
-  // A district regulator supervises its district: it reads everything there and changes nothing.
+  // A district regulator supervises its district: it reads everything there and changes no record,
+  // but it holds the licensing authority over the credentials of the records in its district.
   district_regulator: {
     districts: READ,
     enterprises: READ,
@@ -72,6 +79,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     // Only events whose site lies in the district (ledger scope).
     events: READ,
     ledger: READ,
+    credentials: LICENSING,
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -86,6 +94,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     devices: WRITE,
     audit: READ,
     events: CAPTURE,
+    // It submits its own credentials (and renewals); only a regulator makes them count.
+    credentials: ['submit'],
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.
