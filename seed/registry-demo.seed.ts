@@ -10,13 +10,26 @@ const SEED_ACTOR: Principal = { kind: 'user', userId: new Types.ObjectId().toHex
 const ENTERPRISES = [
   { name: '清远市安达燃气有限公司', district: '441802', licence: (c: ReturnType<typeof aCredential>) => c.valid(), station: [113.0561, 23.6817], points: [['441802', 113.04, 23.7], ['441881', 113.405, 24.186]] },
   { name: '英德市恒通液化气有限公司', district: '441881', licence: (c: ReturnType<typeof aCredential>) => c.expiring(12), station: [113.41, 24.18], points: [['441882', 112.377, 24.78]] },
-  { name: '佛冈县顺安燃气有限公司', district: '441821', licence: (c: ReturnType<typeof aCredential>) => c.suspended(), station: [113.532, 23.879], points: [] },
+  { name: '佛冈县顺安燃气有限公司', district: '441821', licence: (c: ReturnType<typeof aCredential>) => c.valid(), station: [113.532, 23.879], points: [] },
 ] as const;
 
+/** The enterprise's own administrator, for what the demo needs an enterprise to have submitted itself. */
+const enterpriseActor = (enterpriseId: string, districtCode: string): Principal => ({
+  kind: 'user',
+  userId: new Types.ObjectId().toHexString(),
+  username: 'demo-seed-enterprise',
+  role: 'enterprise_admin',
+  enterpriseId,
+  districtCode,
+});
+
 /**
- * A Qingyuan demo: three enterprises (licence valid / expiring / suspended), their filling stations
- * and supply points in five of the eight districts, vehicles, trained and untrained workers,
- * households and a restaurant, and 50 cylinders including overdue and over-age ones.
+ * A Qingyuan demo: three enterprises, their filling stations and supply points in five of the eight
+ * districts, vehicles, trained and untrained workers, households and a restaurant, and 50 cylinders
+ * including overdue and over-age ones. The seed writes as the city regulator, so its credentials
+ * arrive verified, except the cases the demo shows: 安达's newest supply point was registered by the
+ * enterprise itself and its licence awaits verification; 恒通's expiring licence has a renewal
+ * awaiting verification; 顺安's licence was suspended by the city, with a reason.
  */
 export const registryDemoSeeder: Seeder = {
   name: 'registry-demo',
@@ -52,6 +65,17 @@ export const registryDemoSeeder: Seeder = {
       const result = await registry.bulkUpsert.upsertMany('cylinders', rows, SEED_ACTOR, { dryRun: false });
       if (result.errors.length > 0) throw new Error(`registry demo seed: ${JSON.stringify(result.errors)}`);
       cylinders += result.created;
+      const own = enterpriseActor(enterpriseId, e.district);
+      if (i === 0) {
+        await s.sites.create(own, aSite().named(`${e.name.slice(0, 4)}新设供应点`).inDistrict(e.district).at(113.062, 23.69).build());
+      }
+      if (i === 1) {
+        const renewal = aCredential('粤清燃经').withScope('瓶装液化石油气', '清远市城市管理和综合执法局').build();
+        await registry.credentials.apply(own, 'enterprises', enterpriseId, 'licence', 'submit', { number: renewal.number, scope: renewal.scope, issuer: renewal.issuer, validFrom: renewal.validFrom, validTo: renewal.validTo });
+      }
+      if (i === 2) {
+        await registry.credentials.apply(SEED_ACTOR, 'enterprises', enterpriseId, 'licence', 'suspend', { reason: '年度安全检查不合格，责令停业整改' });
+      }
     }
     logger.info({ enterprises: ENTERPRISES.length, cylinders }, 'registry demo data seeded (清远)');
   },

@@ -88,12 +88,30 @@ const AUTHORITY_EXPECTED: Record<Who, { correctOwn: number; correctOther: number
   anonymous: { correctOwn: 401, correctOther: 401, listTransfers: 401, requestTransfer: 401, decideTransfer: 401, periodicInspection: [401, 'UNAUTHORIZED'] },
 };
 
+/**
+ * The credential lifecycle routes, on a credential of enterprise A (district A) and of enterprise B
+ * (district B). Regulators of the record's district or the city decide; the enterprise may only
+ * submit its own (a renewal); everyone else is refused by the table. Out of scope: 404.
+ */
+type CredentialCommand = 'submit' | 'verify' | 'suspend' | 'revoke' | 'reinstate' | 'amend';
+const CREDENTIAL_EXPECTED: Record<Who, Record<CredentialCommand, [own: number, other: number]>> = {
+  city_regulator: { submit: [200, 200], verify: [200, 200], suspend: [200, 200], revoke: [200, 200], reinstate: [200, 200], amend: [200, 200] },
+  district_regulator: { submit: [200, 404], verify: [200, 404], suspend: [200, 404], revoke: [200, 404], reinstate: [200, 404], amend: [200, 404] },
+  enterprise_admin: { submit: [200, 404], verify: [403, 403], suspend: [403, 403], revoke: [403, 403], reinstate: [403, 403], amend: [403, 403] },
+  filling_operator: { submit: [403, 403], verify: [403, 403], suspend: [403, 403], revoke: [403, 403], reinstate: [403, 403], amend: [403, 403] },
+  delivery_worker: { submit: [403, 403], verify: [403, 403], suspend: [403, 403], revoke: [403, 403], reinstate: [403, 403], amend: [403, 403] },
+  auditor: { submit: [403, 403], verify: [403, 403], suspend: [403, 403], revoke: [403, 403], reinstate: [403, 403], amend: [403, 403] },
+  anonymous: { submit: [401, 401], verify: [401, 401], suspend: [401, 401], revoke: [401, 401], reinstate: [401, 401], amend: [401, 401] },
+};
+
 const DISTRICT_A = '441802';
 const DISTRICT_B = '441881';
 
 let app: AuthTestApp;
+/** Enterprise B's administrator, who submits the renewals the credential cells verify. */
+let otherAdmin = '';
 const tokens = new Map<Who, string | undefined>();
-const ids = { own: {} as Record<Recorded, string>, other: {} as Record<Recorded, string>, operatorWorker: '', courierWorker: '' };
+const ids = { own: {} as Record<Recorded, string>, other: {} as Record<Recorded, string>, operatorWorker: '', courierWorker: '', ownEnterprise: '', otherEnterprise: '' };
 
 async function created(token: string, path: string, body: object): Promise<string> {
   const res = await app.call('POST', `/api/v1/${path}`, { token, body });
@@ -133,6 +151,8 @@ beforeAll(async () => {
     ids.other[r] = b[r];
   }
   ids.operatorWorker = a.workers;
+  ids.ownEnterprise = a.enterpriseId;
+  ids.otherEnterprise = b.enterpriseId;
   ids.courierWorker = a.courier;
   tokens.set('city_regulator', city);
   tokens.set('district_regulator', await account('district_regulator', { districtCode: DISTRICT_A }));
@@ -140,6 +160,7 @@ beforeAll(async () => {
   tokens.set('filling_operator', await account('filling_operator', { enterpriseId: a.enterpriseId, districtCode: DISTRICT_A, workerId: a.workers }));
   tokens.set('delivery_worker', await account('delivery_worker', { enterpriseId: a.enterpriseId, districtCode: DISTRICT_A, workerId: a.courier }));
   tokens.set('auditor', await account('auditor', {}));
+  otherAdmin = await account('enterprise_admin', { enterpriseId: b.enterpriseId, districtCode: DISTRICT_B });
   tokens.set('anonymous', undefined);
 }, 120_000);
 
@@ -211,6 +232,37 @@ describe('the permission matrix', () => {
     const body = { eventId: randomUUID(), cylinderId: ids.own.cylinders, type: 'periodic_inspection', occurredAt: new Date().toISOString(), payload: { result: 'pass', nextInspectionDate: '2030-01-01' } };
     const res = await app.call('POST', '/api/v1/events', { token: tokens.get(who), body });
     expect([res.status, res.body.code]).toEqual(AUTHORITY_EXPECTED[who].periodicInspection);
+  });
+
+  /**
+   * Each cell runs on a fresh vehicle whose permit the city has put in the state the command needs
+   * (so a 200 proves the authority, not the order the cells run in), and reads the permit back.
+   */
+  const credentialCells = WHO.flatMap((who) =>
+    (['submit', 'verify', 'suspend', 'revoke', 'reinstate', 'amend'] as const).flatMap((command) => (['own', 'other'] as const).map((whose) => [who, command, whose] as const)),
+  );
+  it.each(credentialCells)('%s → credentials: %s a vehicle permit (%s)', async (who, command, whose) => {
+    const city = tokens.get('city_regulator')!;
+    const enterpriseId = whose === 'own' ? ids.ownEnterprise : ids.otherEnterprise;
+    const route = (vehicle: string, c: string) => `/api/v1/vehicles/${vehicle}/credentials/permit/${c}`;
+    const vehicle = await created(city, 'vehicles', aVehicle().forEnterprise(enterpriseId).build());
+    if (command === 'verify') {
+      // Something to verify: a renewal the vehicle's own enterprise submitted (a city entry is verified at once).
+      const holder = whose === 'own' ? tokens.get('enterprise_admin') : otherAdmin;
+      expect((await app.call('POST', route(vehicle, 'submit'), { token: holder, body: { number: `PENDING-${vehicle.slice(-6)}`, validTo: '2035-01-01' } })).status).toBe(200);
+    }
+    if (command === 'reinstate') expect((await app.call('POST', route(vehicle, 'suspend'), { token: city, body: { reason: '矩阵' } })).status).toBe(200);
+    const bodies: Record<typeof command, object> = {
+      submit: { number: `RENEW-${vehicle.slice(-6)}`, validTo: '2035-01-01' },
+      verify: { reason: '矩阵' },
+      suspend: { reason: '矩阵' },
+      revoke: { reason: '矩阵' },
+      reinstate: { reason: '矩阵' },
+      amend: { validTo: '2036-01-01', reason: '矩阵' },
+    };
+    const res = await app.call('POST', route(vehicle, command), { token: tokens.get(who), body: bodies[command] });
+    expect(res.status).toBe(CREDENTIAL_EXPECTED[who][command][whose === 'own' ? 0 : 1]);
+    if (res.status === 404) expect(res.body.code).toBe('NOT_FOUND');
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {

@@ -59,13 +59,18 @@ beforeAll(async () => {
   const enterpriseId = String((await ok('POST', '/api/v1/enterprises', city, anEnterprise().inDistrict('441802').build())).id);
   admin = await login('enterprise_admin', { enterpriseId, districtCode: '441802' });
   const id = async (path: string, body: object) => String((await ok('POST', path, admin, body)).id);
-  const station = await id('/api/v1/sites', aSite().fillingStation().inDistrict('441802').build());
+  // The enterprise submits its credentials; they count once the city regulator verifies them.
+  const verified = async (path: string, kinds: string[]) => {
+    for (const kind of kinds) await ok('POST', `${path}/credentials/${kind}/verify`, city, {}, [200]);
+    return path.slice(path.lastIndexOf('/') + 1);
+  };
+  const station = await verified(`/api/v1/sites/${await id('/api/v1/sites', aSite().fillingStation().inDistrict('441802').build())}`, ['licence', 'fillingLicence']);
   kit = {
     enterpriseId,
     admin: undefined as never,
     station,
-    supplyPoint: await id('/api/v1/sites', aSite().inDistrict('441802').build()),
-    vehicle: await id('/api/v1/vehicles', aVehicle().build()),
+    supplyPoint: await verified(`/api/v1/sites/${await id('/api/v1/sites', aSite().inDistrict('441802').build())}`, ['licence']),
+    vehicle: await verified(`/api/v1/vehicles/${await id('/api/v1/vehicles', aVehicle().build())}`, ['permit']),
     customer: await id('/api/v1/customers', aCustomer().inDistrict('441802').build()),
     newCylinder: () => id('/api/v1/cylinders', aCylinder().registeredTo(station).build()),
   };

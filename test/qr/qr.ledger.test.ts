@@ -26,8 +26,9 @@ async function anEnterpriseWithStation(district: string): Promise<Kit> {
   const city = principal('city_regulator');
   const enterprise = await expectStatus<{ id: string }>(world.as(city).post('/api/v1/enterprises', anEnterprise().inDistrict(district).build()), 201);
   const admin = principal('enterprise_admin', { enterpriseId: enterprise.id });
-  const site = aSite().fillingStation().inDistrict(district).build();
-  const station = await expectStatus<{ id: string }>(world.as(admin).post('/api/v1/sites', site), 201);
+  // Registered by the city regulator, so its licences are verified and the station counts as registered.
+  const site = aSite().fillingStation().forEnterprise(enterprise.id).inDistrict(district).build();
+  const station = await expectStatus<{ id: string }>(world.as(city).post('/api/v1/sites', site), 201);
   return {
     admin,
     station: station.id,

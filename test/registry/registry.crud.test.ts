@@ -77,11 +77,14 @@ describe('registry records: create, read, update, deactivate, with an audit trai
     const expiring = await expectStatus<Body>(city.post('/api/v1/enterprises', anEnterprise().withLicence((l) => (l as ReturnType<typeof aCredential>).expiring(10)).build()), 201);
     expect(expiring.licence).toMatchObject({ status: 'expiring' });
     const e = await expectStatus<Body>(city.post('/api/v1/enterprises', anEnterprise().build()), 201);
-    const suspended = await expectStatus<Body>(city.patch(`/api/v1/enterprises/${e.id}`, { licence: { suspendedAt: '2020-01-01' } }), 200);
+    // Suspension and revocation are regulator decisions with a reason (credential routes), not PATCHed dates.
+    const decide = (command: string, reason: string) => city.post(`/api/v1/enterprises/${e.id}/credentials/licence/${command}`, { reason });
+    const suspended = await expectStatus<Body>(decide('suspend', '停业整改'), 200);
     expect(suspended.licence).toMatchObject({ status: 'suspended' });
-    const lifted = await expectStatus<Body>(city.patch(`/api/v1/enterprises/${e.id}`, { licence: { suspendedAt: null } }), 200);
+    const lifted = await expectStatus<Body>(decide('reinstate', '整改完成'), 200);
     expect(lifted.licence).toMatchObject({ status: 'valid' });
-    const revoked = await expectStatus<Body>(city.patch(`/api/v1/enterprises/${e.id}`, { licence: { revokedAt: '2020-01-01', suspendedAt: '2020-01-01' } }), 200);
+    await expectStatus(decide('suspend', '再次停业'), 200);
+    const revoked = await expectStatus<Body>(decide('revoke', '吊销'), 200);
     expect(revoked.licence).toMatchObject({ status: 'revoked' });
 
     const byStatus = async (status: string) =>
@@ -94,9 +97,12 @@ describe('registry records: create, read, update, deactivate, with an audit trai
   it('derives worker certificate and vehicle permit statuses, missing and expired included', async () => {
     const admin = world.as(f.adminA);
     const untrained = await expectStatus<Body>(admin.post('/api/v1/workers', aWorker().untrained().build()), 201);
+    // Entered by the enterprise, a certificate is unverified whatever its dates; verified, they decide.
     const lapsed = await expectStatus<Body>(admin.post('/api/v1/workers', aWorker().withExpiredCertificate().build()), 201);
     expect(untrained.certificateStatus).toBe('missing');
-    expect(lapsed.certificateStatus).toBe('expired');
+    expect(lapsed.certificateStatus).toBe('unverified');
+    const verified = await expectStatus<Body>(world.as(f.city).post(`/api/v1/workers/${lapsed.id}/credentials/certificate/verify`, {}), 200);
+    expect(verified.certificateStatus).toBe('expired');
     const unpermitted = await expectStatus<Body>(admin.post('/api/v1/vehicles', aVehicle().withoutPermit().build()), 201);
     expect(unpermitted.permitStatus).toBe('missing');
     const list = await expectStatus<{ items: Body[] }>(admin.get('/api/v1/workers?status=missing'), 200);

@@ -6,24 +6,32 @@ import { anIdNumber } from '../../seed/builders';
 const now = new Date('2025-06-01T00:00:00Z');
 const policy = { expiringWithinDays: 30 };
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+/** Verified by a regulator: only then do the dates decide (credential.lifecycle.ts). */
+const verifiedAt = day('2024-01-01');
 
 describe('derived licence status', () => {
   it('is valid well before the end date', () => {
-    expect(credentialStatus({ validFrom: day('2024-01-01'), validTo: day('2026-01-01') }, now, policy)).toBe('valid');
+    expect(credentialStatus({ verifiedAt, validFrom: day('2024-01-01'), validTo: day('2026-01-01') }, now, policy)).toBe('valid');
   });
   it('is expiring within the configured window, and expired on the end date', () => {
-    expect(credentialStatus({ validTo: day('2025-06-20') }, now, policy)).toBe('expiring');
-    expect(credentialStatus({ validTo: day('2025-06-20') }, now, { expiringWithinDays: 10 })).toBe('valid');
-    expect(credentialStatus({ validTo: day('2025-06-01') }, now, policy)).toBe('expired');
+    expect(credentialStatus({ verifiedAt, validTo: day('2025-06-20') }, now, policy)).toBe('expiring');
+    expect(credentialStatus({ verifiedAt, validTo: day('2025-06-20') }, now, { expiringWithinDays: 10 })).toBe('valid');
+    expect(credentialStatus({ verifiedAt, validTo: day('2025-06-01') }, now, policy)).toBe('expired');
   });
   it('is not yet valid before its start date', () => {
-    expect(credentialStatus({ validFrom: day('2025-07-01'), validTo: day('2027-01-01') }, now, policy)).toBe('not_yet_valid');
+    expect(credentialStatus({ verifiedAt, validFrom: day('2025-07-01'), validTo: day('2027-01-01') }, now, policy)).toBe('not_yet_valid');
   });
   it('puts revocation above suspension, and suspension above the dates', () => {
-    const dates = { validFrom: day('2024-01-01'), validTo: day('2026-01-01') };
+    const dates = { verifiedAt, validFrom: day('2024-01-01'), validTo: day('2026-01-01') };
     expect(credentialStatus({ ...dates, suspendedAt: day('2025-05-01') }, now, policy)).toBe('suspended');
     expect(credentialStatus({ ...dates, suspendedAt: day('2025-05-01'), revokedAt: day('2025-05-02') }, now, policy)).toBe('revoked');
     expect(credentialStatus({ ...dates, suspendedAt: day('2025-07-01') }, now, policy)).toBe('valid');
+  });
+  it('is unverified, whatever its dates, until a regulator verifies it; suspension and revocation still show', () => {
+    const dates = { validFrom: day('2024-01-01'), validTo: day('2026-01-01') };
+    expect(credentialStatus(dates, now, policy)).toBe('unverified');
+    expect(credentialStatus({ ...dates, verifiedAt: null }, now, policy)).toBe('unverified');
+    expect(credentialStatus({ ...dates, suspendedAt: day('2025-05-01') }, now, policy)).toBe('suspended');
   });
   it('reports a certificate that was never registered as missing', () => {
     expect(credentialStatus(undefined, now, policy)).toBe('missing');

@@ -12,7 +12,7 @@ export interface AuditDoc {
   districtCode?: string;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
-  /** Why a regulator did it, where the act needs a reason (a correction, a transfer decision). */
+  /** Why, when the act needs a reason (a credential decision, a regulator's correction, a transfer decision). */
   reason?: string;
 }
 

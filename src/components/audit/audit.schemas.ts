@@ -20,7 +20,7 @@ export const auditEntrySchema = z
     recordId: z.string(),
     before: z.record(z.string(), z.unknown()).nullable(),
     after: z.record(z.string(), z.unknown()).nullable(),
-    reason: z.string().optional().openapi({ description: 'Why, for the acts that need a reason (a regulator\'s correction, a transfer decision)' }),
+    reason: z.string().optional().openapi({ description: 'Why, for the acts that need a reason (credential decisions, a regulator\'s correction, a transfer decision)' }),
   })
   .openapi('AuditEntry');
 

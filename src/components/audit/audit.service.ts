@@ -17,11 +17,11 @@ export interface AuditInput {
   recordId: Types.ObjectId | string;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+  /** Why: given with the acts that need a reason (credential decisions, a regulator's correction, a transfer decision). */
+  reason?: string | undefined;
   /** Scope of the record; taken from after/before when omitted. */
   enterpriseId?: Types.ObjectId | string | null;
   districtCode?: string | null;
-  /** Why: required by the acts that need a reason (a regulator's correction, a transfer decision). */
-  reason?: string;
 }
 
 export interface AuditService {

@@ -38,16 +38,21 @@ export const RESOURCES = [
   // Recording a periodic_inspection event (it moves the inspection dates): the inspection body's
   // act, not the owner's. Until inspection bodies are registered, regulators record it.
   'periodic_inspections',
+  // Licences, permits and certificates of enterprises, sites, vehicles and workers: their lifecycle
+  // (registry/credential.lifecycle.ts). Scope is the holder record's (a district regulator: its district).
+  'credentials',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
-export const ACTIONS = ['read', 'create', 'update', 'deactivate', 'import'] as const;
+export const ACTIONS = ['read', 'create', 'update', 'deactivate', 'import', 'submit', 'verify', 'suspend', 'revoke', 'reinstate', 'amend'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const ALL: readonly Action[] = ['read', 'create', 'update', 'deactivate', 'import'];
 const READ: readonly Action[] = ['read'];
 const WRITE: readonly Action[] = ['read', 'create', 'update', 'deactivate'];
 const CAPTURE: readonly Action[] = ['read', 'create'];
+/** A regulator's authority over credentials: only what it verified counts. */
+const LICENSING: readonly Action[] = ['submit', 'verify', 'suspend', 'revoke', 'reinstate', 'amend'];
 
 export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonly Action[]>>>> = {
   // The city gas regulator keeps the registries: licences are issued and revoked by the city.
@@ -68,9 +73,11 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     cylinder_corrections: ['create'],
     cylinder_transfers: ['read', 'update'],
     periodic_inspections: ['create'],
+    credentials: LICENSING,
   },
   // A district regulator supervises its district: it reads everything there and changes no record,
-  // but it is the authority over its district's cylinders: corrections, transfers, inspections.
+  // but it is the authority over its district's cylinders (corrections, transfers, inspections) and
+  // holds the licensing authority over the credentials of the records in its district.
   district_regulator: {
     districts: READ,
     enterprises: READ,
@@ -88,6 +95,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     cylinder_corrections: ['create'],
     cylinder_transfers: ['read', 'update'],
     periodic_inspections: ['create'],
+    credentials: LICENSING,
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -103,6 +111,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     audit: READ,
     events: CAPTURE,
     cylinder_transfers: ['read', 'create'],
+    // It submits its own credentials (and renewals); only a regulator makes them count.
+    credentials: ['submit'],
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.

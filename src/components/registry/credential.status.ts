@@ -1,10 +1,11 @@
 import { addDays, type RegistryPolicy } from './registry.policy';
 
 /**
- * The status of a licence, permit or certificate, always derived from its dates and from
- * suspension / revocation at the moment of reading — never a stored "valid" flag.
+ * The status of a licence, permit or certificate, always derived from its verification, its dates
+ * and suspension / revocation at the moment of reading — never a stored "valid" flag. A credential
+ * no regulator has verified (only submitted by its holder) is `unverified` whatever its dates say.
  */
-export const CREDENTIAL_STATUSES = ['valid', 'expiring', 'expired', 'not_yet_valid', 'suspended', 'revoked', 'missing'] as const;
+export const CREDENTIAL_STATUSES = ['valid', 'expiring', 'expired', 'not_yet_valid', 'unverified', 'suspended', 'revoked', 'missing'] as const;
 export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
 
 export interface CredentialDates {
@@ -12,15 +13,21 @@ export interface CredentialDates {
   validTo: Date;
   suspendedAt?: Date | null;
   revokedAt?: Date | null;
+  /** Set when a regulator verified it (or entered it): only then does it count. */
+  verifiedAt?: Date | null;
 }
 
 type Policy = Pick<RegistryPolicy, 'expiringWithinDays'>;
 
-/** Revocation wins over suspension, suspension over dates; a missing credential is "missing". */
+/**
+ * Revocation wins over suspension, suspension over verification, verification over dates; a missing
+ * credential is "missing". A pending renewal (credential.lifecycle.ts) does not change the status.
+ */
 export function credentialStatus(credential: CredentialDates | null | undefined, now: Date, policy: Policy): CredentialStatus {
   if (!credential) return 'missing';
   if (credential.revokedAt && credential.revokedAt <= now) return 'revoked';
   if (credential.suspendedAt && credential.suspendedAt <= now) return 'suspended';
+  if (!credential.verifiedAt) return 'unverified';
   if (credential.validFrom && credential.validFrom > now) return 'not_yet_valid';
   if (credential.validTo <= now) return 'expired';
   if (credential.validTo <= addDays(now, policy.expiringWithinDays)) return 'expiring';
@@ -40,6 +47,7 @@ export function credentialStatusFilter(path: string, status: CredentialStatus, n
   const p = (field: string) => `${path}.${field}`;
   const notRevoked = { $or: [{ [p('revokedAt')]: null }, { [p('revokedAt')]: { $gt: now } }] };
   const notSuspended = { $or: [{ [p('suspendedAt')]: null }, { [p('suspendedAt')]: { $gt: now } }] };
+  const verified = { [p('verifiedAt')]: { $ne: null } };
   const started = { $or: [{ [p('validFrom')]: null }, { [p('validFrom')]: { $lte: now } }] };
   const horizon = addDays(now, policy.expiringWithinDays);
   switch (status) {
@@ -49,13 +57,15 @@ export function credentialStatusFilter(path: string, status: CredentialStatus, n
       return { [p('revokedAt')]: { $lte: now } };
     case 'suspended':
       return { $and: [notRevoked, { [p('suspendedAt')]: { $lte: now } }] };
+    case 'unverified':
+      return { $and: [{ [path]: { $ne: null } }, notRevoked, notSuspended, { [p('verifiedAt')]: null }] };
     case 'not_yet_valid':
-      return { $and: [notRevoked, notSuspended, { [p('validFrom')]: { $gt: now } }] };
+      return { $and: [notRevoked, notSuspended, verified, { [p('validFrom')]: { $gt: now } }] };
     case 'expired':
-      return { $and: [notRevoked, notSuspended, started, { [p('validTo')]: { $lte: now } }] };
+      return { $and: [notRevoked, notSuspended, verified, started, { [p('validTo')]: { $lte: now } }] };
     case 'expiring':
-      return { $and: [notRevoked, notSuspended, started, { [p('validTo')]: { $gt: now, $lte: horizon } }] };
+      return { $and: [notRevoked, notSuspended, verified, started, { [p('validTo')]: { $gt: now, $lte: horizon } }] };
     case 'valid':
-      return { $and: [notRevoked, notSuspended, started, { [p('validTo')]: { $gt: horizon } }] };
+      return { $and: [notRevoked, notSuspended, verified, started, { [p('validTo')]: { $gt: horizon } }] };
   }
 }

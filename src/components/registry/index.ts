@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import { type ClientSession, Types } from 'mongoose';
 import type { ComponentDeps } from '..';
 import type { ApiModule } from '../../shared/http/api-module';
@@ -14,6 +13,8 @@ import { registryModels, type StoredCredential, type StoredDoc } from './registr
 import { DEFAULT_POLICY, QINGYUAN_DISTRICTS, type DistrictSeed, type RegistryPolicy } from './registry.policy';
 import { createRecordRepository, initModels, insertIfMissing, type RecordRepository } from './registry.repository';
 import { recordRoutes, registerRecordOpenApi } from './registry.routes';
+import { credentialRoutes, registerCredentialOpenApi } from './credential.routes';
+import { createCredentialService, type CredentialService } from './credential.service';
 import { createRecordService, type RecordService } from './registry.service';
 import { customersRecord } from './records/customers.record';
 import { cylindersRecord } from './records/cylinders.record';
@@ -31,6 +32,8 @@ export type { BulkUpsertPort, UpsertableResource, BulkUpsertResult, UpsertRowErr
 export type { RegistryPolicy, DistrictSeed } from './registry.policy';
 export { DEFAULT_POLICY, QINGYUAN_DISTRICTS } from './registry.policy';
 export { credentialStatus, isOperative, CREDENTIAL_STATUSES, type CredentialStatus } from './credential.status';
+export { CREDENTIAL_STATES, credentialState, type CredentialState } from './credential.lifecycle';
+export type { StoredCredential } from './registry.model';
 export { cylinderStatus, CYLINDER_STATUSES, type CylinderStatus } from './cylinder.status';
 export type { CylinderIdentity, CylinderLookup, IdentityReadOptions } from './cylinder.identity';
 export { isValidIdNumber, hashIdNumber, maskIdNumber, maskPhone, isValidPlate } from './registry.pii';
@@ -78,6 +81,8 @@ export interface Registry extends CylinderIdentityPort {
   /** Human codes (station code, plate, staff number, steel-stamp serial) → ids within an enterprise: CSV imports and the event API. */
   codes: CodeLookups;
   services: Record<RegistryResource, RecordService>;
+  /** The credential lifecycle: submit, verify, suspend, revoke, reinstate, amend. */
+  credentials: CredentialService;
   /** Inserts the configured districts that are missing; never changes existing ones. */
   ensureDistricts(): Promise<void>;
   // Unscoped look-ups for other components (auth, devices); callers apply their own authorization.
@@ -162,6 +167,17 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
     },
   });
 
+  const holder = (r: 'enterprises' | 'sites' | 'vehicles' | 'workers') => ({ definition: DEFINITIONS[r], repo: repos[r] });
+  const credentials = createCredentialService({
+    transaction,
+    audit,
+    policy,
+    now,
+    holders: { enterprises: holder('enterprises'), sites: holder('sites'), vehicles: holder('vehicles'), workers: holder('workers') },
+  });
+  const router = recordRoutes(ordered);
+  router.use(credentialRoutes(credentials));
+
   const byId = (repo: RecordRepository, id: string): Promise<StoredDoc | null> =>
     Types.ObjectId.isValid(id) ? repo.findOne({ _id: new Types.ObjectId(id) }) : Promise.resolve(null);
   const status = (c: unknown) => credentialStatus(c as StoredCredential | undefined, now(), policy);
@@ -172,15 +188,17 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
     ...createCylinderIdentity({ cylinders: repos.cylinders, enterprises: repos.enterprises }),
     module: {
       name: 'registry',
-      router: Router().use(recordRoutes(ordered)).use(cylinderAuthorityRoutes(authority)),
+      router: router.use(cylinderAuthorityRoutes(authority)),
       registerOpenApi: (registry) => {
         registerRecordOpenApi(registry, ordered);
         registerCylinderAuthorityOpenApi(registry);
+        registerCredentialOpenApi(registry, { enterprises: DEFINITIONS.enterprises, sites: DEFINITIONS.sites, vehicles: DEFINITIONS.vehicles, workers: DEFINITIONS.workers });
       },
     },
     bulkUpsert,
     codes: createCodeLookups(models),
     services,
+    credentials,
     async ensureDistricts() {
       const at = now();
       for (const d of options.districts ?? QINGYUAN_DISTRICTS) {

@@ -1,10 +1,11 @@
 import { Types } from 'mongoose';
 import type { z } from 'zod';
 import { AppError } from '../../shared/errors/app.error';
-import type { Principal, Resource } from '../auth';
+import { can, type Principal, type Resource } from '../auth';
+import { credentialState, PAPER_FIELDS, transition, type CredentialPaper, type CredentialTransition, type Stamp } from './credential.lifecycle';
 import type { CredentialStatus } from './credential.status';
 import { credentialStatus } from './credential.status';
-import type { StoredCredential, StoredDoc } from './registry.model';
+import type { StoredCredential, StoredDoc, StoredSubmission } from './registry.model';
 import type { RegistryPolicy } from './registry.policy';
 import type { RefResolver } from './registry.refs';
 
@@ -89,6 +90,8 @@ export interface CredentialInput {
   issuer?: string | undefined;
   validFrom?: string | undefined;
   validTo: string;
+  scanSha256?: string | undefined;
+  note?: string | undefined;
   suspendedAt?: string | undefined;
   revokedAt?: string | undefined;
 }
@@ -97,55 +100,111 @@ export type CredentialPatch = Partial<Omit<CredentialInput, 'suspendedAt' | 'rev
   revokedAt?: string | null | undefined;
 };
 
-export function storeCredential(input: CredentialInput, field: string): StoredCredential {
-  const stored: StoredCredential = { number: input.number, validTo: toDate(input.validTo) };
-  if (input.scope !== undefined) stored.scope = input.scope;
-  if (input.issuer !== undefined) stored.issuer = input.issuer;
-  if (input.validFrom !== undefined) stored.validFrom = toDate(input.validFrom);
+/**
+ * Who writes a credential: a regulator with authority over the record (the permission table's
+ * `credentials: verify`; scope is checked where the record is loaded), or its holder.
+ */
+export function credentialStamp(principal: Principal, at: Date): Stamp {
+  return { at, by: principal.username, authority: can(principal.role, 'credentials', 'verify') ? 'regulator' : 'holder' };
+}
+
+export function paperOf(input: Partial<Omit<CredentialInput, 'suspendedAt' | 'revokedAt'>>): Partial<CredentialPaper> {
+  const paper: Partial<CredentialPaper> = {};
+  for (const key of ['number', 'scope', 'issuer', 'scanSha256', 'note'] as const) if (input[key] !== undefined) paper[key] = input[key];
+  if (input.validFrom !== undefined) paper.validFrom = toDate(input.validFrom);
+  if (input.validTo !== undefined) paper.validTo = toDate(input.validTo);
+  return paper;
+}
+
+/** 409 CREDENTIAL_LOCKED naming each field: PATCH and imports report it the same way. */
+export function credentialLocked(paths: readonly string[], message: string): AppError {
+  return new AppError('CREDENTIAL_LOCKED', 409, 'Credential locked', { detail: `${paths.join(', ')} ${message}`, errors: paths.map((path) => ({ path, message })) });
+}
+
+const DECISION_FIELDS = ['suspendedAt', 'revokedAt'] as const;
+const DECIDED_BY_ROUTE = 'is set and lifted only by a regulator, with a reason, through POST …/credentials/{kind}/suspend, /revoke or /reinstate';
+const VERIFIED_LOCK = 'belongs to a credential a regulator verified: the enterprise cannot change it; submit a renewal (POST …/credentials/{kind}/submit), which counts once a regulator verifies it';
+
+function applied(result: CredentialTransition, field: string): StoredCredential {
+  if (result.ok) return result.credential;
+  if (result.code === 'CREDENTIAL_DATES_INVALID') throw validationError(`${field}.validTo`, result.detail);
+  throw new AppError(result.code, 409, 'Credential transition not allowed', { detail: `${field}: ${result.detail}` });
+}
+
+/** A credential entered with a new record: submitted by a holder, verified at once for a regulator. */
+export function storeCredential(input: CredentialInput, field: string, ctx: WriteContext): StoredCredential {
+  const stamp = credentialStamp(ctx.principal, ctx.now);
+  const decisions = DECISION_FIELDS.filter((k) => input[k] !== undefined);
+  if (stamp.authority === 'holder' && decisions.length > 0) throw credentialLocked(decisions.map((k) => `${field}.${k}`), DECIDED_BY_ROUTE);
+  const stored = applied(transition(undefined, { name: 'submit', paper: paperOf(input) as CredentialPaper }, stamp), field);
+  // A regulator may enter a credential it had already suspended or revoked on paper.
   if (input.suspendedAt !== undefined) stored.suspendedAt = toDate(input.suspendedAt);
   if (input.revokedAt !== undefined) stored.revokedAt = toDate(input.revokedAt);
-  checkCredential(stored, field);
   return stored;
 }
 
-/** Merges a PATCH into a stored credential; null lifts a suspension or revocation. */
-export function patchCredential(existing: StoredCredential | undefined, patch: CredentialPatch, field: string): StoredCredential {
+/**
+ * Merges a PATCH (or an import row for an existing record) into a stored credential through the
+ * lifecycle: a holder may rewrite a submission nobody verified yet, never a verified one; a
+ * regulator's change is verified at once. Suspension and revocation are never PATCHed.
+ */
+export function patchCredential(existing: StoredCredential | undefined, patch: CredentialPatch, field: string, ctx: WriteContext): StoredCredential | undefined {
   if (!existing && (patch.number === undefined || patch.validTo === undefined)) {
     throw validationError(field, 'needs a number and validTo when none is registered yet');
   }
-  const next: StoredCredential = { ...(existing as StoredCredential) };
-  for (const key of ['number', 'scope', 'issuer'] as const) {
-    const value = patch[key];
-    if (value !== undefined) next[key] = value;
+  const decisions = DECISION_FIELDS.filter((k) => patch[k] !== undefined && !same(patch[k] === null ? undefined : toDate(patch[k] as string), existing?.[k]));
+  if (decisions.length > 0) throw credentialLocked(decisions.map((k) => `${field}.${k}`), DECIDED_BY_ROUTE);
+  const paper = paperOf(patch);
+  const changed = PAPER_FIELDS.filter((k) => paper[k] !== undefined && !same(paper[k], existing?.[k]));
+  if (changed.length === 0) return existing;
+  const stamp = credentialStamp(ctx.principal, ctx.now);
+  const state = credentialState(existing);
+  if (state === 'none' || state === 'submitted') {
+    const merged = { ...paperOnly(existing), ...paper } as CredentialPaper;
+    return applied(transition(existing, { name: 'submit', paper: merged }, stamp), field);
   }
-  for (const key of ['validFrom', 'validTo', 'suspendedAt', 'revokedAt'] as const) {
-    const value = patch[key];
-    if (value === null) delete next[key as 'suspendedAt'];
-    else if (value !== undefined) next[key] = toDate(value);
-  }
-  checkCredential(next, field);
-  return next;
+  if (stamp.authority === 'holder') throw credentialLocked(changed.map((k) => `${field}.${k}`), VERIFIED_LOCK);
+  return applied(transition(existing, { name: 'amend', paper }, stamp), field);
 }
 
-function checkCredential(c: StoredCredential, field: string): void {
-  if (c.validFrom && c.validFrom >= c.validTo) throw validationError(`${field}.validTo`, 'must be after validFrom');
+/** Dates compare by instant, absent equals null. */
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+function paperOnly(c: StoredCredential | undefined): Partial<CredentialPaper> {
+  if (!c) return {};
+  return Object.fromEntries(PAPER_FIELDS.filter((k) => c[k] !== undefined).map((k) => [k, c[k]]));
 }
 
 function validationError(path: string, message: string): AppError {
   return AppError.validation([{ path, message }]);
 }
 
+function viewPaper(s: StoredSubmission): Record<string, unknown> {
+  return defined({
+    number: s.number,
+    scope: s.scope,
+    issuer: s.issuer,
+    validFrom: iso(s.validFrom),
+    validTo: iso(s.validTo),
+    scanSha256: s.scanSha256,
+    note: s.note,
+    submittedAt: iso(s.submittedAt),
+  });
+}
+
 export function viewCredential(c: unknown, viewer: Viewer): (Record<string, unknown> & { status: CredentialStatus }) | undefined {
   if (!c || typeof c !== 'object') return undefined;
   const s = c as StoredCredential;
   return {
-    number: s.number,
-    ...(s.scope !== undefined ? { scope: s.scope } : {}),
-    ...(s.issuer !== undefined ? { issuer: s.issuer } : {}),
-    ...(s.validFrom ? { validFrom: s.validFrom.toISOString() } : {}),
-    validTo: s.validTo.toISOString(),
-    ...(s.suspendedAt ? { suspendedAt: s.suspendedAt.toISOString() } : {}),
-    ...(s.revokedAt ? { revokedAt: s.revokedAt.toISOString() } : {}),
+    ...viewPaper(s),
+    ...defined({
+      suspendedAt: iso(s.suspendedAt),
+      revokedAt: iso(s.revokedAt),
+      verifiedAt: iso(s.verifiedAt),
+      decision: s.decision ? defined({ action: s.decision.action, at: iso(s.decision.at), by: s.decision.by, reason: s.decision.reason }) : undefined,
+      renewal: s.renewal ? viewPaper(s.renewal) : undefined,
+    }),
+    state: credentialState(s),
     status: credentialStatus(s, viewer.now, viewer.policy),
   };
 }

@@ -10,25 +10,59 @@ export interface StoredDoc {
   [field: string]: unknown;
 }
 
-export interface StoredCredential {
+/** A holder's submission: the paper, and who submitted it when (credential.lifecycle.ts). */
+export interface StoredSubmission {
   number: string;
   scope?: string;
   issuer?: string;
   validFrom?: Date;
   validTo: Date;
-  suspendedAt?: Date;
-  revokedAt?: Date;
+  /** SHA-256 of the scanned document, kept by the holder (there is no upload facility). */
+  scanSha256?: string;
+  note?: string;
+  submittedAt?: Date;
+  submittedBy?: string;
 }
 
+/** A regulator's last decision on the credential, with its reason. */
+export interface CredentialDecision {
+  action: string;
+  at: Date;
+  by: string;
+  reason?: string;
+}
+
+export interface StoredCredential extends StoredSubmission {
+  suspendedAt?: Date;
+  revokedAt?: Date;
+  /** Absent until a regulator verifies it: only a verified credential counts. */
+  verifiedAt?: Date;
+  verifiedBy?: string;
+  decision?: CredentialDecision;
+  /** A renewal awaiting verification; the current credential counts as it is until then. */
+  renewal?: StoredSubmission;
+}
+
+const paper = {
+  number: { type: String, required: true },
+  scope: String,
+  issuer: String,
+  validFrom: Date,
+  validTo: { type: Date, required: true },
+  scanSha256: String,
+  note: String,
+  submittedAt: Date,
+  submittedBy: String,
+};
 const credential = new Schema<StoredCredential>(
   {
-    number: { type: String, required: true },
-    scope: String,
-    issuer: String,
-    validFrom: Date,
-    validTo: { type: Date, required: true },
+    ...paper,
     suspendedAt: Date,
     revokedAt: Date,
+    verifiedAt: Date,
+    verifiedBy: String,
+    decision: new Schema({ action: { type: String, required: true }, at: { type: Date, required: true }, by: { type: String, required: true }, reason: String }, { _id: false }),
+    renewal: new Schema(paper, { _id: false }),
   },
   { _id: false },
 );

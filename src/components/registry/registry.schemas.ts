@@ -1,4 +1,5 @@
 import { z } from '../../shared/openapi/zod.openapi';
+import { CREDENTIAL_STATES } from './credential.lifecycle';
 import { CREDENTIAL_STATUSES } from './credential.status';
 import { PHONE_PATTERN, isValidIdNumber, isValidPlate, isValidUscc } from './registry.pii';
 
@@ -52,40 +53,76 @@ export const coordinates = z
   .tuple([z.number().min(73).max(136), z.number().min(3).max(54)])
   .openapi({ description: '[longitude, latitude], WGS-84', example: [113.0561, 23.6817] });
 
-/** A licence, permit or certificate as written on paper. */
-export const credentialInput = z.strictObject({
+/** There is no upload facility: a scan is referred to by the SHA-256 of the file its holder keeps. */
+export const scanSha256 = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of the scanned document, 64 lowercase hex digits')
+  .openapi({ description: 'SHA-256 of the scanned document (the file itself is kept by the holder; there is no upload)' });
+
+/** What is written on the paper, as a holder submits it (credential.lifecycle.ts). */
+export const credentialPaper = {
   number: text(64),
   scope: text(200).optional(),
   issuer: text(100).optional(),
   validFrom: isoDate.optional(),
   validTo: isoDate,
-  suspendedAt: isoDate.optional(),
-  revokedAt: isoDate.optional(),
+  scanSha256: scanSha256.optional(),
+  note: text(500).optional(),
+};
+
+/**
+ * A licence, permit or certificate as written on paper. Entered by an enterprise it is `submitted`
+ * (status `unverified`) until a regulator verifies it; entered by a regulator it is verified at once.
+ */
+export const credentialInput = z.strictObject({
+  ...credentialPaper,
+  suspendedAt: isoDate.optional().openapi({ description: 'Regulators only (a credential suspended on paper before it was registered)' }),
+  revokedAt: isoDate.optional().openapi({ description: 'Regulators only' }),
 });
 
-/** PATCH of a credential: each field replaces the stored one; null lifts a suspension or revocation. */
+/**
+ * PATCH of a credential: each field replaces the stored one. An enterprise may rewrite only a
+ * credential nobody verified yet (else 409 CREDENTIAL_LOCKED); suspension and revocation are given
+ * only with their registered value (they change through the credential routes, with a reason).
+ */
 export const credentialPatch = z.strictObject({
   number: text(64).optional(),
   scope: text(200).optional(),
   issuer: text(100).optional(),
   validFrom: isoDate.optional(),
   validTo: isoDate.optional(),
+  scanSha256: scanSha256.optional(),
+  note: text(500).optional(),
   suspendedAt: isoDate.nullable().optional(),
   revokedAt: isoDate.nullable().optional(),
 });
 
 export const credentialStatusSchema = z.enum(CREDENTIAL_STATUSES);
 
+const paperView = {
+  number: z.string(),
+  scope: z.string().optional(),
+  issuer: z.string().optional(),
+  validFrom: z.string().optional(),
+  validTo: z.string(),
+  scanSha256: z.string().optional(),
+  note: z.string().optional(),
+  submittedAt: z.string().optional(),
+};
+
 export const credentialView = z
   .object({
-    number: z.string(),
-    scope: z.string().optional(),
-    issuer: z.string().optional(),
-    validFrom: z.string().optional(),
-    validTo: z.string(),
+    ...paperView,
     suspendedAt: z.string().optional(),
     revokedAt: z.string().optional(),
-    status: credentialStatusSchema,
+    verifiedAt: z.string().optional().openapi({ description: 'When a regulator verified it; absent while only submitted' }),
+    decision: z
+      .object({ action: z.string(), at: z.string(), by: z.string(), reason: z.string().optional() })
+      .optional()
+      .openapi({ description: 'The last regulator decision (verify, suspend, revoke, reinstate, amend, submit) and its reason' }),
+    renewal: z.object(paperView).optional().openapi({ description: 'A renewal the holder submitted, awaiting verification; it does not count until verified' }),
+    state: z.enum(CREDENTIAL_STATES).openapi({ description: 'Lifecycle state: submitted → verified → suspended / revoked' }),
+    status: credentialStatusSchema.openapi({ description: 'Derived now: unverified until a regulator verifies; then suspended / revoked / dates' }),
   })
   .openapi('Credential');
 

@@ -17,7 +17,7 @@ export const enterprisesRecord: RecordDefinition<EnterpriseCreate, EnterprisePat
   textFields: ['name', 'licence.number'],
   async toStored(input, ctx) {
     await ctx.refs.district(input.districtCode, 'districtCode');
-    return defined({ name: input.name, uscc: input.uscc?.toUpperCase(), districtCode: input.districtCode, address: input.address, licence: storeCredential(input.licence, 'licence') });
+    return defined({ name: input.name, uscc: input.uscc?.toUpperCase(), districtCode: input.districtCode, address: input.address, licence: storeCredential(input.licence, 'licence', ctx) });
   },
   async patchToStored(patch, existing, ctx) {
     if (patch.districtCode) await ctx.refs.district(patch.districtCode, 'districtCode');
@@ -26,7 +26,7 @@ export const enterprisesRecord: RecordDefinition<EnterpriseCreate, EnterprisePat
       uscc: patch.uscc?.toUpperCase(),
       districtCode: patch.districtCode,
       address: patch.address,
-      licence: patch.licence ? patchCredential(existing.licence as StoredCredential, patch.licence, 'licence') : undefined,
+      licence: patch.licence ? patchCredential(existing.licence as StoredCredential, patch.licence, 'licence', ctx) : undefined,
     });
   },
   filters: (query, now, policy) => (query.status ? [credentialStatusFilter('licence', query.status, now, policy)] : []),

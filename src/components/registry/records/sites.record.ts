@@ -30,8 +30,8 @@ export const sitesRecord: RecordDefinition<SiteCreate, SitePatch, SiteQuery> = {
       districtCode: input.districtCode,
       address: input.address,
       coordinates: input.coordinates,
-      licence: storeCredential(input.licence, 'licence'),
-      fillingLicence: input.fillingLicence ? storeCredential(input.fillingLicence, 'fillingLicence') : undefined,
+      licence: storeCredential(input.licence, 'licence', ctx),
+      fillingLicence: input.fillingLicence ? storeCredential(input.fillingLicence, 'fillingLicence', ctx) : undefined,
     });
   },
   async patchToStored(patch, existing, ctx) {
@@ -43,8 +43,8 @@ export const sitesRecord: RecordDefinition<SiteCreate, SitePatch, SiteQuery> = {
       districtCode: patch.districtCode,
       address: patch.address,
       coordinates: patch.coordinates,
-      licence: patch.licence ? patchCredential(existing.licence as StoredCredential, patch.licence, 'licence') : undefined,
-      fillingLicence: patch.fillingLicence ? patchCredential(existing.fillingLicence as StoredCredential | undefined, patch.fillingLicence, 'fillingLicence') : undefined,
+      licence: patch.licence ? patchCredential(existing.licence as StoredCredential, patch.licence, 'licence', ctx) : undefined,
+      fillingLicence: patch.fillingLicence ? patchCredential(existing.fillingLicence as StoredCredential | undefined, patch.fillingLicence, 'fillingLicence', ctx) : undefined,
     });
   },
   filters: (query, now, policy) => [

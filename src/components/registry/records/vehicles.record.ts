@@ -24,11 +24,11 @@ export const vehiclesRecord: RecordDefinition<VehicleCreate, VehiclePatch, Vehic
       districtCode: enterprise.districtCode,
       plate: normalizePlate(input.plate),
       kind: input.kind,
-      permit: input.permit ? storeCredential(input.permit, 'permit') : undefined,
+      permit: input.permit ? storeCredential(input.permit, 'permit', ctx) : undefined,
     });
   },
-  patchToStored: async (patch, existing) =>
-    defined({ kind: patch.kind, permit: patch.permit ? patchCredential(existing.permit as StoredCredential | undefined, patch.permit, 'permit') : undefined }),
+  patchToStored: async (patch, existing, ctx) =>
+    defined({ kind: patch.kind, permit: patch.permit ? patchCredential(existing.permit as StoredCredential | undefined, patch.permit, 'permit', ctx) : undefined }),
   filters: (query, now, policy) => [
     ...(query.kind ? [{ kind: query.kind }] : []),
     ...(query.status ? [credentialStatusFilter('permit', query.status, now, policy)] : []),

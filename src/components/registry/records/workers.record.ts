@@ -38,7 +38,7 @@ export const workersRecord: RecordDefinition<WorkerCreate, WorkerPatch, WorkerQu
       idNumberLast4: idNumberLast4(input.idNumber),
       role: input.role,
       siteId: site?._id,
-      certificate: input.certificate ? storeCredential(input.certificate, 'certificate') : undefined,
+      certificate: input.certificate ? storeCredential(input.certificate, 'certificate', ctx) : undefined,
     });
   },
   async patchToStored(patch, existing, ctx) {
@@ -56,7 +56,7 @@ export const workersRecord: RecordDefinition<WorkerCreate, WorkerPatch, WorkerQu
       staffNumber: patch.staffNumber === undefined ? undefined : normalizeCode(patch.staffNumber),
       role: patch.role,
       ...placement,
-      certificate: patch.certificate ? patchCredential(existing.certificate as StoredCredential | undefined, patch.certificate, 'certificate') : undefined,
+      certificate: patch.certificate ? patchCredential(existing.certificate as StoredCredential | undefined, patch.certificate, 'certificate', ctx) : undefined,
     });
   },
   filters: (query, now, policy) => [
