@@ -8,6 +8,7 @@ import type { CylinderProjection } from '../../src/components/ledger/ledger.mode
 import type { Resolved } from '../../src/components/ledger/ledger.references';
 import { eventInput, type EventInput } from '../../src/components/ledger/ledger.schemas';
 import { seal } from '../../src/components/ledger/ledger.write';
+import { DEFAULT_POLICY } from '../../src/components/registry';
 
 /**
  * The capture's decision as a pure function, outcome by outcome, against a store held in memory
@@ -50,7 +51,7 @@ class Store {
     const chained = new Set([...this.events.values()].filter((e) => e.cylinderSeq === 0).map((e) => e.cylinderId));
     const declared = new Map([...this.events.values()].map((e) => [e.eventId, e.cylinderId]));
     const stored = new Map(candidates.flatMap((c) => (this.events.has(c.input.eventId) ? [[c.input.eventId, this.events.get(c.input.eventId) as LedgerEvent] as const] : [])));
-    return { receivedAt: RECEIVED, projections: new Map(this.projections), heads, chained, declared, ...(options.optimistic ? {} : { stored }) };
+    return { receivedAt: RECEIVED, projections: new Map(this.projections), heads, chained, declared, policy: DEFAULT_POLICY, ...(options.optimistic ? {} : { stored }) };
   }
 
   decide(candidates: readonly Candidate[], options: { optimistic?: boolean } = {}): Decision {
@@ -186,7 +187,7 @@ describe('capture decides each event (pure)', () => {
     it('passes on what the references refused (a site of another enterprise), kept with the current state', () => {
       const cylinder = aCylinder();
       store.lifeOf(cylinder);
-      const refused = { reason: 'REFERENCE_NOT_FOUND', detail: "where.siteId: no active site of the cylinder's enterprise" };
+      const refused = { reason: 'REFERENCE_NOT_FOUND' as const, detail: "where.siteId: no active site of the cylinder's enterprise" };
       const decision = store.decide([aCandidate(anInput('inspect', cylinder, { result: 'pass' }), cylinder, { resolved: { cylinder, rejection: refused } })]);
       expect(rejection(decision.verdicts[0])).toEqual(refused);
       expect(decision.kept[0]).toMatchObject({ reason: 'REFERENCE_NOT_FOUND', fromState: 'empty_at_station' });
@@ -290,7 +291,7 @@ describe('capture decides each event (pure)', () => {
       expect(decision.verdicts).toEqual([
         expect.objectContaining({ status: 'accepted' }),
         { status: 'duplicate', of: 0 },
-        { status: 'rejected', reason: 'ILLEGAL_TRANSITION', detail: expect.any(String) },
+        { status: 'rejected', reason: 'ILLEGAL_TRANSITION', detail: expect.any(String), reasons: [{ reason: 'ILLEGAL_TRANSITION', detail: expect.any(String) }] },
         decision.verdicts[2],
         { status: 'rejected', ...EVENT_ID_CONFLICT },
       ]);

@@ -29,6 +29,8 @@ export const RESOURCES = [
   'ledger',
   // Damaged positions the log found while integrating: the city regulator's alert (and the auditor's).
   'ledger_incidents',
+  // Events capture refused, with their evidence (rejected_events): read by supervision, within the one read rule of events.
+  'rejected_events',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -56,6 +58,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     events: READ,
     ledger: READ,
     ledger_incidents: READ,
+    rejected_events: READ,
   },
   // A district regulator supervises its district: it reads everything there and changes nothing.
   district_regulator: {
@@ -72,6 +75,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     // Only events whose site lies in the district (ledger scope).
     events: READ,
     ledger: READ,
+    rejected_events: READ,
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -86,6 +90,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     devices: WRITE,
     audit: READ,
     events: CAPTURE,
+    // Its own refusals (the cylinder's enterprise): what its staff and devices must put right.
+    rejected_events: READ,
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.
@@ -106,6 +112,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     events: READ,
     ledger: READ,
     ledger_incidents: READ,
+    rejected_events: READ,
   },
 };
 
