@@ -1,5 +1,6 @@
-import { aCredential, aCylinder, aSite, aVehicle, anEnterprise } from '../../seed/builders';
+import { aCredential, aCylinder, aSite, aVehicle, aWorker, anEnterprise } from '../../seed/builders';
 import type { Principal } from '../../src/components/auth';
+import { REJECTION_REASONS } from '../../src/components/ledger';
 import { anEvent, expectStatus, principal, startLedgerWorld, type LedgerWorld } from './ledger.harness';
 
 type Problem = { status: number; code: string; detail: string; reasons: { code: string; detail: string }[] };
@@ -118,5 +119,33 @@ describe('capture enforces licences, permits and certificates on every event', (
     expect((await expectStatus<RefusalPage>(auditor.get(`/api/v1/events/rejected?cylinderId=${cylinder}&reason=VEHICLE_PERMIT_INVALID`), 200)).items).toEqual([]);
     await expectStatus(auditor.get('/api/v1/events/rejected?reason=NOT_A_REASON'), 400);
     await expectStatus(auditor.get(`/api/v1/events/rejected?cursor=${page.nextCursor ?? ''}AA`), 400);
+  });
+
+  it("refuses a worker's event when the certificate is expired or the worker is another enterprise's (WORKER_UNCERTIFIED, WORKER_NOT_EMPLOYED)", async () => {
+    const as = world.as(city);
+    const untrained = (await expectStatus<{ id: string }>(as.post('/api/v1/workers', aWorker().forEnterprise(enterpriseId).fillingOperator().withExpiredCertificate().build()), 201)).id;
+    const other = (await expectStatus<{ id: string }>(as.post('/api/v1/enterprises', anEnterprise().build()), 201)).id;
+    const stranger = (await expectStatus<{ id: string }>(as.post('/api/v1/workers', aWorker().forEnterprise(other).fillingOperator().build()), 201)).id;
+    const cylinder = await newCylinder();
+    const asWorker = (workerId: string) => world.as(principal('filling_operator', { enterpriseId, workerId }));
+    const uncertified = await expectStatus<Problem>(asWorker(untrained).post('/api/v1/events', now(anEvent('commission', cylinder).at(station).build())), 422);
+    expect(uncertified.reasons.map((r) => r.code)).toEqual(['WORKER_UNCERTIFIED']);
+    const notEmployed = await expectStatus<Problem>(asWorker(stranger).post('/api/v1/events', now(anEvent('commission', cylinder).at(station).build())), 422);
+    expect(notEmployed.reasons.map((r) => r.code)).toEqual(['WORKER_NOT_EMPLOYED']);
+  });
+
+  it('documents every reason code with its Chinese and English message in the OpenAPI document', async () => {
+    const doc = (await world.http.get('/api/openapi.json').expect(200)).body as {
+      components: { schemas: Record<string, { enum?: string[]; description?: string }> };
+      paths: Record<string, { post?: { responses: Record<string, { description: string }> } }>;
+    };
+    const codes = doc.components.schemas.RejectionCode;
+    expect(codes?.enum).toEqual(Object.keys(REJECTION_REASONS));
+    const refused = doc.paths['/api/v1/events']?.post?.responses['422']?.description ?? '';
+    for (const [code, { zh, en }] of Object.entries(REJECTION_REASONS)) {
+      expect(codes?.description).toContain(`| \`${code}\` |`);
+      expect(refused).toContain(`${zh} | ${en}`);
+    }
+    expect(Object.keys(doc.paths)).toContain('/api/v1/events/rejected');
   });
 });
