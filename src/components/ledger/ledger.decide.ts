@@ -133,6 +133,7 @@ function onMerits(c: Candidate, states: ReadonlyMap<string, CylinderState>, untr
   // Every reason that applies: the law's (credentials, the cylinder's dates) and the lifecycle's.
   const refusals = [...complianceRefusals(input, c.actor, cylinder, resolved.holders, facts.policy), ...(next.ok ? [] : [{ reason: next.reason, detail: next.detail }])];
   if (isNonEmpty(refusals)) return rejectedAll(refusals, state);
+  // Never taken (an illegal transition is among the refusals): tells the compiler `next` is ok.
   if (!next.ok) return rejected(next, state);
   if (input.type === 'error_declaration') {
     const declared = String(input.payload.declaredEventId);
