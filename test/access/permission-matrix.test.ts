@@ -45,6 +45,16 @@ const INCIDENTS_EXPECTED: Record<Who, number> = {
   auditor: 200,
   anonymous: 401,
 };
+/** The refusals capture kept: supervision reads them (regulators, the auditor), an enterprise its own; operators are answered at the time and read none. */
+const REJECTED_EXPECTED: Record<Who, number> = {
+  city_regulator: 200,
+  district_regulator: 200,
+  enterprise_admin: 200,
+  filling_operator: 403,
+  delivery_worker: 403,
+  auditor: 200,
+  anonymous: 401,
+};
 /** Creating an enterprise or a city-regulator account: the city regulator's alone. */
 const ADMIN_EXPECTED: Record<Who, number> = {
   city_regulator: 201,
@@ -263,6 +273,11 @@ describe('the permission matrix', () => {
     const res = await app.call('POST', route(vehicle, command), { token: tokens.get(who), body: bodies[command] });
     expect(res.status).toBe(CREDENTIAL_EXPECTED[who][command][whose === 'own' ? 0 : 1]);
     if (res.status === 404) expect(res.body.code).toBe('NOT_FOUND');
+  });
+
+  it.each(WHO)('%s → ledger: read the refused events', async (who) => {
+    const res = await app.call('GET', '/api/v1/events/rejected', { token: tokens.get(who) });
+    expect(res.status).toBe(REJECTED_EXPECTED[who]);
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { Types } from 'mongoose';
 import { aCustomer, aCylinder, anEnterprise, aSite, aVehicle } from '../../seed/builders';
 import { startAuthTestApp, strongPassword, type AuthTestApp } from '../auth/auth.harness';
 import { anEvent, type EnterpriseKit } from '../ledger/ledger.harness';
@@ -151,8 +152,13 @@ describe('one cylinder, end to end', () => {
   });
 
   it('a passed periodic inspection clears the overdue warning; a failed one scraps the cylinder everywhere and retires its code', async () => {
-    const overdue = String((await ok('POST', '/api/v1/cylinders', admin, aCylinder().overdue().registeredTo(kit.station).build())).id);
+    // Issue 11: a cylinder overdue for inspection is not commissioned; one falls due in service instead.
+    const neverInspected = String((await ok('POST', '/api/v1/cylinders', admin, aCylinder().overdue().registeredTo(kit.station).build())).id);
+    const refused = await app.call('POST', `/api/v1/cylinders/${neverInspected}/commission`, { token: admin });
+    expect([refused.status, String(refused.body.detail)]).toEqual([409, expect.stringContaining('INSPECTION_OVERDUE')]);
+    const overdue = String((await ok('POST', '/api/v1/cylinders', admin, aCylinder().registeredTo(kit.station).build())).id);
     const { code } = await ok<{ code: { uri: string } }>('POST', `/api/v1/cylinders/${overdue}/commission`, admin);
+    await app.database.connection.collection('cylinders').updateOne({ _id: new Types.ObjectId(overdue) }, { $set: { nextInspectionDate: new Date(Date.now() - 86_400_000) } });
     const page = async () => {
       const res = await fetch(`${app.url}${new URL(code.uri).pathname}${new URL(code.uri).search}`, { headers: { accept: 'application/json' } });
       return (await res.json()) as { warnings: string[]; cylinder?: { status: string } };

@@ -3,11 +3,12 @@ import type { EventActor, EventType, LedgerEvent } from '../../src/components/le
 import { decide, type Candidate, type Decision, type Facts, type Verdict } from '../../src/components/ledger/ledger.decide';
 import { EVENT_ID_CONFLICT } from '../../src/components/ledger/ledger.idempotency';
 import { admit, MAX_CLOCK_SKEW_MS, parseEvents } from '../../src/components/ledger/ledger.intake';
-import type { CylinderRef } from '../../src/components/ledger/ledger.lookups';
+import type { Credential, CylinderRef, EnterpriseRef, SiteRef, VehicleRef, WorkerRef } from '../../src/components/ledger/ledger.lookups';
 import type { CylinderProjection } from '../../src/components/ledger/ledger.model';
-import type { Resolved } from '../../src/components/ledger/ledger.references';
+import type { Holders, Resolved } from '../../src/components/ledger/ledger.references';
 import { eventInput, type EventInput } from '../../src/components/ledger/ledger.schemas';
 import { seal } from '../../src/components/ledger/ledger.write';
+import { DEFAULT_POLICY } from '../../src/components/registry';
 
 /**
  * The capture's decision as a pure function, outcome by outcome, against a store held in memory
@@ -50,7 +51,7 @@ class Store {
     const chained = new Set([...this.events.values()].filter((e) => e.cylinderSeq === 0).map((e) => e.cylinderId));
     const declared = new Map([...this.events.values()].map((e) => [e.eventId, e.cylinderId]));
     const stored = new Map(candidates.flatMap((c) => (this.events.has(c.input.eventId) ? [[c.input.eventId, this.events.get(c.input.eventId) as LedgerEvent] as const] : [])));
-    return { receivedAt: RECEIVED, projections: new Map(this.projections), heads, chained, declared, ...(options.optimistic ? {} : { stored }) };
+    return { receivedAt: RECEIVED, projections: new Map(this.projections), heads, chained, declared, policy: DEFAULT_POLICY, ...(options.optimistic ? {} : { stored }) };
   }
 
   decide(candidates: readonly Candidate[], options: { optimistic?: boolean } = {}): Decision {
@@ -186,7 +187,7 @@ describe('capture decides each event (pure)', () => {
     it('passes on what the references refused (a site of another enterprise), kept with the current state', () => {
       const cylinder = aCylinder();
       store.lifeOf(cylinder);
-      const refused = { reason: 'REFERENCE_NOT_FOUND', detail: "where.siteId: no active site of the cylinder's enterprise" };
+      const refused = { reason: 'REFERENCE_NOT_FOUND' as const, detail: "where.siteId: no active site of the cylinder's enterprise" };
       const decision = store.decide([aCandidate(anInput('inspect', cylinder, { result: 'pass' }), cylinder, { resolved: { cylinder, rejection: refused } })]);
       expect(rejection(decision.verdicts[0])).toEqual(refused);
       expect(decision.kept[0]).toMatchObject({ reason: 'REFERENCE_NOT_FOUND', fromState: 'empty_at_station' });
@@ -290,7 +291,7 @@ describe('capture decides each event (pure)', () => {
       expect(decision.verdicts).toEqual([
         expect.objectContaining({ status: 'accepted' }),
         { status: 'duplicate', of: 0 },
-        { status: 'rejected', reason: 'ILLEGAL_TRANSITION', detail: expect.any(String) },
+        { status: 'rejected', reason: 'ILLEGAL_TRANSITION', detail: expect.any(String), reasons: [{ reason: 'ILLEGAL_TRANSITION', detail: expect.any(String) }] },
         decision.verdicts[2],
         { status: 'rejected', ...EVENT_ID_CONFLICT },
       ]);
@@ -363,5 +364,165 @@ describe('capture parses each item at the edge (pure)', () => {
       { eventId: randomUUID(), cylinderId, type: 'dispatch', occurredAt: RECEIVED.toISOString(), payload: { vehicleId: '64b0000000000000000007a1' } },
     ], RECEIVED);
     expect(intake.map((i) => ('input' in i ? i.input.where : i))).toEqual([{ siteId: STATION }, { vehicleId: '64b0000000000000000007a1' }]);
+  });
+});
+
+describe('capture enforces credentials and cylinder dates at the event\'s occurredAt (pure)', () => {
+  const SITE_ID = STATION;
+  const VEHICLE = '64b0000000000000000007a1';
+  const WORKER = '64b0000000000000000009a1';
+  const WORKER_ACTOR: EventActor = { kind: 'user', id: 'user-w', role: 'filling_operator', enterpriseId: ENTERPRISE_A, workerId: WORKER };
+  const valid = (number: string): Credential => ({ number, validFrom: new Date('2024-01-01T00:00:00Z'), validTo: new Date('2027-01-01T00:00:00Z') });
+  const expired = (number: string): Credential => ({ number, validFrom: new Date('2020-01-01T00:00:00Z'), validTo: new Date('2025-01-01T00:00:00Z') });
+
+  /** An event's world where everything is in order; `breaks` put one thing wrong each. */
+  interface Scenario {
+    cylinder: CylinderRef;
+    holders: Holders;
+    type: 'commission' | 'fill';
+    vehicle: boolean;
+  }
+  const aScenario = (): Scenario => ({
+    cylinder: aCylinder({ serviceLifeEndsAt: new Date('2030-01-01T00:00:00Z'), nextInspectionDate: new Date('2028-01-01T00:00:00Z') }),
+    type: 'commission',
+    vehicle: false,
+    holders: {
+      worker: { id: WORKER, found: { id: WORKER, enterpriseId: ENTERPRISE_A, districtCode: '441802', active: true, certificate: valid('AQPX-1') } },
+      enterprises: [{ id: ENTERPRISE_A, found: { id: ENTERPRISE_A, active: true, licence: valid('粤清燃经-1') } }],
+      site: { id: SITE_ID, enterpriseId: ENTERPRISE_A, districtCode: '441803', kind: 'filling_station', active: true, licence: valid('粤清燃站-1'), fillingLicence: valid('TS4244-1') },
+      vehicle: { id: VEHICLE, enterpriseId: ENTERPRISE_A, districtCode: '441802', active: true, permit: valid('粤交运危-1') },
+    },
+  });
+  const worker = (s: Scenario) => s.holders.worker?.found as WorkerRef;
+  const BREAKS: Record<string, (s: Scenario) => void> = {
+    WORKER_UNCERTIFIED: (s) => void (worker(s).certificate = expired('AQPX-1')),
+    WORKER_NOT_EMPLOYED: (s) => void (worker(s).enterpriseId = ENTERPRISE_B),
+    ENTERPRISE_LICENCE_INVALID: (s) => void ((s.holders.enterprises[0]?.found as EnterpriseRef).licence = { ...valid('粤清燃经-1'), suspendedAt: new Date('2025-03-01T00:00:00Z') }),
+    SITE_LICENCE_INVALID: (s) => void ((s.holders.site as SiteRef).licence = expired('粤清燃站-1')),
+    FILLING_LICENCE_INVALID: (s) => {
+      s.type = 'fill';
+      (s.holders.site as SiteRef).fillingLicence = { ...valid('TS4244-1'), revokedAt: new Date('2025-04-01T00:00:00Z') };
+    },
+    VEHICLE_PERMIT_INVALID: (s) => {
+      s.vehicle = true;
+      (s.holders.vehicle as VehicleRef).permit = expired('粤交运危-1');
+    },
+    SERVICE_LIFE_EXCEEDED: (s) => void (s.cylinder = { ...s.cylinder, serviceLifeEndsAt: new Date('2025-05-01T00:00:00Z') }),
+    INSPECTION_OVERDUE: (s) => void (s.cylinder = { ...s.cylinder, nextInspectionDate: new Date('2025-05-31T00:00:00Z') }),
+  };
+  const CODES = Object.keys(BREAKS);
+  const needsCommission = (code: string) => code === 'SERVICE_LIFE_EXCEEDED' || code === 'INSPECTION_OVERDUE';
+
+  let store: Store;
+  beforeEach(() => {
+    store = new Store();
+    // Every event an hour before arrival and after: the fixtures' clock starts again for each test.
+    minutes = 0;
+  });
+
+  /** Decides the scenario's event (a fill after the cylinder was commissioned and inspected). */
+  function decideScenario(s: Scenario, options: { actor?: EventActor; occurredAt?: string } = {}) {
+    if (s.type === 'fill') store.lifeOf(s.cylinder, ['inspect']);
+    const base = anInput(s.type, s.cylinder, s.type === 'fill' ? FILL : {});
+    const input: EventInput = { ...base, ...(options.occurredAt ? { occurredAt: options.occurredAt } : {}), where: { ...base.where, ...(s.vehicle ? { vehicleId: VEHICLE } : {}) } };
+    const holders: Holders = { ...s.holders, ...(s.vehicle ? {} : { vehicle: undefined }) };
+    if (!s.vehicle) delete holders.vehicle;
+    const candidate = aCandidate(input, s.cylinder, { actor: options.actor ?? WORKER_ACTOR, resolved: { cylinder: s.cylinder, districtCode: '441803', holders } });
+    return { input, decision: store.decide([candidate]) };
+  }
+  const reasonsOf = (v: Verdict | undefined) => (v?.status === 'rejected' ? (v.reasons ?? []).map((r) => r.reason) : []);
+
+  it('accepts a commissioning, a fill and an event on a vehicle when every credential is operative and the cylinder in date', () => {
+    const commission = aScenario();
+    commission.vehicle = true;
+    expect(decideScenario(commission).decision.verdicts[0]?.status).toBe('accepted');
+    const fill = aScenario();
+    fill.type = 'fill';
+    expect(decideScenario(fill).decision.verdicts[0]).toMatchObject({ status: 'accepted', draft: { type: 'fill' } });
+  });
+
+  it.each(CODES)('refuses with %s alone when only that is wrong, kept with its evidence', (code) => {
+    const s = aScenario();
+    (BREAKS[code] as (s: Scenario) => void)(s);
+    const { input, decision } = decideScenario(s);
+    expect(decision.verdicts[0]).toMatchObject({ status: 'rejected', reason: code });
+    expect(reasonsOf(decision.verdicts[0])).toEqual([code]);
+    expect(decision.kept).toEqual([expect.objectContaining({ eventId: input.eventId, reason: code, enterpriseId: ENTERPRISE_A, districtCode: '441803', actor: WORKER_ACTOR })]);
+  });
+
+  // Every pair that can meet in one event: a fill is never a commissioning.
+  const pairs = CODES.flatMap((a, i) => CODES.slice(i + 1).map((b) => [a, b] as const)).filter(([a, b]) => !((a === 'FILLING_LICENCE_INVALID' && needsCommission(b)) || (b === 'FILLING_LICENCE_INVALID' && needsCommission(a))));
+  it('covers every pair of reasons but a fill licence with a commissioning date', () => expect(pairs).toHaveLength(28 - 2));
+  it.each(pairs)('answers both %s and %s when both are wrong', (a, b) => {
+    const s = aScenario();
+    (BREAKS[a] as (s: Scenario) => void)(s);
+    (BREAKS[b] as (s: Scenario) => void)(s);
+    const { decision } = decideScenario(s);
+    expect(reasonsOf(decision.verdicts[0])).toEqual([a, b]);
+    expect(decision.kept[0]?.reasons.map((r) => r.reason)).toEqual([a, b]);
+  });
+
+  it('names the credential, its record, number and status at occurredAt in the evidence', () => {
+    const s = aScenario();
+    BREAKS.SITE_LICENCE_INVALID?.(s);
+    BREAKS.WORKER_UNCERTIFIED?.(s);
+    const { decision } = decideScenario(s);
+    expect(decision.kept[0]?.reasons).toEqual([
+      { reason: 'WORKER_UNCERTIFIED', detail: expect.stringContaining('AQPX-1'), credential: expect.objectContaining({ kind: 'worker_certificate', holder: 'workers', recordId: WORKER, number: 'AQPX-1', status: 'expired' }) },
+      { reason: 'SITE_LICENCE_INVALID', detail: expect.stringContaining('is expired at'), credential: expect.objectContaining({ kind: 'site_licence', holder: 'sites', recordId: SITE_ID, number: '粤清燃站-1', status: 'expired', validTo: new Date('2025-01-01T00:00:00Z') }) },
+    ]);
+  });
+
+  it('answers a credential reason and ILLEGAL_TRANSITION together', () => {
+    const s = aScenario();
+    BREAKS.ENTERPRISE_LICENCE_INVALID?.(s);
+    store.lifeOf(s.cylinder);
+    const { decision } = decideScenario(s);
+    expect(reasonsOf(decision.verdicts[0])).toEqual(['ENTERPRISE_LICENCE_INVALID', 'ILLEGAL_TRANSITION']);
+  });
+
+  it('judges at occurredAt, not at arrival: a licence that lapsed or was revoked after the event happened still covers it', () => {
+    const s = aScenario();
+    const occurredAt = '2025-06-01T06:00:00.000Z';
+    (s.holders.site as SiteRef).licence = { ...valid('粤清燃站-1'), validTo: new Date('2025-06-01T07:00:00.000Z') };
+    (s.holders.enterprises[0]?.found as EnterpriseRef).licence = { ...valid('粤清燃经-1'), revokedAt: new Date('2025-06-01T06:30:00.000Z') };
+    expect(decideScenario(s, { occurredAt }).decision.verdicts[0]?.status).toBe('accepted');
+    const late = aScenario();
+    (late.holders.site as SiteRef).licence = { ...valid('粤清燃站-1'), validTo: new Date('2025-06-01T05:00:00.000Z') };
+    expect(reasonsOf(decideScenario(late, { occurredAt }).decision.verdicts[0])).toEqual(['SITE_LICENCE_INVALID']);
+  });
+
+  it('refuses a worker with no worker record, or an inactive one, as not employed; a site licence missing altogether as invalid', () => {
+    const missing = aScenario();
+    missing.holders.worker = { id: WORKER };
+    expect(reasonsOf(decideScenario(missing).decision.verdicts[0])).toEqual(['WORKER_UNCERTIFIED', 'WORKER_NOT_EMPLOYED']);
+    const inactive = aScenario();
+    worker(inactive).active = false;
+    expect(reasonsOf(decideScenario(inactive).decision.verdicts[0])).toEqual(['WORKER_NOT_EMPLOYED']);
+    const unlicensed = aScenario();
+    delete (unlicensed.holders.site as SiteRef).licence;
+    const { decision } = decideScenario(unlicensed);
+    expect(decision.kept[0]?.reasons[0]?.credential).toMatchObject({ kind: 'site_licence', number: null, status: 'missing' });
+  });
+
+  it("employs the worker by the site's enterprise too, and checks that enterprise's licence", () => {
+    const s = aScenario();
+    s.holders.enterprises.push({ id: ENTERPRISE_B, found: { id: ENTERPRISE_B, active: true, licence: expired('粤清燃经-2') } });
+    worker(s).enterpriseId = ENTERPRISE_B;
+    expect(reasonsOf(decideScenario(s).decision.verdicts[0])).toEqual(['ENTERPRISE_LICENCE_INVALID']);
+  });
+
+  it('checks no worker for an actor that is not a worker, and does not check an error declaration', () => {
+    const s = aScenario();
+    BREAKS.WORKER_UNCERTIFIED?.(s);
+    delete s.holders.worker;
+    expect(decideScenario(s, { actor: ADMIN_A }).decision.verdicts[0]?.status).toBe('accepted');
+    const cylinder = aCylinder();
+    const [commission] = store.lifeOf(cylinder);
+    const broken = aScenario();
+    BREAKS.ENTERPRISE_LICENCE_INVALID?.(broken);
+    const declaration = anInput('error_declaration', cylinder, { declaredEventId: commission?.eventId, reason: 'incorrect_data' });
+    const [verdict] = store.decide([aCandidate(declaration, cylinder, { resolved: { cylinder, holders: broken.holders } })]).verdicts;
+    expect(verdict?.status).toBe('accepted');
   });
 });

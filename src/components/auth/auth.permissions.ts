@@ -41,6 +41,8 @@ export const RESOURCES = [
   // Licences, permits and certificates of enterprises, sites, vehicles and workers: their lifecycle
   // (registry/credential.lifecycle.ts). Scope is the holder record's (a district regulator: its district).
   'credentials',
+  // Events capture refused, with their evidence (rejected_events): read by supervision, within the one read rule of events.
+  'rejected_events',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -74,6 +76,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     cylinder_transfers: ['read', 'update'],
     periodic_inspections: ['create'],
     credentials: LICENSING,
+    rejected_events: READ,
   },
   // A district regulator supervises its district: it reads everything there and changes no record,
   // but it is the authority over its district's cylinders (corrections, transfers, inspections) and
@@ -96,6 +99,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     cylinder_transfers: ['read', 'update'],
     periodic_inspections: ['create'],
     credentials: LICENSING,
+    rejected_events: READ,
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -113,6 +117,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     cylinder_transfers: ['read', 'create'],
     // It submits its own credentials (and renewals); only a regulator makes them count.
     credentials: ['submit'],
+    // Its own refusals (the cylinder's enterprise): what its staff and devices must put right.
+    rejected_events: READ,
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.
@@ -134,6 +140,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     ledger: READ,
     ledger_incidents: READ,
     cylinder_transfers: READ,
+    rejected_events: READ,
   },
 };
 

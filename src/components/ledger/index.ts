@@ -14,6 +14,7 @@ import { registryLookups, type LedgerLookups } from './ledger.lookups';
 import { ledgerModels, type CylinderProjection } from './ledger.model';
 import { registerLedgerOpenApi } from './ledger.openapi';
 import { createLedgerRepository } from './ledger.repository';
+import { createRejections } from './ledger.rejections';
 import { ledgerRoutes } from './ledger.routes';
 
 export * from './ledger.contract';
@@ -28,6 +29,7 @@ export type { CylinderProjection } from './ledger.model';
 export type { LedgerLookups } from './ledger.lookups';
 export type { EventIds } from './ledger.ids';
 export { eventScope, mayReadEvent, type EventReader } from './ledger.scope';
+export { REJECTION_REASONS, REJECTION_CODES, type RejectionCode } from './ledger.reasons';
 
 export interface Ledger {
   module: ApiModule;
@@ -85,12 +87,13 @@ export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Par
     for (const listener of scrappedListeners) await listener(cylinderId, session);
   };
   const lookups = options.lookups ?? registryLookups(options.registry, { onScrapped });
-  const capture = createCapture({ transaction: unitOfWork(deps.connection), repo, lookups, codes: options.registry.codes, now: options.now ?? (() => new Date()), ...(deps.logger ? { logger: deps.logger } : {}) });
+  const capture = createCapture({ transaction: unitOfWork(deps.connection), repo, lookups, codes: options.registry.codes, policy: options.registry.policy, now: options.now ?? (() => new Date()), ...(deps.logger ? { logger: deps.logger } : {}) });
   const history = createHistory({ repo, lookups, cursors: options.cursors });
+  const rejections = createRejections({ repo, cursors: options.cursors });
   return {
     module: {
       name: 'ledger',
-      router: ledgerRoutes({ appendMany: capture.appendMany, appendParsed: capture.appendParsed, timeline: history.timeline, list: history.list }),
+      router: ledgerRoutes({ appendMany: capture.appendMany, appendParsed: capture.appendParsed, timeline: history.timeline, list: history.list, rejected: rejections.list }),
       registerOpenApi: registerLedgerOpenApi,
       // 1,000 events of ~400 bytes each: far above the global limit meant for ordinary requests.
       largeBodies: [{ path: '/events/batch', limit: '2mb' }],

@@ -3,6 +3,7 @@ import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import type { Logger } from '../../shared/logger/logger.factory';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
 import { decide, type Candidate, type Facts, type Verdict } from './ledger.decide';
+import type { CredentialPolicy } from './ledger.enforce';
 import { createGroupCommit, RecheckDuplicates, withRetries } from './ledger.group-commit';
 import { admit, parseEvents, type Intake } from './ledger.intake';
 import type { LedgerLookups } from './ledger.lookups';
@@ -21,6 +22,8 @@ export interface CaptureDeps {
   lookups: LedgerLookups;
   /** Human codes (serial, siteCode, vehiclePlate) → ids; without it an event naming a code is refused as unknown. */
   codes?: LedgerCodes;
+  /** The registry's policy: credential statuses are derived with it at each event's occurredAt. */
+  policy: CredentialPolicy;
   now: () => Date;
   /** Told when a cylinder's projection disagrees with its chain (a database edited behind the platform). */
   logger?: Pick<Logger, 'error'>;
@@ -100,7 +103,7 @@ export function createCapture(deps: CaptureDeps) {
     const chained = new Set((await deps.repo.chainStarts(cylinderIds.filter((id) => !projections.has(id)), session)).map((e) => e.cylinderId));
     const declaredIds = candidates.flatMap((c) => (c.input.type === 'error_declaration' ? [String(c.input.payload.declaredEventId)] : []));
     const declared = new Map((await deps.repo.eventsByIds(declaredIds, session)).map((e) => [e.eventId, e.cylinderId]));
-    return { receivedAt, projections, heads, chained, declared, ...(stored ? { stored } : {}) };
+    return { receivedAt, projections, heads, chained, declared, policy: deps.policy, ...(stored ? { stored } : {}) };
   }
 
   return { appendMany, appendParsed };
@@ -114,6 +117,12 @@ function answer(eventId: string, verdict: Verdict, written: LedgerEvent | undefi
     case 'duplicate':
       return { eventId, status: 'duplicate', event: 'event' in verdict ? verdict.event : (events.get(verdict.of) as LedgerEvent) };
     case 'rejected':
-      return { eventId, status: 'rejected', reason: verdict.reason, detail: verdict.detail };
+      return {
+        eventId,
+        status: 'rejected',
+        reason: verdict.reason,
+        detail: verdict.detail,
+        reasons: (verdict.reasons ?? [verdict]).map((r) => ({ code: r.reason, detail: r.detail })),
+      };
   }
 }

@@ -83,4 +83,4 @@ async function cylinderEnterprise(input: EventInput, lookups: LedgerLookups): Pr
   return cylinder?.enterpriseId;
 }
 
-const refuse = (reason: string, detail: string): Coded => ({ rejection: { reason, detail } });
+const refuse = (reason: Rejection['reason'], detail: string): Coded => ({ rejection: { reason, detail } });

@@ -101,9 +101,11 @@ export interface LedgerEvent {
 export interface AppendOutcome {
   eventId: string;
   status: 'accepted' | 'duplicate' | 'rejected';
-  /** Stable reason code for a rejection, e.g. ILLEGAL_TRANSITION, CYLINDER_NOT_FOUND. */
+  /** Stable reason code for a rejection, e.g. ILLEGAL_TRANSITION, CYLINDER_NOT_FOUND: the first of `reasons`. */
   reason?: string;
   detail?: string;
+  /** Every reason a rejection has (a worker's expired certificate AND the site's revoked licence), the first being `reason`/`detail`. */
+  reasons?: { code: string; detail: string }[];
   event?: LedgerEvent;
 }
 

@@ -1,4 +1,5 @@
 import type { CylinderState, EventActor, LedgerEvent } from './ledger.contract';
+import { complianceRefusals, type CredentialPolicy } from './ledger.enforce';
 import { EVENT_ID_CONFLICT, isResendOf, isSameInput, type Answerable } from './ledger.idempotency';
 import { transition } from './ledger.lifecycle';
 import type { CylinderRef } from './ledger.lookups';
@@ -34,6 +35,8 @@ export interface Facts {
   stored?: ReadonlyMap<string, LedgerEvent>;
   /** The cylinder of each stored event an error declaration names, by event id. */
   declared: ReadonlyMap<string, string>;
+  /** How credential statuses are derived (the registry's policy). */
+  policy: CredentialPolicy;
 }
 
 export type Verdict =
@@ -42,7 +45,8 @@ export type Verdict =
   | { status: 'duplicate'; event: LedgerEvent }
   /** The same event as the candidate at index `of`, accepted in this group. */
   | { status: 'duplicate'; of: number }
-  | { status: 'rejected'; reason: string; detail: string };
+  /** `reason`/`detail` are the first of `reasons` (when given): every reason that applies, with its evidence. */
+  | { status: 'rejected'; reason: string; detail: string; reasons?: readonly Rejection[] };
 
 export interface Decision {
   /** One per candidate, in order; accepted ones are written in this order. */
@@ -115,12 +119,21 @@ export function decide(candidates: readonly Candidate[], facts: Facts): Decision
 function onMerits(c: Candidate, states: ReadonlyMap<string, CylinderState>, untrusted: ReadonlyMap<string, Rejection>, acceptedIds: ReadonlySet<string>, facts: Facts): Judged {
   const { input, resolved } = c;
   const cylinder = resolved.cylinder;
-  const rejected = (r: Rejection, fromState: CylinderState | null): Judged => ({ verdict: { status: 'rejected', reason: r.reason, detail: r.detail }, keep: { fromState } });
+  const rejectedAll = (rs: readonly [Rejection, ...Rejection[]], fromState: CylinderState | null): Judged => ({
+    verdict: { status: 'rejected', reason: rs[0].reason, detail: rs[0].detail, reasons: rs },
+    keep: { fromState },
+  });
+  const rejected = (r: Rejection, fromState: CylinderState | null): Judged => rejectedAll([r], fromState);
   if (!cylinder) return rejected(resolved.rejection ?? { reason: 'CYLINDER_NOT_FOUND', detail: 'no such cylinder' }, null);
   const state = states.get(cylinder.id) ?? 'unregistered';
+  // A broken reference or an untrusted cylinder leaves nothing to check the event against.
   const refused = resolved.rejection ?? untrusted.get(cylinder.id) ?? registryClosed(cylinder, state, input);
   if (refused) return rejected(refused, state);
   const next = transition(state, input.type, input.payload as { result?: 'pass' | 'fail' });
+  // Every reason that applies: the law's (credentials, the cylinder's dates) and the lifecycle's.
+  const refusals = [...complianceRefusals(input, c.actor, cylinder, resolved.holders, facts.policy), ...(next.ok ? [] : [{ reason: next.reason, detail: next.detail }])];
+  if (isNonEmpty(refusals)) return rejectedAll(refusals, state);
+  // Never taken (an illegal transition is among the refusals): tells the compiler `next` is ok.
   if (!next.ok) return rejected(next, state);
   if (input.type === 'error_declaration') {
     const declared = String(input.payload.declaredEventId);
@@ -208,16 +221,28 @@ function registryClosed(cylinder: CylinderRef, state: CylinderState, input: Even
   return { reason: 'CYLINDER_SCRAPPED', detail: `the cylinder's registry record is closed (scrapped ${cylinder.scrappedAt.toISOString().slice(0, 10)}); it takes no further event` };
 }
 
-function rejectedDoc(c: Candidate, receivedAt: Date, r: Rejection, fromState: CylinderState | null): RejectedEvent {
-  const { input, actor } = c;
+const isNonEmpty = <T>(list: readonly T[]): list is readonly [T, ...T[]] => list.length > 0;
+
+/**
+ * A rejection as kept for supervision, with its evidence: who (actor, worker), where (site,
+ * vehicle, district), when (occurredAt, receivedAt), and for each reason the credential and the
+ * status it had at occurredAt. Its enterprise and district are the cylinder's and the event's —
+ * the fields the one read rule scopes by — once the cylinder is known; before that only the
+ * actor's enterprise (another enterprise's cylinder is "not found", and stays theirs to not see).
+ */
+function rejectedDoc(c: Candidate, receivedAt: Date, r: { reason: string; detail: string; reasons?: readonly Rejection[] }, fromState: CylinderState | null): RejectedEvent {
+  const { input, actor, resolved } = c;
+  const cylinder = resolved.cylinder;
   return {
     eventId: input.eventId,
-    cylinderId: c.resolved.cylinder?.id ?? input.cylinderId ?? null,
+    cylinderId: cylinder?.id ?? input.cylinderId ?? null,
     grai: input.grai ?? null,
-    enterpriseId: actor.enterpriseId ?? null,
+    enterpriseId: cylinder?.enterpriseId ?? actor.enterpriseId ?? null,
+    districtCode: cylinder ? (resolved.districtCode ?? cylinder.districtCode) : null,
     type: input.type,
     reason: r.reason,
     detail: r.detail,
+    reasons: r.reasons ? [...r.reasons] : [{ reason: r.reason as Rejection['reason'], detail: r.detail }],
     fromState,
     occurredAt: new Date(input.occurredAt),
     receivedAt,

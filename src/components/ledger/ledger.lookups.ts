@@ -1,6 +1,9 @@
 import DataLoader from 'dataloader';
 import type { ClientSession } from 'mongoose';
-import { isOperative, type LifecycleChange, type Registry } from '../registry';
+import type { CredentialHolder, CredentialHolderResource, CylinderSummary, LifecycleChange, Registry, StoredCredential } from '../registry';
+
+/** A licence, permit or certificate exactly as the registry stores it: the ledger asks credentialStatus about it, never reads its fields for a verdict. */
+export type Credential = StoredCredential;
 
 /** What the ledger needs to know about registry records. Unscoped: the ledger applies its own scope. */
 export interface CylinderRef {
@@ -10,6 +13,9 @@ export interface CylinderRef {
   grai?: string;
   /** Set when the registry record is closed: the ledger then takes no further event (but an error declaration). */
   scrappedAt?: Date;
+  /** The end of its design service life and its next periodic inspection: commissioning is checked against them. */
+  serviceLifeEndsAt?: Date;
+  nextInspectionDate?: Date;
 }
 export interface SiteRef {
   id: string;
@@ -17,6 +23,8 @@ export interface SiteRef {
   districtCode: string;
   kind: 'filling_station' | 'supply_point';
   active: boolean;
+  licence?: Credential;
+  fillingLicence?: Credential;
 }
 export interface OwnedRef {
   id: string;
@@ -24,76 +32,97 @@ export interface OwnedRef {
   districtCode: string;
   active: boolean;
 }
+export interface VehicleRef extends OwnedRef {
+  permit?: Credential;
+}
+export interface WorkerRef extends OwnedRef {
+  certificate?: Credential;
+}
+export interface EnterpriseRef {
+  id: string;
+  active: boolean;
+  licence?: Credential;
+}
 
 export interface LedgerLookups {
   cylinder(ref: { cylinderId?: string; grai?: string }): Promise<CylinderRef | undefined>;
   site(id: string): Promise<SiteRef | undefined>;
-  vehicle(id: string): Promise<OwnedRef | undefined>;
+  vehicle(id: string): Promise<VehicleRef | undefined>;
   customer(id: string): Promise<OwnedRef | undefined>;
-  /** Whether a worker may operate now: employed, active and holding a valid training certificate. */
-  workerCleared(id: string): Promise<boolean>;
+  /** The worker record a user is linked to, with its training certificate as stored. */
+  worker(id: string): Promise<WorkerRef | undefined>;
+  /** An enterprise with its gas-operation licence as stored. */
+  enterprise(id: string): Promise<EnterpriseRef | undefined>;
   /** Writes a periodic inspection's dates or a scrapping back to the cylinder record, in the event's transaction. */
   recordLifecycle?(cylinderId: string, change: LifecycleChange, session: ClientSession): Promise<void>;
 }
 
-/** How long a site read is reused: sites change rarely, and every event at a station names it. */
-export const SITE_CACHE_MS = 5_000;
-const SITE_CACHE_ENTRIES = 10_000;
-
-/** Most cylinder references one registry read resolves. */
-const CYLINDER_BATCH = 1_000;
+/** Most references of one kind one registry read resolves. */
+const BATCH = 1_000;
 
 /**
- * Cylinder look-ups asked for during one turn of the event loop go to the registry as one read:
+ * Look-ups asked for during one turn of the event loop go to the registry as one read per kind:
  * under load, the events of many concurrent requests share it instead of paying a round trip each.
- * Nothing is cached across turns: a cylinder's owner is read fresh for every event.
+ * Nothing is cached across turns: an owner, a licence or a revocation is read fresh for every
+ * request (a batch reads each record once: memoLookups), so a regulator's decision counts from the
+ * next event on.
  */
-function cylinderLoader(registry: Registry): DataLoader<string, CylinderRef | undefined> {
-  return new DataLoader<string, CylinderRef | undefined>(
+function batched<T>(read: (keys: readonly string[]) => Promise<Map<string, T>>): DataLoader<string, T | undefined> {
+  return new DataLoader<string, T | undefined>(
     async (keys) => {
-      const ids = keys.filter((k) => k.startsWith('id:')).map((k) => k.slice(3));
-      const grais = keys.filter((k) => k.startsWith('grai:')).map((k) => k.slice(5));
-      const found = await registry.cylinderRefs({ ids, grais });
+      const found = await read(keys);
       return keys.map((k) => found.get(k));
     },
-    { cache: false, maxBatchSize: CYLINDER_BATCH, batchScheduleFn: (run) => setImmediate(run) },
+    { cache: false, maxBatchSize: BATCH, batchScheduleFn: (run) => setImmediate(run) },
   );
 }
 
+function cylinderLoader(registry: Registry): DataLoader<string, CylinderSummary | undefined> {
+  return batched((keys) => {
+    const ids = keys.filter((k) => k.startsWith('id:')).map((k) => k.slice(3));
+    const grais = keys.filter((k) => k.startsWith('grai:')).map((k) => k.slice(5));
+    return registry.cylinderRefs({ ids, grais });
+  });
+}
+
+const holderLoader = (registry: Registry, resource: CredentialHolderResource) => batched((ids) => registry.credentialHolders(resource, ids));
+
 export interface RegistryLookupOptions {
-  siteCacheMs?: number;
   /** Runs after a scrapping closes the registry record, in the same transaction: the ledger's onCylinderScrapped listeners. */
   onScrapped?: ((cylinderId: string, session: ClientSession) => Promise<void>) | undefined;
 }
 
+const owned = (h: CredentialHolder): OwnedRef => ({ id: h.id, enterpriseId: h.enterpriseId, districtCode: h.districtCode, active: h.active });
+const withCredential = <K extends string>(key: K, c: Credential | undefined) => (c ? ({ [key]: c } as Record<K, Credential>) : {});
+
 /** Lookups through the registry's public surface: indexed reads, no views built. */
 export function registryLookups(registry: Registry, options: RegistryLookupOptions = {}): LedgerLookups {
-  const siteCacheMs = options.siteCacheMs ?? SITE_CACHE_MS;
   const cylinders = cylinderLoader(registry);
-  const sites = new Map<string, { at: number; site: Promise<SiteRef | undefined> }>();
-  const readSite = async (id: string): Promise<SiteRef | undefined> => {
-    const site = await registry.siteById(id);
-    return site ? { id: site.id, enterpriseId: site.enterpriseId, districtCode: site.districtCode, kind: site.kind, active: site.active } : undefined;
-  };
+  const sites = holderLoader(registry, 'sites');
+  const vehicles = holderLoader(registry, 'vehicles');
+  const workers = holderLoader(registry, 'workers');
+  const enterprises = holderLoader(registry, 'enterprises');
   return {
     // By id when the event names one (a GRAI beside it is then checked against the record).
     cylinder: async (ref) => (ref.cylinderId ? cylinders.load(`id:${ref.cylinderId}`) : ref.grai ? cylinders.load(`grai:${ref.grai}`) : undefined),
-    site(id) {
-      const now = Date.now();
-      const hit = sites.get(id);
-      if (hit && now - hit.at < siteCacheMs) return hit.site;
-      if (sites.size >= SITE_CACHE_ENTRIES) sites.clear();
-      const site = readSite(id);
-      sites.set(id, { at: now, site });
-      // A failed read is not remembered.
-      site.catch(() => sites.delete(id));
-      return site;
+    async site(id) {
+      const h = await sites.load(id);
+      if (!h) return undefined;
+      const kind = h.kind === 'filling_station' ? 'filling_station' : 'supply_point';
+      return { ...owned(h), kind, ...withCredential('licence', h.credentials.licence), ...withCredential('fillingLicence', h.credentials.fillingLicence) };
     },
-    vehicle: (id) => registry.ownedRef('vehicles', id),
+    async vehicle(id) {
+      const h = await vehicles.load(id);
+      return h ? { ...owned(h), ...withCredential('permit', h.credentials.permit) } : undefined;
+    },
     customer: (id) => registry.ownedRef('customers', id),
-    async workerCleared(id) {
-      const worker = await registry.workerById(id);
-      return worker !== undefined && worker.active && isOperative(worker.certificateStatus);
+    async worker(id) {
+      const h = await workers.load(id);
+      return h ? { ...owned(h), ...withCredential('certificate', h.credentials.certificate) } : undefined;
+    },
+    async enterprise(id) {
+      const h = await enterprises.load(id);
+      return h ? { id: h.id, active: h.active, ...withCredential('licence', h.credentials.licence) } : undefined;
     },
     async recordLifecycle(cylinderId, change, session) {
       await registry.recordLifecycle(cylinderId, change, session);

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CylinderState, LedgerEvent } from './ledger.contract';
+import type { Rejection } from './ledger.references';
 
 /** A stored event: the contract's LedgerEvent plus Mongo's _id (never part of the hash). */
 export type StoredEvent = LedgerEvent;
@@ -27,14 +28,21 @@ export interface CylinderProjection {
   updatedAt: Date;
 }
 
+/** A refused event kept for supervision (rejected_events), with its evidence. */
 export interface RejectedEvent {
   eventId: string;
   cylinderId: string | null;
   grai: string | null;
+  /** The cylinder's owner (the actor's enterprise when no cylinder was found): enterprise scope. */
   enterpriseId: string | null;
+  /** The event's district (its site's, else the customer's, else the cylinder's); null when no cylinder was found: district scope. */
+  districtCode: string | null;
   type: string;
+  /** The first of `reasons`. */
   reason: string;
   detail: string;
+  /** Every reason that applied, each with the credential (or cylinder dates) it is about. */
+  reasons: Rejection[];
   fromState: CylinderState | null;
   occurredAt: Date;
   receivedAt: Date;
@@ -83,6 +91,10 @@ export function ledgerModels(connection: Connection): LedgerModels {
   rejected.index({ cylinderId: 1, receivedAt: -1 });
   rejected.index({ enterpriseId: 1, receivedAt: -1 });
   rejected.index({ reason: 1, receivedAt: -1 });
+  // The refusals listing: newest first, in the reader's scope (district, enterprise), by cylinder or reason.
+  rejected.index({ receivedAt: -1, _id: -1 });
+  rejected.index({ districtCode: 1, receivedAt: -1, _id: -1 });
+  rejected.index({ 'reasons.reason': 1, receivedAt: -1 });
 
   const counters = new Schema<{ _id: string; seq: number }>({ _id: String, seq: Number }, { ...loose, collection: 'ledger_counters' });
   return {

@@ -1,10 +1,14 @@
 import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { json, problemResponse } from '../../shared/openapi/openapi.registry';
-import { batchInput, batchView, cylinderParams, eventInput, eventsPage, eventsQuery, outcomeView, PAYLOADS, timelineQuery } from './ledger.schemas';
+import { z } from '../../shared/openapi/zod.openapi';
+import { REJECTION_CODES, reasonsMarkdown } from './ledger.reasons';
+import { batchInput, batchView, cylinderParams, eventInput, eventsPage, eventsQuery, outcomeView, PAYLOADS, rejectedPage, rejectedQuery, timelineQuery } from './ledger.schemas';
 
 export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
   // Payloads are documented one schema per event type (the body's `payload` is checked against the type's).
   for (const [type, schema] of Object.entries(PAYLOADS)) registry.register(`${pascal(type)}Payload`, schema);
+  // The one reason table, documented as it is in the code.
+  registry.register('RejectionCode', z.enum(REJECTION_CODES).openapi('RejectionCode', { description: `Why capture refuses an event (stable codes):\n\n${reasonsMarkdown()}` }));
   const tags = ['events'];
   const security = [{ bearerAuth: [] }];
   const common = {
@@ -24,7 +28,7 @@ export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
       403: problemResponse('The role records no events (FORBIDDEN), or not this one: INSPECTION_NOT_PERMITTED (periodic_inspection is recorded by a city regulator or the district regulator of the cylinder\'s district), EVENT_NOT_PERMITTED (a regulator records periodic inspections only); kept for supervision'),
       ...cylinderNotFound,
       409: problemResponse('EVENT_ID_CONFLICT: the eventId is already the id of another event (other content, or an event the caller may not read); nothing about it is revealed'),
-      422: problemResponse('Rejected and kept for supervision: ILLEGAL_TRANSITION, CYLINDER_SCRAPPED, REFERENCE_NOT_FOUND, WRONG_SITE_KIND, GRAI_MISMATCH, WORKER_NOT_CLEARED; PROJECTION_INCONSISTENT (the cylinder\'s stored state disagrees with its chain: nothing is recorded for it until repaired)'),
+      422: problemResponse(`Rejected and kept for supervision (GET /api/v1/events/rejected), with every reason that applies in \`reasons\` (the first is \`code\`/\`detail\`). Credentials are judged at the event's occurredAt.\n\n${reasonsMarkdown()}`),
     },
   });
   registry.registerPath({
@@ -38,6 +42,12 @@ export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
     summary: 'Events within the caller\'s scope by site, worker, vehicle, cylinder, type and time; newest first, cursor-paged',
     request: { query: eventsQuery },
     responses: { 200: { description: 'A page of events', ...json(eventsPage) }, ...common },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/v1/events/rejected', tags, security,
+    summary: 'Events capture refused, newest first, with their evidence (who, where, when, each reason and the credential with its status at occurredAt); within the caller\'s scope of events; cursor-paged',
+    request: { query: rejectedQuery },
+    responses: { 200: { description: 'A page of refusals', ...json(rejectedPage) }, ...common },
   });
   registry.registerPath({
     method: 'get', path: '/api/v1/cylinders/{id}/events', tags, security,

@@ -40,6 +40,3 @@ function refuse(resolved: Resolved, reason: keyof typeof RECORDER_REASONS): Reso
   return { ...resolved, rejection: { reason, detail: RECORDER_REASONS[reason] } };
 }
 
-/** HTTP status of the recorder refusals (POST /events answers a single event's refusal with it). */
-export const RECORDER_STATUS: Record<keyof typeof RECORDER_REASONS, number> = { INSPECTION_NOT_PERMITTED: 403, EVENT_NOT_PERMITTED: 403 };
-

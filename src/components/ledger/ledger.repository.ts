@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, ClientSession } from 'mongoose';
+import type { AnyBulkWriteOperation, ClientSession, Types } from 'mongoose';
 import type { EventRange } from './ledger.contract';
 import type { CylinderProjection, LedgerModels, RejectedEvent, StoredEvent } from './ledger.model';
 
@@ -95,6 +95,11 @@ export function createLedgerRepository(models: LedgerModels) {
     /** A cylinder's whole chain, oldest first, streamed in batches for verification. */
     chain(cylinderId: string): AsyncIterable<StoredEvent> {
       return events.find({ cylinderId }, { ...NO_ID, batchSize: 1000 }).sort({ cylinderSeq: 1 }) as unknown as AsyncIterable<StoredEvent>;
+    },
+
+    /** Refusals newest first (receivedAt, then _id), with their _id for the page cursor. */
+    async rejectedPage(filter: Filter, limit: number): Promise<(RejectedEvent & { _id: Types.ObjectId })[]> {
+      return (await models.rejected.collection.find(filter).sort({ receivedAt: -1, _id: -1 }).limit(limit).toArray()) as unknown as (RejectedEvent & { _id: Types.ObjectId })[];
     },
 
     async rejectedOf(filter: Filter, limit: number): Promise<RejectedEvent[]> {

@@ -2,9 +2,12 @@ import { Router } from 'express';
 import { principalOf, type Principal } from '../auth';
 import { AppError } from '../../shared/errors/app.error';
 import { actorOf } from './ledger.actor';
-import { authorizeCapture, RECORDER_STATUS } from './ledger.recorders';
+import { authorizeCapture } from './ledger.recorders';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
-import { batchInput, cylinderParams, eventInput, eventsQuery, timelineQuery, type EventInput } from './ledger.schemas';
+import type { Page } from '../../shared/http/page.cursor';
+import { reasonInfo } from './ledger.reasons';
+import type { RejectedItem } from './ledger.rejections';
+import { batchInput, cylinderParams, eventInput, eventsQuery, rejectedQuery, timelineQuery, type EventInput, type RejectedQuery } from './ledger.schemas';
 
 export interface LedgerRouteServices {
   appendMany(inputs: readonly unknown[], actor: EventActor): Promise<AppendOutcome[]>;
@@ -12,6 +15,7 @@ export interface LedgerRouteServices {
   appendParsed(inputs: readonly EventInput[], actor: EventActor): Promise<AppendOutcome[]>;
   timeline(principal: Principal, cylinderId: string, query: { limit: number; cursor?: string | undefined }): Promise<{ items: LedgerEvent[]; nextCursor: string | null }>;
   list(principal: Principal, query: ReturnType<typeof eventsQuery.parse>): Promise<{ items: LedgerEvent[]; nextCursor: string | null }>;
+  rejected(principal: Principal, query: RejectedQuery): Promise<Page<RejectedItem>>;
 }
 
 /** JSON shape of a stored event: dates as ISO strings. */
@@ -20,11 +24,15 @@ export function eventView(event: LedgerEvent): Record<string, unknown> {
 }
 
 export function outcomeView(outcome: AppendOutcome): Record<string, unknown> {
-  return { ...outcome, ...(outcome.event ? { event: eventView(outcome.event) } : {}) };
+  // Every rejection answers `reasons`, those refused at the edge (VALIDATION_FAILED) too.
+  const reasons = outcome.status === 'rejected' && !outcome.reasons ? { reasons: [{ code: outcome.reason ?? 'REJECTED', detail: outcome.detail ?? '' }] } : {};
+  return { ...outcome, ...reasons, ...(outcome.event ? { event: eventView(outcome.event) } : {}) };
 }
 
-// EVENT_ID_CONFLICT is a 409 like any other key already taken: the same answer whoever holds the id.
-const REJECTION_STATUS: Record<string, number> = { CYLINDER_NOT_FOUND: 404, VALIDATION_FAILED: 400, EVENT_ID_CONFLICT: 409, ...RECORDER_STATUS };
+/** JSON shape of a kept refusal: dates as ISO strings, the evidence's too. */
+export function rejectedView(item: RejectedItem): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(item)) as Record<string, unknown>;
+}
 
 export function ledgerRoutes(services: LedgerRouteServices): Router {
   const router = Router();
@@ -36,7 +44,10 @@ export function ledgerRoutes(services: LedgerRouteServices): Router {
     const [outcome] = await services.appendParsed([input], actorOf(principal));
     if (!outcome || outcome.status === 'rejected') {
       const reason = outcome?.reason ?? 'REJECTED';
-      throw new AppError(reason, REJECTION_STATUS[reason] ?? 422, 'Event rejected', { detail: outcome?.detail ?? reason });
+      const detail = outcome?.detail ?? reason;
+      // The status and title come from the one reason table; every reason that applies is listed.
+      const info = reasonInfo(reason);
+      throw new AppError(reason, info.status, info.en, { detail, reasons: outcome?.reasons ?? [{ code: reason, detail }] });
     }
     res.status(outcome.status === 'accepted' ? 201 : 200).json(outcomeView(outcome));
   });
@@ -52,6 +63,10 @@ export function ledgerRoutes(services: LedgerRouteServices): Router {
     const principal = principalOf(req);
     const page = await services.list(principal, eventsQuery.parse(req.query));
     res.json({ items: page.items.map(eventView), nextCursor: page.nextCursor });
+  });
+  router.get('/events/rejected', async (req, res) => {
+    const page = await services.rejected(principalOf(req), rejectedQuery.parse(req.query));
+    res.json({ items: page.items.map(rejectedView), nextCursor: page.nextCursor });
   });
   router.get('/cylinders/:id/events', async (req, res) => {
     const principal = principalOf(req);

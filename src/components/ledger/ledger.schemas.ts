@@ -1,5 +1,6 @@
 import { z } from '../../shared/openapi/zod.openapi';
 import { CYLINDER_STATES, EVENT_TYPES, type EventType } from './ledger.contract';
+import { REJECTION_CODES } from './ledger.reasons';
 
 /** Edge schemas of the ledger. Writes are strict: an unknown key is a 400, never ignored. */
 import { objectId } from '../../shared/http/object-id.schema';
@@ -148,8 +149,9 @@ export const outcomeView = z
   .object({
     eventId: z.string(),
     status: z.enum(['accepted', 'duplicate', 'rejected']),
-    reason: z.string().optional().openapi({ description: 'Stable code: ILLEGAL_TRANSITION, CYLINDER_NOT_FOUND, CYLINDER_SCRAPPED, EVENT_ID_CONFLICT, PROJECTION_INCONSISTENT, REFERENCE_NOT_FOUND, VALIDATION_FAILED, ...' }),
+    reason: z.string().optional().openapi({ description: 'Stable code of a rejection (the first of `reasons`): see the RejectionCode table' }),
     detail: z.string().optional(),
+    reasons: z.array(z.object({ code: z.enum(REJECTION_CODES), detail: z.string() })).optional().openapi({ description: 'Every reason of a rejection, not only the first' }),
     event: eventView.optional(),
   })
   .openapi('AppendOutcome');
@@ -176,3 +178,52 @@ export const eventsQuery = z
   });
 export type EventsQuery = z.infer<typeof eventsQuery>;
 export const eventsPage = pageSchema(eventView, 'LedgerEventPage');
+
+export const rejectedQuery = z.strictObject({
+  ...pageQuery,
+  cylinderId: objectId.optional(),
+  reason: z.enum(REJECTION_CODES).optional().openapi({ description: 'Refusals having this reason (among all of theirs)' }),
+});
+export type RejectedQuery = z.infer<typeof rejectedQuery>;
+
+const credentialEvidence = z
+  .object({
+    kind: z.enum(['enterprise_licence', 'site_licence', 'filling_licence', 'vehicle_permit', 'worker_certificate']),
+    holder: z.enum(['enterprises', 'sites', 'vehicles', 'workers']),
+    recordId: z.string(),
+    number: z.string().nullable(),
+    status: z.string().openapi({ description: 'The credential status at the event\'s occurredAt' }),
+    validFrom: z.string().optional(),
+    validTo: z.string().optional(),
+    suspendedAt: z.string().optional(),
+    revokedAt: z.string().optional(),
+  })
+  .openapi('CredentialEvidence');
+export const rejectedView = z
+  .object({
+    id: z.string(),
+    eventId: z.string(),
+    cylinderId: z.string().nullable(),
+    grai: z.string().nullable(),
+    enterpriseId: z.string().nullable(),
+    districtCode: z.string().nullable(),
+    type: z.string(),
+    reason: z.enum(REJECTION_CODES),
+    detail: z.string(),
+    reasons: z.array(
+      z.object({
+        reason: z.enum(REJECTION_CODES),
+        detail: z.string(),
+        credential: credentialEvidence.optional(),
+        cylinder: z.object({ serviceLifeEndsAt: z.string().optional(), nextInspectionDate: z.string().optional() }).optional(),
+      }),
+    ),
+    fromState: z.enum(CYLINDER_STATES).nullable(),
+    occurredAt: z.string(),
+    receivedAt: z.string(),
+    actor: actorView,
+    where: z.object({ siteId: z.string().optional(), vehicleId: z.string().optional(), coordinates: z.array(z.number()).optional() }),
+    payload: z.record(z.string(), z.unknown()),
+  })
+  .openapi('RejectedEvent');
+export const rejectedPage = pageSchema(rejectedView, 'RejectedEventPage');

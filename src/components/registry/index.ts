@@ -96,7 +96,11 @@ export interface Registry extends CylinderIdentityPort {
    * Cylinders by id or by GRAI in one indexed read (the ledger's hot path batches its look-ups):
    * found ones keyed `id:<hex>` and `grai:<GRAI>`.
    */
-  cylinderRefs(refs: { ids: readonly string[]; grais: readonly string[] }): Promise<Map<string, OwnedSummary & { grai?: string; scrappedAt?: Date }>>;
+  cylinderRefs(refs: { ids: readonly string[]; grais: readonly string[] }): Promise<Map<string, CylinderSummary>>;
+  /** Records with their stored credentials, by id, in one indexed read (the ledger batches its look-ups): unscoped. */
+  credentialHolders(resource: CredentialHolderResource, ids: readonly string[]): Promise<Map<string, CredentialHolder>>;
+  /** The policy credential and cylinder statuses are derived with (the ledger decides with the same). */
+  policy: RegistryPolicy;
   /** A vehicle or customer: owner and district, for reference checks. */
   ownedRef(resource: 'vehicles' | 'customers', id: string): Promise<OwnedSummary | undefined>;
   /**
@@ -107,12 +111,29 @@ export interface Registry extends CylinderIdentityPort {
   recordLifecycle(cylinderId: string, change: LifecycleChange, session: ClientSession): Promise<void>;
 }
 
+/** Registry records whose credentials the ledger checks on every event. */
+export type CredentialHolderResource = 'enterprises' | 'sites' | 'vehicles' | 'workers';
+export type CredentialField = 'licence' | 'fillingLicence' | 'permit' | 'certificate';
+
+/**
+ * A site, vehicle, worker or enterprise as the ledger's checks read it: owner, kind and its
+ * credentials exactly as stored (whatever lifecycle fields they carry), for the ledger to ask
+ * credentialStatus about at the event's own time. An enterprise is its own owner.
+ */
+export interface CredentialHolder extends OwnedSummary {
+  kind?: string;
+  credentials: Partial<Record<CredentialField, StoredCredential>>;
+}
+
 export interface OwnedSummary {
   id: string;
   enterpriseId: string;
   districtCode: string;
   active: boolean;
 }
+
+/** A cylinder as the ledger's hot path reads it: owner, code, closure and the dates commissioning is checked against. */
+export type CylinderSummary = OwnedSummary & { grai?: string; scrappedAt?: Date; serviceLifeEndsAt?: Date; nextInspectionDate?: Date };
 
 export type LifecycleChange = { inspectedOn: Date; nextInspectionDate: Date } | { scrappedAt: Date };
 
@@ -230,17 +251,44 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
       // On every captured event: the driver's own collection, skipping mongoose's query casting.
       const objectIds = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
       const clauses = [...(objectIds.length ? [{ _id: { $in: objectIds } }] : []), ...(grais.length ? [{ grai: { $in: [...grais] } }] : [])];
-      const found = new Map<string, OwnedSummary & { grai?: string; scrappedAt?: Date }>();
+      const found = new Map<string, CylinderSummary>();
       if (clauses.length === 0) return found;
-      const projection = { enterpriseId: 1, districtCode: 1, active: 1, grai: 1, scrappedAt: 1 };
+      const projection = { enterpriseId: 1, districtCode: 1, active: 1, grai: 1, scrappedAt: 1, serviceLifeEndsAt: 1, nextInspectionDate: 1 };
       const docs = (await models.cylinders.collection.find(clauses.length === 1 ? clauses[0] as object : { $or: clauses }, { projection }).toArray()) as StoredDoc[];
       for (const doc of docs) {
-        const ref = { ...owned(doc), ...(typeof doc.grai === 'string' ? { grai: doc.grai } : {}), ...(doc.scrappedAt instanceof Date ? { scrappedAt: doc.scrappedAt } : {}) };
+        const date = (field: 'scrappedAt' | 'serviceLifeEndsAt' | 'nextInspectionDate') => (doc[field] instanceof Date ? { [field]: doc[field] } : {});
+        const ref: CylinderSummary = { ...owned(doc), ...(typeof doc.grai === 'string' ? { grai: doc.grai } : {}), ...date('scrappedAt'), ...date('serviceLifeEndsAt'), ...date('nextInspectionDate') };
         found.set(`id:${ref.id}`, ref);
         if (ref.grai) found.set(`grai:${ref.grai}`, ref);
       }
       return found;
     },
+    async credentialHolders(resource, ids) {
+      const objectIds = [...new Set(ids)].filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+      const found = new Map<string, CredentialHolder>();
+      if (objectIds.length === 0) return found;
+      // On every captured event: the driver's own collection, skipping mongoose's query casting.
+      const projection = { enterpriseId: 1, districtCode: 1, active: 1, kind: 1, licence: 1, fillingLicence: 1, permit: 1, certificate: 1 };
+      const docs = (await models[resource].collection.find({ _id: { $in: objectIds } }, { projection }).toArray()) as StoredDoc[];
+      for (const doc of docs) {
+        const credentials: CredentialHolder['credentials'] = {};
+        for (const field of ['licence', 'fillingLicence', 'permit', 'certificate'] as const) {
+          const c = doc[field];
+          if (c && typeof c === 'object') credentials[field] = c as StoredCredential;
+        }
+        const id = doc._id.toHexString();
+        found.set(id, {
+          id,
+          enterpriseId: resource === 'enterprises' ? id : hexOf(doc.enterpriseId),
+          districtCode: String(doc.districtCode),
+          active: doc.active,
+          ...(typeof doc.kind === 'string' ? { kind: doc.kind } : {}),
+          credentials,
+        });
+      }
+      return found;
+    },
+    policy,
     async ownedRef(resource, id) {
       const doc = await byId(repos[resource], id);
       return doc ? owned(doc) : undefined;

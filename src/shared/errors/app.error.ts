@@ -3,11 +3,19 @@ export interface FieldError {
   message: string;
 }
 
+/** One of several reasons a request is refused (a captured event can break several rules at once). */
+export interface ProblemReason {
+  code: string;
+  detail: string;
+}
+
 export interface AppErrorOptions {
   /** Shown to the client as the problem's `detail`. */
   detail?: string;
   /** Field-level problems, shown as `errors`. */
   errors?: readonly FieldError[];
+  /** Every reason of a refusal, shown as `reasons`; the first is the problem's `code` and `detail`. */
+  reasons?: readonly ProblemReason[];
   cause?: unknown;
 }
 
@@ -18,6 +26,7 @@ export interface AppErrorOptions {
 export class AppError extends Error {
   readonly detail: string | undefined;
   readonly errors: readonly FieldError[] | undefined;
+  readonly reasons: readonly ProblemReason[] | undefined;
 
   constructor(
     readonly code: string,
@@ -29,6 +38,7 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.detail = options.detail;
     this.errors = options.errors;
+    this.reasons = options.reasons;
   }
 
   static badRequest(detail: string, errors?: readonly FieldError[]): AppError {

@@ -22,6 +22,7 @@ export function toProblem(error: unknown, ctx: ProblemContext): Problem {
     code: app.code,
     ...(ctx.requestId === undefined ? {} : { requestId: ctx.requestId }),
     ...(app.errors === undefined ? {} : { errors: [...app.errors] }),
+    ...(app.reasons === undefined ? {} : { reasons: [...app.reasons] }),
   };
 }
 

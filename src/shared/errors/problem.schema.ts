@@ -18,6 +18,10 @@ export const problemSchema = z
     code: z.string().openapi({ example: 'VALIDATION_FAILED' }),
     requestId: z.string().optional(),
     errors: z.array(fieldErrorSchema).optional(),
+    reasons: z
+      .array(z.object({ code: z.string(), detail: z.string() }).openapi('ProblemReason'))
+      .optional()
+      .openapi({ description: 'Every reason of a refusal (a captured event breaking several rules); the first is `code` and `detail`' }),
   })
   .openapi('Problem');
 

@@ -1,0 +1,87 @@
+import { credentialStatus, isOperative, type RegistryPolicy } from '../registry';
+import type { EventActor } from './ledger.contract';
+import type { Credential, CylinderRef } from './ledger.lookups';
+import type { CredentialEvidence, Holders, Rejection } from './ledger.references';
+import type { RejectionCode } from './ledger.reasons';
+import type { EventInput } from './ledger.schemas';
+
+export type CredentialPolicy = Pick<RegistryPolicy, 'expiringWithinDays'>;
+
+/**
+ * What the law asks of everyone an event involves, decided at the event's own `occurredAt` (an
+ * offline device's event is judged by the day it happened, not the day it arrived), pure: the
+ * acting worker's certificate and employment, the licence of every enterprise involved, the site's
+ * licence (and a station's filling licence for a fill), the vehicle's permit, and — when a
+ * cylinder is commissioned — its design life and inspection date. Every reason that applies is
+ * returned, not only the first, so one answer tells the enterprise all it must put right.
+ *
+ * "Operative" is only ever credentialStatus + isOperative from the registry: whatever lifecycle
+ * the registry gives a credential (verification, suspension, revocation, dates) counts here
+ * without the ledger knowing its fields.
+ *
+ * Decisions: an error declaration is not checked (it moves nothing, and refusing a correction
+ * would leave the wrong record standing — the lifecycle allows it even after scrapping). A
+ * record that cannot be found counts as holding no credential ("missing").
+ */
+export function complianceRefusals(input: EventInput, actor: EventActor, cylinder: CylinderRef, holders: Holders | undefined, policy: CredentialPolicy): Rejection[] {
+  if (!holders || input.type === 'error_declaration') return [];
+  const at = new Date(input.occurredAt);
+  const day = input.occurredAt;
+  const refusals: Rejection[] = [];
+  const check = (reason: RejectionCode, what: string, evidence: Omit<CredentialEvidence, 'number' | 'status'>, credential: Credential | undefined) => {
+    const status = credentialStatus(credential, at, policy);
+    if (isOperative(status)) return;
+    const number = credential?.number ?? null;
+    refusals.push({
+      reason,
+      detail: `${what} ${number ?? '(none)'} of ${evidence.holder.replace(/s$/, '')} ${evidence.recordId} is ${status} at ${day}`,
+      credential: { ...evidence, number, status, ...datesOf(credential) },
+    });
+  };
+
+  const worker = holders.worker;
+  if (worker) {
+    check('WORKER_UNCERTIFIED', 'safety-training certificate', { kind: 'worker_certificate', holder: 'workers', recordId: worker.id }, worker.found?.certificate);
+    const employers = holders.enterprises.map((e) => e.id);
+    if (!worker.found || !worker.found.active || !employers.includes(worker.found.enterpriseId)) {
+      const why = !worker.found ? 'has no worker record' : !worker.found.active ? 'is no longer active' : `is employed by enterprise ${worker.found.enterpriseId}`;
+      refusals.push({ reason: 'WORKER_NOT_EMPLOYED', detail: `worker ${worker.id} (user ${actor.id}) ${why}, not by ${employers.join(' or ')} whose cylinder or site this is` });
+    }
+  }
+  for (const enterprise of holders.enterprises) {
+    check('ENTERPRISE_LICENCE_INVALID', 'gas-operation licence', { kind: 'enterprise_licence', holder: 'enterprises', recordId: enterprise.id }, enterprise.found?.licence);
+  }
+  const site = holders.site;
+  if (site) {
+    check('SITE_LICENCE_INVALID', 'site licence', { kind: 'site_licence', holder: 'sites', recordId: site.id }, site.licence);
+    if (input.type === 'fill') check('FILLING_LICENCE_INVALID', 'cylinder-filling licence', { kind: 'filling_licence', holder: 'sites', recordId: site.id }, site.fillingLicence);
+  }
+  const vehicle = holders.vehicle;
+  if (vehicle) check('VEHICLE_PERMIT_INVALID', 'hazardous-goods transport permit', { kind: 'vehicle_permit', holder: 'vehicles', recordId: vehicle.id }, vehicle.permit);
+  if (input.type === 'commission') refusals.push(...commissioningRefusals(cylinder, at));
+  return refusals;
+}
+
+/** A cylinder past its design life or overdue for inspection is not put into service (the registry's cylinderStatus rule, at the event's time). */
+function commissioningRefusals(cylinder: CylinderRef, at: Date): Rejection[] {
+  const dates = { ...(cylinder.serviceLifeEndsAt ? { serviceLifeEndsAt: cylinder.serviceLifeEndsAt } : {}), ...(cylinder.nextInspectionDate ? { nextInspectionDate: cylinder.nextInspectionDate } : {}) };
+  const refusals: Rejection[] = [];
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  if (cylinder.serviceLifeEndsAt && cylinder.serviceLifeEndsAt <= at) {
+    refusals.push({ reason: 'SERVICE_LIFE_EXCEEDED', detail: `the cylinder's design service life ended ${day(cylinder.serviceLifeEndsAt)}: it is scrapped, not commissioned`, cylinder: dates });
+  }
+  if (cylinder.nextInspectionDate && cylinder.nextInspectionDate <= at) {
+    refusals.push({ reason: 'INSPECTION_OVERDUE', detail: `the cylinder's periodic inspection was due ${day(cylinder.nextInspectionDate)}: it is inspected before it is commissioned`, cylinder: dates });
+  }
+  return refusals;
+}
+
+function datesOf(c: Credential | undefined): Pick<CredentialEvidence, 'validFrom' | 'validTo' | 'suspendedAt' | 'revokedAt'> {
+  if (!c) return {};
+  return {
+    ...(c.validFrom ? { validFrom: c.validFrom } : {}),
+    ...(c.validTo ? { validTo: c.validTo } : {}),
+    ...(c.suspendedAt ? { suspendedAt: c.suspendedAt } : {}),
+    ...(c.revokedAt ? { revokedAt: c.revokedAt } : {}),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * THE table of why capture refuses an event: every stable reason code capture answers, with its
+ * HTTP status (for POST /events) and its message in Chinese and English. The OpenAPI document
+ * lists this table (ledger.openapi.ts), and a rejection's code is typed by it, so a code capture
+ * can produce and the table lacks does not compile.
+ */
+export interface ReasonInfo {
+  status: number;
+  zh: string;
+  en: string;
+}
+
+export const REJECTION_REASONS = {
+  VALIDATION_FAILED: { status: 400, zh: '事件数据不合法', en: 'The event is not valid' },
+  CYLINDER_NOT_FOUND: { status: 404, zh: '气瓶不存在', en: 'No such cylinder' },
+  EVENT_ID_CONFLICT: { status: 409, zh: '事件编号已被另一事件使用', en: 'The event id is the id of another event' },
+  GRAI_MISMATCH: { status: 422, zh: 'GRAI 与气瓶不符', en: "The GRAI is not the cylinder's code" },
+  REFERENCE_NOT_FOUND: { status: 422, zh: '引用的站点、车辆、用户或事件不存在', en: 'A site, vehicle, customer or event the event names does not exist' },
+  WRONG_SITE_KIND: { status: 422, zh: '该事件不能在此类站点发生', en: 'The event does not happen at this kind of site' },
+  ILLEGAL_TRANSITION: { status: 422, zh: '气瓶当前状态不允许该事件', en: "The event is not allowed in the cylinder's state" },
+  CYLINDER_SCRAPPED: { status: 422, zh: '气瓶已报废', en: 'The cylinder is scrapped' },
+  PROJECTION_INCONSISTENT: { status: 422, zh: '气瓶状态与事件链不一致，待监管部门修复', en: "The cylinder's recorded state disagrees with its chain until repaired" },
+  WORKER_UNCERTIFIED: { status: 422, zh: '作业人员安全培训合格证无效', en: "The worker's safety-training certificate is not valid" },
+  WORKER_NOT_EMPLOYED: { status: 422, zh: '作业人员不受雇于该企业', en: 'The worker is not employed by the enterprise' },
+  ENTERPRISE_LICENCE_INVALID: { status: 422, zh: '企业燃气经营许可证无效', en: "The enterprise's gas-operation licence is not valid" },
+  SITE_LICENCE_INVALID: { status: 422, zh: '站点许可证无效', en: "The site's licence is not valid" },
+  FILLING_LICENCE_INVALID: { status: 422, zh: '充装站气瓶充装许可无效', en: "The station's cylinder-filling licence is not valid" },
+  VEHICLE_PERMIT_INVALID: { status: 422, zh: '车辆危险货物运输许可无效', en: "The vehicle's hazardous-goods transport permit is not valid" },
+  SERVICE_LIFE_EXCEEDED: { status: 422, zh: '气瓶已超过设计使用年限', en: 'The cylinder is past its design service life' },
+  INSPECTION_OVERDUE: { status: 422, zh: '气瓶已超过定期检验日期', en: 'The cylinder is overdue for periodic inspection' },
+  INSPECTION_NOT_PERMITTED: { status: 403, zh: '定期检验只能由检验机构（监管部门）记录', en: 'A periodic inspection is recorded by an inspection body (a regulator)' },
+  EVENT_NOT_PERMITTED: { status: 403, zh: '监管部门只记录定期检验，流转事件由气瓶所属企业人员记录', en: "A regulator records periodic inspections only; custody events are recorded by the owner's staff" },
+} as const satisfies Record<string, ReasonInfo>;
+
+export type RejectionCode = keyof typeof REJECTION_REASONS;
+export const REJECTION_CODES = Object.keys(REJECTION_REASONS) as [RejectionCode, ...RejectionCode[]];
+
+/** The table for a code capture answered; an unknown one (never produced) is a plain 422. */
+export function reasonInfo(code: string): ReasonInfo {
+  return (REJECTION_REASONS as Record<string, ReasonInfo>)[code] ?? { status: 422, zh: '事件被拒绝', en: 'Event rejected' };
+}
+
+/** The table as Markdown, for the OpenAPI document. */
+export function reasonsMarkdown(): string {
+  const rows = Object.entries(REJECTION_REASONS).map(([code, r]) => `| \`${code}\` | ${r.status} | ${r.zh} | ${r.en} |`);
+  return ['| code | status | 中文 | English |', '|---|---|---|---|', ...rows].join('\n');
+}
