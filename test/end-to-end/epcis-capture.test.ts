@@ -76,11 +76,12 @@ beforeAll(async () => {
   auditor = await login('auditor');
   const enterpriseId = String((await ok<{ id: string }>('POST', '/api/v1/enterprises', city, anEnterprise().inDistrict('441802').build())).id);
   admin = await login('enterprise_admin', { enterpriseId, districtCode: '441802' });
-  station = (await ok<{ id: string }>('POST', '/api/v1/sites', admin, aSite().fillingStation().inDistrict('441802').build())).id;
-  vehicle = (await ok<{ id: string }>('POST', '/api/v1/vehicles', admin, aVehicle().build())).id;
+  // The city registers the credentialed records: their licences and permit count from the start.
+  station = (await ok<{ id: string }>('POST', '/api/v1/sites', city, aSite().fillingStation().inDistrict('441802').forEnterprise(enterpriseId).build())).id;
+  vehicle = (await ok<{ id: string }>('POST', '/api/v1/vehicles', city, aVehicle().forEnterprise(enterpriseId).build())).id;
   const otherEnterprise = String((await ok<{ id: string }>('POST', '/api/v1/enterprises', city, anEnterprise().inDistrict('441803').build())).id);
   otherAdmin = await login('enterprise_admin', { enterpriseId: otherEnterprise, districtCode: '441803' });
-  otherStation = (await ok<{ id: string }>('POST', '/api/v1/sites', otherAdmin, aSite().fillingStation().inDistrict('441803').build())).id;
+  otherStation = (await ok<{ id: string }>('POST', '/api/v1/sites', city, aSite().fillingStation().inDistrict('441803').forEnterprise(otherEnterprise).build())).id;
   for (let i = 0; i < 2; i++) {
     const { id } = await ok<{ id: string }>('POST', '/api/v1/cylinders', admin, aCylinder().registeredTo(station).build());
     const { code } = await ok<{ code: { grai: string } }>('POST', `/api/v1/cylinders/${id}/commission`, admin);

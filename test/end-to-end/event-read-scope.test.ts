@@ -43,9 +43,11 @@ beforeAll(async () => {
   const otherEnterprise = String((await ok('POST', '/api/v1/enterprises', city, anEnterprise().inDistrict('441802').build())).id);
   otherAdmin = await login('enterprise_admin', { enterpriseId: otherEnterprise, districtCode: '441802' });
   const id = async (path: string, body: object) => String((await ok('POST', path, admin, body)).id);
-  const station = await id('/api/v1/sites', aSite().fillingStation().inDistrict('441802').build());
-  foreignSupplyPoint = await id('/api/v1/sites', aSite().inDistrict('441803').build());
-  const vehicle = await id('/api/v1/vehicles', aVehicle().build());
+  // The city registers the credentialed records: their licences and permit count from the start.
+  const byCity = async (path: string, body: object) => String((await ok('POST', path, city, body)).id);
+  const station = await byCity('/api/v1/sites', aSite().fillingStation().inDistrict('441802').forEnterprise(enterpriseId).build());
+  foreignSupplyPoint = await byCity('/api/v1/sites', aSite().inDistrict('441803').forEnterprise(enterpriseId).build());
+  const vehicle = await byCity('/api/v1/vehicles', aVehicle().forEnterprise(enterpriseId).build());
   const customer = await id('/api/v1/customers', aCustomer().inDistrict('441802').build());
   cylinderId = await id('/api/v1/cylinders', aCylinder().registeredTo(station).build());
   await ok('POST', `/api/v1/cylinders/${cylinderId}/commission`, admin);

@@ -372,8 +372,10 @@ describe('capture enforces credentials and cylinder dates at the event\'s occurr
   const VEHICLE = '64b0000000000000000007a1';
   const WORKER = '64b0000000000000000009a1';
   const WORKER_ACTOR: EventActor = { kind: 'user', id: 'user-w', role: 'filling_operator', enterpriseId: ENTERPRISE_A, workerId: WORKER };
-  const valid = (number: string): Credential => ({ number, validFrom: new Date('2024-01-01T00:00:00Z'), validTo: new Date('2027-01-01T00:00:00Z') });
-  const expired = (number: string): Credential => ({ number, validFrom: new Date('2020-01-01T00:00:00Z'), validTo: new Date('2025-01-01T00:00:00Z') });
+  // Verified by a regulator, as only a verified credential counts (the registry's credentialStatus).
+  const verifiedAt = new Date('2024-01-02T00:00:00Z');
+  const valid = (number: string): Credential => ({ number, validFrom: new Date('2024-01-01T00:00:00Z'), validTo: new Date('2027-01-01T00:00:00Z'), verifiedAt });
+  const expired = (number: string): Credential => ({ number, validFrom: new Date('2020-01-01T00:00:00Z'), validTo: new Date('2025-01-01T00:00:00Z'), verifiedAt });
 
   /** An event's world where everything is in order; `breaks` put one thing wrong each. */
   interface Scenario {
@@ -470,6 +472,16 @@ describe('capture enforces credentials and cylinder dates at the event\'s occurr
     expect(decision.kept[0]?.reasons).toEqual([
       { reason: 'WORKER_UNCERTIFIED', detail: expect.stringContaining('AQPX-1'), credential: expect.objectContaining({ kind: 'worker_certificate', holder: 'workers', recordId: WORKER, number: 'AQPX-1', status: 'expired' }) },
       { reason: 'SITE_LICENCE_INVALID', detail: expect.stringContaining('is expired at'), credential: expect.objectContaining({ kind: 'site_licence', holder: 'sites', recordId: SITE_ID, number: '粤清燃站-1', status: 'expired', validTo: new Date('2025-01-01T00:00:00Z') }) },
+    ]);
+  });
+
+  it('refuses a site licence the enterprise entered and no regulator has verified yet', () => {
+    const s = aScenario();
+    const { verifiedAt: _unused, ...submitted } = valid('粤清燃站-1');
+    (s.holders.site as SiteRef).licence = submitted;
+    const { decision } = decideScenario(s);
+    expect(decision.kept[0]?.reasons).toEqual([
+      { reason: 'SITE_LICENCE_INVALID', detail: expect.any(String), credential: expect.objectContaining({ kind: 'site_licence', number: '粤清燃站-1', status: 'unverified' }) },
     ]);
   });
 

@@ -49,27 +49,27 @@ describe('capture enforces licences, permits and certificates on every event', (
   /** An event happening now (a regulator's decision dated today counts from today's start). */
   const now = <T extends { occurredAt: string }>(body: T): T => ({ ...body, occurredAt: new Date().toISOString() });
   const post = (body: object) => world.as(admin).post('/api/v1/events', body);
-  const today = () => new Date().toISOString().slice(0, 10);
 
   it("takes a regulator's revocation of a site licence, and a suspension of the enterprise's, into account on the very next event", async () => {
     const cylinder = await newCylinder();
     await expectStatus(post(now(anEvent('commission', cylinder).at(station).build())), 201);
-    await expectStatus(world.as(city).patch(`/api/v1/sites/${station}`, { licence: { revokedAt: today() } }), 200);
+    const decide = (record: string, command: string, reason: string) => expectStatus(world.as(city).post(`/api/v1/${record}/credentials/licence/${command}`, { reason }), 200);
+    await decide(`sites/${station}`, 'revoke', '现场检查发现无证经营');
 
     const inspect = now(anEvent('inspect', cylinder).at(station).with({ result: 'pass' }).build());
     const refused = await expectStatus<Problem>(post(inspect), 422);
     expect(refused).toMatchObject({ code: 'SITE_LICENCE_INVALID', reasons: [{ code: 'SITE_LICENCE_INVALID', detail: expect.stringContaining('is revoked') }] });
     expect((await world.ledger.cylinderState(cylinder))?.state).toBe('empty_at_station');
 
-    await expectStatus(world.as(city).patch(`/api/v1/enterprises/${enterpriseId}`, { licence: { suspendedAt: today() } }), 200);
+    await decide(`enterprises/${enterpriseId}`, 'suspend', '停业整顿');
     const again = await expectStatus<Problem>(post(now(anEvent('inspect', cylinder).at(station).with({ result: 'pass' }).build())), 422);
     // Every reason that applies, the first being the problem's code.
     expect(again.code).toBe('ENTERPRISE_LICENCE_INVALID');
     expect(again.reasons.map((r) => r.code)).toEqual(['ENTERPRISE_LICENCE_INVALID', 'SITE_LICENCE_INVALID']);
 
     // Reinstated by the regulator, the next event is taken again.
-    await expectStatus(world.as(city).patch(`/api/v1/enterprises/${enterpriseId}`, { licence: { suspendedAt: null } }), 200);
-    await expectStatus(world.as(city).patch(`/api/v1/sites/${station}`, { licence: { revokedAt: null } }), 200);
+    await decide(`enterprises/${enterpriseId}`, 'reinstate', '整改完成');
+    await decide(`sites/${station}`, 'reinstate', '复查合格');
     await expectStatus(post(now(anEvent('inspect', cylinder).at(station).with({ result: 'pass' }).build())), 201);
   });
 

@@ -50,9 +50,12 @@ export async function anEnterpriseKit(world: LedgerWorld, districtCode: string):
   const admin = principal('enterprise_admin', { enterpriseId });
   const as = world.as(admin);
   const id = async (path: string, body: object) => (await expectStatus<{ id: string }>(as.post(path, body), 201)).id;
-  const station = await id('/api/v1/sites', aSite().fillingStation().inDistrict(districtCode).build());
-  const supplyPoint = await id('/api/v1/sites', aSite().inDistrict(districtCode).build());
-  const vehicle = await id('/api/v1/vehicles', aVehicle().build());
+  // The city registers the credentialed records, so their licences and permit are verified at once
+  // and count on every event (one the enterprise enters waits for a regulator).
+  const byCity = async (path: string, body: object) => (await expectStatus<{ id: string }>(city.post(path, body), 201)).id;
+  const station = await byCity('/api/v1/sites', aSite().fillingStation().inDistrict(districtCode).forEnterprise(enterpriseId).build());
+  const supplyPoint = await byCity('/api/v1/sites', aSite().inDistrict(districtCode).forEnterprise(enterpriseId).build());
+  const vehicle = await byCity('/api/v1/vehicles', aVehicle().forEnterprise(enterpriseId).build());
   const customer = await id('/api/v1/customers', aCustomer().inDistrict(districtCode).build());
   return {
     enterpriseId,

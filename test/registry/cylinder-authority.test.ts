@@ -24,7 +24,7 @@ describe('a commissioned cylinder is not its owner\'s to restate', () => {
     world = await startLedgerWorld('cylinder_authority');
     a = await anEnterpriseKit(world, '441802');
     b = await anEnterpriseKit(world, '441803');
-    secondStation = (await expectStatus<{ id: string }>(world.as(a.admin).post('/api/v1/sites', aSite().fillingStation().inDistrict('441803').build()), 201)).id;
+    secondStation = (await expectStatus<{ id: string }>(world.as(principal('city_regulator')).post('/api/v1/sites', aSite().fillingStation().inDistrict('441803').forEnterprise(a.enterpriseId).build()), 201)).id;
   });
   afterAll(() => world.stop());
 
@@ -127,10 +127,12 @@ describe('a commissioned cylinder is not its owner\'s to restate', () => {
     const inspection = (id: string, next: string) => anEvent('periodic_inspection', id).with({ result: 'pass', nextInspectionDate: next }).build();
     const next = new Date(Date.now() + 4 * 365 * 86_400_000).toISOString().slice(0, 10);
 
+    /** Commissioned in date (an overdue cylinder is not commissioned), then its inspection falls due. */
     async function emptyAtStation() {
-      const c = await commissioned(aCylinder().registeredTo(a.station).overdue());
+      const c = await commissioned(aCylinder().registeredTo(a.station));
       await expectStatus(world.as(a.admin).post('/api/v1/events', anEvent('commission', c.id).at(a.station).build()), 201);
-      return c;
+      await world.connection.collection('cylinders').updateOne({ _id: new Types.ObjectId(c.id) }, { $set: { nextInspectionDate: new Date('2025-01-01T00:00:00Z') } });
+      return { ...c, view: await read(c.id) };
     }
 
     it('refuses a periodic_inspection from the enterprise with 403 INSPECTION_NOT_PERMITTED, single or in a batch', async () => {
