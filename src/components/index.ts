@@ -4,15 +4,15 @@ import type { Config } from '../config';
 import type { ApiModule } from '../shared/http/api-module';
 import { createPageCursors } from '../shared/http/page.cursor';
 import type { Logger } from '../shared/logger/logger.factory';
-import { createAudit } from './audit';
-import { authenticate, createAuth, type AccountRegistryLookups, type AuthOptions } from './auth';
-import { createRegistry } from './registry';
+import { createAudit, type AuditService } from './audit';
+import { authenticate, createAuth, type AccountRegistryLookups, type AuthComponent, type AuthOptions, type Principal } from './auth';
+import { createRegistry, type Registry } from './registry';
 import { createImports } from './imports';
 import { createDevices, type SiteLookup } from './devices';
-import { createLedger } from './ledger';
-import { createLedgerLog, registryCylinderVisibility } from './ledger/log';
+import { createLedger, type Ledger } from './ledger';
+import { createLedgerLog, registryCylinderVisibility, type LedgerLog, type LedgerLogDeps } from './ledger/log';
 import { createEpcis } from './ledger/epcis';
-import { createQr, DEFAULT_QR_CONFIG, ledgerPort } from './qr';
+import { createQr, DEFAULT_QR_CONFIG, ledgerPort, type LedgerPort, type QrComponent } from './qr';
 
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
@@ -26,8 +26,34 @@ export interface ComponentDeps {
   siteLookup?: SiteLookup;
 }
 
+/** The pieces a test world replaces; production passes none. */
+export interface ComponentOverrides {
+  /** Wraps the authenticate middleware's account check (a test world admits the principals it signs tokens for). */
+  accountCheck?: (principal: Principal, check: (principal: Principal) => Promise<boolean>) => Promise<boolean>;
+  /** The ledger as QR identity sees it (tests that pin the ledger's answers). */
+  qrLedger?: LedgerPort;
+  /** The log's timing: a checkpoint per request instead of a timer, a movable clock. */
+  ledgerLog?: Pick<LedgerLogDeps, 'checkpointIntervalMs' | 'gapGraceMs' | 'now'>;
+}
+
+/** What createComponents built: the modules app.ts mounts, and the components tests reach past HTTP. */
+export interface Components {
+  modules: ApiModule[];
+  audit: { service: AuditService; module: ApiModule };
+  auth: AuthComponent;
+  registry: Registry;
+  ledger: Ledger;
+  ledgerLog: LedgerLog;
+  qr: QrComponent;
+}
+
 /** The one wiring place: builds each component and returns the API modules app.ts mounts, in order. */
-export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]> {
+export async function createComponents(deps: ComponentDeps, overrides: ComponentOverrides = {}): Promise<ApiModule[]> {
+  return (await buildComponents(deps, overrides)).modules;
+}
+
+/** createComponents, keeping hold of the components themselves (test worlds). */
+export async function buildComponents(deps: ComponentDeps, overrides: ComponentOverrides = {}): Promise<Components> {
   // One cursor key for every listing (each cursor names its listing, so none is read by another).
   const cursors = createPageCursors(deps.config.secrets.JWT_SECRET);
   const audit = await createAudit({ connection: deps.connection, cursors });
@@ -50,9 +76,11 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     siteLookup: deps.siteLookup ?? ((_principal, siteId) => registry.siteById(siteId)),
     cursors,
   });
+  const { accountCheck } = overrides;
+  const isActive = accountCheck ? (principal: Principal) => accountCheck(principal, auth.isActive) : auth.isActive;
   const modules: ApiModule[] = [
     // First: every later router finds req.principal set from the bearer token.
-    { name: 'authentication', router: Router().use(authenticate(deps.config.secrets.JWT_SECRET, auth.isActive)), registerOpenApi: () => undefined },
+    { name: 'authentication', router: Router().use(authenticate(deps.config.secrets.JWT_SECRET, isActive)), registerOpenApi: () => undefined },
     auth.module,
     devices.module,
   ];
@@ -76,6 +104,7 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     },
     signingKey: deps.config.secrets.LEDGER_SIGNING_KEY,
     logger: deps.logger,
+    ...overrides.ledgerLog,
   });
   modules.push(ledgerLog.module, createEpcis({ source: ledger, cylinderVisible, capture: { appendMany: ledger.appendMany, eventIds: ledger.eventIds } }).module);
   const qr = await createQr({
@@ -84,8 +113,8 @@ export async function createComponents(deps: ComponentDeps): Promise<ApiModule[]
     audit: audit.service,
     sites: registry,
     cylinders: registry,
-    ledger: ledgerPort(ledger),
+    ledger: overrides.qrLedger ?? ledgerPort(ledger),
   });
   modules.push(qr.module);
-  return modules;
+  return { modules, audit, auth, registry, ledger, ledgerLog, qr };
 }

@@ -27,6 +27,9 @@ describe('accounts: who may create, read, change and deactivate which users', ()
     adminA = (await app.login('admin.a', pw)).accessToken;
     adminB = (await app.login('admin.b', pw)).accessToken;
     districtReg = (await app.login('district.qc', pw)).accessToken;
+    // Enterprise A's operator, which the listings below expect whichever test runs first.
+    const operator = await app.call('POST', '/api/v1/users', { token: adminA, body: { username: 'operator.a', displayName: 'x', password: pw, role: 'filling_operator', workerId: workerA } });
+    expect(operator.status).toBe(201);
   });
   afterAll(() => app.close());
 
@@ -41,7 +44,7 @@ describe('accounts: who may create, read, change and deactivate which users', ()
   });
 
   it('lets an enterprise administrator create operators of its own enterprise, linked to its worker', async () => {
-    const res = await createAs(adminA, { username: 'operator.a', role: 'filling_operator', workerId: workerA });
+    const res = await createAs(adminA, { username: 'operator.a1', role: 'filling_operator', workerId: workerA });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ enterpriseId: entA, workerId: workerA, districtCode: '441802' });
   });

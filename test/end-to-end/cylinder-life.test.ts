@@ -75,8 +75,37 @@ beforeAll(async () => {
     customer: await id('/api/v1/customers', aCustomer().inDistrict('441802').build()),
     newCylinder: () => id('/api/v1/cylinders', aCylinder().registeredTo(station).build()),
   };
-  cylinderId = await kit.newCylinder();
 }, 120_000);
+
+// Each test follows a cylinder of its own, taking it as far as it needs with the steps below.
+beforeEach(async () => {
+  cylinderId = await kit.newCylinder();
+});
+
+async function commission(): Promise<{ status: string; code: { grai: string; uri: string } }> {
+  const outcome = await ok<{ status: string; code: { grai: string; uri: string } }>('POST', `/api/v1/cylinders/${cylinderId}/commission`, admin);
+  grai = outcome.code.grai;
+  uri = outcome.code.uri;
+  return outcome;
+}
+
+/** After commissioning: one round from inspection to the empty's return (7 events in all). */
+async function oneRound(): Promise<void> {
+  const life = [
+    anEvent('inspect', cylinderId).at(kit.station).with({ result: 'pass' }).build(),
+    anEvent('fill', cylinderId).at(kit.station).with({ tareKg: 14.5, grossKg: 29.4, netKg: 14.9, durationS: 42 }).build(),
+    anEvent('dispatch', cylinderId).with({ vehicleId: kit.vehicle }).build(),
+    anEvent('receive', cylinderId).with({ siteId: kit.supplyPoint }).build(),
+    anEvent('hand_over', cylinderId).with({ customerId: kit.customer, confirmedByCustomer: true }).build(),
+    anEvent('return_empty', cylinderId).with({ siteId: kit.station, customerId: kit.customer }).build(),
+  ];
+  for (const event of life) await ok('POST', '/api/v1/events', admin, event, [201]);
+}
+
+async function commissionedAndRound(): Promise<void> {
+  await commission();
+  await oneRound();
+}
 
 afterAll(async () => {
   await app?.close();
@@ -85,30 +114,22 @@ afterAll(async () => {
 
 describe('one cylinder, end to end', () => {
   it('is commissioned with a signed code, and its commissioning is the first event of its chain', async () => {
-    const outcome = await ok<{ status: string; code: { grai: string; uri: string } }>('POST', `/api/v1/cylinders/${cylinderId}/commission`, admin);
+    const outcome = await commission();
     expect(outcome.status).toBe('commissioned');
-    grai = outcome.code.grai;
-    uri = outcome.code.uri;
     expect(uri).toMatch(new RegExp(`/8003/${grai}\\?s=`));
     const timeline = await ok<{ items: { type: string }[] }>('GET', `/api/v1/cylinders/${cylinderId}/events`, admin);
     expect(timeline.items.map((e) => e.type)).toEqual(['commission']);
   });
 
   it('goes through inspection, filling, dispatch, receipt, delivery and return, and its chain verifies', async () => {
-    const life = [
-      anEvent('inspect', cylinderId).at(kit.station).with({ result: 'pass' }).build(),
-      anEvent('fill', cylinderId).at(kit.station).with({ tareKg: 14.5, grossKg: 29.4, netKg: 14.9, durationS: 42 }).build(),
-      anEvent('dispatch', cylinderId).with({ vehicleId: kit.vehicle }).build(),
-      anEvent('receive', cylinderId).with({ siteId: kit.supplyPoint }).build(),
-      anEvent('hand_over', cylinderId).with({ customerId: kit.customer, confirmedByCustomer: true }).build(),
-      anEvent('return_empty', cylinderId).with({ siteId: kit.station, customerId: kit.customer }).build(),
-    ];
-    for (const event of life) await ok('POST', '/api/v1/events', admin, event, [201]);
+    await commission();
+    await oneRound();
     const verdict = await ok<{ ok: boolean; events: number }>('GET', `/api/v1/cylinders/${cylinderId}/chain/verify`, city);
     expect(verdict).toMatchObject({ ok: true, events: 7 });
   });
 
   it('exports a history that the offline verifier accepts with only the public key, and a tampered one it rejects', async () => {
+    await commissionedAndRound();
     const bundle = await ok<{ events: { eventId: string; payload: Record<string, unknown>; type: string }[] }>('GET', `/api/v1/cylinders/${cylinderId}/export`, city);
     expect(bundle.events).toHaveLength(7);
     const key = await ok<{ publicKeyPem: string }>('GET', '/api/v1/ledger/public-key', city);
@@ -128,6 +149,7 @@ describe('one cylinder, end to end', () => {
   });
 
   it('exports its events as an EPCIS 2.0 document that validates against the GS1 schema', async () => {
+    await commissionedAndRound();
     const res = await fetch(`${app.url}/api/v1/epcis/events?cylinderId=${cylinderId}`, { headers: { authorization: `Bearer ${city}` } });
     expect(res.status).toBe(200);
     const document = (await res.json()) as { epcisBody: { eventList: { epcList?: string[] }[] } };
@@ -141,6 +163,7 @@ describe('one cylinder, end to end', () => {
   });
 
   it('reads as genuine on the public page, with its last fill at the registered station', async () => {
+    await commissionedAndRound();
     const path = new URL(uri).pathname + new URL(uri).search;
     const res = await fetch(`${app.url}${path}`, { headers: { accept: 'application/json' } });
     expect(res.status).toBe(200);

@@ -35,7 +35,15 @@ beforeAll(async () => {
   db = await startTestDatabase('ledger_log');
   connection = mongoose.createConnection(db.uri, { dbName: db.dbName });
   await connection.asPromise();
+});
+
+// Each test starts from the same city, on an emptied database with a log that has integrated nothing:
+// cylinder 1's whole round and two events of cylinder 2, interleaved (9 events).
+beforeEach(async () => {
+  await connection.db?.dropDatabase();
   ledger = new MemoryLedger();
+  ledger.lifecycle('c00000000000000000000001');
+  ledger.lifecycle('c00000000000000000000002', ['commission', 'inspect']);
   const cylinderVisible = async (_p: Principal, id: string) => id !== HIDDEN_CYLINDER;
   log = await createLedgerLog({ connection, source: ledger, cylinderVisible, signingKey: SIGNING_KEY, logger: silentLogger, checkpointIntervalMs: 0 });
   const epcis = createEpcis({ source: ledger, cylinderVisible });
@@ -52,17 +60,23 @@ beforeAll(async () => {
   http = request(express().use(log.wellKnown).use(app));
 });
 
+afterEach(() => log.stop());
+
 afterAll(async () => {
-  await log.stop();
   await connection.db?.dropDatabase();
   await connection.close();
   await db.stop();
 });
 
+/** Checkpoints signed at 9 events and, after three events of cylinder 3, at 12. */
+async function signedAt9And12(): Promise<void> {
+  await log.service.checkpoint();
+  ledger.lifecycle('c00000000000000000000003', ['commission', 'inspect', 'fill']);
+  await log.service.checkpoint();
+}
+
 describe('the ledger log', () => {
   it('integrates events as leaves in append order, once, even when two integrators race', async () => {
-    ledger.lifecycle('c00000000000000000000001');
-    ledger.lifecycle('c00000000000000000000002', ['commission', 'inspect']);
     const twin = await createLedgerLog({ connection, source: ledger, cylinderVisible: async () => true, signingKey: SIGNING_KEY, logger: silentLogger, checkpointIntervalMs: 0 });
     const sizes = await Promise.all([log.service.integrate(), twin.service.integrate(), log.service.integrate()]);
     expect(sizes).toEqual([9, 9, 9]);
@@ -94,6 +108,7 @@ describe('the ledger log', () => {
   });
 
   it('proves an event is included in the latest checkpoint, signing one when none covers it yet', async () => {
+    await signedAt9And12();
     const late = ledger.append('c00000000000000000000003', 'dispatch');
     const proof = (await as('district_regulator', `/api/v1/ledger/proofs/inclusion?eventId=${late.eventId}`, { districtCode: '441802' }).expect(200)).body;
     const latest = (await as('auditor', '/api/v1/ledger/checkpoints/latest').expect(200)).body;
@@ -106,6 +121,7 @@ describe('the ledger log', () => {
   });
 
   it('answers bad proof requests with the field at fault, and unknown events with 404', async () => {
+    await signedAt9And12();
     const tooBig = await as('auditor', '/api/v1/ledger/proofs/consistency?from=5&to=999').expect(400);
     expect(tooBig.body.errors[0].path).toBe('to');
     await as('auditor', '/api/v1/ledger/proofs/inclusion?eventId=nope').expect(404);

@@ -146,12 +146,19 @@ describe('custody ledger capture through the API', () => {
   });
 
   it('detects a deleted last event through the projection head', async () => {
-    const cylinder = await a.newCylinder();
-    const outcomes: Outcome[] = [];
-    for (const body of lifeOf(cylinder, a).slice(0, 3)) outcomes.push(await expectStatus<Outcome>(post(a, body), 201));
-    await world.connection.collection('events').deleteOne({ eventId: outcomes[2]?.eventId });
-    const verdict = await expectStatus(world.as(principal('city_regulator')).get(`/api/v1/cylinders/${cylinder}/chain/verify`), 200);
-    expect(verdict).toMatchObject({ ok: false, reason: 'HEAD_MISMATCH', firstBadEventId: outcomes[2]?.eventId });
+    // A world of its own: the hole it punches in the log would hold back every later test's events.
+    const own = await startLedgerWorld('ledger_deleted_event');
+    try {
+      const kit = await anEnterpriseKit(own, '441802');
+      const cylinder = await kit.newCylinder();
+      const outcomes: Outcome[] = [];
+      for (const body of lifeOf(cylinder, kit).slice(0, 3)) outcomes.push(await expectStatus<Outcome>(own.as(kit.admin).post('/api/v1/events', body), 201));
+      await own.connection.collection('events').deleteOne({ eventId: outcomes[2]?.eventId });
+      const verdict = await expectStatus(own.as(principal('city_regulator')).get(`/api/v1/cylinders/${cylinder}/chain/verify`), 200);
+      expect(verdict).toMatchObject({ ok: false, reason: 'HEAD_MISMATCH', firstBadEventId: outcomes[2]?.eventId });
+    } finally {
+      await own.stop();
+    }
   });
 
   it('an enterprise admin cannot post events for another enterprise\'s cylinder (404) nor read its history', async () => {
@@ -176,6 +183,8 @@ describe('custody ledger capture through the API', () => {
   });
 
   it('scopes history: a district regulator sees its district\'s events, operators only their own, regulators may not capture', async () => {
+    await expectStatus(post(b, anEvent('commission', await b.newCylinder()).at(b.station).build()), 201);
+    await expectStatus(post(a, anEvent('commission', await a.newCylinder()).at(a.station).build()), 201);
     const district = principal('district_regulator', { districtCode: '441803' });
     const page = await expectStatus<Page>(world.as(district).get('/api/v1/events?type=commission&limit=200'), 200);
     expect(page.items.length).toBeGreaterThan(0);
@@ -187,6 +196,7 @@ describe('custody ledger capture through the API', () => {
   });
 
   it('lists events by site and type, newest first, with a cursor', async () => {
+    for (let i = 0; i < 6; i++) await expectStatus(post(a, anEvent('commission', await a.newCylinder()).at(a.station).build()), 201);
     const all: string[] = [];
     let cursor: string | null = '';
     while (cursor !== null) {
@@ -236,7 +246,7 @@ describe('custody ledger capture through the API', () => {
   });
 
   it('gives the log a gap-free append order', async () => {
-    // A world of its own: the shared one has a hole that the tampering test punched on purpose.
+    // A world of its own: positions from 0, whatever the other tests appended before.
     const own = await startLedgerWorld('ledger_append_order');
     try {
       const kit = await anEnterpriseKit(own, '441802');

@@ -1,36 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { aCustomer, aCylinder, aSite, aVehicle, anEnterprise } from '../../seed/builders';
 import type { Principal } from '../../src/components/auth';
-import { createLedger, type EventType, type Ledger } from '../../src/components/ledger';
-import { createLedgerLog, registryCylinderVisibility } from '../../src/components/ledger/log';
-import { silentLogger } from '../foundation/app.harness';
-import { expectStatus, initModels, principal, SECRETS, startWorld, type World } from '../support/world';
-import { createPageCursors } from '../../src/shared/http/page.cursor';
+import type { EventType } from '../../src/components/ledger';
+import { expectStatus, principal, startWorld, type World, type WorldOptions } from '../support/world';
 
 export { expectStatus, principal };
 
-const SIGNING_KEY = 'ledger-test-signing-key-0123456789abcdef';
+/** The ledger world is the one test world: its ledger and signed log (a checkpoint on demand) are `world.ledger` and `world.log`. */
+export type LedgerWorld = World;
 
-export interface LedgerWorld extends World {
-  ledger: Ledger;
-}
-
-/** The real app with authentication, the registry, the ledger and its signed log, on a fresh database. */
-export async function startLedgerWorld(label: string): Promise<LedgerWorld> {
-  const world = await startWorld(label);
-  const ledger = await createLedger({ connection: world.connection }, { registry: world.registry, eventIdSecret: SECRETS.PII_HASH_SECRET, cursors: createPageCursors(SECRETS.JWT_SECRET) });
-  // Chain verification proves events against the log's checkpoints, so the log is served too.
-  const log = await createLedgerLog({
-    connection: world.connection,
-    source: ledger,
-    cylinderVisible: registryCylinderVisibility(world.registry),
-    signingKey: SIGNING_KEY,
-    logger: silentLogger,
-    checkpointIntervalMs: 0,
-  });
-  await initModels(world.connection);
-  world.mount([ledger.module, log.module]);
-  return Object.assign(world, { ledger });
+export function startLedgerWorld(label: string, options: WorldOptions = {}): Promise<LedgerWorld> {
+  return startWorld(label, options);
 }
 
 /** One enterprise's world: its admin, a filling station, a supply point, a vehicle, a customer. */

@@ -1,9 +1,8 @@
-import { createLedger, type Ledger } from '../../src/components/ledger';
-import { createQr, DEFAULT_QR_CONFIG, ledgerPort, type LedgerPort, type LedgerSnapshot, type QrComponent, type QrConfig } from '../../src/components/qr';
-import { initModels, SECRETS, startWorld, type World } from '../support/world';
-import { createPageCursors } from '../../src/shared/http/page.cursor';
+import type { Ledger } from '../../src/components/ledger';
+import type { LedgerPort, LedgerSnapshot, QrConfig } from '../../src/components/qr';
+import { startWorld, type World } from '../support/world';
 
-export const QR_DOMAIN = 'qr.qingyuan.example.cn';
+export { QR_DOMAIN } from '../support/world';
 
 /** A ledger stand-in: the projection each test sets, and the commission events it was sent. */
 export class FakeLedger implements LedgerPort {
@@ -19,43 +18,28 @@ export class FakeLedger implements LedgerPort {
   onCylinderScrapped(): void {}
 }
 
-export interface QrWorld extends World {
-  readonly qr: QrComponent;
+export interface QrWorld extends Omit<World, 'ledger'> {
+  /** The ledger as QR identity sees it, unless the world was started with `realLedger`. */
   ledger: FakeLedger;
   /** The real custody ledger, when the world was started with `realLedger`. */
   realLedger: Ledger | undefined;
-  /** Rebuilds the QR component (and app) with other settings on the same database: key rotation. */
+  /** Rebuilds the components with other QR settings on the same database: key rotation. */
   reconfigure(config: Partial<QrConfig>): Promise<void>;
 }
 
-/** The real app with bearer authentication, the registry, the audit trail and QR identity. */
+/**
+ * The test world for QR identity: by default QR talks to a FakeLedger whose answers each test sets
+ * (`world.ledger`); with `realLedger`
+ * QR is wired to the real custody ledger, as in production.
+ */
 export async function startQrWorld(label: string, options: { config?: Partial<QrConfig>; realLedger?: boolean } = {}): Promise<QrWorld> {
-  const world = await startWorld(label);
-  const { connection, registry, audit } = world;
-  const ledger = new FakeLedger();
-  const realLedger = options.realLedger ? await createLedger({ connection }, { registry, eventIdSecret: SECRETS.PII_HASH_SECRET, cursors: createPageCursors(SECRETS.JWT_SECRET) }) : undefined;
-  const build = async (config: Partial<QrConfig>): Promise<QrComponent> => {
-    const qr = await createQr({
-      connection,
-      // A limit no test reaches unless it brings its own limiter.
-      settings: { ...DEFAULT_QR_CONFIG, domain: QR_DOMAIN, scanRatePerMinute: 100_000, ...config, signingSecret: SECRETS.QR_SIGNING_SECRET, privacySecret: SECRETS.PII_HASH_SECRET },
-      audit: audit.service,
-      sites: registry,
-      cylinders: registry,
-      ledger: realLedger ? ledgerPort(realLedger) : ledger,
-    });
-    world.mount([qr.module]);
-    return qr;
-  };
-  let qr = await build(options.config ?? {});
-  await initModels(connection);
-  const qrWorld = Object.assign(world, {
-    ledger,
-    realLedger,
-    async reconfigure(config: Partial<QrConfig>) {
-      qr = await build(config);
-    },
-  });
-  // A getter, not a copied value: reconfigure replaces the component.
-  return Object.defineProperty(qrWorld, 'qr', { get: () => qr, enumerable: true }) as QrWorld;
+  const fake = new FakeLedger();
+  const world = await startWorld(label, { ...(options.config ? { qr: options.config } : {}), ...(options.realLedger ? {} : { qrLedger: fake }) });
+  const realLedger = options.realLedger ? world.ledger : undefined;
+  const qrWorld = Object.create(world, {
+    ledger: { value: fake, enumerable: true },
+    realLedger: { value: realLedger, enumerable: true },
+    reconfigure: { value: (config: Partial<QrConfig>) => world.restart({ qr: config }), enumerable: true },
+  }) as QrWorld;
+  return qrWorld;
 }

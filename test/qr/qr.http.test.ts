@@ -364,7 +364,7 @@ describe('public verification page /8003/{GRAI}', () => {
     const c = await commissioned();
     // The production limit (settings → the shared limiter), lowered, with the earlier tests' counts gone.
     await world.connection.collection(QR_SCAN_LIMIT_COLLECTION).deleteMany({});
-    world.reconfigure({ scanRatePerMinute: 2 });
+    await world.reconfigure({ scanRatePerMinute: 2 });
     try {
       expect((await world.http.get(pathOf(c.uri))).status).toBe(200);
       expect((await world.http.get(pathOf(c.uri))).status).toBe(200);
@@ -375,7 +375,7 @@ describe('public verification page /8003/{GRAI}', () => {
       expect(JSON.parse(limited.text)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
       expect((await world.http.get(pathOf(c.uri)).set('Accept', 'text/html')).status).toBe(429);
     } finally {
-      world.reconfigure({});
+      await world.reconfigure({});
     }
   });
 });

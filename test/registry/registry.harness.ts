@@ -1,12 +1,10 @@
-import { initModels, startWorld, type World } from '../support/world';
+import { startWorld, type World } from '../support/world';
 
 export { expectStatus, principal, SECRETS, type Caller } from '../support/world';
 
 export type RegistryWorld = World;
 
-/** The real app with bearer authentication, the registry and the audit trail, on a fresh database. */
-export async function startRegistryWorld(label: string): Promise<RegistryWorld> {
-  const world = await startWorld(label);
-  await initModels(world.connection);
-  return world;
+/** The test world (every component, as createComponents wires them) for the registry's tests. */
+export function startRegistryWorld(label: string): Promise<RegistryWorld> {
+  return startWorld(label);
 }

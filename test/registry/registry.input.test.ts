@@ -128,6 +128,8 @@ describe('input at the edge, personal data and pagination', () => {
 
   it('answers a tampered cursor, or one replayed with another sort, with 400 INVALID_CURSOR', async () => {
     const asA = world.as(f.adminA);
+    // Enough cylinders for a second page, whichever tests registered some before.
+    for (let i = 0; i < 3; i++) await expectStatus(asA.post('/api/v1/cylinders', aCylinder().registeredTo(f.stationA).build()), 201);
     const page = await expectStatus<Page>(asA.get('/api/v1/cylinders?limit=2'), 200);
     const cursor = page.nextCursor!;
     const [body, mac] = cursor.split('.') as [string, string];
