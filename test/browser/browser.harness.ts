@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { aCylinder, anEnterprise, aSite } from '../../seed/builders';
 import { DEFAULT_QR_CONFIG } from '../../src/components/qr';
@@ -98,6 +99,8 @@ export interface CityWorld {
   ok<T = Record<string, unknown>>(method: string, path: string, token: string, body?: unknown, status?: number[]): Promise<T>;
   /** Registers a cylinder (from a builder, an in-service 15 kg one by default) and commissions its code. */
   commissioned(cylinder?: ReturnType<typeof aCylinder>): Promise<CommissionedCylinder>;
+  /** A cylinder commissioned in date (an overdue one is not commissioned) whose inspection then fell due. */
+  fallenDue(): Promise<CommissionedCylinder>;
 }
 
 export async function startCityWorld(label: string): Promise<CityWorld> {
@@ -120,7 +123,15 @@ export async function startCityWorld(label: string): Promise<CityWorld> {
   const enterprise = anEnterprise().inDistrict('441802').build();
   const enterpriseId = String((await ok('POST', '/api/v1/enterprises', city, enterprise)).id);
   const admin = await login('enterprise_admin', { enterpriseId, districtCode: '441802' });
-  const station = String((await ok('POST', '/api/v1/sites', admin, aSite().fillingStation().inDistrict('441802').build())).id);
+  // The city registers the station, so its licences are verified and count for commissioning.
+  const station = String((await ok('POST', '/api/v1/sites', city, aSite().fillingStation().inDistrict('441802').forEnterprise(enterpriseId).build())).id);
+
+  async function commissioned(cylinder = aCylinder()): Promise<CommissionedCylinder> {
+    const id = String((await ok('POST', '/api/v1/cylinders', admin, cylinder.registeredTo(station).build())).id);
+    const { code } = await ok<{ code: { grai: string; uri: string } }>('POST', `/api/v1/cylinders/${id}/commission`, admin);
+    const url = new URL(code.uri);
+    return { id, grai: code.grai, uri: code.uri, path: `${url.pathname}${url.search}` };
+  }
 
   return {
     app,
@@ -129,11 +140,11 @@ export async function startCityWorld(label: string): Promise<CityWorld> {
     enterpriseName: enterprise.name,
     station,
     ok,
-    async commissioned(cylinder = aCylinder()) {
-      const id = String((await ok('POST', '/api/v1/cylinders', admin, cylinder.registeredTo(station).build())).id);
-      const { code } = await ok<{ code: { grai: string; uri: string } }>('POST', `/api/v1/cylinders/${id}/commission`, admin);
-      const url = new URL(code.uri);
-      return { id, grai: code.grai, uri: code.uri, path: `${url.pathname}${url.search}` };
+    commissioned,
+    async fallenDue() {
+      const cylinder = await commissioned();
+      await app.world.connection.collection('cylinders').updateOne({ _id: new Types.ObjectId(cylinder.id) }, { $set: { nextInspectionDate: new Date('2025-01-01T00:00:00Z') } });
+      return cylinder;
     },
   };
 }

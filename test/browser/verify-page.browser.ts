@@ -150,7 +150,7 @@ describe('the public verification page, on a phone', () => {
   });
 
   it('warns about a cylinder scrapped at its periodic inspection, and about one overdue for inspection', async () => {
-    const [scrapped, overdue, genuine] = await Promise.all([world.commissioned(), world.commissioned(aCylinder().overdue()), world.commissioned()]);
+    const [scrapped, overdue, genuine] = await Promise.all([world.commissioned(), world.fallenDue(), world.commissioned()]);
     await world.ok('POST', '/api/v1/events', world.city, anEvent('periodic_inspection', scrapped.id).at(world.station).with({ result: 'fail' }).build(), [201]);
     const pages = await onPhone(async (page) => {
       const look = async (code: CommissionedCylinder) => {
