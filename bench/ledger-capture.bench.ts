@@ -72,10 +72,11 @@ async function main(): Promise<void> {
   try {
     // The world: one enterprise with a filling station, its admin, and cylinders inserted raw.
     const at = new Date();
+    // Licences as a regulator verified them: only verified ones count when capture enforces them.
     const enterpriseId = new ObjectId();
     const stationId = new ObjectId();
-    await db.collection('enterprises').insertOne({ _id: enterpriseId, name: '清远燃气有限公司', districtCode: '441802', address: '清城区', licence: { number: `B-${Date.now()}`, validTo: new Date('2030-01-01') }, active: true, createdAt: at, updatedAt: at });
-    await db.collection('sites').insertOne({ _id: stationId, enterpriseId, districtCode: '441802', kind: 'filling_station', name: '清城充装站', address: '清城区', coordinates: [113.05, 23.68], licence: { number: `S-${Date.now()}`, validTo: new Date('2030-01-01') }, fillingLicence: { number: `F-${Date.now()}`, validTo: new Date('2030-01-01') }, active: true, createdAt: at, updatedAt: at });
+    await db.collection('enterprises').insertOne({ _id: enterpriseId, name: '清远燃气有限公司', districtCode: '441802', address: '清城区', licence: { number: `B-${Date.now()}`, validTo: new Date('2030-01-01'), verifiedAt: at }, active: true, createdAt: at, updatedAt: at });
+    await db.collection('sites').insertOne({ _id: stationId, enterpriseId, districtCode: '441802', kind: 'filling_station', name: '清城充装站', address: '清城区', coordinates: [113.05, 23.68], licence: { number: `S-${Date.now()}`, validTo: new Date('2030-01-01'), verifiedAt: at }, fillingLicence: { number: `F-${Date.now()}`, validTo: new Date('2030-01-01'), verifiedAt: at }, active: true, createdAt: at, updatedAt: at });
     const cylinders = Array.from({ length: 40_000 }, (_, i) => ({
       _id: new ObjectId(), enterpriseId, districtCode: '441802', serial: `B${String(i).padStart(7, '0')}`, manufacturer: '佛山', manufactureDate: new Date('2022-01-01'),
       nominalKg: 15, model: 'YSP-15', tareKg: 14.5, fillingSiteId: stationId, nextInspectionDate: new Date('2030-01-01'), designLifeYears: 8, serviceLifeEndsAt: new Date('2030-01-01'), active: true, createdAt: at, updatedAt: at,
