@@ -1,6 +1,6 @@
 import { z } from '../../shared/openapi/zod.openapi';
 import type { CredentialCommandName } from './credential.lifecycle';
-import { credentialPaper, isoDate, scanSha256, text } from './registry.schemas';
+import { credentialPaper, credentialPaperChange, text } from './registry.schemas';
 
 /** Which credentials each kind of record holds, by the name of its field. */
 export const CREDENTIAL_HOLDERS = {
@@ -22,16 +22,7 @@ export const CREDENTIAL_COMMAND_BODIES = {
   revoke: z.strictObject({ reason }).openapi('CredentialRevoke'),
   reinstate: z.strictObject({ reason }).openapi('CredentialReinstate'),
   amend: z
-    .strictObject({
-      number: text(64).optional(),
-      scope: text(200).optional(),
-      issuer: text(100).optional(),
-      validFrom: isoDate.optional(),
-      validTo: isoDate.optional(),
-      scanSha256: scanSha256.optional(),
-      note: text(500).optional(),
-      reason,
-    })
+    .strictObject({ ...credentialPaperChange, reason })
     .openapi('CredentialAmend'),
 } satisfies Record<CredentialCommandName, z.ZodType>;
 

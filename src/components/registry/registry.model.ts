@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import type { CredentialPaper } from './credential.lifecycle';
 
 /** A stored registry record as the generic repository sees it; each record file narrows it. */
 export interface StoredDoc {
@@ -10,16 +11,11 @@ export interface StoredDoc {
   [field: string]: unknown;
 }
 
-/** A holder's submission: the paper, and who submitted it when (credential.lifecycle.ts). */
-export interface StoredSubmission {
-  number: string;
-  scope?: string;
-  issuer?: string;
-  validFrom?: Date;
-  validTo: Date;
-  /** SHA-256 of the scanned document, kept by the holder (there is no upload facility). */
-  scanSha256?: string;
-  note?: string;
+/**
+ * A holder's submission: the paper (its scan kept by the holder as a SHA-256, there being no upload
+ * facility), and who submitted it when (credential.lifecycle.ts).
+ */
+export interface StoredSubmission extends CredentialPaper {
   submittedAt?: Date;
   submittedBy?: string;
 }

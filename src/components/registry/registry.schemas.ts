@@ -85,7 +85,8 @@ export const credentialInput = z.strictObject({
  * credential nobody verified yet (else 409 CREDENTIAL_LOCKED); suspension and revocation are given
  * only with their registered value (they change through the credential routes, with a reason).
  */
-export const credentialPatch = z.strictObject({
+/** The paper of a credential, every field optional: what a change of it may name. */
+export const credentialPaperChange = {
   number: text(64).optional(),
   scope: text(200).optional(),
   issuer: text(100).optional(),
@@ -93,6 +94,10 @@ export const credentialPatch = z.strictObject({
   validTo: isoDate.optional(),
   scanSha256: scanSha256.optional(),
   note: text(500).optional(),
+};
+
+export const credentialPatch = z.strictObject({
+  ...credentialPaperChange,
   suspendedAt: isoDate.nullable().optional(),
   revokedAt: isoDate.nullable().optional(),
 });
