@@ -140,6 +140,7 @@ describe('input at the edge, personal data and pagination', () => {
   });
 
   it('searches text literally: regex characters match nothing special', async () => {
+    await expectStatus(world.as(f.adminA).post('/api/v1/cylinders', aCylinder().registeredTo(f.stationA).build()), 201);
     const page = await expectStatus<Page>(world.as(f.adminA).get('/api/v1/cylinders?q=.*'), 200);
     expect(page.items).toEqual([]);
     const some = await expectStatus<Page>(world.as(f.adminA).get('/api/v1/cylinders?q=qy'), 200);
