@@ -41,10 +41,6 @@ export function createLedgerRepository(models: LedgerModels) {
       return (await events.find({ cylinderId: { $in: [...cylinderIds] }, cylinderSeq: 0 }, { ...NO_ID, session }).toArray()) as unknown as StoredEvent[];
     },
 
-    async eventOfCylinder(eventId: string, cylinderId: string, session?: ClientSession): Promise<boolean> {
-      return (await events.countDocuments({ eventId, cylinderId }, { session, limit: 1 })) > 0;
-    },
-
     async projections(cylinderIds: readonly string[], session?: ClientSession): Promise<CylinderProjection[]> {
       if (cylinderIds.length === 0) return [];
       return (await states.find({ _id: { $in: [...cylinderIds] } } as Filter, { session }).toArray()) as unknown as CylinderProjection[];
@@ -100,10 +96,6 @@ export function createLedgerRepository(models: LedgerModels) {
     /** Refusals newest first (receivedAt, then _id), with their _id for the page cursor. */
     async rejectedPage(filter: Filter, limit: number): Promise<(RejectedEvent & { _id: Types.ObjectId })[]> {
       return (await models.rejected.collection.find(filter).sort({ receivedAt: -1, _id: -1 }).limit(limit).toArray()) as unknown as (RejectedEvent & { _id: Types.ObjectId })[];
-    },
-
-    async rejectedOf(filter: Filter, limit: number): Promise<RejectedEvent[]> {
-      return (await models.rejected.collection.find(filter, NO_ID).sort({ receivedAt: -1 }).limit(limit).toArray()) as unknown as RejectedEvent[];
     },
 
     /** A cylinder's whole chain at once, oldest first (on the cylinderId+cylinderSeq index). */
