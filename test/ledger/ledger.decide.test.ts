@@ -247,6 +247,17 @@ describe('capture decides each event (pure)', () => {
       expect(decision.verdicts.map(summary)).toEqual(['REFERENCE_NOT_FOUND', 'REFERENCE_NOT_FOUND', 'accepted', 'accepted', 'accepted']);
       expect(rejection(decision.verdicts[1])?.detail).toBe(`payload.declaredEventId: no event ${otherCommission?.eventId} of this cylinder`);
     });
+
+    it("REFERENCE_NOT_FOUND for an error declaration naming another cylinder's event accepted earlier in the same group", () => {
+      const cylinder = aCylinder();
+      const other = aCylinder();
+      store.lifeOf(cylinder);
+      store.lifeOf(other);
+      const otherInspect = anInput('inspect', other, { result: 'pass' });
+      const declaration = aCandidate(anInput('error_declaration', cylinder, { declaredEventId: otherInspect.eventId, reason: 'incorrect_data' }), cylinder);
+      const decision = store.decide([aCandidate(otherInspect, other), declaration]);
+      expect(decision.verdicts.map(summary)).toEqual(['accepted', 'REFERENCE_NOT_FOUND']);
+    });
   });
 
   describe('an id seen before', () => {

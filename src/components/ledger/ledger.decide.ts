@@ -82,7 +82,8 @@ export function decide(candidates: readonly Candidate[], facts: Facts): Decision
   const cylinderIds = [...new Set(candidates.flatMap((c) => (c.resolved.cylinder ? [c.resolved.cylinder.id] : [])))];
   const untrusted = inconsistentProjections(cylinderIds, facts);
   const states = new Map<string, CylinderState>(cylinderIds.map((id) => [id, stateOf(facts.projections.get(id))]));
-  const acceptedIds = new Set<string>();
+  /** Events accepted so far in the group: their cylinders, by event id. */
+  const acceptedIds = new Map<string, string>();
   const firstInRequest = new Map<string, number>();
   const firstInGroup = new Map<string, number>();
   const verdicts: Verdict[] = [];
@@ -103,7 +104,7 @@ export function decide(candidates: readonly Candidate[], facts: Facts): Decision
     const judged = onMerits(c, states, untrusted, acceptedIds, facts);
     if (judged.verdict.status === 'accepted') {
       states.set(judged.verdict.draft.cylinderId, judged.verdict.draft.toState);
-      acceptedIds.add(id);
+      acceptedIds.set(id, judged.verdict.draft.cylinderId);
     } else if (!facts.stored) recheck = true;
     return judged;
   };
@@ -116,7 +117,7 @@ export function decide(candidates: readonly Candidate[], facts: Facts): Decision
   return { verdicts, kept, inconsistent: [...untrusted.keys()], recheck };
 }
 
-function onMerits(c: Candidate, states: ReadonlyMap<string, CylinderState>, untrusted: ReadonlyMap<string, Rejection>, acceptedIds: ReadonlySet<string>, facts: Facts): Judged {
+function onMerits(c: Candidate, states: ReadonlyMap<string, CylinderState>, untrusted: ReadonlyMap<string, Rejection>, acceptedIds: ReadonlyMap<string, string>, facts: Facts): Judged {
   const { input, resolved } = c;
   const cylinder = resolved.cylinder;
   const rejectedAll = (rs: readonly [Rejection, ...Rejection[]], fromState: CylinderState | null): Judged => ({
@@ -137,8 +138,8 @@ function onMerits(c: Candidate, states: ReadonlyMap<string, CylinderState>, untr
   if (!next.ok) return rejected(next, state);
   if (input.type === 'error_declaration') {
     const declared = String(input.payload.declaredEventId);
-    // An event accepted earlier in the group counts as stored (whichever cylinder's, as before the split).
-    if (!acceptedIds.has(declared) && facts.declared.get(declared) !== cylinder.id) {
+    // An event accepted earlier in the group counts as stored, when it is this cylinder's.
+    if ((acceptedIds.get(declared) ?? facts.declared.get(declared)) !== cylinder.id) {
       return rejected({ reason: 'REFERENCE_NOT_FOUND', detail: `payload.declaredEventId: no event ${declared} of this cylinder` }, state);
     }
   }
