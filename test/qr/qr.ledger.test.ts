@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { Types } from 'mongoose';
 import { anEnterprise, aCylinder, aSite } from '../../seed/builders';
 import { actorOf, type Ledger } from '../../src/components/ledger';
 import type { Principal } from '../../src/components/auth';
@@ -94,6 +95,25 @@ describe('QR identity wired to the custody ledger', () => {
     expect(res.body).toMatchObject({ code: 'LEDGER_REJECTED' });
     expect(JSON.stringify(res.body)).not.toContain(squat.cylinderId);
     expect(await ledger.cylinderState(target)).toBeNull();
+    // The code went back off the record: nothing to print, the registry agrees with the ledger.
+    expect((await world.as(a.admin).get(`/api/v1/cylinders/${target}/code`)).body).toMatchObject({ code: 'NOT_COMMISSIONED' });
+  });
+
+  it('a commission the ledger refuses on its merits is a 422 naming every reason, and leaves no code bound', async () => {
+    const kit = await anEnterpriseWithStation('441802');
+    const admin = kit.admin as Principal & { enterpriseId: string };
+    const overdue = (await expectStatus<{ id: string }>(world.as(admin).post('/api/v1/cylinders', aCylinder().forEnterprise(admin.enterpriseId).registeredTo(kit.station).overdue().build()), 201)).id;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const res = await world.as(admin).post(`/api/v1/cylinders/${overdue}/commission`);
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ code: 'COMMISSION_REFUSED', reasons: [expect.objectContaining({ code: 'INSPECTION_OVERDUE' })] });
+    }
+    expect(await ledger.cylinderState(overdue)).toBeNull();
+    const record = await expectStatus<Record<string, unknown>>(world.as(admin).get(`/api/v1/cylinders/${overdue}`), 200);
+    expect(record.grai).toBeUndefined();
+    expect((await world.as(admin).get(`/api/v1/cylinders/${overdue}/code`)).body).toMatchObject({ code: 'NOT_COMMISSIONED' });
+    const trail = await world.connection.collection('audit_records').find({ resource: 'cylinders', recordId: new Types.ObjectId(overdue), action: { $in: ['commission', 'commission_refused'] } }).sort({ _id: 1 }).toArray();
+    expect(trail.map((r) => r.action)).toEqual(['commission', 'commission_refused', 'commission', 'commission_refused']);
   });
 
   it('derives commission event ids nobody can compute from the cylinder id alone, the same on every retry', () => {

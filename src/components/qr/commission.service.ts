@@ -5,7 +5,7 @@ import type { CylinderIdentity } from '../registry';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { AppError } from '../../shared/errors/app.error';
 import { buildGrai, humanReadable, parseGrai } from './grai.code';
-import type { CylinderPort, LedgerPort } from './qr.ports';
+import { COMMISSION_REFUSED, LEDGER_REJECTED, type CylinderPort, type LedgerPort } from './qr.ports';
 import type { QrRepository } from './qr.repository';
 import type { QrSettings } from './qr.settings';
 import type { QrKeyring } from './qr.signature';
@@ -132,11 +132,32 @@ export function createCommissionService(deps: CommissionDeps) {
     }
     // Also on "already commissioned": completes a ledger append that failed after the bind. It
     // throws when the ledger holds no commission: no code is handed out without its event.
-    await deps.ledger?.recordCommission(
-      { cylinderId: cylinder.id, grai: bound, siteId: cylinder.fillingSiteId, enterpriseId: cylinder.enterpriseId, at: now() },
-      principal,
-    );
+    try {
+      await deps.ledger?.recordCommission(
+        { cylinderId: cylinder.id, grai: bound, siteId: cylinder.fillingSiteId, enterpriseId: cylinder.enterpriseId, at: now() },
+        principal,
+      );
+    } catch (error) {
+      if (error instanceof AppError && (error.code === COMMISSION_REFUSED || error.code === LEDGER_REJECTED)) await unbind(principal, cylinder, bound);
+      throw error;
+    }
     return { cylinderId: cylinder.id, status, code: codeView(cylinder, bound) };
+  }
+
+  /**
+   * The ledger refused the commission for good: the code goes back off the record, audited, so the
+   * registry never shows a cylinder as coded that the ledger never put into service. A code
+   * generated here is not generated again (the serial counter has moved on); an adopted one may
+   * be adopted again once what the ledger refused is put right.
+   */
+  async function unbind(principal: Principal, cylinder: CylinderIdentity, grai: string): Promise<void> {
+    await deps.transaction(async (session) => {
+      if (!(await cylinders.unbindGrai(principal, cylinder.id, grai, now(), session))) return;
+      await deps.audit.record(
+        { actor: principal, action: 'commission_refused', resource: 'cylinders', recordId: cylinder.id, before: { grai }, after: { grai: null }, enterpriseId: cylinder.enterpriseId, districtCode: cylinder.districtCode },
+        session,
+      );
+    });
   }
 
   return {

@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors/app.error';
 import { actorOf, type Ledger } from '../ledger';
-import type { LedgerPort } from './qr.ports';
+import { COMMISSION_REFUSED, LEDGER_REJECTED, type LedgerPort } from './qr.ports';
 
 /**
  * The custody ledger behind QR identity's port: the `commission` event and the projection.
@@ -32,8 +32,16 @@ export function ledgerPort(ledger: Pick<Ledger, 'append' | 'cylinderState' | 'ev
       const recorded = outcome.status === 'accepted' || (outcome.status === 'duplicate' && outcome.event?.cylinderId === record.cylinderId && outcome.event.type === 'commission');
       // A concurrent commissioning of the same cylinder may have won: its event is the one.
       if (recorded || (await commissioned(record.cylinderId))) return;
-      throw new AppError('LEDGER_REJECTED', 409, 'Ledger refused the commission event', {
-        detail: `The code is bound, but the ledger did not record the commission event (${outcome.reason ?? outcome.status}: ${outcome.detail ?? ''}); retry commissioning`,
+      // The ledger's own refusal (a licence, the cylinder's dates): the enterprise has something to put right, and a retry changes nothing until it has.
+      if (outcome.status === 'rejected' && outcome.reason !== 'EVENT_ID_CONFLICT') {
+        const reasons = outcome.reasons ?? [{ code: outcome.reason ?? 'REJECTED', detail: outcome.detail ?? '' }];
+        throw new AppError(COMMISSION_REFUSED, 422, 'Ledger refused the commission', {
+          detail: `The ledger refused the commission event (${reasons.map((r) => r.code).join(', ')}); no code is bound. ${reasons[0]?.detail ?? ''}`.trim(),
+          reasons,
+        });
+      }
+      throw new AppError(LEDGER_REJECTED, 409, 'Ledger refused the commission event', {
+        detail: `The ledger did not record the commission event (${outcome.reason ?? outcome.status}); no code is bound; retry commissioning`,
       });
     },
     onCylinderScrapped: (listener) => ledger.onCylinderScrapped(listener),

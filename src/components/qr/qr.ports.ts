@@ -22,10 +22,18 @@ export interface LedgerSnapshot {
  * The custody ledger as QR identity uses it. Optional: without it commissioning binds the code
  * only, and the page shows no last fill.
  */
+/**
+ * The ledger's definitive answers to a commission event, after which commissioning undoes the
+ * bind: refused on the merits (422, with every reason), or its id held by another event (409).
+ */
+export const COMMISSION_REFUSED = 'COMMISSION_REFUSED';
+export const LEDGER_REJECTED = 'LEDGER_REJECTED';
+
 export interface LedgerPort {
   /**
    * Records the commission event (its id derived by the ledger, so a retry never appends a second)
-   * or throws: commissioning never reports success without it.
+   * or throws: commissioning never reports success without it. A definitive refusal throws an
+   * AppError coded COMMISSION_REFUSED or LEDGER_REJECTED; anything else may be retried.
    */
   recordCommission(record: CommissionRecord, actor: Principal): Promise<void>;
   cylinderState(cylinderId: string): Promise<LedgerSnapshot | undefined>;
@@ -38,4 +46,4 @@ export interface SitePort {
 }
 
 /** The registry's cylinders: QR identity reads them and binds a GRAI, never touching their collection. */
-export type CylinderPort = Pick<CylinderIdentityPort, 'cylinderIdentity' | 'bindGrai' | 'graiBound' | 'enterpriseName'>;
+export type CylinderPort = Pick<CylinderIdentityPort, 'cylinderIdentity' | 'bindGrai' | 'unbindGrai' | 'graiBound' | 'enterpriseName'>;

@@ -80,7 +80,8 @@ export function registerQrOpenApi(registry: OpenAPIRegistry): void {
       201: { description: 'Commissioned now', ...json(commissionOutcome) },
       200: { description: 'Already commissioned: the code it holds', ...json(commissionOutcome) },
       ...common, ...notFound,
-      409: problemResponse('CYLINDER_SCRAPPED, CYLINDER_INACTIVE, GRAI_ALREADY_BOUND, GRAI_RETIRED or a code in use'),
+      409: problemResponse('CYLINDER_SCRAPPED, CYLINDER_INACTIVE, GRAI_ALREADY_BOUND, GRAI_RETIRED, a code in use, or LEDGER_REJECTED (the derived commission event id is held by another event; no code stays bound)'),
+      422: problemResponse('COMMISSION_REFUSED: the ledger refused the commission event (every reason in `reasons`: a licence, the inspection date, the service life); no code stays bound'),
     },
   });
   registry.registerPath({

@@ -74,6 +74,12 @@ export function createCylinderIdentity(repos: { cylinders: RecordRepository; ent
       if (!filter) return false;
       return repos.cylinders.updateOne({ $and: [filter, { grai: { $exists: false } }] }, { grai, updatedAt: at }, {}, session);
     },
+    /** Undoes a bind the ledger refused to record (no commission event: the code was never valid). */
+    async unbindGrai(principal: Principal, cylinderId: string, grai: string, at: Date, session: ClientSession): Promise<boolean> {
+      const filter = filterOf({ id: cylinderId }, principal);
+      if (!filter) return false;
+      return repos.cylinders.updateOne({ $and: [filter, { grai }] }, { updatedAt: at }, { grai: 1 }, session);
+    },
     async graiBound(grai: string, session?: ClientSession): Promise<boolean> {
       return (await repos.cylinders.findOne({ grai }, session)) !== null;
     },
