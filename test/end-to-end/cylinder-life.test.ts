@@ -178,7 +178,7 @@ describe('one cylinder, end to end', () => {
     // Issue 11: a cylinder overdue for inspection is not commissioned; one falls due in service instead.
     const neverInspected = String((await ok('POST', '/api/v1/cylinders', admin, aCylinder().overdue().registeredTo(kit.station).build())).id);
     const refused = await app.call('POST', `/api/v1/cylinders/${neverInspected}/commission`, { token: admin });
-    expect([refused.status, String(refused.body.detail)]).toEqual([409, expect.stringContaining('INSPECTION_OVERDUE')]);
+    expect([refused.status, refused.body.code, String(refused.body.detail)]).toEqual([422, 'COMMISSION_REFUSED', expect.stringContaining('INSPECTION_OVERDUE')]);
     const overdue = String((await ok('POST', '/api/v1/cylinders', admin, aCylinder().registeredTo(kit.station).build())).id);
     const { code } = await ok<{ code: { uri: string } }>('POST', `/api/v1/cylinders/${overdue}/commission`, admin);
     await app.database.connection.collection('cylinders').updateOne({ _id: new Types.ObjectId(overdue) }, { $set: { nextInspectionDate: new Date(Date.now() - 86_400_000) } });
