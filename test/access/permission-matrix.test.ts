@@ -103,15 +103,15 @@ const AUTHORITY_EXPECTED: Record<Who, { correctOwn: number; correctOther: number
  * (district B). Regulators of the record's district or the city decide; the enterprise may only
  * submit its own (a renewal); everyone else is refused by the table. Out of scope: 404.
  */
-type CredentialCommand = 'submit' | 'verify' | 'suspend' | 'revoke' | 'reinstate' | 'amend';
+type CredentialCommand = 'submit' | 'verify' | 'reject' | 'suspend' | 'revoke' | 'reinstate' | 'amend';
 const CREDENTIAL_EXPECTED: Record<Who, Record<CredentialCommand, [own: number, other: number]>> = {
-  city_regulator: { submit: [200, 200], verify: [200, 200], suspend: [200, 200], revoke: [200, 200], reinstate: [200, 200], amend: [200, 200] },
-  district_regulator: { submit: [200, 404], verify: [200, 404], suspend: [200, 404], revoke: [200, 404], reinstate: [200, 404], amend: [200, 404] },
-  enterprise_admin: { submit: [200, 404], verify: [403, 403], suspend: [403, 403], revoke: [403, 403], reinstate: [403, 403], amend: [403, 403] },
-  filling_operator: { submit: [403, 403], verify: [403, 403], suspend: [403, 403], revoke: [403, 403], reinstate: [403, 403], amend: [403, 403] },
-  delivery_worker: { submit: [403, 403], verify: [403, 403], suspend: [403, 403], revoke: [403, 403], reinstate: [403, 403], amend: [403, 403] },
-  auditor: { submit: [403, 403], verify: [403, 403], suspend: [403, 403], revoke: [403, 403], reinstate: [403, 403], amend: [403, 403] },
-  anonymous: { submit: [401, 401], verify: [401, 401], suspend: [401, 401], revoke: [401, 401], reinstate: [401, 401], amend: [401, 401] },
+  city_regulator: { submit: [200, 200], verify: [200, 200], reject: [200, 200], suspend: [200, 200], revoke: [200, 200], reinstate: [200, 200], amend: [200, 200] },
+  district_regulator: { submit: [200, 404], verify: [200, 404], reject: [200, 404], suspend: [200, 404], revoke: [200, 404], reinstate: [200, 404], amend: [200, 404] },
+  enterprise_admin: { submit: [200, 404], verify: [403, 403], reject: [403, 403], suspend: [403, 403], revoke: [403, 403], reinstate: [403, 403], amend: [403, 403] },
+  filling_operator: { submit: [403, 403], verify: [403, 403], reject: [403, 403], suspend: [403, 403], revoke: [403, 403], reinstate: [403, 403], amend: [403, 403] },
+  delivery_worker: { submit: [403, 403], verify: [403, 403], reject: [403, 403], suspend: [403, 403], revoke: [403, 403], reinstate: [403, 403], amend: [403, 403] },
+  auditor: { submit: [403, 403], verify: [403, 403], reject: [403, 403], suspend: [403, 403], revoke: [403, 403], reinstate: [403, 403], amend: [403, 403] },
+  anonymous: { submit: [401, 401], verify: [401, 401], reject: [401, 401], suspend: [401, 401], revoke: [401, 401], reinstate: [401, 401], amend: [401, 401] },
 };
 
 const DISTRICT_A = '441802';
@@ -249,14 +249,14 @@ describe('the permission matrix', () => {
    * (so a 200 proves the authority, not the order the cells run in), and reads the permit back.
    */
   const credentialCells = WHO.flatMap((who) =>
-    (['submit', 'verify', 'suspend', 'revoke', 'reinstate', 'amend'] as const).flatMap((command) => (['own', 'other'] as const).map((whose) => [who, command, whose] as const)),
+    (['submit', 'verify', 'reject', 'suspend', 'revoke', 'reinstate', 'amend'] as const).flatMap((command) => (['own', 'other'] as const).map((whose) => [who, command, whose] as const)),
   );
   it.each(credentialCells)('%s → credentials: %s a vehicle permit (%s)', async (who, command, whose) => {
     const city = tokens.get('city_regulator')!;
     const enterpriseId = whose === 'own' ? ids.ownEnterprise : ids.otherEnterprise;
     const route = (vehicle: string, c: string) => `/api/v1/vehicles/${vehicle}/credentials/permit/${c}`;
     const vehicle = await created(city, 'vehicles', aVehicle().forEnterprise(enterpriseId).build());
-    if (command === 'verify') {
+    if (command === 'verify' || command === 'reject') {
       // Something to verify: a renewal the vehicle's own enterprise submitted (a city entry is verified at once).
       const holder = whose === 'own' ? tokens.get('enterprise_admin') : otherAdmin;
       expect((await app.call('POST', route(vehicle, 'submit'), { token: holder, body: { number: `PENDING-${vehicle.slice(-6)}`, validTo: '2035-01-01' } })).status).toBe(200);
@@ -265,6 +265,7 @@ describe('the permission matrix', () => {
     const bodies: Record<typeof command, object> = {
       submit: { number: `RENEW-${vehicle.slice(-6)}`, validTo: '2035-01-01' },
       verify: { reason: '矩阵' },
+      reject: { reason: '矩阵' },
       suspend: { reason: '矩阵' },
       revoke: { reason: '矩阵' },
       reinstate: { reason: '矩阵' },

@@ -74,6 +74,23 @@ describe('the credential lifecycle', () => {
     expect([c.number, status(c)]).toEqual(['L-2', 'revoked']);
   });
 
+  it('reject refuses a first submission with its reason: it never counts, and the holder\'s next submission replaces it', () => {
+    const refused = run(submitted(), { name: 'reject', reason: '扫描件与原件不符' }, regulator);
+    expect([credentialState(refused), status(refused), refused.rejectedAt]).toEqual(['rejected', 'rejected', at]);
+    expect(refused.decision).toEqual({ action: 'reject', at, by: 'city', reason: '扫描件与原件不符' });
+    expect(allowedCommands('rejected')).toEqual(['submit']);
+    const again = run(refused, { name: 'submit', paper: { ...paper, number: 'L-1c' } }, holder);
+    expect([credentialState(again), status(again), again.number, again.rejectedAt]).toEqual(['submitted', 'unverified', 'L-1c', undefined]);
+  });
+
+  it('reject drops a pending renewal and leaves the current credential exactly as it was', () => {
+    const pending = run(verified(), { name: 'submit', paper: renewalPaper }, holder);
+    const refused = run(pending, { name: 'reject', reason: '有效期填写错误' }, regulator);
+    expect([refused.renewal, refused.number, credentialState(refused), status(refused)]).toEqual([undefined, 'L-1', 'verified', 'valid']);
+    expect(refused.decision).toMatchObject({ action: 'reject', reason: '有效期填写错误' });
+    expect(transition(verified(), { name: 'reject', reason: 'x' }, regulator)).toMatchObject({ ok: false, code: 'CREDENTIAL_TRANSITION_NOT_ALLOWED' });
+  });
+
   it('amend corrects the paper of a verified credential and keeps its state', () => {
     const c = run(suspended(), { name: 'amend', paper: { validTo: day('2028-01-01') }, reason: '更正' }, regulator);
     expect([c.validTo, c.number, credentialState(c)]).toEqual([day('2028-01-01'), 'L-1', 'suspended']);
@@ -86,13 +103,15 @@ describe('the credential lifecycle', () => {
     ['revoke', 'submitted'],
     ['reinstate', 'submitted'],
     ['reinstate', 'verified'],
+    ['reject', 'none'],
+    ['verify', 'rejected'],
     ['amend', 'submitted'],
     ['verify', 'verified'],
     ['suspend', 'suspended'],
     ['suspend', 'revoked'],
     ['revoke', 'revoked'],
   ] as const)('refuses %s in state %s, naming what is allowed', (name, state) => {
-    const start = { none: undefined, submitted: submitted(), verified: verified(), suspended: suspended(), revoked: revoked() }[state];
+    const start = { none: undefined, submitted: submitted(), rejected: run(submitted(), { name: 'reject', reason: '不符' }, regulator), verified: verified(), suspended: suspended(), revoked: revoked() }[state];
     const command = (name === 'amend' ? { name, paper: {}, reason: 'x' } : { name, reason: 'x' }) as CredentialCommand;
     const result = transition(start, command, regulator);
     expect(result).toMatchObject({ ok: false, code: 'CREDENTIAL_TRANSITION_NOT_ALLOWED' });
@@ -105,9 +124,10 @@ describe('the credential lifecycle', () => {
 
   it('lists the commands each state allows', () => {
     expect(allowedCommands('none')).toEqual(['submit']);
-    expect(allowedCommands('submitted')).toEqual(['submit', 'verify']);
-    expect(allowedCommands('verified')).toEqual(['submit', 'verify', 'suspend', 'revoke', 'amend']);
-    expect(allowedCommands('suspended')).toEqual(['submit', 'verify', 'revoke', 'reinstate', 'amend']);
-    expect(allowedCommands('revoked')).toEqual(['submit', 'verify', 'reinstate', 'amend']);
+    expect(allowedCommands('submitted')).toEqual(['submit', 'verify', 'reject']);
+    expect(allowedCommands('rejected')).toEqual(['submit']);
+    expect(allowedCommands('verified')).toEqual(['submit', 'verify', 'reject', 'suspend', 'revoke', 'amend']);
+    expect(allowedCommands('suspended')).toEqual(['submit', 'verify', 'reject', 'revoke', 'reinstate', 'amend']);
+    expect(allowedCommands('revoked')).toEqual(['submit', 'verify', 'reject', 'reinstate', 'amend']);
   });
 });

@@ -136,12 +136,30 @@ describe('credentials: who makes them count', () => {
     expect((verified.permit as Record<string, unknown>).renewal).toBeUndefined();
   });
 
+  it('a regulator rejects a submission with a reason: it shows as rejected, leaves the queue, and the holder submits again', async () => {
+    const site = await expectStatus<Body>(world.as(admin).post('/api/v1/sites', aSite().inDistrict('441802').build()), 201);
+    const queue = async (status: string) => (await expectStatus<{ items: Body[] }>(world.as(admin).get(`/api/v1/sites?status=${status}`), 200)).items.map((s) => s.id);
+    expect(await queue('unverified')).toContain(site.id);
+    const noReason = await expectStatus<Problem>(world.as(districtA).post(route('sites', site.id, 'licence', 'reject'), {}), 400);
+    expect(noReason.errors).toContainEqual(expect.objectContaining({ path: 'reason' }));
+    await expectStatus(world.as(admin).post(route('sites', site.id, 'licence', 'reject'), { reason: '自行驳回' }), 403);
+    await expectStatus(world.as(districtB).post(route('sites', site.id, 'licence', 'reject'), { reason: '越区' }), 404);
+    const rejected = await expectStatus<Body>(world.as(districtA).post(route('sites', site.id, 'licence', 'reject'), { reason: '许可证扫描件不清晰' }), 200);
+    expect(rejected.licence).toMatchObject({ state: 'rejected', status: 'rejected', decision: { action: 'reject', reason: '许可证扫描件不清晰' } });
+    expect((await expectStatus<Body>(world.as(admin).get(`/api/v1/sites/${site.id}`), 200)).licence).toMatchObject({ status: 'rejected', decision: { reason: '许可证扫描件不清晰' } });
+    expect(await queue('unverified')).not.toContain(site.id);
+    expect(await queue('rejected')).toEqual([site.id]);
+    const again = await expectStatus<Body>(world.as(admin).post(route('sites', site.id, 'licence', 'submit'), renewal()), 200);
+    expect(again.licence).toMatchObject({ state: 'submitted', status: 'unverified' });
+    expect((again.licence as Record<string, unknown>).rejectedAt).toBeUndefined();
+  });
+
   it('suspension needs a reason; a transition the state does not allow is 409 naming what it allows', async () => {
     const [holder, kind, id] = credentials[4]!;
     const missing = await expectStatus<Problem>(world.as(city).post(route(holder, id, kind, 'suspend'), {}), 400);
     expect(missing.errors).toContainEqual(expect.objectContaining({ path: 'reason' }));
     const wrong = await expectStatus<Problem>(world.as(city).post(route(holder, id, kind, 'reinstate'), { reason: 'x' }), 409);
-    expect(wrong).toMatchObject({ code: 'CREDENTIAL_TRANSITION_NOT_ALLOWED', detail: expect.stringContaining('allowed: submit, verify, suspend, revoke, amend') });
+    expect(wrong).toMatchObject({ code: 'CREDENTIAL_TRANSITION_NOT_ALLOWED', detail: expect.stringContaining('allowed: submit, verify, reject, suspend, revoke, amend') });
   });
 
   it('a regulator amends the dates of a verified credential, with a reason', async () => {

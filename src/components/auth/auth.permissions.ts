@@ -46,7 +46,7 @@ export const RESOURCES = [
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
-export const ACTIONS = ['read', 'create', 'update', 'deactivate', 'import', 'submit', 'verify', 'suspend', 'revoke', 'reinstate', 'amend'] as const;
+export const ACTIONS = ['read', 'create', 'update', 'deactivate', 'import', 'submit', 'verify', 'reject', 'suspend', 'revoke', 'reinstate', 'amend'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const ALL: readonly Action[] = ['read', 'create', 'update', 'deactivate', 'import'];
@@ -54,7 +54,7 @@ const READ: readonly Action[] = ['read'];
 const WRITE: readonly Action[] = ['read', 'create', 'update', 'deactivate'];
 const CAPTURE: readonly Action[] = ['read', 'create'];
 /** A regulator's authority over credentials: only what it verified counts. */
-const LICENSING: readonly Action[] = ['submit', 'verify', 'suspend', 'revoke', 'reinstate', 'amend'];
+const LICENSING: readonly Action[] = ['submit', 'verify', 'reject', 'suspend', 'revoke', 'reinstate', 'amend'];
 
 export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonly Action[]>>>> = {
   // The city gas regulator keeps the registries: licences are issued and revoked by the city.

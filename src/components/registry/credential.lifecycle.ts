@@ -9,6 +9,7 @@
  *                                                   revoke│  └────reinstate─────┤revoke
  *                                                         ▼                     ▼
  *                                                      revoked ◀────────────────┘  (reinstate → verified)
+ *   submitted ──reject──▶ rejected ──submit by holder──▶ submitted
  * `expired` / `expiring` / `not_yet_valid` are not states: credential.status.ts derives them from
  * the dates at the moment of reading.
  *
@@ -26,13 +27,16 @@
  *   reason; a submission awaiting verification is verified or resubmitted instead.
  * - Suspension and revocation take effect at the moment of the command, so the next read of the
  *   status sees them; reinstating lifts both.
+ * - `reject` is a regulator refusing what a holder submitted, with a reason: a first submission
+ *   becomes `rejected` (kept, with the reason, until the holder submits again, which replaces it);
+ *   a pending renewal is dropped and the current credential stays exactly as it was.
  */
 import type { StoredCredential, StoredSubmission } from './registry.model';
 
-export const CREDENTIAL_STATES = ['submitted', 'verified', 'suspended', 'revoked'] as const;
+export const CREDENTIAL_STATES = ['submitted', 'rejected', 'verified', 'suspended', 'revoked'] as const;
 export type CredentialState = (typeof CREDENTIAL_STATES)[number];
 
-export const CREDENTIAL_COMMANDS = ['submit', 'verify', 'suspend', 'revoke', 'reinstate', 'amend'] as const;
+export const CREDENTIAL_COMMANDS = ['submit', 'verify', 'reject', 'suspend', 'revoke', 'reinstate', 'amend'] as const;
 export type CredentialCommandName = (typeof CREDENTIAL_COMMANDS)[number];
 
 /** What is written on the paper: everything a holder submits and a regulator verifies. */
@@ -57,7 +61,7 @@ export interface Stamp {
 export type CredentialCommand =
   | { name: 'submit'; paper: CredentialPaper }
   | { name: 'verify'; reason?: string | undefined }
-  | { name: 'suspend' | 'revoke' | 'reinstate'; reason: string }
+  | { name: 'reject' | 'suspend' | 'revoke' | 'reinstate'; reason: string }
   | { name: 'amend'; paper: Partial<CredentialPaper>; reason?: string | undefined };
 
 export type CredentialTransition =
@@ -69,7 +73,8 @@ export function credentialState(c: StoredCredential | undefined): CredentialStat
   if (!c) return 'none';
   if (c.revokedAt) return 'revoked';
   if (c.suspendedAt) return 'suspended';
-  return c.verifiedAt ? 'verified' : 'submitted';
+  if (c.verifiedAt) return 'verified';
+  return c.rejectedAt ? 'rejected' : 'submitted';
 }
 
 type Rule = (c: StoredCredential, command: CredentialCommand, stamp: Stamp) => StoredCredential | string;
@@ -121,11 +126,21 @@ const promoteRenewal: Rule = (c, command, stamp) => {
   return decided(verifiedNow({ ...(cleared as unknown as StoredCredential), ...pending }, stamp), command, stamp);
 };
 
+const dropRenewal: Rule = (c, command, stamp) => {
+  if (!c.renewal) return 'there is no renewal awaiting verification';
+  const { renewal: _refused, ...current } = c;
+  return decided(current, command, stamp);
+};
+
 const RULES: Record<CredentialCommandName, Partial<Record<CredentialState | 'none', Rule>>> = {
-  submit: { none: firstSubmission, submitted: firstSubmission, verified: renewal, suspended: renewal, revoked: renewal },
+  submit: { none: firstSubmission, submitted: firstSubmission, rejected: firstSubmission, verified: renewal, suspended: renewal, revoked: renewal },
   verify: {
     submitted: (c, command, stamp) => decided(verifiedNow(c, stamp), command, stamp),
     ...Object.fromEntries(VERIFIED_STATES.map((s) => [s, promoteRenewal])),
+  },
+  reject: {
+    submitted: (c, command, stamp) => decided({ ...c, rejectedAt: stamp.at }, command, stamp),
+    ...Object.fromEntries(VERIFIED_STATES.map((s) => [s, dropRenewal])),
   },
   suspend: { verified: (c, command, stamp) => decided({ ...c, suspendedAt: stamp.at }, command, stamp) },
   revoke: {

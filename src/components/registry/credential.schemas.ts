@@ -18,6 +18,7 @@ const reason = text(500).openapi({ description: 'Why; kept in the audit trail an
 export const CREDENTIAL_COMMAND_BODIES = {
   submit: z.strictObject(credentialPaper).openapi('CredentialSubmission'),
   verify: z.strictObject({ reason: reason.optional() }).openapi('CredentialVerify'),
+  reject: z.strictObject({ reason }).openapi('CredentialReject'),
   suspend: z.strictObject({ reason }).openapi('CredentialSuspend'),
   revoke: z.strictObject({ reason }).openapi('CredentialRevoke'),
   reinstate: z.strictObject({ reason }).openapi('CredentialReinstate'),
@@ -30,6 +31,7 @@ export const COMMAND_SUMMARIES: Record<CredentialCommandName, string> = {
   submit:
     'Submit the credential (or a renewal). From the holder\'s enterprise it awaits verification; over a verified credential it is a renewal that does not disturb the current one until verified. From a regulator it is verified at once.',
   verify: 'Verify the submitted credential, or the pending renewal (regulators: city, or the district of the record). Only now does it count.',
+  reject: 'Refuse the submitted credential, or the pending renewal, with a reason (regulators). A refused submission never counts and is kept, with the reason, until the holder submits again; a refused renewal is dropped and the current credential stays as it was.',
   suspend: 'Suspend a verified credential, with a reason (regulators). Takes effect at once.',
   revoke: 'Revoke a verified or suspended credential, with a reason (regulators). Takes effect at once.',
   reinstate: 'Lift a suspension or revocation, with a reason (regulators).',

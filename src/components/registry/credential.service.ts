@@ -77,6 +77,7 @@ function toCommand(name: CredentialCommandName, body: Record<string, unknown>): 
       return { name, paper: paperOf(body), reason };
     case 'verify':
       return { name, reason };
+    case 'reject':
     case 'suspend':
     case 'revoke':
     case 'reinstate':

@@ -5,7 +5,7 @@ import { addDays, type RegistryPolicy } from './registry.policy';
  * and suspension / revocation at the moment of reading — never a stored "valid" flag. A credential
  * no regulator has verified (only submitted by its holder) is `unverified` whatever its dates say.
  */
-export const CREDENTIAL_STATUSES = ['valid', 'expiring', 'expired', 'not_yet_valid', 'unverified', 'suspended', 'revoked', 'missing'] as const;
+export const CREDENTIAL_STATUSES = ['valid', 'expiring', 'expired', 'not_yet_valid', 'unverified', 'rejected', 'suspended', 'revoked', 'missing'] as const;
 export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
 
 export interface CredentialDates {
@@ -15,6 +15,8 @@ export interface CredentialDates {
   revokedAt?: Date | null;
   /** Set when a regulator verified it (or entered it): only then does it count. */
   verifiedAt?: Date | null;
+  /** Set when a regulator refused the holder's submission (never verified). */
+  rejectedAt?: Date | null;
 }
 
 type Policy = Pick<RegistryPolicy, 'expiringWithinDays'>;
@@ -27,7 +29,7 @@ export function credentialStatus(credential: CredentialDates | null | undefined,
   if (!credential) return 'missing';
   if (credential.revokedAt && credential.revokedAt <= now) return 'revoked';
   if (credential.suspendedAt && credential.suspendedAt <= now) return 'suspended';
-  if (!credential.verifiedAt) return 'unverified';
+  if (!credential.verifiedAt) return credential.rejectedAt ? 'rejected' : 'unverified';
   if (credential.validFrom && credential.validFrom > now) return 'not_yet_valid';
   if (credential.validTo <= now) return 'expired';
   if (credential.validTo <= addDays(now, policy.expiringWithinDays)) return 'expiring';
@@ -58,7 +60,9 @@ export function credentialStatusFilter(path: string, status: CredentialStatus, n
     case 'suspended':
       return { $and: [notRevoked, { [p('suspendedAt')]: { $lte: now } }] };
     case 'unverified':
-      return { $and: [{ [path]: { $ne: null } }, notRevoked, notSuspended, { [p('verifiedAt')]: null }] };
+      return { $and: [{ [path]: { $ne: null } }, notRevoked, notSuspended, { [p('verifiedAt')]: null }, { [p('rejectedAt')]: null }] };
+    case 'rejected':
+      return { $and: [{ [path]: { $ne: null } }, notRevoked, notSuspended, { [p('verifiedAt')]: null }, { [p('rejectedAt')]: { $ne: null } }] };
     case 'not_yet_valid':
       return { $and: [notRevoked, notSuspended, verified, { [p('validFrom')]: { $gt: now } }] };
     case 'expired':

@@ -159,7 +159,7 @@ export function patchCredential(existing: StoredCredential | undefined, patch: C
   if (changed.length === 0) return existing;
   const stamp = credentialStamp(ctx.principal, ctx.now);
   const state = credentialState(existing);
-  if (state === 'none' || state === 'submitted') {
+  if (state === 'none' || state === 'submitted' || state === 'rejected') {
     const merged = { ...paperOnly(existing), ...paper } as CredentialPaper;
     return applied(transition(existing, { name: 'submit', paper: merged }, stamp), field);
   }
@@ -200,6 +200,7 @@ export function viewCredential(c: unknown, viewer: Viewer): (Record<string, unkn
     ...defined({
       suspendedAt: iso(s.suspendedAt),
       revokedAt: iso(s.revokedAt),
+      rejectedAt: iso(s.rejectedAt),
       verifiedAt: iso(s.verifiedAt),
       decision: s.decision ? defined({ action: s.decision.action, at: iso(s.decision.at), by: s.decision.by, reason: s.decision.reason }) : undefined,
       renewal: s.renewal ? viewPaper(s.renewal) : undefined,

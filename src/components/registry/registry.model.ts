@@ -31,6 +31,8 @@ export interface CredentialDecision {
 export interface StoredCredential extends StoredSubmission {
   suspendedAt?: Date;
   revokedAt?: Date;
+  /** A regulator refused the holder's first submission (the reason is in `decision`); it never counted. */
+  rejectedAt?: Date;
   /** Absent until a regulator verifies it: only a verified credential counts. */
   verifiedAt?: Date;
   verifiedBy?: string;
@@ -55,6 +57,7 @@ const credential = new Schema<StoredCredential>(
     ...paper,
     suspendedAt: Date,
     revokedAt: Date,
+    rejectedAt: Date,
     verifiedAt: Date,
     verifiedBy: String,
     decision: new Schema({ action: { type: String, required: true }, at: { type: Date, required: true }, by: { type: String, required: true }, reason: String }, { _id: false }),

@@ -120,13 +120,14 @@ export const credentialView = z
     ...paperView,
     suspendedAt: z.string().optional(),
     revokedAt: z.string().optional(),
+    rejectedAt: z.string().optional().openapi({ description: 'When a regulator refused the submission (the reason is in decision)' }),
     verifiedAt: z.string().optional().openapi({ description: 'When a regulator verified it; absent while only submitted' }),
     decision: z
       .object({ action: z.string(), at: z.string(), by: z.string(), reason: z.string().optional() })
       .optional()
       .openapi({ description: 'The last regulator decision (verify, suspend, revoke, reinstate, amend, submit) and its reason' }),
     renewal: z.object(paperView).optional().openapi({ description: 'A renewal the holder submitted, awaiting verification; it does not count until verified' }),
-    state: z.enum(CREDENTIAL_STATES).openapi({ description: 'Lifecycle state: submitted → verified → suspended / revoked' }),
+    state: z.enum(CREDENTIAL_STATES).openapi({ description: 'Lifecycle state: submitted → verified (or rejected) → suspended / revoked' }),
     status: credentialStatusSchema.openapi({ description: 'Derived now: unverified until a regulator verifies; then suspended / revoked / dates' }),
   })
   .openapi('Credential');
