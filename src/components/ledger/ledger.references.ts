@@ -83,7 +83,7 @@ export async function resolveReferences(input: EventInput, actor: EventActor, lo
   const siteId = input.where.siteId;
   const vehicleId = input.where.vehicleId;
   const customerId = typeof input.payload.customerId === 'string' ? input.payload.customerId : undefined;
-  const [cylinder, site, vehicle, customer, worker] = await Promise.all([
+  const [cylinder, site, vehicle, customer, worker, actorEnterprise] = await Promise.all([
     lookups.cylinder({ ...(input.cylinderId ? { cylinderId: input.cylinderId } : {}), ...(input.grai ? { grai: input.grai } : {}) }),
     siteId ? lookups.site(siteId) : undefined,
     vehicleId ? lookups.vehicle(vehicleId) : undefined,
@@ -109,10 +109,13 @@ export async function resolveReferences(input: EventInput, actor: EventActor, lo
     if (!customer || !customer.active || customer.enterpriseId !== cylinder.enterpriseId) return { cylinder, ...reject('REFERENCE_NOT_FOUND', `payload.customerId: no active customer ${customerId} of the cylinder's enterprise`) };
     if (!siteId) districtCode = customer.districtCode;
   }
-  const owners = [...new Set([cylinder.enterpriseId, ...(site ? [site.enterpriseId] : [])])];
-  const enterprises = await Promise.all(owners.map(async (id) => ({ id, found: await lookups.enterprise(id) })));
+  const owners = site && site.enterpriseId !== cylinder.enterpriseId ? [cylinder.enterpriseId, site.enterpriseId] : [cylinder.enterpriseId];
+  // The usual event involves only the actor's own enterprise, read above: no second wait.
+  const enterprises = owners.every((id) => id === actor.enterpriseId)
+    ? owners.map((id) => ({ id, found: actorEnterprise }))
+    : await Promise.all(owners.map(async (id) => ({ id, found: await lookups.enterprise(id) })));
   const holders: Holders = {
-    enterprises: enterprises.map(({ id, found }) => ({ id, ...(found ? { found } : {}) })),
+    enterprises: enterprises.map(({ id, found }) => (found ? { id, found } : { id })),
     ...(actor.workerId ? { worker: { id: actor.workerId, ...(worker ? { found: worker } : {}) } } : {}),
     ...(site ? { site } : {}),
     ...(vehicle ? { vehicle } : {}),

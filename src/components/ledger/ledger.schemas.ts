@@ -65,6 +65,14 @@ export const whereSchema = z
   })
   .openapi('EventWhere');
 
+/** A fill names its station in `where`; a receive, return or dispatch names its site or vehicle in the payload, as before, by id or by code. */
+const PLACE_NEEDED: Partial<Record<EventType, readonly ['where' | 'payload', string, string]>> = {
+  fill: ['where', 'siteId', 'siteCode'],
+  receive: ['payload', 'siteId', 'siteCode'],
+  return_empty: ['payload', 'siteId', 'siteCode'],
+  dispatch: ['payload', 'vehicleId', 'vehiclePlate'],
+};
+
 /** One event as a client sends it. The actor is never part of it: it comes from the credentials. */
 export const eventInput = z
   .strictObject({
@@ -91,14 +99,7 @@ export const eventInput = z
         }
       }
     }
-    // A fill names its station in `where`; a receive, return or dispatch names its site or vehicle in the payload, as before, by id or by code.
-    const needs: Partial<Record<EventType, readonly ['where' | 'payload', string, string]>> = {
-      fill: ['where', 'siteId', 'siteCode'],
-      receive: ['payload', 'siteId', 'siteCode'],
-      return_empty: ['payload', 'siteId', 'siteCode'],
-      dispatch: ['payload', 'vehicleId', 'vehiclePlate'],
-    };
-    const need = needs[input.type];
+    const need = PLACE_NEEDED[input.type];
     const given = need && (need[0] === 'where' ? input.where : input.payload);
     if (need && given && given[need[1] as 'siteId'] === undefined && given[need[2] as 'siteCode'] === undefined) {
       const why = input.type === 'fill' ? ': a fill happens at a filling station' : '';

@@ -256,8 +256,12 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
       const projection = { enterpriseId: 1, districtCode: 1, active: 1, grai: 1, scrappedAt: 1, serviceLifeEndsAt: 1, nextInspectionDate: 1 };
       const docs = (await models.cylinders.collection.find(clauses.length === 1 ? clauses[0] as object : { $or: clauses }, { projection }).toArray()) as StoredDoc[];
       for (const doc of docs) {
-        const date = (field: 'scrappedAt' | 'serviceLifeEndsAt' | 'nextInspectionDate') => (doc[field] instanceof Date ? { [field]: doc[field] } : {});
-        const ref: CylinderSummary = { ...owned(doc), ...(typeof doc.grai === 'string' ? { grai: doc.grai } : {}), ...date('scrappedAt'), ...date('serviceLifeEndsAt'), ...date('nextInspectionDate') };
+        // Assigned field by field rather than spread: this runs for every cylinder of every batch.
+        const ref: CylinderSummary = owned(doc);
+        if (typeof doc.grai === 'string') ref.grai = doc.grai;
+        if (doc.scrappedAt instanceof Date) ref.scrappedAt = doc.scrappedAt;
+        if (doc.serviceLifeEndsAt instanceof Date) ref.serviceLifeEndsAt = doc.serviceLifeEndsAt;
+        if (doc.nextInspectionDate instanceof Date) ref.nextInspectionDate = doc.nextInspectionDate;
         found.set(`id:${ref.id}`, ref);
         if (ref.grai) found.set(`grai:${ref.grai}`, ref);
       }
