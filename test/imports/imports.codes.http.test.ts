@@ -110,4 +110,16 @@ describe('CSV imports by human code', () => {
     expect(res.body.errors).toEqual([{ line: 3, column: '站点编号', reason: 'repeats the record of line 2' }]);
     expect(await collection('sites').countDocuments({ name: /^新供应站/ })).toBe(0);
   });
+
+  it('refuses a new station whose code another station of the enterprise holds as a row error naming line and column, without writing', async () => {
+    const sites = gbk([
+      '站点编号,站点名称,站点类型,区县代码,地址,经度,纬度,许可证号,许可证有效期至',
+      'S31,编号新站甲,供应站,441802,清城区二路1号,113.05,23.68,LIC-S31-A,2029-01-01',
+      'S01,编号新站乙,供应站,441802,清城区二路2号,113.05,23.68,LIC-S01-B,2029-01-01',
+    ]);
+    const res = await upload('sites', sites, ent.a.token);
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ line: 3, column: '站点编号', reason: 'must be unique: another record already holds this value' }]);
+    expect(await collection('sites').countDocuments({ name: /^编号新站/ })).toBe(0);
+  });
 });

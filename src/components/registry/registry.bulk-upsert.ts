@@ -66,7 +66,9 @@ export const NOT_OURS = 'must be unique: it is already registered and cannot be 
 interface Plan {
   errors: UpsertRowError[];
   creates: StoredDoc[];
-  updates: { before: StoredDoc; after: StoredDoc; set: Fields; unset: Fields }[];
+  /** The input row of each create, by position in `creates`. */
+  createRows: number[];
+  updates: { index: number; before: StoredDoc; after: StoredDoc; set: Fields; unset: Fields }[];
   unchanged: number;
 }
 
@@ -111,11 +113,12 @@ export function createBulkUpsert(deps: BulkUpsertDeps): BulkUpsertPort {
         : (await repo.findAll({ $and: [scopeFilter(principal, resource), { _id: { $in: existing.map((d) => d._id) } }] }, session)).map((d) => d._id.toHexString()),
     );
     const byKey = new Map(existing.map((d) => [canonical(def.naturalKey?.(d)), d]));
-    const result: Plan = { errors, creates: [], updates: [], unchanged: 0 };
+    const result: Plan = { errors, creates: [], createRows: [], updates: [], unchanged: 0 };
     for (const p of prepared) {
       const found = byKey.get(p.key);
       if (!found) {
         result.creates.push({ _id: new Types.ObjectId(), ...p.fields, active: true, createdAt: at, updatedAt: at });
+        result.createRows.push(p.index);
       } else if (!inScope.has(found._id.toHexString())) {
         // Only a key unique city-wide (a plate) finds a record outside the caller's scope. It must be
         // refused, which says the value is taken; whose it is, is not said (the same as POST's 409).
@@ -131,10 +134,11 @@ export function createBulkUpsert(deps: BulkUpsertDeps): BulkUpsertPort {
           result.unchanged++;
         } else {
           change.set.updatedAt = at;
-          result.updates.push({ before: found, after: applyDiff(found, change), ...change });
+          result.updates.push({ index: p.index, before: found, after: applyDiff(found, change), ...change });
         }
       }
     }
+    errors.push(...(await uniqueConflicts(repo, def.naturalKeyField, result, session)));
     errors.sort((a, b) => a.index - b.index);
     return result;
   }
@@ -202,6 +206,41 @@ function shown(value: unknown): string {
   if (value instanceof Date) return value.getTime() % 86_400_000 === 0 ? value.toISOString().slice(0, 10) : value.toISOString();
   if (value instanceof Types.ObjectId) return value.toHexString();
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * Rows that would break a unique index other than the natural key (a station code, a licence number
+ * another record holds, two rows giving one code): refused as row errors naming the field, found in
+ * one query per index before anything is written — not a duplicate-key failure of the whole request.
+ * Whose record holds the value is not said (it may be another enterprise's).
+ */
+async function uniqueConflicts(repo: RecordRepository, naturalKeyField: string | undefined, plan: Plan, session?: ClientSession): Promise<UpsertRowError[]> {
+  const rows = [
+    ...plan.creates.map((doc, i) => ({ index: plan.createRows[i] as number, doc })),
+    ...plan.updates.map((u) => ({ index: u.index, doc: u.after })),
+  ];
+  const errors: UpsertRowError[] = [];
+  for (const keys of repo.uniqueKeys()) {
+    const field = keys[keys.length - 1] as string;
+    if (field === naturalKeyField || rows.length === 0) continue;
+    const valueOf = (doc: StoredDoc, key: string): unknown => key.split('.').reduce<unknown>((v, part) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined), doc);
+    const keyed = rows.flatMap(({ index, doc }) => {
+      const values = keys.map((k) => valueOf(doc, k));
+      return values.some((v) => v === undefined || v === null) ? [] : [{ index, id: doc._id.toHexString(), values, key: canonical(values) }];
+    });
+    if (keyed.length === 0) continue;
+    const taken = await repo.findAll({ $or: keyed.map((r) => Object.fromEntries(keys.map((k, i) => [k, r.values[i]]))) }, session);
+    const holder = new Map(taken.map((doc) => [canonical(keys.map((k) => valueOf(doc, k))), doc._id.toHexString()]));
+    const firstRow = new Map<string, number>();
+    for (const r of keyed) {
+      const held = holder.get(r.key);
+      const earlier = firstRow.get(r.key);
+      if (held !== undefined && held !== r.id) errors.push({ index: r.index, field, reason: 'must be unique: another record already holds this value' });
+      else if (earlier !== undefined) errors.push({ index: r.index, field, reason: `must be unique: duplicates input ${earlier}` });
+      else firstRow.set(r.key, r.index);
+    }
+  }
+  return errors;
 }
 
 /** One query for all natural keys: `$in` per key field (a superset), matched exactly in memory. */

@@ -16,6 +16,10 @@ export function createRecordRepository(model: Model<StoredDoc>) {
     async findAll(filter: Filter, session?: ClientSession): Promise<StoredDoc[]> {
       return model.find(filter, null, { session }).lean<StoredDoc[]>().exec();
     },
+    /** The fields of each unique index of the collection (the natural key's among them). */
+    uniqueKeys(): string[][] {
+      return model.schema.indexes().filter(([, options]) => options?.unique === true).map(([fields]) => Object.keys(fields));
+    },
     async insertOne(doc: StoredDoc, session?: ClientSession): Promise<void> {
       await model.create([doc], { session });
     },
