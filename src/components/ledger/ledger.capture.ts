@@ -130,7 +130,7 @@ export function createCapture(deps: CaptureDeps) {
     }
     if (decision.recheck) throw new RecheckDuplicates();
     const events = await writeDecision(deps, decision, facts.projections, session);
-    return decision.verdicts.map((verdict, i) => answer((candidates[i] as Candidate).input.eventId, verdict, events.get(i), events));
+    return decision.verdicts.map((verdict, i) => answer(candidates[i] as Candidate, verdict, events.get(i), events));
   }
 
   /** Everything `decide` needs from the store, read in the transaction (indexed reads, one per kind). */
@@ -156,7 +156,9 @@ function answered(intake: readonly Intake[], decided: readonly AppendOutcome[]):
 }
 
 /** A verdict as the client is answered: an accepted event, and a duplicate of one, with its written position and hash. */
-function answer(eventId: string, verdict: Verdict, written: LedgerEvent | undefined, events: ReadonlyMap<number, LedgerEvent>): AppendOutcome {
+function answer(candidate: Candidate, verdict: Verdict, written: LedgerEvent | undefined, events: ReadonlyMap<number, LedgerEvent>): AppendOutcome {
+  const eventId = candidate.input.eventId;
+  const cylinder = candidate.resolved.cylinder;
   switch (verdict.status) {
     case 'accepted':
       return { eventId, status: 'accepted', event: written as LedgerEvent };
@@ -169,6 +171,7 @@ function answer(eventId: string, verdict: Verdict, written: LedgerEvent | undefi
         reason: verdict.reason,
         detail: verdict.detail,
         reasons: (verdict.reasons ?? [verdict]).map((r) => ({ code: r.reason, detail: r.detail })),
+        ...(cylinder ? { cylinderId: cylinder.id } : {}),
       };
   }
 }

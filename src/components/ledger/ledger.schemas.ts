@@ -187,6 +187,7 @@ export const outcomeView = z
     detail: z.string().optional(),
     reasons: z.array(z.object({ code: z.enum(REJECTION_CODES), detail: z.string() })).optional().openapi({ description: 'Every reason of a rejection, not only the first' }),
     event: eventView.optional(),
+    cylinderId: z.string().optional().openapi({ description: 'The cylinder a rejected event named, when found within the caller\'s scope' }),
   })
   .openapi('AppendOutcome');
 export const batchView = z
