@@ -75,6 +75,24 @@ export function createDeliveriesRepository(models: DeliveryModels) {
     async mediaOf(enterpriseId: Types.ObjectId, sha256: string): Promise<MediaDoc | null> {
       return (await media.collection.findOne({ enterpriseId, sha256 })) as unknown as MediaDoc | null;
     },
+    /** An image as the caller may read it: its enterprise's; any for the city and the auditor; a district regulator's through a check or visit of its district. */
+    async mediaReadable(reader: { role: string; enterpriseId?: string; districtCode?: string }, sha256: string): Promise<{ type: string; data: Buffer } | null> {
+      let filter: Filter | undefined;
+      if (reader.role === 'city_regulator' || reader.role === 'auditor') filter = { sha256 };
+      else if (reader.role === 'district_regulator' && reader.districtCode) {
+        const where = { districtCode: reader.districtCode };
+        const owner =
+          ((await checks.collection.findOne({ ...where, photoSha256: sha256 }, { projection: { enterpriseId: 1 } })) as { enterpriseId?: Types.ObjectId } | null) ??
+          ((await visits.collection.findOne({ ...where, 'content.confirmation.signatureSha256': sha256 }, { projection: { enterpriseId: 1 } })) as { enterpriseId?: Types.ObjectId } | null);
+        if (owner?.enterpriseId) filter = { enterpriseId: owner.enterpriseId, sha256 };
+      } else if (reader.enterpriseId && Types.ObjectId.isValid(reader.enterpriseId)) filter = { enterpriseId: new Types.ObjectId(reader.enterpriseId), sha256 };
+      if (!filter) return null;
+      const doc = (await media.collection.findOne(filter)) as { type: string; data: { buffer: Uint8Array; position?: number } | Buffer } | null;
+      if (!doc) return null;
+      // The driver answers a BSON Binary: its bytes are the first `position` of its buffer.
+      const data = Buffer.isBuffer(doc.data) ? doc.data : Buffer.from(doc.data.buffer.subarray(0, doc.data.position ?? doc.data.buffer.length));
+      return { type: doc.type, data };
+    },
     async mediaPresent(enterpriseId: Types.ObjectId, shas: readonly string[]): Promise<Set<string>> {
       if (shas.length === 0) return new Set();
       const rows = (await media.collection.find({ enterpriseId, sha256: { $in: [...shas] } }, { projection: { sha256: 1 } }).toArray()) as unknown as { sha256: string }[];
