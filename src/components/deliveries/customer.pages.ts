@@ -38,6 +38,16 @@ export function customerPageView(page: CustomerPage): object {
  */
 export function customerPages(customers: ReturnType<typeof createCustomers>, options: { secureCookies: boolean }): Router {
   const router = Router();
+  // Before /c/:token, which would take it for a token.
+  router.post('/c/handover-code', async (req, res) => {
+    const customerId = customers.sessionCustomer(cookieOf(req));
+    if (!customerId) {
+      send(res, 401, 'customer-link', { message: '会话已结束，请重新打开链接。The session has ended.' });
+      return;
+    }
+    await customers.codeFromPage(customerId);
+    res.redirect(303, '/c');
+  });
   router.get('/c/:token', (req, res) => {
     send(res, 200, 'customer-link', { action: `/c/${encodeURIComponent(req.params.token)}`, message: '这是您的专属查询链接，仅可打开一次。' });
   });
@@ -58,15 +68,6 @@ export function customerPages(customers: ReturnType<typeof createCustomers>, opt
       return;
     }
     send(res, 200, 'customer', customerPageView(page));
-  });
-  router.post('/c/handover-code', async (req, res) => {
-    const customerId = customers.sessionCustomer(cookieOf(req));
-    if (!customerId) {
-      send(res, 401, 'customer-link', { message: '会话已结束，请重新打开链接。The session has ended.' });
-      return;
-    }
-    await customers.codeFromPage(customerId);
-    res.redirect(303, '/c');
   });
   return router;
 }
