@@ -20,6 +20,7 @@ describe('offline sync of delivery flows', () => {
   let uniqueVisits = 0;
   let answers: SyncResult[] = [];
 
+  const batchIds = () => [...new Set(batches.flat().map((f) => (f as { visitId: string }).visitId))];
   const sync = (who: Principal, visits: object[]) => world.as(who).post('/api/v1/deliveries/sync', { visits });
 
   beforeAll(async () => {
@@ -67,8 +68,8 @@ describe('offline sync of delivery flows', () => {
 
   it('stores every flow once, whichever copy arrived first, and answers every flow of both uploads', async () => {
     const visits = world.connection.collection('delivery_visits');
-    expect(await visits.countDocuments({ workerId: { $in: workers.map((w) => w.workerId) } })).toBe(uniqueVisits);
-    const ids = batches.flat().map((f) => (f as { visitId: string }).visitId);
+    const ids = batchIds();
+    expect(await visits.countDocuments({ visitId: { $in: ids } })).toBe(uniqueVisits);
     expect(new Set((await visits.find({ visitId: { $in: ids } }).toArray()).map((v) => v.visitId as string)).size).toBe(uniqueVisits);
     for (const answer of answers) {
       expect(answer.invalid).toBe(0);
@@ -91,7 +92,7 @@ describe('offline sync of delivery flows', () => {
     expect(new Set(events.map((e) => e.eventId as string)).size).toBe(events.length);
     const [x, y] = [await world.ledger.cylinderState(contested.x), await world.ledger.cylinderState(contested.y)];
     expect([x?.state, y?.state]).toEqual(['with_customer', 'with_customer']);
-    expect(await world.connection.collection('safety_checks').countDocuments({ workerId: { $in: workers.map((w) => w.workerId) } })).toBe(uniqueVisits - 3 - 90 - 4);
+    expect(await world.connection.collection('safety_checks').countDocuments({ visitId: { $in: batchIds() } })).toBe(uniqueVisits - 3 - 90 - 4);
   });
 
   it('lists the two collisions, each against the other worker\'s hand-over, for the enterprise and its district\'s regulator', async () => {
