@@ -13,11 +13,12 @@ import { createLedger, type Ledger } from './ledger';
 import { createLedgerLog, registryCylinderVisibility, type LedgerLog, type LedgerLogDeps } from './ledger/log';
 import { createEpcis } from './ledger/epcis';
 import { createQr, DEFAULT_QR_CONFIG, ledgerPort, type LedgerPort, type QrComponent } from './qr';
+import { createDeliveries, type Deliveries, type SmsSender } from './deliveries';
 
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
   connection: Connection;
-  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr'] };
+  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr']; deliveries?: Config['deliveries'] };
   logger: Logger;
   /** Accounts tunables; production defaults when absent (tests lower the bcrypt cost here). */
   auth?: AuthOptions;
@@ -34,6 +35,8 @@ export interface ComponentOverrides {
   qrLedger?: LedgerPort;
   /** The log's timing: a checkpoint per request instead of a timer, a movable clock. */
   ledgerLog?: Pick<LedgerLogDeps, 'checkpointIntervalMs' | 'gapGraceMs' | 'now'>;
+  /** The SMS gateway the deliveries send hand-over codes and page links through (tests record them). */
+  sms?: SmsSender;
 }
 
 /** What createComponents built: the modules app.ts mounts, and the components tests reach past HTTP. */
@@ -45,6 +48,7 @@ export interface Components {
   ledger: Ledger;
   ledgerLog: LedgerLog;
   qr: QrComponent;
+  deliveries: Deliveries;
 }
 
 /** The one wiring place: builds each component and returns the API modules app.ts mounts, in order. */
@@ -116,5 +120,13 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     ledger: overrides.qrLedger ?? ledgerPort(ledger),
   });
   modules.push(qr.module);
-  return { modules, audit, auth, registry, ledger, ledgerLog, qr };
+  const deliveries = await createDeliveries(deps, {
+    registry,
+    ledger,
+    cursors,
+    ...(deps.config.deliveries ? { config: deps.config.deliveries } : {}),
+    ...(overrides.sms ? { sms: overrides.sms } : {}),
+  });
+  modules.push(deliveries.module);
+  return { modules, audit, auth, registry, ledger, ledgerLog, qr, deliveries };
 }

@@ -46,6 +46,19 @@ export interface Config {
     /** Public verification requests per client address per minute (per process). */
     readonly scanRatePerMinute: number;
   };
+  readonly deliveries: DeliveriesConfig;
+}
+
+/** Delivery flows: photos and signatures, customer page links, hand-over codes, the SMS gateway. */
+export interface DeliveriesConfig {
+  /** Where hand-over codes and page links are sent by SMS; without it the customer reads the code on their own page. */
+  readonly smsGateway?: { readonly url: string; readonly token?: string };
+  /** Largest photo or signature image accepted, in bytes. */
+  readonly mediaMaxBytes: number;
+  readonly customerLinkTtlMs: number;
+  readonly handoverCodeTtlMs: number;
+  /** Prefix of the customer page links handed out (PUBLIC_BASE_URL); a bare path without it. */
+  readonly publicBaseUrl?: string;
 }
 
 type RawEnv = Readonly<Record<string, string | undefined>>;
@@ -92,6 +105,13 @@ export function loadConfig(rawEnv: RawEnv, cwd: string = process.cwd()): Config 
       keyId: env.QR_KEY_ID,
       revokedKeyIds: env.QR_REVOKED_KEY_IDS,
       scanRatePerMinute: env.QR_SCAN_RATE_PER_MINUTE,
+    },
+    deliveries: {
+      ...(env.SMS_GATEWAY_URL ? { smsGateway: { url: env.SMS_GATEWAY_URL, ...(env.SMS_GATEWAY_TOKEN ? { token: env.SMS_GATEWAY_TOKEN } : {}) } } : {}),
+      mediaMaxBytes: env.DELIVERY_MEDIA_MAX_KB * 1024,
+      customerLinkTtlMs: env.CUSTOMER_LINK_TTL_HOURS * 3_600_000,
+      handoverCodeTtlMs: env.HANDOVER_CODE_TTL_MINUTES * 60_000,
+      ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, '') } : {}),
     },
   });
 }

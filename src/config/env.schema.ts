@@ -104,6 +104,12 @@ export const envSchema = z
       .pipe(z.array(keyId))
       .default([]),
     QR_SCAN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+    // Deliveries (issue 13): an SMS gateway sends hand-over codes and page links when configured.
+    SMS_GATEWAY_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SMS_GATEWAY_TOKEN: z.string().min(1).max(500).optional(),
+    DELIVERY_MEDIA_MAX_KB: z.coerce.number().int().min(16).max(10_240).default(1024),
+    CUSTOMER_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+    HANDOVER_CODE_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     JWT_SECRET: secret,
     QR_SIGNING_SECRET: secret,
     PII_HASH_SECRET: secret,

@@ -7,6 +7,7 @@ import type { Credential, CylinderRef, EnterpriseRef, SiteRef, VehicleRef, Worke
 import type { CylinderProjection } from '../../src/components/ledger/ledger.model';
 import type { Holders, Resolved } from '../../src/components/ledger/ledger.references';
 import { eventInput, type EventInput } from '../../src/components/ledger/ledger.schemas';
+import { decideUnits } from '../../src/components/ledger/ledger.units';
 import { seal } from '../../src/components/ledger/ledger.write';
 import { DEFAULT_POLICY } from '../../src/components/registry';
 
@@ -547,5 +548,79 @@ describe('capture enforces credentials and cylinder dates at the event\'s occurr
     const declaration = anInput('error_declaration', cylinder, { declaredEventId: commission?.eventId, reason: 'incorrect_data' });
     const [verdict] = store.decide([aCandidate(declaration, cylinder, { resolved: { cylinder, holders: broken.holders } })]).verdicts;
     expect(verdict?.status).toBe('accepted');
+  });
+});
+
+describe('atomic requests and corrections (issue 13, pure)', () => {
+  let store: Store;
+  beforeEach(() => {
+    store = new Store();
+  });
+  const VEHICLE = '64b0000000000000000007a1';
+  const CUSTOMER = '64b0000000000000000009a1';
+  const OTHER_CUSTOMER = '64b0000000000000000009a2';
+  const unitsOf = (candidates: readonly Candidate[], atomic: number[]) => decideUnits(candidates, store.facts(candidates), new Set(atomic));
+
+  it('records an atomic request whole or not at all: its accepted events answer FLOW_INCOMPLETE, its refusal is kept, the others stand', () => {
+    const [full, empty, alone] = [aCylinder(), aCylinder(), aCylinder()];
+    store.lifeOf(full, ['inspect', 'fill']);
+    store.lifeOf(empty);
+    store.lifeOf(alone, ['inspect', 'fill']);
+    const candidates = [
+      aCandidate(anInput('dispatch', full, { vehicleId: VEHICLE }), full, { request: 0 }),
+      aCandidate(anInput('dispatch', empty, { vehicleId: VEHICLE }), empty, { request: 0 }),
+      aCandidate(anInput('dispatch', alone, { vehicleId: VEHICLE }), alone, { request: 1 }),
+    ];
+    const decision = unitsOf(candidates, [0]);
+    expect(decision.verdicts.map(summary)).toEqual(['FLOW_INCOMPLETE', 'ILLEGAL_TRANSITION', 'accepted']);
+    expect(decision.kept.map((k) => [k.eventId, k.reason])).toEqual([[candidates[1]?.input.eventId, 'ILLEGAL_TRANSITION']]);
+    expect(decision.keptOf).toEqual([1]);
+    // Not atomic, the same group records what it can.
+    expect(unitsOf(candidates, []).verdicts.map(summary)).toEqual(['accepted', 'ILLEGAL_TRANSITION', 'accepted']);
+  });
+
+  it('decides again without a withdrawn request: a later event that counted on its state is refused, and duplicates point at the right place', () => {
+    const [c, other] = [aCylinder(), aCylinder()];
+    store.lifeOf(c, ['inspect', 'fill']);
+    store.lifeOf(other);
+    const load = anInput('dispatch', c, { vehicleId: VEHICLE });
+    const candidates = [
+      aCandidate(load, c, { request: 0 }),
+      aCandidate(anInput('dispatch', other, { vehicleId: VEHICLE }), other, { request: 0 }),
+      aCandidate(anInput('hand_over', c, { customerId: CUSTOMER }), c, { request: 1 }),
+      aCandidate(anInput('commission', aCylinder()), undefined, { request: 2 }),
+    ];
+    const decision = unitsOf(candidates, [0, 1]);
+    // Without the load, the hand-over from the station is legal; the withdrawn load is not recorded.
+    expect(decision.verdicts.map(summary)).toEqual(['FLOW_INCOMPLETE', 'ILLEGAL_TRANSITION', 'accepted', 'CYLINDER_NOT_FOUND']);
+    const resent = [aCandidate(load, c, { request: 0 }), aCandidate(load, c, { request: 1 }), aCandidate(anInput('dispatch', other, { vehicleId: VEHICLE }), other, { request: 0 })];
+    const again = unitsOf(resent, [1]);
+    expect(again.verdicts).toEqual([expect.objectContaining({ status: 'accepted' }), { status: 'duplicate', of: 0 }, expect.objectContaining({ reason: 'ILLEGAL_TRANSITION' })]);
+  });
+
+  it("lets a correction take the place of the cylinder's last event it declares erroneous, and nothing else", () => {
+    const c = aCylinder();
+    store.lifeOf(c, ['inspect', 'fill']);
+    const dispatched = anInput('dispatch', c, { vehicleId: VEHICLE });
+    const wrong = anInput('hand_over', c, { customerId: CUSTOMER });
+    expect(store.commit([aCandidate(dispatched, c), aCandidate(wrong, c)]).verdicts.map(summary)).toEqual(['accepted', 'accepted']);
+    // A second hand-over is no transition from with_customer...
+    const plain = anInput('hand_over', c, { customerId: OTHER_CUSTOMER });
+    expect(store.decide([aCandidate(plain, c)]).verdicts.map(summary)).toEqual(['ILLEGAL_TRANSITION']);
+    // ...but as the correction of the declared hand-over it starts where that one started.
+    const correction = anInput('hand_over', c, { customerId: OTHER_CUSTOMER });
+    const declaration = anInput('error_declaration', c, { declaredEventId: wrong.eventId, reason: 'incorrect_data', correctiveEventIds: [correction.eventId] });
+    const decision = store.decide([aCandidate(declaration, c), aCandidate(correction, c)]);
+    expect(decision.verdicts.map((v) => (v.status === 'accepted' ? `${v.draft.type} ${v.draft.fromState}→${v.draft.toState}` : summary(v)))).toEqual([
+      'error_declaration with_customer→with_customer',
+      'hand_over with_customer→with_customer',
+    ]);
+    // A declaration of an earlier event (not the last) opens no correction; nor does one naming no corrective event.
+    const late = anInput('hand_over', c, { customerId: OTHER_CUSTOMER });
+    const older = anInput('error_declaration', c, { declaredEventId: dispatched.eventId, reason: 'incorrect_data', correctiveEventIds: [late.eventId] });
+    expect(store.decide([aCandidate(older, c), aCandidate(late, c)]).verdicts.map(summary)).toEqual(['accepted', 'ILLEGAL_TRANSITION']);
+    const bare = anInput('error_declaration', c, { declaredEventId: wrong.eventId, reason: 'incorrect_data' });
+    const after = anInput('hand_over', c, { customerId: OTHER_CUSTOMER });
+    expect(store.decide([aCandidate(bare, c), aCandidate(after, c)]).verdicts.map(summary)).toEqual(['accepted', 'ILLEGAL_TRANSITION']);
   });
 });

@@ -79,6 +79,9 @@ export interface WorldOptions {
   /** Defaults to a checkpoint on demand (no timer), so no request of a test races a background one. */
   ledgerLog?: ComponentOverrides['ledgerLog'];
   qrLedger?: ComponentOverrides['qrLedger'];
+  /** The SMS gateway of the deliveries (a test records what it is asked to send). */
+  sms?: ComponentOverrides['sms'];
+  deliveries?: ComponentDeps['config']['deliveries'];
   logger?: Logger;
   bodyLimit?: string;
   trustProxy?: string[];
@@ -169,7 +172,7 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
     components = await buildComponents(
       {
         connection,
-        config: { secrets: secrets(), env: 'test', qr: { ...TEST_QR, ...current.qr } },
+        config: { secrets: secrets(), env: 'test', qr: { ...TEST_QR, ...current.qr }, ...(current.deliveries ? { deliveries: current.deliveries } : {}) },
         logger: current.logger ?? silentLogger,
         auth: current.auth ?? { bcryptCost: 4, loginThrottle: { capacity: 1_000, refillPerMinute: 1_000 }, now: clock.now, activeCacheMs: 0 },
         ...(current.accountLookups ? { accountLookups: current.accountLookups } : {}),
@@ -179,6 +182,7 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
         accountCheck: (p, check) => (minted.has(p.userId) ? Promise.resolve(true) : check(p)),
         ledgerLog: current.ledgerLog ?? { checkpointIntervalMs: 0 },
         ...(current.qrLedger ? { qrLedger: current.qrLedger } : {}),
+        ...(current.sms ? { sms: current.sms } : {}),
       },
     );
     rebuildApp();

@@ -43,6 +43,16 @@ export const RESOURCES = [
   'credentials',
   // Events capture refused, with their evidence (rejected_events): read by supervision, within the one read rule of events.
   'rejected_events',
+  // The delivery worker's day as flows (load, receive, deliver, collect, home safety check, offline
+  // sync, hand-over codes, photos and signatures): a worker records them ('create'); supervision reads them.
+  'deliveries',
+  // Offline uploads that put one cylinder in two places: the enterprise resolves them ('update':
+  // accept as a correction, or dismiss); the regulators see the list.
+  'delivery_collisions',
+  // Failed items of home safety checks (入户安检), open until a later check passes them.
+  'hazards',
+  // One-time links to a customer's own page (no password): handed out by the enterprise's staff.
+  'customer_links',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -77,6 +87,9 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     periodic_inspections: ['create'],
     credentials: LICENSING,
     rejected_events: READ,
+    deliveries: READ,
+    delivery_collisions: READ,
+    hazards: READ,
   },
   // A district regulator supervises its district: it reads everything there and changes no record,
   // but it is the authority over its district's cylinders (corrections, transfers, inspections) and
@@ -100,6 +113,9 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     periodic_inspections: ['create'],
     credentials: LICENSING,
     rejected_events: READ,
+    deliveries: READ,
+    delivery_collisions: READ,
+    hazards: READ,
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -119,11 +135,17 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     credentials: ['submit'],
     // Its own refusals (the cylinder's enterprise): what its staff and devices must put right.
     rejected_events: READ,
+    // Its workers' flows and hazards; the flows themselves are the workers' (a worker's certificate is checked on each).
+    deliveries: READ,
+    delivery_collisions: ['read', 'update'],
+    hazards: READ,
+    customer_links: ['create'],
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.
   filling_operator: { districts: READ, enterprises: READ, sites: READ, vehicles: READ, workers: READ, cylinders: READ, events: CAPTURE },
-  delivery_worker: { districts: READ, enterprises: READ, sites: READ, vehicles: READ, workers: READ, customers: READ, cylinders: READ, events: CAPTURE },
+  // A delivery worker records its flows and reads back its own; it sees its customers' open hazards at the door.
+  delivery_worker: { districts: READ, enterprises: READ, sites: READ, vehicles: READ, workers: READ, customers: READ, cylinders: READ, events: CAPTURE, deliveries: CAPTURE, hazards: READ, customer_links: ['create'] },
   // An auditor reads the whole city and writes nothing.
   auditor: {
     districts: READ,
@@ -141,6 +163,9 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     ledger_incidents: READ,
     cylinder_transfers: READ,
     rejected_events: READ,
+    deliveries: READ,
+    delivery_collisions: READ,
+    hazards: READ,
   },
 };
 

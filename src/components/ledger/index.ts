@@ -5,7 +5,8 @@ import type { Principal } from '../auth';
 import type { ApiModule } from '../../shared/http/api-module';
 import type { PageCursors } from '../../shared/http/page.cursor';
 import { unitOfWork } from '../../shared/db/unit-of-work';
-import { createCapture } from './ledger.capture';
+import { createCapture, type PreparedEvents, type PreparedUnit } from './ledger.capture';
+import { withRetries } from './ledger.group-commit';
 import type { AppendOutcome, EventActor, EventRange, LedgerEvent } from './ledger.contract';
 import type { ProjectedHead } from './ledger.chain';
 import { createHistory } from './ledger.history';
@@ -26,6 +27,8 @@ export { eventView } from './ledger.routes';
 export { actorOf } from './ledger.actor';
 export { authorizeCapture } from './ledger.recorders';
 export type { CylinderProjection } from './ledger.model';
+export type { PreparedEvents, PreparedUnit } from './ledger.capture';
+export { CONFIRMATION_METHODS, type ConfirmationMethod } from './ledger.schemas';
 export type { LedgerLookups } from './ledger.lookups';
 export type { EventIds } from './ledger.ids';
 export { eventScope, mayReadEvent, type EventReader } from './ledger.scope';
@@ -36,6 +39,21 @@ export interface Ledger {
   /** Appends one event (the same rules as POST /events). `input` is the request body shape; validated here. */
   append(input: unknown, actor: EventActor): Promise<AppendOutcome>;
   appendMany(inputs: readonly unknown[], actor: EventActor): Promise<AppendOutcome[]>;
+  /**
+   * Joining a caller's transaction (a delivery flow records its events and its own documents in
+   * one): `prepareAppend` parses and resolves the inputs outside any transaction; `appendPrepared`
+   * decides and writes them with the caller's session, one answer list per unit (an atomic unit
+   * is recorded whole or not at all: its other events answer FLOW_INCOMPLETE). Run the caller's
+   * transaction inside `withAppendRetries`: a concurrent append that moved a cylinder on makes
+   * the writes throw, and the whole transaction must run again to see it.
+   */
+  prepareAppend(inputs: readonly unknown[], actor: EventActor): Promise<PreparedEvents>;
+  appendPrepared(units: readonly PreparedUnit[], session: ClientSession): Promise<AppendOutcome[][]>;
+  withAppendRetries<T>(attempt: () => Promise<T>): Promise<T>;
+  /** Projections of these cylinders, read in the caller's transaction when a session is given. Unscoped. */
+  cylinderStates(cylinderIds: readonly string[], session?: ClientSession): Promise<CylinderProjection[]>;
+  /** Cylinders whose custodian is this customer now (after a sale or hand-over, before their return). Unscoped. */
+  cylindersWithCustomer(customerId: string, limit: number): Promise<CylinderProjection[]>;
   /** The cylinder's projection (state, custodian, place, last fill, head of chain), or null before commissioning. */
   cylinderState(cylinderId: string): Promise<CylinderProjection | null>;
   /**
@@ -51,7 +69,8 @@ export interface Ledger {
   cylinderProjection(cylinderId: string): Promise<ProjectedHead | null>;
   /** Events in an occurredAt range, optionally of one cylinder or district, in logSeq order. Unscoped. */
   eventsBetween(range: EventRange): Promise<LedgerEvent[]>;
-  eventsByIds(eventIds: readonly string[]): Promise<LedgerEvent[]>;
+  /** Stored events by id (in the caller's transaction when a session is given). Unscoped. */
+  eventsByIds(eventIds: readonly string[], session?: ClientSession): Promise<LedgerEvent[]>;
   /**
    * Subscribes to scrappings: `listener` runs inside the scrapping event's transaction (after the
    * registry record is closed), so what it writes commits or rolls back with the event. The QR
@@ -103,6 +122,11 @@ export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Par
       return outcome as AppendOutcome;
     },
     appendMany: capture.appendMany,
+    prepareAppend: capture.prepare,
+    appendPrepared: capture.appendPrepared,
+    withAppendRetries: (attempt) => withRetries(() => attempt()),
+    cylinderStates: (cylinderIds, session) => repo.projections(cylinderIds, session),
+    cylindersWithCustomer: (customerId, limit) => repo.withCustomer(customerId, Math.max(1, Math.min(limit, 1000))),
     cylinderState: (cylinderId) => repo.projection(cylinderId),
     eventsInAppendOrder: (afterLogSeq, limit) =>
       repo.find(afterLogSeq === undefined ? {} : { logSeq: { $gt: afterLogSeq } }, { logSeq: 1 }, Math.max(1, Math.min(limit, 10_000))),
@@ -113,7 +137,7 @@ export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Par
       return projection ? { headHash: projection.headHash, headEventId: projection.headEventId, state: projection.state, cylinderSeq: projection.cylinderSeq } : null;
     },
     eventsBetween: (range) => repo.eventsBetween(range),
-    eventsByIds: (eventIds) => repo.eventsByIds(eventIds),
+    eventsByIds: (eventIds, session) => repo.eventsByIds(eventIds, session),
     onCylinderScrapped: (listener) => {
       scrappedListeners.push(listener);
     },

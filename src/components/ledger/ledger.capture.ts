@@ -2,7 +2,7 @@ import type { ClientSession } from 'mongoose';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import type { Logger } from '../../shared/logger/logger.factory';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
-import { decide, type Candidate, type Facts, type Verdict } from './ledger.decide';
+import type { Candidate, Facts, Verdict } from './ledger.decide';
 import type { CredentialPolicy } from './ledger.enforce';
 import { createGroupCommit, RecheckDuplicates, withRetries } from './ledger.group-commit';
 import { admit, parseEvents, type Intake } from './ledger.intake';
@@ -12,6 +12,7 @@ import { memoCodes, resolveCodes, type LedgerCodes } from './ledger.codes';
 import { memoLookups, resolveReferences } from './ledger.references';
 import type { LedgerRepository } from './ledger.repository';
 import type { EventInput } from './ledger.schemas';
+import { decideUnits } from './ledger.units';
 import { writeDecision } from './ledger.write';
 
 export { MAX_CLOCK_SKEW_MS } from './ledger.intake';
@@ -33,6 +34,21 @@ const NO_CODES: LedgerCodes = { idsByCode: async () => new Map() };
 
 /** A candidate before the group commit numbers the requests it coalesces. */
 type Submitted = Omit<Candidate, 'request'>;
+
+/**
+ * Events parsed and resolved (codes, references, the recorder rule) outside any transaction, to
+ * be decided and written in a caller's transaction by `appendPrepared`. Opaque to callers.
+ */
+export interface PreparedEvents {
+  readonly intake: readonly Intake[];
+  readonly submitted: readonly Submitted[];
+}
+
+/** One request of `appendPrepared`: an atomic one is recorded whole or not at all (ledger.units.ts). */
+export interface PreparedUnit {
+  prepared: PreparedEvents;
+  atomic: boolean;
+}
 
 /**
  * Appends events: parse at the edge, resolve references outside the transaction (registry reads),
@@ -57,10 +73,17 @@ export function createCapture(deps: CaptureDeps) {
   }
 
   async function append(intake: readonly Intake[], actor: EventActor): Promise<AppendOutcome[]> {
+    const submitted = await resolveAll(intake, actor);
+    const decided = submitted.length > 0 ? await groupCommit(submitted) : [];
+    return answered(intake, decided);
+  }
+
+  /** The admitted inputs with their codes and references resolved (registry reads, outside any transaction). */
+  function resolveAll(intake: readonly Intake[], actor: EventActor): Promise<Submitted[]> {
     const lookups = memoLookups(deps.lookups);
     const codes = memoCodes(deps.codes ?? NO_CODES);
     const admitted = intake.flatMap((item) => ('input' in item ? [item.input] : []));
-    const submitted = await Promise.all(
+    return Promise.all(
       admitted.map(async (given) => {
         // Codes first: the references, the recorder rule, the decision and the stored event see ids only.
         const coded = await resolveCodes(given, actor, codes, lookups);
@@ -68,9 +91,26 @@ export function createCapture(deps: CaptureDeps) {
         return { input: coded.input, actor, resolved: withRecorderRule(coded.input.type, actor, await resolveReferences(coded.input, actor, lookups)) };
       }),
     );
-    const decided = submitted.length > 0 ? await groupCommit(submitted) : [];
+  }
+
+  /** Parses and resolves raw items for `appendPrepared`, outside any transaction. */
+  async function prepare(raws: readonly unknown[], actor: EventActor): Promise<PreparedEvents> {
+    const intake = parseEvents(raws, deps.now());
+    return { intake, submitted: await resolveAll(intake, actor) };
+  }
+
+  /**
+   * Decides and writes prepared requests in the CALLER's transaction (a delivery flow records its
+   * events and its own documents in one). Stored copies of the ids are always read: nothing here
+   * may start the caller's transaction again. A concurrent append that moved a projection or took
+   * a key makes the writes throw; the caller runs its whole transaction again (`withRetries`).
+   */
+  async function appendPrepared(units: readonly PreparedUnit[], session: ClientSession): Promise<AppendOutcome[][]> {
+    const candidates: Candidate[] = units.flatMap((unit, request) => unit.prepared.submitted.map((item) => ({ ...item, request })));
+    const atomic = new Set(units.flatMap((unit, request) => (unit.atomic ? [request] : [])));
+    const outcomes = candidates.length > 0 ? await decideAndWrite(candidates, deps.now(), true, session, atomic) : [];
     let next = 0;
-    return intake.map((item) => ('answer' in item ? item.answer : (decided[next++] as AppendOutcome)));
+    return units.map((unit) => answered(unit.prepared.intake, outcomes.slice(next, (next += unit.prepared.submitted.length))));
   }
 
   async function commitGroup(requests: readonly (readonly Submitted[])[]): Promise<AppendOutcome[][]> {
@@ -81,16 +121,16 @@ export function createCapture(deps: CaptureDeps) {
     return requests.map((items) => outcomes.slice(next, (next += items.length)));
   }
 
-  async function decideAndWrite(candidates: readonly Candidate[], receivedAt: Date, checkStored: boolean, session: ClientSession): Promise<AppendOutcome[]> {
+  async function decideAndWrite(candidates: readonly Candidate[], receivedAt: Date, checkStored: boolean, session: ClientSession, atomic: ReadonlySet<number> = new Set()): Promise<AppendOutcome[]> {
     const facts = await readFacts(candidates, receivedAt, checkStored, session);
-    const decision = decide(candidates, facts);
+    const decision = decideUnits(candidates, facts, atomic);
     for (const cylinderId of decision.inconsistent) {
       const headEventId = facts.projections.get(cylinderId)?.headEventId ?? null;
       deps.logger?.error({ cylinderId, headEventId }, 'ledger projection disagrees with the chain: events for this cylinder are refused until it is repaired');
     }
     if (decision.recheck) throw new RecheckDuplicates();
     const events = await writeDecision(deps, decision, facts.projections, session);
-    return decision.verdicts.map((verdict, i) => answer((candidates[i] as Candidate).input.eventId, verdict, events.get(i), events));
+    return decision.verdicts.map((verdict, i) => answer(candidates[i] as Candidate, verdict, events.get(i), events));
   }
 
   /** Everything `decide` needs from the store, read in the transaction (indexed reads, one per kind). */
@@ -106,11 +146,19 @@ export function createCapture(deps: CaptureDeps) {
     return { receivedAt, projections, heads, chained, declared, policy: deps.policy, ...(stored ? { stored } : {}) };
   }
 
-  return { appendMany, appendParsed };
+  return { appendMany, appendParsed, prepare, appendPrepared };
+}
+
+/** Each item's answer in its order: refused at the edge, or as decided. */
+function answered(intake: readonly Intake[], decided: readonly AppendOutcome[]): AppendOutcome[] {
+  let next = 0;
+  return intake.map((item) => ('answer' in item ? item.answer : (decided[next++] as AppendOutcome)));
 }
 
 /** A verdict as the client is answered: an accepted event, and a duplicate of one, with its written position and hash. */
-function answer(eventId: string, verdict: Verdict, written: LedgerEvent | undefined, events: ReadonlyMap<number, LedgerEvent>): AppendOutcome {
+function answer(candidate: Candidate, verdict: Verdict, written: LedgerEvent | undefined, events: ReadonlyMap<number, LedgerEvent>): AppendOutcome {
+  const eventId = candidate.input.eventId;
+  const cylinder = candidate.resolved.cylinder;
   switch (verdict.status) {
     case 'accepted':
       return { eventId, status: 'accepted', event: written as LedgerEvent };
@@ -123,6 +171,7 @@ function answer(eventId: string, verdict: Verdict, written: LedgerEvent | undefi
         reason: verdict.reason,
         detail: verdict.detail,
         reasons: (verdict.reasons ?? [verdict]).map((r) => ({ code: r.reason, detail: r.detail })),
+        ...(cylinder ? { cylinderId: cylinder.id } : {}),
       };
   }
 }

@@ -107,6 +107,8 @@ export interface AppendOutcome {
   /** Every reason a rejection has (a worker's expired certificate AND the site's revoked licence), the first being `reason`/`detail`. */
   reasons?: { code: string; detail: string }[];
   event?: LedgerEvent;
+  /** The cylinder a rejected event named, when it was found within the sender's scope (an accepted or duplicate event carries it in `event`). */
+  cylinderId?: string;
 }
 
 /** Events whose `occurredAt` lies in [from, to), optionally of one cylinder or one district, read in logSeq order. */

@@ -53,6 +53,8 @@ export interface Decision {
   verdicts: Verdict[];
   /** Rejections kept for supervision (rejected_events). */
   kept: RejectedEvent[];
+  /** The candidate index of each of `kept`. */
+  keptOf: number[];
   /** Cylinders whose projection disagrees with their chain: told to the operators. */
   inconsistent: string[];
   /** The optimistic attempt met a rejection: a resent event may be rejected only because its first copy moved the cylinder on, so read the stored copies and decide again. */
@@ -88,6 +90,9 @@ export function decide(candidates: readonly Candidate[], facts: Facts): Decision
   const firstInGroup = new Map<string, number>();
   const verdicts: Verdict[] = [];
   const kept: RejectedEvent[] = [];
+  const keptOf: number[] = [];
+  const lastAccepted = new Map<string, { eventId: string; fromState: CylinderState }>();
+  const corrections = new Map<string, Correction>();
   let recheck = false;
 
   const judge = (c: Candidate, i: number): Judged => {
@@ -101,10 +106,15 @@ export function decide(candidates: readonly Candidate[], facts: Facts): Decision
     firstInGroup.set(id, i);
     const stored = facts.stored?.get(id);
     if (stored) return isResendOf(c.input, c.actor, stored) ? { verdict: { status: 'duplicate', event: stored } } : { verdict: CONFLICT, keep: { fromState: null } };
-    const judged = onMerits(c, states, untrusted, acceptedIds, facts);
+    const judged = onMerits(c, states, untrusted, acceptedIds, facts, corrections);
     if (judged.verdict.status === 'accepted') {
-      states.set(judged.verdict.draft.cylinderId, judged.verdict.draft.toState);
-      acceptedIds.set(id, judged.verdict.draft.cylinderId);
+      const { draft } = judged.verdict;
+      states.set(draft.cylinderId, draft.toState);
+      acceptedIds.set(id, draft.cylinderId);
+      const opened = draft.type === 'error_declaration' ? correctionOpened(draft, lastAccepted, facts) : undefined;
+      if (opened) corrections.set(draft.cylinderId, opened);
+      else if (draft.type !== 'error_declaration') corrections.delete(draft.cylinderId);
+      lastAccepted.set(draft.cylinderId, { eventId: draft.eventId, fromState: draft.fromState });
     } else if (!facts.stored) recheck = true;
     return judged;
   };
@@ -112,12 +122,40 @@ export function decide(candidates: readonly Candidate[], facts: Facts): Decision
   candidates.forEach((c, i) => {
     const { verdict, keep } = judge(c, i);
     verdicts.push(verdict);
-    if (keep && verdict.status === 'rejected') kept.push(rejectedDoc(c, facts.receivedAt, verdict, keep.fromState));
+    if (keep && verdict.status === 'rejected') {
+      kept.push(rejectedDoc(c, facts.receivedAt, verdict, keep.fromState));
+      keptOf.push(i);
+    }
   });
-  return { verdicts, kept, inconsistent: [...untrusted.keys()], recheck };
+  return { verdicts, kept, keptOf, inconsistent: [...untrusted.keys()], recheck };
 }
 
-function onMerits(c: Candidate, states: ReadonlyMap<string, CylinderState>, untrusted: ReadonlyMap<string, Rejection>, acceptedIds: ReadonlyMap<string, string>, facts: Facts): Judged {
+/**
+ * A correction (issue 13: a collision accepted through an error declaration). An error declaration
+ * of the cylinder's LAST event that names corrective events opens it: the next of those events is
+ * judged from the state the declared event started in — it takes the declared event's place —
+ * while it is recorded as starting in the state the chain is in (the chain stays continuous, and
+ * the declared event stays in it, declared). Two hand-overs of one cylinder to two customers are
+ * resolved so: the wrong one declared, the right one recorded, though "with_customer" allows no
+ * second hand-over.
+ */
+interface Correction {
+  ids: ReadonlySet<string>;
+  fromState: CylinderState;
+}
+
+function correctionOpened(declaration: DraftEvent, lastAccepted: ReadonlyMap<string, { eventId: string; fromState: CylinderState }>, facts: Facts): Correction | undefined {
+  const corrective = declaration.payload.correctiveEventIds;
+  if (!Array.isArray(corrective) || corrective.length === 0) return undefined;
+  const declared = String(declaration.payload.declaredEventId);
+  const inGroup = lastAccepted.get(declaration.cylinderId);
+  const projection = facts.projections.get(declaration.cylinderId);
+  const head = inGroup ?? (projection ? facts.heads.get(projection.headEventId) : undefined);
+  if (!head || head.eventId !== declared) return undefined;
+  return { ids: new Set(corrective.map(String)), fromState: head.fromState };
+}
+
+function onMerits(c: Candidate, states: ReadonlyMap<string, CylinderState>, untrusted: ReadonlyMap<string, Rejection>, acceptedIds: ReadonlyMap<string, string>, facts: Facts, corrections: ReadonlyMap<string, Correction> = new Map()): Judged {
   const { input, resolved } = c;
   const cylinder = resolved.cylinder;
   const rejectedAll = (rs: readonly [Rejection, ...Rejection[]], fromState: CylinderState | null): Judged => ({
@@ -130,7 +168,9 @@ function onMerits(c: Candidate, states: ReadonlyMap<string, CylinderState>, untr
   // A broken reference or an untrusted cylinder leaves nothing to check the event against.
   const refused = resolved.rejection ?? untrusted.get(cylinder.id) ?? registryClosed(cylinder, state, input);
   if (refused) return rejected(refused, state);
-  const next = transition(state, input.type, input.payload as { result?: 'pass' | 'fail' });
+  const correction = corrections.get(cylinder.id);
+  const judgedFrom = correction?.ids.has(input.eventId) ? correction.fromState : state;
+  const next = transition(judgedFrom, input.type, input.payload as { result?: 'pass' | 'fail' });
   // Every reason that applies: the law's (credentials, the cylinder's dates) and the lifecycle's.
   const refusals = [...complianceRefusals(input, c.actor, cylinder, resolved.holders, facts.policy), ...(next.ok ? [] : [{ reason: next.reason, detail: next.detail }])];
   if (isNonEmpty(refusals)) return rejectedAll(refusals, state);

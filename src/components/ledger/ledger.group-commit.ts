@@ -1,50 +1,13 @@
+import { createGroupCommit as groupCommit } from '../../shared/db/group-commit';
 import { ProjectionMovedError } from './ledger.repository';
 
 /** Most items one group-commit transaction takes (concurrent requests coalesced). */
 export const MAX_GROUP = 2000;
 const MAX_ATTEMPTS = 20;
 
-interface Waiting<I, O> {
-  items: readonly I[];
-  resolve(outcomes: O[]): void;
-  reject(error: unknown): void;
-}
-
-/**
- * Group commit: requests that arrive while a commit runs wait and go together in the next one
- * (up to `maxGroup` items; a larger request goes alone). Every append of a process would
- * otherwise conflict on the append counter and retry. `commit` gets the waiting requests' items
- * (one array per request, in arrival order) and answers each request's items in its order.
- */
+/** The shared group commit (src/shared/db/group-commit.ts) with the capture's group size. */
 export function createGroupCommit<I, O>(commit: (requests: readonly (readonly I[])[]) => Promise<O[][]>, maxGroup = MAX_GROUP) {
-  const queue: Waiting<I, O>[] = [];
-  let running = false;
-
-  async function drain(): Promise<void> {
-    running = true;
-    while (queue.length > 0) {
-      const group = [queue.shift() as Waiting<I, O>];
-      let size = (group[0] as Waiting<I, O>).items.length;
-      while (queue.length > 0 && size + (queue[0] as Waiting<I, O>).items.length <= maxGroup) {
-        const next = queue.shift() as Waiting<I, O>;
-        group.push(next);
-        size += next.items.length;
-      }
-      try {
-        const answers = await commit(group.map((w) => w.items));
-        group.forEach((w, i) => w.resolve(answers[i] as O[]));
-      } catch (error) {
-        for (const w of group) w.reject(error);
-      }
-    }
-    running = false;
-  }
-
-  return (items: readonly I[]): Promise<O[]> =>
-    new Promise((resolve, reject) => {
-      queue.push({ items, resolve, reject });
-      if (!running) void drain();
-    });
+  return groupCommit(commit, maxGroup);
 }
 
 /** The optimistic attempt met a rejection and must run again with the check for stored copies. */

@@ -16,6 +16,9 @@ import { CYLINDER_STATES, type CylinderState, type EventType } from './ledger.co
  * - `error_declaration` only records that an earlier event was wrong (EPCIS errorDeclaration): the
  *   projection is NOT reverted; the corrective event that follows moves it. Allowed in every
  *   registered state, scrapped included (a wrong record may be declared even after scrapping).
+ *   A declaration of the cylinder's last event that names corrective events lets the next of them
+ *   take the declared event's place: it is judged from the state the declared event started in
+ *   (ledger.decide.ts, `Correction`) — how a delivery collision is accepted as a correction.
  */
 
 export type PayloadResult = 'pass' | 'fail';

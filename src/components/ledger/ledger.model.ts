@@ -86,6 +86,8 @@ export function ledgerModels(connection: Connection): LedgerModels {
 
   const states = new Schema<CylinderProjection>({ _id: String, version: Number }, { ...loose, collection: 'cylinder_states' });
   states.index({ enterpriseId: 1, state: 1 });
+  // A customer's cylinders at home (the customer's own page).
+  states.index({ 'place.customerId': 1, updatedAt: -1 });
 
   const rejected = new Schema<RejectedEvent>({ eventId: String }, { ...loose, collection: 'rejected_events' });
   rejected.index({ cylinderId: 1, receivedAt: -1 });

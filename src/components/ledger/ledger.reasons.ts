@@ -30,6 +30,12 @@ export const REJECTION_REASONS = {
   INSPECTION_OVERDUE: { status: 422, zh: '气瓶已超过定期检验日期', en: 'The cylinder is overdue for periodic inspection' },
   INSPECTION_NOT_PERMITTED: { status: 403, zh: '定期检验只能由检验机构（监管部门）记录', en: 'A periodic inspection is recorded by an inspection body (a regulator)' },
   EVENT_NOT_PERMITTED: { status: 403, zh: '监管部门只记录定期检验，流转事件由气瓶所属企业人员记录', en: "A regulator records periodic inspections only; custody events are recorded by the owner's staff" },
+  // Delivery and hand-over (issue 13): the ledger's own refusal of a hand-over, and the deliveries flows' refusals.
+  CUSTOMER_NOT_REGISTERED: { status: 422, zh: '收瓶人不是本企业登记的实名用户，不得交付', en: 'The recipient is not a registered (real-name) customer of the enterprise' },
+  FLOW_INCOMPLETE: { status: 422, zh: '同一作业中另有事件被拒绝，本事件未记录', en: 'Not recorded: another event of the same flow was refused' },
+  CONFIRMATION_FAILED: { status: 422, zh: '用户确认不符（手机号后四位、交付码或签名）', en: "The customer's confirmation does not match (phone digits, hand-over code or signature)" },
+  MEDIA_NOT_FOUND: { status: 422, zh: '引用的照片或签名尚未上传', en: 'A photo or signature the visit names has not been uploaded' },
+  VISIT_ID_CONFLICT: { status: 409, zh: '作业编号已被内容不同的另一作业使用', en: 'The visit id is already the id of a visit with other content' },
 } as const satisfies Record<string, ReasonInfo>;
 
 export type RejectionCode = keyof typeof REJECTION_REASONS;

@@ -105,9 +105,16 @@ export async function resolveReferences(input: EventInput, actor: EventActor, lo
   if (vehicleId && (!vehicle || !vehicle.active || vehicle.enterpriseId !== cylinder.enterpriseId)) {
     return { cylinder, ...reject('REFERENCE_NOT_FOUND', `vehicleId: no active vehicle ${vehicleId} of the cylinder's enterprise`) };
   }
+  // A sale or hand-over goes to a real-name customer of the cylinder's enterprise (实名制配送), or is refused and kept as evidence.
+  const handsOver = input.type === 'sell' || input.type === 'hand_over';
   if (customerId) {
-    if (!customer || !customer.active || customer.enterpriseId !== cylinder.enterpriseId) return { cylinder, ...reject('REFERENCE_NOT_FOUND', `payload.customerId: no active customer ${customerId} of the cylinder's enterprise`) };
+    if (!customer || !customer.active || customer.enterpriseId !== cylinder.enterpriseId) {
+      const detail = `payload.customerId: no active customer ${customerId} of the cylinder's enterprise`;
+      return { cylinder, ...reject(handsOver ? 'CUSTOMER_NOT_REGISTERED' : 'REFERENCE_NOT_FOUND', detail) };
+    }
     if (!siteId) districtCode = customer.districtCode;
+  } else if (handsOver) {
+    return { cylinder, ...reject('CUSTOMER_NOT_REGISTERED', `payload.customerId: a ${input.type} names the registered customer it goes to; the recipient is not one`) };
   }
   const owners = site && site.enterpriseId !== cylinder.enterpriseId ? [cylinder.enterpriseId, site.enterpriseId] : [cylinder.enterpriseId];
   // The usual event involves only the actor's own enterprise, read above: no second wait.

@@ -46,6 +46,11 @@ export function createLedgerRepository(models: LedgerModels) {
       return (await states.find({ _id: { $in: [...cylinderIds] } } as Filter, { session }).toArray()) as unknown as CylinderProjection[];
     },
 
+    /** Cylinders a customer holds now (the index on place.customerId). */
+    async withCustomer(customerId: string, limit: number): Promise<CylinderProjection[]> {
+      return (await states.find({ 'place.customerId': customerId, 'custodian.kind': 'customer' } as Filter).sort({ updatedAt: -1 }).limit(limit).toArray()) as unknown as CylinderProjection[];
+    },
+
     async projection(cylinderId: string): Promise<CylinderProjection | null> {
       return (await states.findOne({ _id: cylinderId } as Filter)) as unknown as CylinderProjection | null;
     },

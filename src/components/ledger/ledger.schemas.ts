@@ -22,6 +22,33 @@ const serial = z.string().trim().min(1).max(40).openapi({ description: 'Steel-st
 /** Fill tolerance: net must equal gross − tare within this many kilograms (scale rounding). */
 export const NET_WEIGHT_TOLERANCE_KG = 0.2;
 
+/** How the customer confirmed a hand-over (contract §4 of issue 13): the method only, never the digits, code or signature. */
+export const CONFIRMATION_METHODS = ['phone_last4', 'one_time_code', 'signature', 'none'] as const;
+export type ConfirmationMethod = (typeof CONFIRMATION_METHODS)[number];
+
+/**
+ * A sale or hand-over names the registered customer it goes to. Without one (`recipient` says who
+ * took it), or with one that is not the enterprise's active customer, it is refused as
+ * CUSTOMER_NOT_REGISTERED and kept as evidence: a real-name delivery goes to a real-name customer.
+ */
+const handOverPayload = z
+  .strictObject({
+    customerId: objectId.optional().openapi({ description: 'The registered customer; without it the hand-over is refused (CUSTOMER_NOT_REGISTERED) and kept' }),
+    confirmedByCustomer: z.boolean().optional(),
+    confirmation: z
+      .strictObject({ method: z.enum(CONFIRMATION_METHODS) })
+      .optional()
+      .openapi({ description: 'How the customer confirmed; `none` is an unconfirmed hand-over' }),
+    recipient: z
+      .strictObject({ name: note.optional(), phoneLast4: z.string().regex(/^\d{4}$/, 'must be 4 digits').optional(), address: note.optional() })
+      .optional()
+      .openapi({ description: 'Who took the cylinder when no registered customer is named: the evidence of a refused hand-over (the phone only by its last 4 digits)' }),
+  })
+  .refine((p) => !p.confirmation || p.confirmedByCustomer === undefined || p.confirmedByCustomer === (p.confirmation.method !== 'none'), {
+    path: ['confirmedByCustomer'],
+    message: 'must be true for a confirmation method and false for none',
+  });
+
 export const PAYLOADS = {
   commission: z.strictObject({ grai: grai.optional(), batchId: note.optional() }).openapi('CommissionPayload'),
   inspect: z.strictObject({ result, defects: z.array(note).max(20).optional() }).openapi('InspectPayload'),
@@ -34,9 +61,16 @@ export const PAYLOADS = {
     .openapi('FillPayload'),
   dispatch: z.strictObject({ vehicleId: objectId.optional(), vehiclePlate: vehiclePlate.optional() }).openapi('DispatchPayload', { description: 'vehicleId or vehiclePlate (or where.vehicleId / where.vehiclePlate) is required' }),
   receive: z.strictObject({ siteId: objectId.optional(), siteCode: siteCode.optional() }).openapi('ReceivePayload', { description: 'siteId or siteCode (or where.siteId / where.siteCode) is required' }),
-  sell: z.strictObject({ customerId: objectId, confirmedByCustomer: z.boolean().optional() }).openapi('SellPayload'),
-  hand_over: z.strictObject({ customerId: objectId, confirmedByCustomer: z.boolean().optional() }).openapi('HandOverPayload'),
-  return_empty: z.strictObject({ siteId: objectId.optional(), siteCode: siteCode.optional(), customerId: objectId.optional() }).openapi('ReturnEmptyPayload', { description: 'siteId or siteCode (or where.siteId / where.siteCode) is required' }),
+  sell: handOverPayload.openapi('SellPayload'),
+  hand_over: handOverPayload.openapi('HandOverPayload'),
+  return_empty: z
+    .strictObject({
+      siteId: objectId.optional(),
+      siteCode: siteCode.optional(),
+      customerId: objectId.optional(),
+      condition: z.enum(['empty', 'rejected_full']).optional().openapi({ description: 'What comes back: an empty, or a full cylinder the customer refused' }),
+    })
+    .openapi('ReturnEmptyPayload', { description: 'siteId or siteCode (or where.siteId / where.siteCode) is required' }),
   periodic_inspection: z
     .strictObject({ result, nextInspectionDate: isoDay.optional(), certificateNo: note.optional() })
     .refine((p) => p.result === 'fail' || p.nextInspectionDate !== undefined, { path: ['nextInspectionDate'], message: 'is required when the result is pass' })
@@ -154,6 +188,7 @@ export const outcomeView = z
     detail: z.string().optional(),
     reasons: z.array(z.object({ code: z.enum(REJECTION_CODES), detail: z.string() })).optional().openapi({ description: 'Every reason of a rejection, not only the first' }),
     event: eventView.optional(),
+    cylinderId: z.string().optional().openapi({ description: 'The cylinder a rejected event named, when found within the caller\'s scope' }),
   })
   .openapi('AppendOutcome');
 export const batchView = z

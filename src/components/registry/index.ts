@@ -103,6 +103,10 @@ export interface Registry extends CylinderIdentityPort {
   policy: RegistryPolicy;
   /** A vehicle or customer: owner and district, for reference checks. */
   ownedRef(resource: 'vehicles' | 'customers', id: string): Promise<OwnedSummary | undefined>;
+  /** A customer with what a delivery needs (real name, phone, address, kind), by id: unscoped, its callers check the owner. */
+  customerContact(id: string): Promise<CustomerContact | undefined>;
+  /** The enterprise's active customer registered with this phone, if any (a hand-over to a person named by phone). */
+  customerIdByPhone(enterpriseId: string, phone: string): Promise<string | undefined>;
   /**
    * Writes back what the ledger learned in the same transaction as the event: a passed periodic
    * inspection moves the inspection dates, a failed one or a scrapping closes the record. The
@@ -134,6 +138,16 @@ export interface OwnedSummary {
 
 /** A cylinder as the ledger's hot path reads it: owner, code, closure and the dates commissioning is checked against. */
 export type CylinderSummary = OwnedSummary & { grai?: string; scrappedAt?: Date; serviceLifeEndsAt?: Date; nextInspectionDate?: Date };
+
+/** A customer as a delivery sees it. The phone is in full: mask it (maskPhone) wherever it is shown outside its enterprise. */
+export interface CustomerContact extends OwnedSummary {
+  kind: 'household' | 'business';
+  realName: string;
+  phone: string;
+  address: string;
+  /** The last 4 characters of a household's ID number, for its masked form. */
+  idNumberLast4?: string;
+}
 
 export type LifecycleChange = { inspectedOn: Date; nextInspectionDate: Date } | { scrappedAt: Date };
 
@@ -296,6 +310,23 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
     async ownedRef(resource, id) {
       const doc = await byId(repos[resource], id);
       return doc ? owned(doc) : undefined;
+    },
+    async customerContact(id) {
+      const doc = await byId(repos.customers, id);
+      if (!doc) return undefined;
+      return {
+        ...owned(doc),
+        kind: doc.kind === 'business' ? 'business' : 'household',
+        realName: String(doc.realName),
+        phone: String(doc.phone),
+        address: String(doc.address),
+        ...(typeof doc.idNumberLast4 === 'string' ? { idNumberLast4: doc.idNumberLast4 } : {}),
+      };
+    },
+    async customerIdByPhone(enterpriseId, phone) {
+      if (!Types.ObjectId.isValid(enterpriseId)) return undefined;
+      const doc = await repos.customers.findOne({ enterpriseId: new Types.ObjectId(enterpriseId), phone, active: true });
+      return doc ? doc._id.toHexString() : undefined;
     },
     async recordLifecycle(cylinderId, change, session) {
       const set = 'scrappedAt' in change

@@ -157,6 +157,8 @@ function schemas() {
     { ...options, collection: 'customers' },
   );
   customers.index({ enterpriseId: 1, naturalKey: 1 }, { unique: true });
+  // A delivery to a person named by phone finds the registered customer (or refuses the hand-over).
+  customers.index({ enterpriseId: 1, phone: 1 });
 
   const cylinders = new Schema(
     {
