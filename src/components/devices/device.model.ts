@@ -20,6 +20,8 @@ export interface DeviceDocument {
   createdBy: Types.ObjectId;
   revokedAt?: Date | null;
   revokedBy?: Types.ObjectId | null;
+  /** The last signed request the platform accepted from it: offline detection. */
+  lastSeenAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -39,6 +41,7 @@ const deviceSchema = new Schema<DeviceDocument>(
     createdBy: { type: Schema.Types.ObjectId, required: true },
     revokedAt: { type: Date, default: null },
     revokedBy: { type: Schema.Types.ObjectId, default: null },
+    lastSeenAt: { type: Date, default: null },
   },
   { collection: 'devices', timestamps: true, strict: 'throw' },
 );

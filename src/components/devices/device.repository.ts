@@ -12,8 +12,15 @@ export interface DeviceRecord {
   status: DeviceDocument['status'];
   createdBy: string;
   revokedAt?: Date;
+  lastSeenAt?: Date;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** What the request-signature check needs: the record, and the salt its secret is derived from. */
+export interface DeviceCredential {
+  device: DeviceRecord;
+  secretSalt: string;
 }
 
 export interface NewDevice {
@@ -52,6 +59,7 @@ function toRecord(doc: DeviceDocument): DeviceRecord {
     status: doc.status,
     createdBy: doc.createdBy.toHexString(),
     ...(doc.revokedAt ? { revokedAt: doc.revokedAt } : {}),
+    ...(doc.lastSeenAt ? { lastSeenAt: doc.lastSeenAt } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
@@ -104,6 +112,15 @@ export function createDeviceRepository(connection: Connection) {
         .lean<DeviceDocument>()
         .exec();
       return doc ? toRecord(doc) : undefined;
+    },
+    /** Unscoped, by id: the device a signed request names (never leaves the devices component with its salt). */
+    async credentialOf(id: string): Promise<DeviceCredential | undefined> {
+      if (!/^[0-9a-f]{24}$/.test(id)) return undefined;
+      const doc = await Device.collection.findOne({ _id: oid(id) });
+      return doc ? { device: toRecord(doc as unknown as DeviceDocument), secretSalt: String(doc.secretSalt) } : undefined;
+    },
+    async markSeen(id: string, at: Date): Promise<void> {
+      await Device.collection.updateOne({ _id: oid(id) }, { $set: { lastSeenAt: at } });
     },
     async ensureIndexes(): Promise<void> {
       await Device.init();

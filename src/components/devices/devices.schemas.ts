@@ -34,6 +34,7 @@ export const deviceViewSchema = z
     districtCode: z.string(),
     status: z.enum(DEVICE_STATUSES),
     revokedAt: z.string().optional().openapi({ format: 'date-time' }),
+    lastSeenAt: z.string().optional().openapi({ format: 'date-time', description: 'The last signed request accepted from the scale' }),
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
   })

@@ -31,7 +31,7 @@ const notFound = () => AppError.notFound('No such device');
 /** In _id order; the cursor is the last device's id. */
 const LISTING = { name: 'devices', sort: '_id', direction: 1 } as const;
 
-function toView(device: DeviceRecord): DeviceView {
+export function toView(device: DeviceRecord): DeviceView {
   return {
     id: device.id,
     kind: device.kind,
@@ -42,6 +42,7 @@ function toView(device: DeviceRecord): DeviceView {
     districtCode: device.districtCode,
     status: device.status,
     ...(device.revokedAt ? { revokedAt: device.revokedAt.toISOString() } : {}),
+    ...(device.lastSeenAt ? { lastSeenAt: device.lastSeenAt.toISOString() } : {}),
     createdAt: device.createdAt.toISOString(),
     updatedAt: device.updatedAt.toISOString(),
   };
