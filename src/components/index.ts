@@ -8,7 +8,7 @@ import { createAudit, type AuditService } from './audit';
 import { authenticate, createAuth, type AccountRegistryLookups, type AuthComponent, type AuthOptions, type Principal } from './auth';
 import { createRegistry, type Registry } from './registry';
 import { createImports } from './imports';
-import { createDevices, type SiteLookup } from './devices';
+import { createDevices, type DevicesComponent, type SiteLookup } from './devices';
 import { createLedger, type Ledger } from './ledger';
 import { createLedgerLog, registryCylinderVisibility, type LedgerLog, type LedgerLogDeps } from './ledger/log';
 import { createEpcis } from './ledger/epcis';
@@ -17,7 +17,7 @@ import { createQr, DEFAULT_QR_CONFIG, ledgerPort, type LedgerPort, type QrCompon
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
   connection: Connection;
-  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr'] };
+  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr']; scales?: Config['scales'] };
   logger: Logger;
   /** Accounts tunables; production defaults when absent (tests lower the bcrypt cost here). */
   auth?: AuthOptions;
@@ -45,6 +45,7 @@ export interface Components {
   ledger: Ledger;
   ledgerLog: LedgerLog;
   qr: QrComponent;
+  devices: DevicesComponent;
 }
 
 /** The one wiring place: builds each component and returns the API modules app.ts mounts, in order. */
@@ -69,20 +70,12 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     },
     ...(deps.auth ? { options: deps.auth } : {}),
   });
-  const devices = await createDevices({
-    connection: deps.connection,
-    serverSecret: deps.config.secrets.PII_HASH_SECRET,
-    // Unscoped here; the devices service admits only a site of the caller's own enterprise.
-    siteLookup: deps.siteLookup ?? ((_principal, siteId) => registry.siteById(siteId)),
-    cursors,
-  });
   const { accountCheck } = overrides;
   const isActive = accountCheck ? (principal: Principal) => accountCheck(principal, auth.isActive) : auth.isActive;
   const modules: ApiModule[] = [
     // First: every later router finds req.principal set from the bearer token.
     { name: 'authentication', router: Router().use(authenticate(deps.config.secrets.JWT_SECRET, isActive)), registerOpenApi: () => undefined },
     auth.module,
-    devices.module,
   ];
   modules.push(registry.module, audit.module);
   modules.push(createImports({ bulkUpsert: registry.bulkUpsert, codes: registry.codes }).module);
@@ -107,14 +100,28 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     ...overrides.ledgerLog,
   });
   modules.push(ledgerLog.module, createEpcis({ source: ledger, cylinderVisible, capture: { appendMany: ledger.appendMany, eventIds: ledger.eventIds } }).module);
+  const qrConfig = deps.config.qr ?? DEFAULT_QR_CONFIG;
   const qr = await createQr({
     connection: deps.connection,
-    settings: { ...(deps.config.qr ?? DEFAULT_QR_CONFIG), signingSecret: deps.config.secrets.QR_SIGNING_SECRET, privacySecret: deps.config.secrets.PII_HASH_SECRET },
+    settings: { ...qrConfig, signingSecret: deps.config.secrets.QR_SIGNING_SECRET, privacySecret: deps.config.secrets.PII_HASH_SECRET },
     audit: audit.service,
     sites: registry,
     cylinders: registry,
     ledger: overrides.qrLedger ?? ledgerPort(ledger),
   });
   modules.push(qr.module);
-  return { modules, audit, auth, registry, ledger, ledgerLog, qr };
+  const devices = await createDevices({
+    connection: deps.connection,
+    serverSecret: deps.config.secrets.PII_HASH_SECRET,
+    // Unscoped here; the devices service admits only a site of the caller's own enterprise.
+    siteLookup: deps.siteLookup ?? ((_principal, siteId) => registry.siteById(siteId)),
+    cursors,
+    registry,
+    ledger,
+    // The interlock reads scanned codes with the city's QR settings and keys.
+    qr: { domain: qrConfig.domain, companyPrefix: qrConfig.companyPrefix, keyring: qr.keyring },
+    ...(deps.config.scales ? { scales: deps.config.scales } : {}),
+  });
+  modules.push(devices.module);
+  return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices };
 }

@@ -1,6 +1,8 @@
+import { aCylinder, aWorker } from '../../seed/builders';
 import { signedHeaders } from '../../src/components/devices';
 import type { Principal } from '../../src/components/auth';
-import { expectStatus, type World } from '../support/world';
+import { anEnterpriseKit, anEvent, type EnterpriseKit } from '../ledger/ledger.harness';
+import { expectStatus, principal, type World } from '../support/world';
 
 export interface Scale {
   id: string;
@@ -42,3 +44,42 @@ export async function signed(world: World, scale: Scale, method: string, path: s
   const raw = await res.text();
   return { status: res.status, body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {}, headers: res.headers };
 }
+
+/** A filling station's scale and a certified filling operator of that station, registered by the city. */
+export interface ScaleKit {
+  kit: EnterpriseKit;
+  scale: Scale;
+  operator: { id: string; staffNumber: string };
+}
+
+let staff = 0;
+
+export async function aScaleKit(world: World, districtCode = '441802'): Promise<ScaleKit> {
+  const kit = await anEnterpriseKit(world, districtCode);
+  const scale = await aScale(world, kit.admin, kit.station);
+  const staffNumber = `FO${String(++staff).padStart(3, '0')}`;
+  const worker = aWorker().forEnterprise(kit.enterpriseId).fillingOperator().atSite(kit.station).withStaffNumber(staffNumber).build();
+  const { id } = await expectStatus<{ id: string }>(world.as(principal('city_regulator')).post('/api/v1/workers', worker), 201);
+  return { kit, scale, operator: { id, staffNumber } };
+}
+
+export interface ReadyCylinder {
+  id: string;
+  grai: string;
+  serial: string;
+  /** The Digital Link URI its QR label carries. */
+  uri: string;
+}
+
+/** A cylinder of the kit's station, commissioned (QR code bound) and, unless told otherwise, passed its pre-fill inspection. */
+export async function aCylinderAtScale(world: World, kit: EnterpriseKit, options: { inspected?: boolean; cylinder?: object } = {}): Promise<ReadyCylinder> {
+  const as = world.as(kit.admin);
+  const { id } = await expectStatus<{ id: string }>(as.post('/api/v1/cylinders', { ...aCylinder().registeredTo(kit.station).build(), ...options.cylinder }), 201);
+  const { code } = await expectStatus<{ code: { grai: string; uri: string; serial: string } }>(as.post(`/api/v1/cylinders/${id}/commission`, {}), 201);
+  if (options.inspected ?? true) await expectStatus(as.post('/api/v1/events', anEvent('inspect', id).at(kit.station).with({ result: 'pass' }).build()), 201);
+  return { id, grai: code.grai, serial: code.serial, uri: code.uri };
+}
+
+let request = 0;
+/** A fresh requestId, as a scale numbers its requests. */
+export const requestId = () => `req-${Date.now().toString(36)}-${++request}`;

@@ -1,10 +1,13 @@
 import { Router, type RequestHandler } from 'express';
 import { deviceOf } from './device.auth';
+import { authorizeBody } from './device.api.schemas';
 import type { DeviceView } from './devices.schemas';
 import type { DeviceRecord } from './device.repository';
+import type { InterlockService } from './interlock.service';
 
 export interface DeviceApiServices {
   view(device: DeviceRecord): DeviceView;
+  interlock: InterlockService;
 }
 
 /**
@@ -16,6 +19,10 @@ export function deviceApiRoutes(authenticate: RequestHandler, services: DeviceAp
   router.use(authenticate);
   router.get('/me', (req, res) => {
     res.json(services.view(deviceOf(req)));
+  });
+  router.post('/fills/authorize', async (req, res) => {
+    const device = deviceOf(req);
+    res.set('Cache-Control', 'no-store').json(await services.interlock.authorize(device, authorizeBody.parse(req.body)));
   });
   return router;
 }

@@ -22,6 +22,8 @@ export interface DeviceDocument {
   revokedBy?: Types.ObjectId | null;
   /** The last signed request the platform accepted from it: offline detection. */
   lastSeenAt?: Date | null;
+  /** A regulator's remote lock of this scale (its station's lock is in station_locks). */
+  lock?: { reason: string; at: Date; by: string; byRole: string } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -42,12 +44,15 @@ const deviceSchema = new Schema<DeviceDocument>(
     revokedAt: { type: Date, default: null },
     revokedBy: { type: Schema.Types.ObjectId, default: null },
     lastSeenAt: { type: Date, default: null },
+    lock: { type: new Schema({ reason: String, at: Date, by: String, byRole: String }, { _id: false }), default: null },
   },
   { collection: 'devices', timestamps: true, strict: 'throw' },
 );
 deviceSchema.index({ enterpriseId: 1, _id: 1 });
 deviceSchema.index({ districtCode: 1, _id: 1 });
 deviceSchema.index({ siteId: 1, _id: 1 });
+// Offline detection: active scales by when they were last heard from.
+deviceSchema.index({ status: 1, lastSeenAt: 1 });
 // A scale's serial number is unique within its enterprise.
 deviceSchema.index({ enterpriseId: 1, serialNumber: 1 }, { unique: true, partialFilterExpression: { serialNumber: { $type: 'string' } } });
 

@@ -13,8 +13,16 @@ export interface DeviceRecord {
   createdBy: string;
   revokedAt?: Date;
   lastSeenAt?: Date;
+  lock?: DeviceLock;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface DeviceLock {
+  reason: string;
+  at: Date;
+  by: string;
+  byRole: string;
 }
 
 /** What the request-signature check needs: the record, and the salt its secret is derived from. */
@@ -60,6 +68,7 @@ function toRecord(doc: DeviceDocument): DeviceRecord {
     createdBy: doc.createdBy.toHexString(),
     ...(doc.revokedAt ? { revokedAt: doc.revokedAt } : {}),
     ...(doc.lastSeenAt ? { lastSeenAt: doc.lastSeenAt } : {}),
+    ...(doc.lock ? { lock: { reason: doc.lock.reason, at: doc.lock.at, by: doc.lock.by, byRole: doc.lock.byRole } } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
@@ -118,6 +127,22 @@ export function createDeviceRepository(connection: Connection) {
       if (!/^[0-9a-f]{24}$/.test(id)) return undefined;
       const doc = await Device.collection.findOne({ _id: oid(id) });
       return doc ? { device: toRecord(doc as unknown as DeviceDocument), secretSalt: String(doc.secretSalt) } : undefined;
+    },
+    /** Sets or clears a scale's lock (in scope); answers the device before, undefined when out of scope. */
+    async setLock(id: string, scope: Scope, lock: DeviceLock | null): Promise<DeviceRecord | undefined> {
+      const doc = await Device.findOneAndUpdate({ $and: [{ _id: oid(id) }, scope] }, { $set: { lock } }, { returnDocument: 'before' }).lean<DeviceDocument>().exec();
+      return doc ? toRecord(doc) : undefined;
+    },
+    /** Active scales whose last signed request is older than `before`, or that never sent one. */
+    async silentSince(before: Date): Promise<{ deviceId: string; siteId: string; enterpriseId: string; districtCode: string; lastSeenAt: Date | null }[]> {
+      const docs = await Device.collection.find({ status: 'active', $or: [{ lastSeenAt: null }, { lastSeenAt: { $lt: before } }] }).sort({ lastSeenAt: 1 }).toArray();
+      return docs.map((d) => ({
+        deviceId: (d._id as Types.ObjectId).toHexString(),
+        siteId: (d.siteId as Types.ObjectId).toHexString(),
+        enterpriseId: (d.enterpriseId as Types.ObjectId).toHexString(),
+        districtCode: String(d.districtCode),
+        lastSeenAt: d.lastSeenAt instanceof Date ? d.lastSeenAt : null,
+      }));
     },
     async markSeen(id: string, at: Date): Promise<void> {
       await Device.collection.updateOne({ _id: oid(id) }, { $set: { lastSeenAt: at } });

@@ -29,7 +29,11 @@ export type { CylinderProjection } from './ledger.model';
 export type { LedgerLookups } from './ledger.lookups';
 export type { EventIds } from './ledger.ids';
 export { eventScope, mayReadEvent, type EventReader } from './ledger.scope';
-export { REJECTION_REASONS, REJECTION_CODES, type RejectionCode } from './ledger.reasons';
+export { REJECTION_REASONS, REJECTION_CODES, reasonInfo, type RejectionCode, type ReasonInfo } from './ledger.reasons';
+export { DEFAULT_FILL_LIMITS, FILL_ANOMALIES, fillLimitOf, maxNetKg, weighingAnomalies, type FillAnomaly, type FillLimit, type FillLimits } from './ledger.fill-limits';
+export { credentialRefusal, cylinderDateRefusals, type CredentialPolicy } from './ledger.enforce';
+export type { Rejection, CredentialEvidence } from './ledger.references';
+export type { Credential } from './ledger.lookups';
 
 export interface Ledger {
   module: ApiModule;

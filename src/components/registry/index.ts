@@ -122,6 +122,9 @@ export type CredentialField = 'licence' | 'fillingLicence' | 'permit' | 'certifi
  */
 export interface CredentialHolder extends OwnedSummary {
   kind?: string;
+  /** A worker's role and the site it works at (the filling-scale interlock checks the operator is this station's). */
+  role?: string;
+  siteId?: string;
   credentials: Partial<Record<CredentialField, StoredCredential>>;
 }
 
@@ -268,7 +271,7 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
       const found = new Map<string, CredentialHolder>();
       if (objectIds.length === 0) return found;
       // On every captured event: the driver's own collection, skipping mongoose's query casting.
-      const projection = { enterpriseId: 1, districtCode: 1, active: 1, kind: 1, licence: 1, fillingLicence: 1, permit: 1, certificate: 1 };
+      const projection = { enterpriseId: 1, districtCode: 1, active: 1, kind: 1, role: 1, siteId: 1, licence: 1, fillingLicence: 1, permit: 1, certificate: 1 };
       const docs = (await models[resource].collection.find({ _id: { $in: objectIds } }, { projection }).toArray()) as StoredDoc[];
       for (const doc of docs) {
         const credentials: CredentialHolder['credentials'] = {};
@@ -283,6 +286,8 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
           districtCode: String(doc.districtCode),
           active: doc.active,
           ...(typeof doc.kind === 'string' ? { kind: doc.kind } : {}),
+          ...(typeof doc.role === 'string' ? { role: doc.role } : {}),
+          ...(doc.siteId instanceof Types.ObjectId ? { siteId: doc.siteId.toHexString() } : {}),
           credentials,
         });
       }
