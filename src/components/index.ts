@@ -8,7 +8,7 @@ import { createAudit, type AuditService } from './audit';
 import { authenticate, createAuth, type AccountRegistryLookups, type AuthComponent, type AuthOptions, type Principal } from './auth';
 import { createRegistry, type Registry } from './registry';
 import { createImports } from './imports';
-import { createDevices, type DevicesComponent, type SiteLookup } from './devices';
+import { createDevices, createStationModes, DEFAULT_SCALE_CONFIG, type DevicesComponent, type SiteLookup } from './devices';
 import { createLedger, type Ledger } from './ledger';
 import { createLedgerLog, registryCylinderVisibility, type LedgerLog, type LedgerLogDeps } from './ledger/log';
 import { createEpcis } from './ledger/epcis';
@@ -79,10 +79,14 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
   ];
   modules.push(registry.module, audit.module);
   modules.push(createImports({ bulkUpsert: registry.bulkUpsert, codes: registry.codes }).module);
+  const scales = deps.config.scales ?? DEFAULT_SCALE_CONFIG;
   const ledger = await createLedger(deps, {
     registry,
     eventIdSecret: deps.config.secrets.PII_HASH_SECRET,
     cursors,
+    fillLimits: scales.fillLimits,
+    // The devices component's station controls: outside a manual mode a regulator granted, only a scale records a fill.
+    manualModes: createStationModes(deps.connection).manualModes,
   });
   modules.push(ledger.module);
   const cylinderVisible = registryCylinderVisibility(registry);
@@ -118,9 +122,10 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     cursors,
     registry,
     ledger,
+    audit: audit.service,
     // The interlock reads scanned codes with the city's QR settings and keys.
     qr: { domain: qrConfig.domain, companyPrefix: qrConfig.companyPrefix, keyring: qr.keyring },
-    ...(deps.config.scales ? { scales: deps.config.scales } : {}),
+    scales,
   });
   modules.push(devices.module);
   return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices };

@@ -55,7 +55,7 @@ export interface ScaleKit {
 let staff = 0;
 
 export async function aScaleKit(world: World, districtCode = '441802'): Promise<ScaleKit> {
-  const kit = await anEnterpriseKit(world, districtCode);
+  const kit = await anEnterpriseKit(world, districtCode, { manualMode: false });
   const scale = await aScale(world, kit.admin, kit.station);
   const staffNumber = `FO${String(++staff).padStart(3, '0')}`;
   const worker = aWorker().forEnterprise(kit.enterpriseId).fillingOperator().atSite(kit.station).withStaffNumber(staffNumber).build();
@@ -83,3 +83,31 @@ export async function aCylinderAtScale(world: World, kit: EnterpriseKit, options
 let request = 0;
 /** A fresh requestId, as a scale numbers its requests. */
 export const requestId = () => `req-${Date.now().toString(36)}-${++request}`;
+
+let fills = 0;
+
+/** A fill report of a cylinder the scale was allowed to fill, with YSP-15 weights unless told otherwise. */
+export function aFillReport(authorizationId: string, code: string, operator: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  fills += 1;
+  const endedAt = Date.now() - 1000;
+  return {
+    fillId: `fill-${Date.now().toString(36)}-${fills}`,
+    sequence: fills,
+    authorizationId,
+    code,
+    operator,
+    tareKg: 14.5,
+    grossKg: 29.4,
+    netKg: 14.9,
+    startedAt: new Date(endedAt - 75_000).toISOString(),
+    endedAt: new Date(endedAt).toISOString(),
+    ...overrides,
+  };
+}
+
+/** Authorizes a cylinder at the kit's scale and answers the authorizationId (the allow must be given). */
+export async function anAllow(world: World, kit: ScaleKit, code: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await signed(world, kit.scale, 'POST', '/api/v1/device/fills/authorize', { requestId: requestId(), operator: kit.operator.staffNumber, code, ...extra });
+  if (res.status !== 200 || res.body.decision !== 'allow') throw new Error(`expected an allow: ${res.status} ${JSON.stringify(res.body)}`);
+  return String(res.body.authorizationId);
+}

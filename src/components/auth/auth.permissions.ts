@@ -43,6 +43,11 @@ export const RESOURCES = [
   'credentials',
   // Events capture refused, with their evidence (rejected_events): read by supervision, within the one read rule of events.
   'rejected_events',
+  // The regulator's remote control of filling scales (issue 12): locking and unlocking a scale or a
+  // whole station, and a station's time-limited manual mode ('create' a control decision).
+  'scale_controls',
+  // Filling records (充装记录) the scales reported: per station and day, per scale, per operator.
+  'fill_records',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -77,6 +82,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     periodic_inspections: ['create'],
     credentials: LICENSING,
     rejected_events: READ,
+    scale_controls: CAPTURE,
+    fill_records: READ,
   },
   // A district regulator supervises its district: it reads everything there and changes no record,
   // but it is the authority over its district's cylinders (corrections, transfers, inspections) and
@@ -100,6 +107,9 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     periodic_inspections: ['create'],
     credentials: LICENSING,
     rejected_events: READ,
+    // Its own district's stations and scales only (scope).
+    scale_controls: CAPTURE,
+    fill_records: READ,
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -119,6 +129,9 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     credentials: ['submit'],
     // Its own refusals (the cylinder's enterprise): what its staff and devices must put right.
     rejected_events: READ,
+    // It sees whether its scales are locked or in manual mode; only a regulator decides.
+    scale_controls: READ,
+    fill_records: READ,
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.
@@ -141,6 +154,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     ledger_incidents: READ,
     cylinder_transfers: READ,
     rejected_events: READ,
+    scale_controls: READ,
+    fill_records: READ,
   },
 };
 

@@ -30,6 +30,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     /** The device a signed request came from (device routes only). */
     device?: DeviceRecord;
+    /** Its X-Timestamp: the device clock when it signed. */
+    deviceSentAt?: number;
   }
 }
 
@@ -110,6 +112,7 @@ export function deviceAuthentication(deps: DeviceAuthDeps): RequestHandler {
       await deps.devices.markSeen(found.device.id, now);
     }
     req.device = { ...found.device, lastSeenAt: now };
+    req.deviceSentAt = sentAt;
     req.body = parseJson(body);
   }
 }

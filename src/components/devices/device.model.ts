@@ -24,6 +24,14 @@ export interface DeviceDocument {
   lastSeenAt?: Date | null;
   /** A regulator's remote lock of this scale (its station's lock is in station_locks). */
   lock?: { reason: string; at: Date; by: string; byRole: string } | null;
+  /** What its last heartbeat said (firmware, calibration due date as YYYY-MM-DD, reports buffered offline). */
+  firmware?: string | null;
+  calibrationDueOn?: string | null;
+  bufferedReports?: number | null;
+  lastHeartbeatAt?: Date | null;
+  heartbeatSequence?: number | null;
+  /** The highest upload sequence number of its fill reports. */
+  reportSequence?: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -45,6 +53,12 @@ const deviceSchema = new Schema<DeviceDocument>(
     revokedBy: { type: Schema.Types.ObjectId, default: null },
     lastSeenAt: { type: Date, default: null },
     lock: { type: new Schema({ reason: String, at: Date, by: String, byRole: String }, { _id: false }), default: null },
+    firmware: { type: String, default: null },
+    calibrationDueOn: { type: String, default: null },
+    bufferedReports: { type: Number, default: null },
+    lastHeartbeatAt: { type: Date, default: null },
+    heartbeatSequence: { type: Number, default: null },
+    reportSequence: { type: Number, default: null },
   },
   { collection: 'devices', timestamps: true, strict: 'throw' },
 );

@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import type { ScaleConfig } from '../../config';
 import type { ApiModule } from '../../shared/http/api-module';
 import type { PageCursors } from '../../shared/http/page.cursor';
-import { DEFAULT_FILL_LIMITS, type Ledger } from '../ledger';
+import { DEFAULT_FILL_LIMITS, MANUAL_LATE_UPLOAD_MS, type Ledger, type ManualWindow } from '../ledger';
 import type { Registry } from '../registry';
 import { deviceApiRoutes } from './device.api.routes';
 import { deviceAuthentication } from './device.auth';
@@ -17,6 +17,13 @@ import type { QrCodes } from './interlock.code';
 import { createInterlockRepository, type StoredDecision } from './interlock.repository';
 import { createInterlockService } from './interlock.service';
 import { createScaleControlsRepository } from './scale-controls.repository';
+import { createFillRecordsRepository } from './fill-records.repository';
+import { createFillReportService } from './fill-report.service';
+import { createHeartbeat } from './heartbeat.service';
+import { scaleControlsRoutes } from './scale-controls.routes';
+import { createScaleControlsService } from './scale-controls.service';
+import { unitOfWork } from '../../shared/db/unit-of-work';
+import type { AuditService } from '../audit';
 
 export { FILLING_STATION, type DeviceSite, type SiteLookup } from './devices.service';
 export { createDeviceSecrets, type DeviceSecrets } from './device.secret';
@@ -74,8 +81,25 @@ export interface DevicesComponentDeps {
   registry: Registry;
   ledger: Ledger;
   qr: QrCodes;
+  /** Every lock, unlock and manual mode is audited. */
+  audit: AuditService;
   scales?: ScaleConfig;
   now?: () => Date;
+}
+
+/**
+ * The stations' manual-mode grants as the ledger reads them (a fill a user records is refused
+ * outside them): those ending less than the late-upload grace ago, the only ones that can still
+ * cover a fill arriving now. Built before the ledger, which the devices component then records through.
+ */
+export function createStationModes(connection: Connection, now: () => Date = () => new Date()): { manualModes(siteId: string): Promise<ManualWindow[]> } {
+  const controls = createScaleControlsRepository(connection);
+  return {
+    async manualModes(siteId) {
+      const grants = await controls.manualModes(siteId, new Date(now().getTime() - MANUAL_LATE_UPLOAD_MS));
+      return grants.map((g) => ({ from: g.from, until: g.until }));
+    },
+  };
 }
 
 /** The signed device API's largest body: a burst of buffered fill reports. */
@@ -107,7 +131,8 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
   const nonces = createNonceStore(deps.connection);
   const decisions = createInterlockRepository(deps.connection, now);
   const controls = createScaleControlsRepository(deps.connection);
-  await Promise.all([devices.ensureIndexes(), nonces.ensureIndexes(), decisions.init(), controls.init()]);
+  const records = createFillRecordsRepository(deps.connection);
+  await Promise.all([devices.ensureIndexes(), nonces.ensureIndexes(), decisions.init(), controls.init(), records.init()]);
   const secrets = createDeviceSecrets(deps.serverSecret);
   const service = createDevicesService({
     devices,
@@ -115,6 +140,7 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
     ...(deps.siteLookup ? { siteLookup: deps.siteLookup } : {}),
     cursors: deps.cursors,
     now,
+    offlineAfterMs: scales.offlineAfterS * 1000,
   });
   const interlock = createInterlockService({
     registry: deps.registry,
@@ -126,8 +152,32 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
     authorizationTtlMs: scales.authorizationTtlS * 1000,
     now,
   });
+  const fills = createFillReportService({
+    decisions,
+    records,
+    devices,
+    ledger: deps.ledger,
+    registry: deps.registry,
+    cylinderOfCode: interlock.cylinderOfCode,
+    workerOfCode: interlock.workerOfCode,
+    now,
+  });
+  const heartbeat = createHeartbeat({ devices, controls, fillLimits: scales.fillLimits, heartbeatIntervalS: scales.heartbeatIntervalS, authorizationTtlS: scales.authorizationTtlS, now });
+  const scaleControls = createScaleControlsService({
+    transaction: unitOfWork(deps.connection),
+    audit: deps.audit,
+    devices,
+    controls,
+    registry: deps.registry,
+    manualModeMaxHours: scales.manualModeMaxHours,
+    offlineAfterMs: scales.offlineAfterS * 1000,
+    now,
+  });
   const authenticate = deviceAuthentication({ devices, secrets, nonces, now });
-  const router = Router().use(devicesRoutes(service)).use('/device', deviceApiRoutes(authenticate, { view: toView, interlock }));
+  const router = Router()
+    .use(devicesRoutes(service))
+    .use(scaleControlsRoutes(scaleControls))
+    .use('/device', deviceApiRoutes(authenticate, { view: (d) => toView(d, { now: now(), offlineAfterMs: scales.offlineAfterS * 1000 }), interlock, fills, heartbeat }));
   return {
     module: {
       name: 'devices',

@@ -1,4 +1,4 @@
-import { fillLimitOf, REJECTION_REASONS, type CylinderState, type FillLimits, type Ledger, type Rejection } from '../ledger';
+import { fillLimitOf, reasonInfo, type CylinderState, type FillLimits, type Ledger, type Rejection } from '../ledger';
 import type { CylinderIdentity, Registry } from '../registry';
 import type { AuthorizeAnswer, AuthorizeBody } from './device.api.schemas';
 import type { DeviceRecord } from './device.repository';
@@ -20,7 +20,8 @@ export interface InterlockDeps {
 
 /** A reason as the scale is answered: the stable code, its message in both languages, the detail. */
 export function reasonAnswer(r: Pick<Rejection, 'reason' | 'detail'>): AuthorizeAnswer['reasons'][number] {
-  const info = REJECTION_REASONS[r.reason];
+  // Every code answered here is in the one reason table (reasonInfo is the table's, with a fallback that never shows).
+  const info = reasonInfo(r.reason);
   return { code: r.reason, message: { zh: info.zh, en: info.en }, detail: r.detail };
 }
 
@@ -126,6 +127,13 @@ export function createInterlockService(deps: InterlockDeps) {
   }
 
   return {
+    /** The cylinder a code names at this scale (a fill report's code is checked against its allow by it). */
+    async cylinderOfCode(device: DeviceRecord, code: string): Promise<string | undefined> {
+      return (await cylinderOf(device, code)).cylinder?.id;
+    },
+    async workerOfCode(device: DeviceRecord, code: string): Promise<string | undefined> {
+      return (await operatorOf(device, code))?.workerId;
+    },
     async authorize(device: DeviceRecord, body: AuthorizeBody): Promise<AuthorizeAnswer> {
       const earlier = await deps.decisions.byRequest(device.id, body.requestId);
       if (earlier) return authorizationAnswer(earlier);

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { Schema, Types, type Connection, type Model } from 'mongoose';
+import { Schema, Types, type ClientSession, type Connection, type Model } from 'mongoose';
 
 /**
  * A regulator's remote control of a station's scales (DB4114/T 185 §4.10): a lock of the whole
@@ -66,17 +66,17 @@ export function createScaleControlsRepository(connection: Connection) {
       return (await locks.findOne({ _id: siteId }))?.lock ?? null;
     },
     /** Sets or clears the station's lock; answers the lock it replaced. */
-    async setStationLock(site: { id: string; enterpriseId: string; districtCode: string }, lock: ControlLock | null): Promise<ControlLock | null> {
+    async setStationLock(site: { id: string; enterpriseId: string; districtCode: string }, lock: ControlLock | null, session?: ClientSession): Promise<ControlLock | null> {
       const before = await locks.findOneAndUpdate(
         { _id: site.id },
         { $set: { lock, enterpriseId: site.enterpriseId, districtCode: site.districtCode } },
-        { upsert: true, returnDocument: 'before' },
+        { upsert: true, returnDocument: 'before', ...(session ? { session } : {}) },
       );
       return before?.lock ?? null;
     },
-    async grantManualMode(mode: Omit<ManualMode, 'id'>): Promise<ManualMode> {
+    async grantManualMode(mode: Omit<ManualMode, 'id'>, session?: ClientSession): Promise<ManualMode> {
       const doc: ManualModeDocument = { _id: new Types.ObjectId(), ...mode };
-      await manual.insertOne(doc);
+      await manual.insertOne(doc, session ? { session } : {});
       return toMode(doc);
     },
     /** The grants that end after `since`: the current one, and those a late upload may still be judged by. */
@@ -84,10 +84,11 @@ export function createScaleControlsRepository(connection: Connection) {
       return (await manual.find({ siteId, until: { $gt: since } }).sort({ until: -1 }).limit(20).toArray()).map(toMode);
     },
     /** Ends the grants running at `at` now; answers those it ended. */
-    async endManualModes(siteId: string, at: Date, by: string, reason: string): Promise<ManualMode[]> {
-      const running = await manual.find({ siteId, from: { $lte: at }, until: { $gt: at } }).toArray();
+    async endManualModes(siteId: string, at: Date, by: string, reason: string, session?: ClientSession): Promise<ManualMode[]> {
+      const options = session ? { session } : {};
+      const running = await manual.find({ siteId, from: { $lte: at }, until: { $gt: at } }, options).toArray();
       if (running.length === 0) return [];
-      await manual.updateMany({ _id: { $in: running.map((m) => m._id) } }, { $set: { until: at, endedBy: by, endReason: reason } });
+      await manual.updateMany({ _id: { $in: running.map((m) => m._id) } }, { $set: { until: at, endedBy: by, endReason: reason } }, options);
       return running.map((m) => toMode({ ...m, until: at, endedBy: by, endReason: reason }));
     },
   };

@@ -106,3 +106,33 @@ function datesOf(c: Credential | undefined): Pick<CredentialEvidence, 'validFrom
     ...(c.revokedAt ? { revokedAt: c.revokedAt } : {}),
   };
 }
+
+/** Events only a filling scale records (issue 12: no way around the scale). */
+export const SCALE_EVENTS: readonly EventInput['type'][] = ['fill', 'reweigh'];
+
+/** A regulator's grant of manual mode to a station: fills may be recorded without a scale in [from, until). */
+export interface ManualWindow {
+  from: Date;
+  until: Date;
+}
+
+/** A fill made in a manual-mode window may still be uploaded this long after the window ends (paper records typed in). */
+export const MANUAL_LATE_UPLOAD_MS = 24 * 3_600_000;
+
+/**
+ * A fill or re-weigh is a scale's record: one a user (POST /events, the batch, EPCIS capture)
+ * sends is refused FILL_REQUIRES_SCALE unless its station was in a manual mode a regulator granted
+ * when it happened (`occurredAt` inside the window) and it arrives no later than a day after the
+ * window ended. Answers `manual` when the manual mode lets it through (the fill is marked).
+ */
+export function scaleRule(input: EventInput, actor: EventActor, windows: readonly ManualWindow[] | undefined, receivedAt: Date): 'scale' | 'manual' | Rejection | 'n/a' {
+  if (!SCALE_EVENTS.includes(input.type)) return 'n/a';
+  if (actor.kind === 'device') return 'scale';
+  const at = new Date(input.occurredAt).getTime();
+  const covered = (windows ?? []).some((w) => w.from.getTime() <= at && at < w.until.getTime() && receivedAt.getTime() < w.until.getTime() + MANUAL_LATE_UPLOAD_MS);
+  if (covered) return 'manual';
+  return {
+    reason: 'FILL_REQUIRES_SCALE',
+    detail: `a ${input.type} is recorded by the station's filling scale through the device API; station ${input.where.siteId ?? '?'} was in no manual mode a regulator granted at ${input.occurredAt}`,
+  };
+}

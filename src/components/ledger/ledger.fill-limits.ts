@@ -55,3 +55,31 @@ export function weighingAnomalies(limits: FillLimits, limit: FillLimit, weighed:
   if (registeredTareKg !== undefined && Math.abs(weighed.tareKg - registeredTareKg) > limits.tareToleranceKg) marks.push('tare_mismatch');
   return marks;
 }
+
+/** Payload fields of a fill or re-weigh the ledger sets itself: a sender's are replaced, and a resend is compared without them. */
+export const PLATFORM_FIELDS = ['permittedNetKg', 'maxNetKg', 'withinLimits', 'anomalies'] as const;
+
+/**
+ * A fill's or re-weigh's payload as stored: the sender's weights, with the ledger's own marks
+ * from the cylinder's model and registered tare (and `manual_mode` for a fill a user recorded in
+ * a manual-mode window). A re-weigh also says whether it is within limits.
+ */
+export function markedPayload(
+  type: 'fill' | 'reweigh',
+  payload: Record<string, unknown>,
+  limits: FillLimits,
+  cylinder: { model?: string; nominalKg?: number; tareKg?: number },
+  manual: boolean,
+): Record<string, unknown> {
+  const limit = fillLimitOf(limits, cylinder.model, cylinder.nominalKg);
+  const weighed = { netKg: Number(payload.netKg), tareKg: Number(payload.tareKg) };
+  const anomalies = [...weighingAnomalies(limits, limit, weighed, cylinder.tareKg), ...(manual ? (['manual_mode'] as const) : [])];
+  const own = Object.fromEntries(Object.entries(payload).filter(([key]) => !(PLATFORM_FIELDS as readonly string[]).includes(key)));
+  const max = maxNetKg(limit);
+  return {
+    ...own,
+    permittedNetKg: limit.permittedNetKg,
+    ...(type === 'reweigh' ? { maxNetKg: max, withinLimits: weighed.netKg <= max } : {}),
+    ...(anomalies.length > 0 ? { anomalies } : {}),
+  };
+}

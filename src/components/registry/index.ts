@@ -135,8 +135,8 @@ export interface OwnedSummary {
   active: boolean;
 }
 
-/** A cylinder as the ledger's hot path reads it: owner, code, closure and the dates commissioning is checked against. */
-export type CylinderSummary = OwnedSummary & { grai?: string; scrappedAt?: Date; serviceLifeEndsAt?: Date; nextInspectionDate?: Date };
+/** A cylinder as the ledger's hot path reads it: owner, code, closure, the dates commissioning is checked against, and the model and tare a fill is weighed against. */
+export type CylinderSummary = OwnedSummary & { grai?: string; scrappedAt?: Date; serviceLifeEndsAt?: Date; nextInspectionDate?: Date; model?: string; nominalKg?: number; tareKg?: number };
 
 export type LifecycleChange = { inspectedOn: Date; nextInspectionDate: Date } | { scrappedAt: Date };
 
@@ -256,11 +256,21 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
       const clauses = [...(objectIds.length ? [{ _id: { $in: objectIds } }] : []), ...(grais.length ? [{ grai: { $in: [...grais] } }] : [])];
       const found = new Map<string, CylinderSummary>();
       if (clauses.length === 0) return found;
-      const projection = { enterpriseId: 1, districtCode: 1, active: 1, grai: 1, scrappedAt: 1, serviceLifeEndsAt: 1, nextInspectionDate: 1 };
+      const projection = { enterpriseId: 1, districtCode: 1, active: 1, grai: 1, scrappedAt: 1, serviceLifeEndsAt: 1, nextInspectionDate: 1, model: 1, nominalKg: 1, tareKg: 1 };
       const docs = (await models.cylinders.collection.find(clauses.length === 1 ? clauses[0] as object : { $or: clauses }, { projection }).toArray()) as StoredDoc[];
       for (const doc of docs) {
         const date = (field: 'scrappedAt' | 'serviceLifeEndsAt' | 'nextInspectionDate') => (doc[field] instanceof Date ? { [field]: doc[field] } : {});
-        const ref: CylinderSummary = { ...owned(doc), ...(typeof doc.grai === 'string' ? { grai: doc.grai } : {}), ...date('scrappedAt'), ...date('serviceLifeEndsAt'), ...date('nextInspectionDate') };
+        const num = (field: 'nominalKg' | 'tareKg') => (typeof doc[field] === 'number' ? { [field]: doc[field] } : {});
+        const ref: CylinderSummary = {
+          ...owned(doc),
+          ...(typeof doc.grai === 'string' ? { grai: doc.grai } : {}),
+          ...date('scrappedAt'),
+          ...date('serviceLifeEndsAt'),
+          ...date('nextInspectionDate'),
+          ...(typeof doc.model === 'string' ? { model: doc.model } : {}),
+          ...num('nominalKg'),
+          ...num('tareKg'),
+        };
         found.set(`id:${ref.id}`, ref);
         if (ref.grai) found.set(`grai:${ref.grai}`, ref);
       }
