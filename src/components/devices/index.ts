@@ -21,6 +21,7 @@ import { createFillRecordsRepository } from './fill-records.repository';
 import { createFillReportService } from './fill-report.service';
 import { createHeartbeat } from './heartbeat.service';
 import { scaleControlsRoutes } from './scale-controls.routes';
+import { registerScaleControlsOpenApi } from './scale-controls.openapi';
 import { createScaleControlsService } from './scale-controls.service';
 import { unitOfWork } from '../../shared/db/unit-of-work';
 import type { AuditService } from '../audit';
@@ -185,6 +186,7 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
       registerOpenApi: (registry) => {
         registerDevicesOpenApi(registry);
         registerDeviceApiOpenApi(registry);
+        registerScaleControlsOpenApi(registry);
       },
       rawBodies: [{ path: '/device', limit: DEVICE_BODY_LIMIT }],
     },
