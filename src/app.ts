@@ -49,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   // A route that takes large batches gets its own limit; every other body keeps the global one.
   for (const module of deps.modules ?? []) {
     for (const { path, limit, types } of module.largeBodies ?? []) app.use(`/api/v1${path}`, express.json({ limit, ...(types ? { type: [...types] } : {}) }));
+    for (const { path, limit } of module.rawBodies ?? []) app.use(`/api/v1${path}`, express.raw({ limit, type: () => true }));
   }
   app.use(express.json({ limit: config.http.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));

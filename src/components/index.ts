@@ -8,7 +8,7 @@ import { createAudit, type AuditService } from './audit';
 import { authenticate, createAuth, type AccountRegistryLookups, type AuthComponent, type AuthOptions, type Principal } from './auth';
 import { createRegistry, type Registry } from './registry';
 import { createImports } from './imports';
-import { createDevices, type SiteLookup } from './devices';
+import { createDevices, createStationModes, DEFAULT_SCALE_CONFIG, type DevicesComponent, type SiteLookup } from './devices';
 import { createLedger, type Ledger } from './ledger';
 import { createLedgerLog, registryCylinderVisibility, type LedgerLog, type LedgerLogDeps } from './ledger/log';
 import { createEpcis } from './ledger/epcis';
@@ -18,7 +18,7 @@ import { createDeliveries, type Deliveries, type SmsSender } from './deliveries'
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
   connection: Connection;
-  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr']; deliveries?: Config['deliveries'] };
+  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr']; deliveries?: Config['deliveries']; scales?: Config['scales'] };
   logger: Logger;
   /** Accounts tunables; production defaults when absent (tests lower the bcrypt cost here). */
   auth?: AuthOptions;
@@ -49,6 +49,7 @@ export interface Components {
   ledgerLog: LedgerLog;
   qr: QrComponent;
   deliveries: Deliveries;
+  devices: DevicesComponent;
 }
 
 /** The one wiring place: builds each component and returns the API modules app.ts mounts, in order. */
@@ -73,27 +74,23 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     },
     ...(deps.auth ? { options: deps.auth } : {}),
   });
-  const devices = await createDevices({
-    connection: deps.connection,
-    serverSecret: deps.config.secrets.PII_HASH_SECRET,
-    // Unscoped here; the devices service admits only a site of the caller's own enterprise.
-    siteLookup: deps.siteLookup ?? ((_principal, siteId) => registry.siteById(siteId)),
-    cursors,
-  });
   const { accountCheck } = overrides;
   const isActive = accountCheck ? (principal: Principal) => accountCheck(principal, auth.isActive) : auth.isActive;
   const modules: ApiModule[] = [
     // First: every later router finds req.principal set from the bearer token.
     { name: 'authentication', router: Router().use(authenticate(deps.config.secrets.JWT_SECRET, isActive)), registerOpenApi: () => undefined },
     auth.module,
-    devices.module,
   ];
   modules.push(registry.module, audit.module);
   modules.push(createImports({ bulkUpsert: registry.bulkUpsert, codes: registry.codes }).module);
+  const scales = deps.config.scales ?? DEFAULT_SCALE_CONFIG;
   const ledger = await createLedger(deps, {
     registry,
     eventIdSecret: deps.config.secrets.PII_HASH_SECRET,
     cursors,
+    fillLimits: scales.fillLimits,
+    // The devices component's station controls: outside a manual mode a regulator granted, only a scale records a fill.
+    manualModes: createStationModes(deps.connection).manualModes,
   });
   modules.push(ledger.module);
   const cylinderVisible = registryCylinderVisibility(registry);
@@ -111,15 +108,30 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     ...overrides.ledgerLog,
   });
   modules.push(ledgerLog.module, createEpcis({ source: ledger, cylinderVisible, capture: { appendMany: ledger.appendMany, eventIds: ledger.eventIds } }).module);
+  const qrConfig = deps.config.qr ?? DEFAULT_QR_CONFIG;
   const qr = await createQr({
     connection: deps.connection,
-    settings: { ...(deps.config.qr ?? DEFAULT_QR_CONFIG), signingSecret: deps.config.secrets.QR_SIGNING_SECRET, privacySecret: deps.config.secrets.PII_HASH_SECRET },
+    settings: { ...qrConfig, signingSecret: deps.config.secrets.QR_SIGNING_SECRET, privacySecret: deps.config.secrets.PII_HASH_SECRET },
     audit: audit.service,
     sites: registry,
     cylinders: registry,
     ledger: overrides.qrLedger ?? ledgerPort(ledger),
   });
   modules.push(qr.module);
+  const devices = await createDevices({
+    connection: deps.connection,
+    serverSecret: deps.config.secrets.PII_HASH_SECRET,
+    // Unscoped here; the devices service admits only a site of the caller's own enterprise.
+    siteLookup: deps.siteLookup ?? ((_principal, siteId) => registry.siteById(siteId)),
+    cursors,
+    registry,
+    ledger,
+    audit: audit.service,
+    // The interlock reads scanned codes with the city's QR settings and keys.
+    qr: { domain: qrConfig.domain, companyPrefix: qrConfig.companyPrefix, keyring: qr.keyring },
+    scales,
+  });
+  modules.push(devices.module);
   const deliveries = await createDeliveries(deps, {
     registry,
     ledger,
@@ -128,5 +140,5 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     ...(overrides.sms ? { sms: overrides.sms } : {}),
   });
   modules.push(deliveries.module);
-  return { modules, audit, auth, registry, ledger, ledgerLog, qr, deliveries };
+  return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices, deliveries };
 }

@@ -47,6 +47,21 @@ export interface Config {
     readonly scanRatePerMinute: number;
   };
   readonly deliveries: DeliveriesConfig;
+  /** Filling scales (issue 12): fill limits per model, and the device protocol's timings. */
+  readonly scales: ScaleConfig;
+}
+
+export interface ScaleConfig {
+  /** Per model: the permitted fill mass and the tolerance above it (kg); the registered tare's tolerance. */
+  readonly fillLimits: { readonly models: Readonly<Record<string, { readonly permittedNetKg: number; readonly toleranceKg: number }>>; readonly tareToleranceKg: number };
+  /** How long an allow answer may start a fill. */
+  readonly authorizationTtlS: number;
+  /** A scale not heard from for this long is shown offline. */
+  readonly offlineAfterS: number;
+  /** How often a scale is asked to send its heartbeat. */
+  readonly heartbeatIntervalS: number;
+  /** The longest manual mode a regulator may grant a station in one decision. */
+  readonly manualModeMaxHours: number;
 }
 
 /** Delivery flows: photos and signatures, customer page links, hand-over codes, the SMS gateway. */
@@ -112,6 +127,13 @@ export function loadConfig(rawEnv: RawEnv, cwd: string = process.cwd()): Config 
       customerLinkTtlMs: env.CUSTOMER_LINK_TTL_HOURS * 3_600_000,
       handoverCodeTtlMs: env.HANDOVER_CODE_TTL_MINUTES * 60_000,
       ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, '') } : {}),
+    },
+    scales: {
+      fillLimits: { models: env.SCALE_FILL_LIMITS, tareToleranceKg: env.SCALE_TARE_TOLERANCE_KG },
+      authorizationTtlS: env.SCALE_AUTHORIZATION_TTL_S,
+      offlineAfterS: env.SCALE_OFFLINE_AFTER_S,
+      heartbeatIntervalS: env.SCALE_HEARTBEAT_INTERVAL_S,
+      manualModeMaxHours: env.SCALE_MANUAL_MODE_MAX_HOURS,
     },
   });
 }

@@ -67,6 +67,30 @@ function isAddressOrRange(entry: string): boolean {
 
 const keyId = z.string().regex(/^k[1-9]\d{0,3}$/, 'must look like k1, k2, ...');
 
+/**
+ * `YSP-5:4.83:0.17,YSP-15:14.5:0.5,YSP-50:48.33:1.67`: per cylinder model, the permitted fill
+ * mass and the tolerance above it (kg). Every model the registry issues (YSP-5/15/50) is required.
+ */
+const fillLimits = z
+  .string()
+  .transform((text, ctx) => {
+    const models: Record<string, { permittedNetKg: number; toleranceKg: number }> = {};
+    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const match = /^(YSP-\d{1,3}):(\d{1,3}(?:\.\d{1,2})?):(\d(?:\.\d{1,2})?)$/.exec(entry);
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" must look like YSP-15:14.5:0.5 (model:permitted kg:tolerance kg)` });
+        return z.NEVER;
+      }
+      models[match[1] as string] = { permittedNetKg: Number(match[2]), toleranceKg: Number(match[3]) };
+    }
+    const missing = ['YSP-5', 'YSP-15', 'YSP-50'].filter((m) => !models[m]);
+    if (missing.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `must give every model the registry issues (missing ${missing.join(', ')})` });
+      return z.NEVER;
+    }
+    return models;
+  });
+
 const bodyLimit = z
   .string()
   .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb');
@@ -110,6 +134,12 @@ export const envSchema = z
     DELIVERY_MEDIA_MAX_KB: z.coerce.number().int().min(16).max(10_240).default(1024),
     CUSTOMER_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
     HANDOVER_CODE_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    SCALE_FILL_LIMITS: fillLimits.prefault('YSP-5:4.83:0.17,YSP-15:14.5:0.5,YSP-50:48.33:1.67'),
+    SCALE_TARE_TOLERANCE_KG: z.coerce.number().min(0).max(5).default(0.5),
+    SCALE_AUTHORIZATION_TTL_S: z.coerce.number().int().min(30).max(3600).default(600),
+    SCALE_OFFLINE_AFTER_S: z.coerce.number().int().min(30).max(86_400).default(300),
+    SCALE_HEARTBEAT_INTERVAL_S: z.coerce.number().int().min(5).max(3600).default(60),
+    SCALE_MANUAL_MODE_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(72),
     JWT_SECRET: secret,
     QR_SIGNING_SECRET: secret,
     PII_HASH_SECRET: secret,

@@ -31,7 +31,15 @@ describe('accounts and devices in the OpenAPI document', () => {
         'POST /api/v1/devices/{id}/revoke',
       ]),
     );
-    expect(doc.components.securitySchemes).toEqual({ bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
+    expect(doc.components.securitySchemes).toEqual({
+      bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      // A scale signs its requests instead (docs/device-protocol.md): four headers, all required together.
+      deviceId: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Device-Id' }),
+      deviceTimestamp: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Timestamp' }),
+      deviceNonce: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Nonce' }),
+      deviceSignature: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Signature' }),
+    });
+    expect(doc.paths['/api/v1/device/me']?.get?.security).toEqual([{ deviceId: [], deviceTimestamp: [], deviceNonce: [], deviceSignature: [] }]);
     expect(doc.paths['/api/v1/users']?.get?.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths['/api/v1/auth/login']?.post?.security).toBeUndefined();
   });

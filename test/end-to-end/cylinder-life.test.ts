@@ -66,6 +66,8 @@ beforeAll(async () => {
     return path.slice(path.lastIndexOf('/') + 1);
   };
   const station = await verified(`/api/v1/sites/${await id('/api/v1/sites', aSite().fillingStation().inDistrict('441802').build())}`, ['licence', 'fillingLicence']);
+  // Its fills are recorded through POST /events: the city puts the station in manual mode (issue 12).
+  await ok('POST', `/api/v1/stations/${station}/manual-mode`, city, { reason: '测试：灌装秤维修中，手工记录充装', from: new Date(Date.now() - 2 * 3_600_000).toISOString(), until: new Date(Date.now() + 24 * 3_600_000).toISOString() }, [201]);
   kit = {
     enterpriseId,
     admin: undefined as never,

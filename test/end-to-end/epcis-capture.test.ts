@@ -78,6 +78,8 @@ beforeAll(async () => {
   admin = await login('enterprise_admin', { enterpriseId, districtCode: '441802' });
   // The city registers the credentialed records: their licences and permit count from the start.
   station = (await ok<{ id: string }>('POST', '/api/v1/sites', city, aSite().fillingStation().inDistrict('441802').forEnterprise(enterpriseId).build())).id;
+  // The document records a fill, which only a scale records, or a station in manual mode (issue 12).
+  await ok('POST', `/api/v1/stations/${station}/manual-mode`, city, { reason: '测试：灌装秤维修中，手工记录充装', from: new Date(Date.now() - 2 * 3_600_000).toISOString(), until: new Date(Date.now() + 24 * 3_600_000).toISOString() });
   vehicle = (await ok<{ id: string }>('POST', '/api/v1/vehicles', city, aVehicle().forEnterprise(enterpriseId).build())).id;
   const otherEnterprise = String((await ok<{ id: string }>('POST', '/api/v1/enterprises', city, anEnterprise().inDistrict('441803').build())).id);
   otherAdmin = await login('enterprise_admin', { enterpriseId: otherEnterprise, districtCode: '441803' });
@@ -171,7 +173,8 @@ describe('EPCIS 2.0 capture', () => {
     expect(recorded.map((e) => e.type)).toEqual(['dispatch', 'fill', 'inspect', 'commission']);
     const timeline = { items: recorded };
     expect(timeline.items[0]).toMatchObject({ where: { vehicleId: vehicle }, payload: { vehicleId: vehicle } });
-    expect(timeline.items[1]?.payload).toEqual({ tareKg: 14.5, grossKg: 29.4, netKg: 14.9, durationS: 41 });
+    // The ledger's own marks (issue 12): the model's permitted fill mass, and a fill made in manual mode.
+    expect(timeline.items[1]?.payload).toEqual({ tareKg: 14.5, grossKg: 29.4, netKg: 14.9, durationS: 41, permittedNetKg: 14.5, anomalies: ['manual_mode'] });
     const second = await ok<{ items: { type: string }[] }>('GET', `/api/v1/cylinders/${c2().id}/events`, admin);
     expect(second.items.map((e) => e.type)).toEqual(['inspect', 'commission']);
   });

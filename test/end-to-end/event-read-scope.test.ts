@@ -46,6 +46,8 @@ beforeAll(async () => {
   // The city registers the credentialed records: their licences and permit count from the start.
   const byCity = async (path: string, body: object) => String((await ok('POST', path, city, body)).id);
   const station = await byCity('/api/v1/sites', aSite().fillingStation().inDistrict('441802').forEnterprise(enterpriseId).build());
+  // Its fill is recorded through POST /events: the city puts the station in manual mode (issue 12).
+  await ok('POST', `/api/v1/stations/${station}/manual-mode`, city, { reason: '测试：灌装秤维修中，手工记录充装', from: new Date(Date.now() - 2 * 3_600_000).toISOString(), until: new Date(Date.now() + 24 * 3_600_000).toISOString() });
   foreignSupplyPoint = await byCity('/api/v1/sites', aSite().inDistrict('441803').forEnterprise(enterpriseId).build());
   const vehicle = await byCity('/api/v1/vehicles', aVehicle().forEnterprise(enterpriseId).build());
   const customer = await id('/api/v1/customers', aCustomer().inDistrict('441802').build());

@@ -1,6 +1,6 @@
 import { aCustomer, aCylinder, aSite, aVehicle, anEnterprise } from '../../seed/builders';
 import type { Principal } from '../../src/components/auth';
-import { anEvent, expectStatus, principal, startLedgerWorld, type LedgerWorld } from './ledger.harness';
+import { anEvent, expectStatus, inManualMode, principal, startLedgerWorld, type LedgerWorld } from './ledger.harness';
 
 type Problem = { code: string; detail: string; errors?: { path: string }[] };
 type Outcome = { status: string; reason?: string; detail?: string; event?: { cylinderId: string; where: Record<string, unknown>; payload: Record<string, unknown> } };
@@ -27,6 +27,8 @@ describe('events by human code', () => {
     const id = async (path: string, body: object) => (await expectStatus<{ id: string }>(city.post(path, body), 201)).id;
     const enterpriseId = await id('/api/v1/enterprises', anEnterprise().inDistrict(districtCode).build());
     const station = await id('/api/v1/sites', aSite().fillingStation().forEnterprise(enterpriseId).withCode('S01').inDistrict(districtCode).build());
+    // Fills recorded through POST /events need the station in manual mode (issue 12).
+    await inManualMode(world, station);
     const supplyPoint = await id('/api/v1/sites', aSite().forEnterprise(enterpriseId).withCode('S02').inDistrict(districtCode).build());
     const vehicle = await id('/api/v1/vehicles', aVehicle().forEnterprise(enterpriseId).withPlate(plate).build());
     await id('/api/v1/customers', aCustomer().forEnterprise(enterpriseId).inDistrict(districtCode).build());

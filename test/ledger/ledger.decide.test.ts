@@ -31,15 +31,21 @@ let minutes = 0;
 /** An admitted input, the way the edge hands it to the capture. */
 function anInput(type: EventType, cylinder: CylinderRef, payload: Record<string, unknown> = {}, eventId: string = randomUUID()): EventInput {
   const occurredAt = new Date(RECEIVED.getTime() - 3_600_000 + ++minutes * 60_000).toISOString();
-  const where = ['commission', 'inspect', 'fill'].includes(type) ? { siteId: STATION } : {};
+  const where = ['commission', 'inspect', 'fill', 'reweigh'].includes(type) ? { siteId: STATION } : {};
   const admitted = admit(eventInput.parse({ eventId, cylinderId: cylinder.id, type, occurredAt, where, payload }), RECEIVED);
   if (!('input' in admitted)) throw new Error('fixture not admitted');
   return admitted.input;
 }
 const FILL = { tareKg: 14.5, grossKg: 29.4, netKg: 14.9, durationS: 42 };
 
+/**
+ * The station in a manual mode a regulator granted, around every fixture's time: the fills these
+ * tests record by a user are then allowed (issue 12); the scale rule has its own tests below.
+ */
+const MANUAL_MODE: Resolved['manualModes'] = [{ from: new Date('2025-01-01T00:00:00Z'), until: new Date('2025-12-31T00:00:00Z') }];
+
 function aCandidate(input: EventInput, cylinder: CylinderRef | undefined, options: { actor?: EventActor; request?: number; resolved?: Resolved } = {}): Candidate {
-  return { input, actor: options.actor ?? ADMIN_A, resolved: options.resolved ?? (cylinder ? { cylinder } : {}), request: options.request ?? 0 };
+  return { input, actor: options.actor ?? ADMIN_A, resolved: options.resolved ?? (cylinder ? { cylinder, manualModes: MANUAL_MODE } : {}), request: options.request ?? 0 };
 }
 
 /** What the capture's transaction would read, held in memory; `commit` writes a decision into it. */
@@ -441,7 +447,7 @@ describe('capture enforces credentials and cylinder dates at the event\'s occurr
     const input: EventInput = { ...base, ...(options.occurredAt ? { occurredAt: options.occurredAt } : {}), where: { ...base.where, ...(s.vehicle ? { vehicleId: VEHICLE } : {}) } };
     const holders: Holders = { ...s.holders, ...(s.vehicle ? {} : { vehicle: undefined }) };
     if (!s.vehicle) delete holders.vehicle;
-    const candidate = aCandidate(input, s.cylinder, { actor: options.actor ?? WORKER_ACTOR, resolved: { cylinder: s.cylinder, districtCode: '441803', holders } });
+    const candidate = aCandidate(input, s.cylinder, { actor: options.actor ?? WORKER_ACTOR, resolved: { cylinder: s.cylinder, districtCode: '441803', holders, manualModes: MANUAL_MODE } });
     return { input, decision: store.decide([candidate]) };
   }
   const reasonsOf = (v: Verdict | undefined) => (v?.status === 'rejected' ? (v.reasons ?? []).map((r) => r.reason) : []);
@@ -622,5 +628,75 @@ describe('atomic requests and corrections (issue 13, pure)', () => {
     const bare = anInput('error_declaration', c, { declaredEventId: wrong.eventId, reason: 'incorrect_data' });
     const after = anInput('hand_over', c, { customerId: OTHER_CUSTOMER });
     expect(store.decide([aCandidate(bare, c), aCandidate(after, c)]).verdicts.map(summary)).toEqual(['accepted', 'ILLEGAL_TRANSITION']);
+  });
+});
+
+describe('only a scale records a fill, and an overfilled cylinder is held (pure, issue 12)', () => {
+  let store: Store;
+  beforeEach(() => {
+    store = new Store();
+  });
+  const SCALE: EventActor = { kind: 'device', id: '64b0000000000000000d0001', enterpriseId: ENTERPRISE_A };
+  const ysp15 = () => aCylinder({ model: 'YSP-15', nominalKg: 15, tareKg: 14.5 });
+  const noManualMode = (cylinder: CylinderRef): Resolved => ({ cylinder });
+  const inspected = () => {
+    const cylinder = ysp15();
+    store.lifeOf(cylinder, ['inspect']);
+    return cylinder;
+  };
+
+  it('refuses a fill a user records outside a manual mode, and keeps the refusal', () => {
+    const cylinder = inspected();
+    const input = anInput('fill', cylinder, FILL);
+    const decision = store.decide([aCandidate(input, cylinder, { resolved: noManualMode(cylinder) })]);
+    expect(decision.verdicts[0]).toMatchObject({ status: 'rejected', reason: 'FILL_REQUIRES_SCALE' });
+    expect(decision.kept).toEqual([expect.objectContaining({ eventId: input.eventId, reason: 'FILL_REQUIRES_SCALE' })]);
+    const reweigh = anInput('reweigh', cylinder, { tareKg: 14.5, grossKg: 29, netKg: 14.5 });
+    expect(store.decide([aCandidate(reweigh, cylinder, { resolved: noManualMode(cylinder) })]).verdicts[0]).toMatchObject({ reason: 'FILL_REQUIRES_SCALE' });
+  });
+
+  it('accepts the scale’s fill, marked by the ledger from the model: the permitted mass, and no anomaly within limits', () => {
+    const cylinder = inspected();
+    const decision = store.decide([aCandidate(anInput('fill', cylinder, { ...FILL, anomalies: ['overfill'], permittedNetKg: 99 }), cylinder, { actor: SCALE, resolved: noManualMode(cylinder) })]);
+    expect(decision.verdicts[0]).toMatchObject({ status: 'accepted', draft: { payload: { ...FILL, permittedNetKg: 14.5 } } });
+    expect((decision.verdicts[0] as { draft: { payload: Record<string, unknown> } }).draft.payload.anomalies).toBeUndefined();
+  });
+
+  it('accepts a user’s fill inside a manual mode, marked manual_mode; a resend is the same event', () => {
+    const cylinder = inspected();
+    const input = anInput('fill', cylinder, FILL);
+    const decision = store.commit([aCandidate(input, cylinder)]);
+    expect(decision.verdicts[0]).toMatchObject({ status: 'accepted', draft: { payload: { anomalies: ['manual_mode'] } } });
+    expect(store.decide([aCandidate({ ...input }, cylinder)]).verdicts[0]).toMatchObject({ status: 'duplicate' });
+  });
+
+  it('judges a manual fill by when it happened, and takes it up to a day after the window ended', () => {
+    const cylinder = inspected();
+    const input = anInput('fill', cylinder, FILL);
+    const at = new Date(input.occurredAt).getTime();
+    const window = (from: number, until: number): Resolved => ({ cylinder, manualModes: [{ from: new Date(from), until: new Date(until) }] });
+    const verdict = (resolved: Resolved) => store.decide([aCandidate(input, cylinder, { resolved })]).verdicts[0];
+    expect(verdict(window(at - 60_000, at + 60_000))).toMatchObject({ status: 'accepted' });
+    expect(verdict(window(at + 1, at + 3_600_000))).toMatchObject({ reason: 'FILL_REQUIRES_SCALE' });
+    // The window ended just after the fill; RECEIVED is about an hour later: still within the day.
+    expect(verdict(window(at - 60_000, at + 1))).toMatchObject({ status: 'accepted' });
+    expect(verdict(window(at - 60_000, RECEIVED.getTime() - 86_400_000 - 1))).toMatchObject({ reason: 'FILL_REQUIRES_SCALE' });
+  });
+
+  it('marks an overfill and a tare mismatch, holds the cylinder until a re-weigh within limits, in one group as across groups', () => {
+    const cylinder = inspected();
+    const fill = anInput('fill', cylinder, { tareKg: 3, grossKg: 21, netKg: 18, durationS: 80 });
+    const dispatch = () => anInput('dispatch', cylinder, { vehicleId: '64b0000000000000000007a1' });
+    const reweigh = (netKg: number) => anInput('reweigh', cylinder, { tareKg: 14.5, grossKg: 14.5 + netKg, netKg });
+    const scale = (input: EventInput) => aCandidate(input, cylinder, { actor: SCALE });
+    const first = store.commit([scale(fill), aCandidate(dispatch(), cylinder)]);
+    expect(first.verdicts.map((v) => (v.status === 'accepted' ? v.draft.payload.anomalies : v.status === 'rejected' ? v.reason : v.status))).toEqual([['overfill', 'tare_mismatch'], 'OVERFILL_UNRESOLVED']);
+    expect(store.projections.get(cylinder.id)?.holds).toEqual(['overfill']);
+    const still = store.commit([scale(reweigh(15.2)), aCandidate(dispatch(), cylinder)]);
+    expect(still.verdicts[0]).toMatchObject({ status: 'accepted', draft: { payload: { withinLimits: false, maxNetKg: 15, permittedNetKg: 14.5, anomalies: ['overfill'] } } });
+    expect(still.verdicts[1]).toMatchObject({ status: 'rejected', reason: 'OVERFILL_UNRESOLVED' });
+    const fixed = store.commit([scale(reweigh(14.9)), aCandidate(dispatch(), cylinder)]);
+    expect(fixed.verdicts.map((v) => v.status)).toEqual(['accepted', 'accepted']);
+    expect(store.projections.get(cylinder.id)?.holds).toEqual([]);
   });
 });

@@ -24,7 +24,16 @@ export interface EnterpriseKit {
   newCylinder(): Promise<string>;
 }
 
-export async function anEnterpriseKit(world: LedgerWorld, districtCode: string): Promise<EnterpriseKit> {
+export interface KitOptions {
+  /**
+   * Whether the city puts the station in manual mode (its scale "broken"), so that the tests
+   * recording fills through POST /events can (issue 12: otherwise only a scale records a fill).
+   * On by default; the scale tests turn it off.
+   */
+  manualMode?: boolean;
+}
+
+export async function anEnterpriseKit(world: LedgerWorld, districtCode: string, options: KitOptions = {}): Promise<EnterpriseKit> {
   const city = world.as(principal('city_regulator'));
   const { id: enterpriseId } = await expectStatus<{ id: string }>(city.post('/api/v1/enterprises', anEnterprise().inDistrict(districtCode).build()), 201);
   const admin = principal('enterprise_admin', { enterpriseId });
@@ -37,6 +46,7 @@ export async function anEnterpriseKit(world: LedgerWorld, districtCode: string):
   const supplyPoint = await byCity('/api/v1/sites', aSite().inDistrict(districtCode).forEnterprise(enterpriseId).build());
   const vehicle = await byCity('/api/v1/vehicles', aVehicle().forEnterprise(enterpriseId).build());
   const customer = await id('/api/v1/customers', aCustomer().inDistrict(districtCode).build());
+  if (options.manualMode ?? true) await inManualMode(world, station);
   return {
     enterpriseId,
     admin,
@@ -46,6 +56,16 @@ export async function anEnterpriseKit(world: LedgerWorld, districtCode: string):
     customer,
     newCylinder: () => id('/api/v1/cylinders', aCylinder().registeredTo(station).build()),
   };
+}
+
+/**
+ * The city grants `station` manual mode from two hours ago (the events below are dated up to an
+ * hour back) for a day, through the real route: its fills may then be recorded without a scale.
+ */
+export async function inManualMode(world: Pick<LedgerWorld, 'as'>, station: string): Promise<void> {
+  const from = new Date(Date.now() - 2 * 3_600_000).toISOString();
+  const until = new Date(Date.now() + 24 * 3_600_000).toISOString();
+  await expectStatus(world.as(principal('city_regulator')).post(`/api/v1/stations/${station}/manual-mode`, { reason: '测试：灌装秤维修中，手工记录充装', from, until }), 201);
 }
 
 let clock = Date.now() - 3_600_000;

@@ -1,4 +1,4 @@
-import { CYLINDER_STATES, EVENT_TYPES, allowedEvents, transition, type CylinderState, type EventType } from '../../src/components/ledger';
+import { CYLINDER_STATES, EVENT_TYPES, allowedEvents, heldBy, holdsAfter, transition, type CylinderState, type EventType } from '../../src/components/ledger';
 
 /**
  * The lifecycle table of the brief, written out independently of the implementation:
@@ -28,6 +28,8 @@ const ALLOWED: [CylinderState, EventType, 'pass' | 'fail' | undefined, CylinderS
   ...(['empty_at_station', 'inspected_at_station', 'full_at_station', 'in_transit', 'at_supply_point', 'with_customer'] as const).map(
     (s): [CylinderState, EventType, undefined, CylinderState] => [s, 'report_lost', undefined, 'lost'],
   ),
+  // A re-weigh (issue 12) happens to a filled cylinder still at its station, and leaves it there.
+  ['full_at_station', 'reweigh', undefined, 'full_at_station'],
   // An error declaration records; it never moves the projection.
   ...CYLINDER_STATES.filter((s) => s !== 'unregistered').map((s): [CylinderState, EventType, undefined, CylinderState] => [s, 'error_declaration', undefined, s]),
 ];
@@ -65,5 +67,18 @@ describe('the cylinder lifecycle', () => {
     const fillable = CYLINDER_STATES.filter((s) => transition(s, 'fill').ok);
     expect(fillable).toEqual(['inspected_at_station']);
     expect(transition('empty_at_station', 'inspect', { result: 'fail' })).toEqual({ ok: true, to: 'empty_at_station', flagged: true });
+  });
+
+  it('holds an overfilled cylinder: no dispatch, sale or hand-over until a re-weigh is within limits', () => {
+    const overfilled = holdsAfter([], 'fill', { anomalies: ['overfill', 'tare_mismatch'] });
+    expect(overfilled).toEqual(['overfill']);
+    for (const type of ['dispatch', 'sell', 'hand_over'] as const) expect(heldBy(overfilled, type)).toEqual({ hold: 'overfill', reason: 'OVERFILL_UNRESOLVED' });
+    for (const type of EVENT_TYPES.filter((t) => !['dispatch', 'sell', 'hand_over'].includes(t))) expect(heldBy(overfilled, type)).toBeUndefined();
+    expect(holdsAfter([], 'fill', { anomalies: ['tare_mismatch'] })).toEqual([]);
+    expect(holdsAfter(overfilled, 'reweigh', { withinLimits: false })).toEqual(['overfill']);
+    expect(holdsAfter(overfilled, 'reweigh', { withinLimits: true })).toEqual([]);
+    // Other events leave the hold as it is; the next fill sets it afresh.
+    expect(holdsAfter(overfilled, 'error_declaration', {})).toEqual(['overfill']);
+    expect(holdsAfter(overfilled, 'fill', {})).toEqual([]);
   });
 });

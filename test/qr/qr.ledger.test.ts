@@ -5,6 +5,7 @@ import { actorOf, type Ledger } from '../../src/components/ledger';
 import type { Principal } from '../../src/components/auth';
 import { expectStatus, principal } from '../registry/registry.harness';
 import { QR_DOMAIN, startQrWorld, type QrWorld } from './qr.harness';
+import { inManualMode } from '../ledger/ledger.harness';
 
 let world: QrWorld;
 let ledger: Ledger;
@@ -30,6 +31,8 @@ async function anEnterpriseWithStation(district: string): Promise<Kit> {
   // Registered by the city regulator, so its licences are verified and the station counts as registered.
   const site = aSite().fillingStation().forEnterprise(enterprise.id).inDistrict(district).build();
   const station = await expectStatus<{ id: string }>(world.as(city).post('/api/v1/sites', site), 201);
+  // Fills recorded through POST /events need the station in manual mode (issue 12).
+  await inManualMode(world, station.id);
   return {
     admin,
     station: station.id,

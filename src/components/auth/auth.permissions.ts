@@ -53,6 +53,11 @@ export const RESOURCES = [
   'hazards',
   // One-time links to a customer's own page (no password): handed out by the enterprise's staff.
   'customer_links',
+  // The regulator's remote control of filling scales (issue 12): locking and unlocking a scale or a
+  // whole station, and a station's time-limited manual mode ('create' a control decision).
+  'scale_controls',
+  // Filling records (充装记录) the scales reported: per station and day, per scale, per operator.
+  'fill_records',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -90,6 +95,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     deliveries: READ,
     delivery_collisions: READ,
     hazards: READ,
+    scale_controls: CAPTURE,
+    fill_records: READ,
   },
   // A district regulator supervises its district: it reads everything there and changes no record,
   // but it is the authority over its district's cylinders (corrections, transfers, inspections) and
@@ -116,6 +123,9 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     deliveries: READ,
     delivery_collisions: READ,
     hazards: READ,
+    // Its own district's stations and scales only (scope).
+    scale_controls: CAPTURE,
+    fill_records: READ,
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -140,6 +150,9 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     delivery_collisions: ['read', 'update'],
     hazards: READ,
     customer_links: ['create'],
+    // It sees whether its scales are locked or in manual mode; only a regulator decides.
+    scale_controls: READ,
+    fill_records: READ,
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.
@@ -166,6 +179,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     deliveries: READ,
     delivery_collisions: READ,
     hazards: READ,
+    scale_controls: READ,
+    fill_records: READ,
   },
 };
 

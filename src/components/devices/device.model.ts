@@ -20,6 +20,18 @@ export interface DeviceDocument {
   createdBy: Types.ObjectId;
   revokedAt?: Date | null;
   revokedBy?: Types.ObjectId | null;
+  /** The last signed request the platform accepted from it: offline detection. */
+  lastSeenAt?: Date | null;
+  /** A regulator's remote lock of this scale (its station's lock is in station_locks). */
+  lock?: { reason: string; at: Date; by: string; byRole: string } | null;
+  /** What its last heartbeat said (firmware, calibration due date as YYYY-MM-DD, reports buffered offline). */
+  firmware?: string | null;
+  calibrationDueOn?: string | null;
+  bufferedReports?: number | null;
+  lastHeartbeatAt?: Date | null;
+  heartbeatSequence?: number | null;
+  /** The highest upload sequence number of its fill reports. */
+  reportSequence?: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -39,12 +51,22 @@ const deviceSchema = new Schema<DeviceDocument>(
     createdBy: { type: Schema.Types.ObjectId, required: true },
     revokedAt: { type: Date, default: null },
     revokedBy: { type: Schema.Types.ObjectId, default: null },
+    lastSeenAt: { type: Date, default: null },
+    lock: { type: new Schema({ reason: String, at: Date, by: String, byRole: String }, { _id: false }), default: null },
+    firmware: { type: String, default: null },
+    calibrationDueOn: { type: String, default: null },
+    bufferedReports: { type: Number, default: null },
+    lastHeartbeatAt: { type: Date, default: null },
+    heartbeatSequence: { type: Number, default: null },
+    reportSequence: { type: Number, default: null },
   },
   { collection: 'devices', timestamps: true, strict: 'throw' },
 );
 deviceSchema.index({ enterpriseId: 1, _id: 1 });
 deviceSchema.index({ districtCode: 1, _id: 1 });
 deviceSchema.index({ siteId: 1, _id: 1 });
+// Offline detection: active scales by when they were last heard from.
+deviceSchema.index({ status: 1, lastSeenAt: 1 });
 // A scale's serial number is unique within its enterprise.
 deviceSchema.index({ enterpriseId: 1, serialNumber: 1 }, { unique: true, partialFilterExpression: { serialNumber: { $type: 'string' } } });
 

@@ -34,6 +34,11 @@ export const deviceViewSchema = z
     districtCode: z.string(),
     status: z.enum(DEVICE_STATUSES),
     revokedAt: z.string().optional().openapi({ format: 'date-time' }),
+    lastSeenAt: z.string().optional().openapi({ format: 'date-time', description: 'The last signed request accepted from the scale' }),
+    online: z.boolean().optional().openapi({ description: 'An active scale heard from within SCALE_OFFLINE_AFTER_S' }),
+    lock: z.object({ reason: z.string(), at: z.string(), by: z.string(), byRole: z.string() }).optional().openapi({ description: "A regulator's remote lock of this scale" }),
+    calibrationDueOn: z.string().optional().openapi({ description: 'When its calibration (计量检定) falls due, as its heartbeat says' }),
+    firmware: z.string().optional(),
     createdAt: z.string().openapi({ format: 'date-time' }),
     updatedAt: z.string().openapi({ format: 'date-time' }),
   })

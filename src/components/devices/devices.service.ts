@@ -25,13 +25,21 @@ export interface DevicesServiceDeps {
   siteLookup?: SiteLookup;
   cursors: PageCursors;
   now: () => Date;
+  /** A scale not heard from for this long is shown offline. */
+  offlineAfterMs?: number;
 }
 
 const notFound = () => AppError.notFound('No such device');
 /** In _id order; the cursor is the last device's id. */
 const LISTING = { name: 'devices', sort: '_id', direction: 1 } as const;
 
-function toView(device: DeviceRecord): DeviceView {
+/** Whether a scale counts as online: heard from within `offlineAfterMs` of `now`. */
+export interface Presence {
+  now: Date;
+  offlineAfterMs: number;
+}
+
+export function toView(device: DeviceRecord, presence?: Presence): DeviceView {
   return {
     id: device.id,
     kind: device.kind,
@@ -42,6 +50,11 @@ function toView(device: DeviceRecord): DeviceView {
     districtCode: device.districtCode,
     status: device.status,
     ...(device.revokedAt ? { revokedAt: device.revokedAt.toISOString() } : {}),
+    ...(device.lastSeenAt ? { lastSeenAt: device.lastSeenAt.toISOString() } : {}),
+    ...(presence && device.status === 'active' ? { online: !!device.lastSeenAt && presence.now.getTime() - device.lastSeenAt.getTime() <= presence.offlineAfterMs } : {}),
+    ...(device.lock ? { lock: { reason: device.lock.reason, at: device.lock.at.toISOString(), by: device.lock.by, byRole: device.lock.byRole } } : {}),
+    ...(device.calibrationDueOn ? { calibrationDueOn: device.calibrationDueOn } : {}),
+    ...(device.firmware ? { firmware: device.firmware } : {}),
     createdAt: device.createdAt.toISOString(),
     updatedAt: device.updatedAt.toISOString(),
   };
@@ -51,6 +64,7 @@ export type DevicesService = ReturnType<typeof createDevicesService>;
 
 export function createDevicesService(deps: DevicesServiceDeps) {
   const { devices, secrets } = deps;
+  const presence = (): Presence => ({ now: deps.now(), offlineAfterMs: deps.offlineAfterMs ?? 300_000 });
   return {
     /** Registers a filling scale at one of the caller's filling stations; the secret is returned this once. */
     async register(principal: Principal, body: CreateDeviceBody): Promise<DeviceCredentials> {
@@ -86,7 +100,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       authorize(principal, 'devices', 'read');
       const device = await devices.findInScope(id, scopeFilter(principal, 'devices'));
       if (!device) throw notFound();
-      return toView(device);
+      return toView(device, presence());
     },
 
     async list(principal: Principal, query: ListDevicesQuery): Promise<Page<DeviceView>> {
@@ -98,7 +112,8 @@ export function createDevicesService(deps: DevicesServiceDeps) {
         query.limit + 1,
       );
       const { items, nextCursor } = deps.cursors.page(page, query.limit, LISTING, (d) => ({ value: d.id }));
-      return { items: items.map(toView), nextCursor };
+      const at = presence();
+      return { items: items.map((d) => toView(d, at)), nextCursor };
     },
 
     /** Revokes for good: a revoked scale needs a new registration, with a new secret. */

@@ -1,14 +1,77 @@
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
+import type { ScaleConfig } from '../../config';
 import type { ApiModule } from '../../shared/http/api-module';
 import type { PageCursors } from '../../shared/http/page.cursor';
+import { DEFAULT_FILL_LIMITS, MANUAL_LATE_UPLOAD_MS, type Ledger, type ManualWindow } from '../ledger';
+import type { Registry } from '../registry';
+import { deviceApiRoutes } from './device.api.routes';
+import { deviceAuthentication } from './device.auth';
+import { createNonceStore } from './device.nonces';
+import { registerDeviceApiOpenApi } from './device.openapi';
 import { createDeviceRepository } from './device.repository';
 import { createDeviceSecrets } from './device.secret';
 import { devicesRoutes, registerDevicesOpenApi } from './devices.routes';
-import { createDevicesService, type SiteLookup } from './devices.service';
+import { createDevicesService, toView, type SiteLookup } from './devices.service';
+import type { QrCodes } from './interlock.code';
+import { createInterlockRepository, type StoredDecision } from './interlock.repository';
+import { createInterlockService } from './interlock.service';
+import { createScaleControlsRepository } from './scale-controls.repository';
+import { createFillRecordsRepository } from './fill-records.repository';
+import { createFillReportService } from './fill-report.service';
+import { createHeartbeat } from './heartbeat.service';
+import { scaleControlsRoutes } from './scale-controls.routes';
+import { registerScaleControlsOpenApi } from './scale-controls.openapi';
+import { createScaleControlsService } from './scale-controls.service';
+import { unitOfWork } from '../../shared/db/unit-of-work';
+import type { AuditService } from '../audit';
 
 export { FILLING_STATION, type DeviceSite, type SiteLookup } from './devices.service';
 export { createDeviceSecrets, type DeviceSecrets } from './device.secret';
+export { DEVICE_HEADERS, MAX_DEVICE_CLOCK_SKEW_MS, bodyHash, newNonce, signRequest, signedHeaders, stringToSign, type SignedParts } from './device.signature';
+export { DEVICE_AUTH_REFUSALS, type DeviceAuthRefusal } from './device.auth';
+export type { QrCodes } from './interlock.code';
+
+/** The production defaults of the scale settings (config.scales). */
+export const DEFAULT_SCALE_CONFIG: ScaleConfig = {
+  fillLimits: DEFAULT_FILL_LIMITS,
+  authorizationTtlS: 600,
+  offlineAfterS: 300,
+  heartbeatIntervalS: 60,
+  manualModeMaxHours: 72,
+};
+
+/** One interlock decision (or refused fill report) as supervision reads it, in position order. */
+export interface InterlockDecision {
+  seq: number;
+  kind: 'authorize' | 'report_refused';
+  decision: 'allow' | 'deny';
+  reasons: { code: string }[];
+  deviceId: string;
+  siteId: string;
+  enterpriseId: string;
+  districtCode: string;
+  cylinderId?: string;
+  code: string;
+  operator: string;
+  at: Date;
+}
+
+export interface SilentScale {
+  deviceId: string;
+  siteId: string;
+  enterpriseId: string;
+  districtCode: string;
+  lastSeenAt: Date | null;
+}
+
+export interface DevicesComponent {
+  module: ApiModule;
+  /** Decisions after position `afterSeq` (1-based positions, gap-free as read), oldest first. */
+  decisionsAfter(afterSeq: number, limit: number): Promise<InterlockDecision[]>;
+  /** Active scales not heard from since `before` (never heard from: lastSeenAt null). */
+  scalesSilentSince(before: Date): Promise<SilentScale[]>;
+}
 
 export interface DevicesComponentDeps {
   connection: Connection;
@@ -16,19 +79,118 @@ export interface DevicesComponentDeps {
   serverSecret: string;
   siteLookup?: SiteLookup;
   cursors: PageCursors;
+  registry: Registry;
+  ledger: Ledger;
+  qr: QrCodes;
+  /** Every lock, unlock and manual mode is audited. */
+  audit: AuditService;
+  scales?: ScaleConfig;
   now?: () => Date;
 }
 
-/** Registered devices and their keys: builds the device index before it answers. */
-export async function createDevices(deps: DevicesComponentDeps): Promise<{ module: ApiModule }> {
+/**
+ * The stations' manual-mode grants as the ledger reads them (a fill a user records is refused
+ * outside them): those ending less than the late-upload grace ago, the only ones that can still
+ * cover a fill arriving now. Built before the ledger, which the devices component then records through.
+ */
+export function createStationModes(connection: Connection, now: () => Date = () => new Date()): { manualModes(siteId: string): Promise<ManualWindow[]> } {
+  const controls = createScaleControlsRepository(connection);
+  return {
+    async manualModes(siteId) {
+      const grants = await controls.manualModes(siteId, new Date(now().getTime() - MANUAL_LATE_UPLOAD_MS));
+      return grants.map((g) => ({ from: g.from, until: g.until }));
+    },
+  };
+}
+
+/** The signed device API's largest body: a burst of buffered fill reports. */
+const DEVICE_BODY_LIMIT = '1mb';
+
+const decisionView = (d: StoredDecision): InterlockDecision => ({
+  seq: d.seq,
+  kind: d.kind,
+  decision: d.decision,
+  reasons: d.reasons.map((r) => ({ code: r.reason })),
+  deviceId: d.deviceId,
+  siteId: d.siteId,
+  enterpriseId: d.enterpriseId,
+  districtCode: d.districtCode,
+  ...(d.cylinderId ? { cylinderId: d.cylinderId } : {}),
+  code: d.code,
+  operator: d.operator,
+  at: d.at,
+});
+
+/**
+ * Filling scales: their registration and keys, the signed device API (the interlock, fill
+ * reports, heartbeats) and the regulators' remote control. Builds its indexes before it answers.
+ */
+export async function createDevices(deps: DevicesComponentDeps): Promise<DevicesComponent> {
+  const now = deps.now ?? (() => new Date());
+  const scales = deps.scales ?? DEFAULT_SCALE_CONFIG;
   const devices = createDeviceRepository(deps.connection);
-  await devices.ensureIndexes();
+  const nonces = createNonceStore(deps.connection);
+  const decisions = createInterlockRepository(deps.connection, now);
+  const controls = createScaleControlsRepository(deps.connection);
+  const records = createFillRecordsRepository(deps.connection);
+  await Promise.all([devices.ensureIndexes(), nonces.ensureIndexes(), decisions.init(), controls.init(), records.init()]);
+  const secrets = createDeviceSecrets(deps.serverSecret);
   const service = createDevicesService({
     devices,
-    secrets: createDeviceSecrets(deps.serverSecret),
+    secrets,
     ...(deps.siteLookup ? { siteLookup: deps.siteLookup } : {}),
     cursors: deps.cursors,
-    now: deps.now ?? (() => new Date()),
+    now,
+    offlineAfterMs: scales.offlineAfterS * 1000,
   });
-  return { module: { name: 'devices', router: Router().use(devicesRoutes(service)), registerOpenApi: registerDevicesOpenApi } };
+  const interlock = createInterlockService({
+    registry: deps.registry,
+    ledger: deps.ledger,
+    qr: deps.qr,
+    decisions,
+    controls,
+    fillLimits: scales.fillLimits,
+    authorizationTtlMs: scales.authorizationTtlS * 1000,
+    now,
+  });
+  const fills = createFillReportService({
+    decisions,
+    records,
+    devices,
+    ledger: deps.ledger,
+    registry: deps.registry,
+    cylinderOfCode: interlock.cylinderOfCode,
+    workerOfCode: interlock.workerOfCode,
+    now,
+  });
+  const heartbeat = createHeartbeat({ devices, controls, fillLimits: scales.fillLimits, heartbeatIntervalS: scales.heartbeatIntervalS, authorizationTtlS: scales.authorizationTtlS, now });
+  const scaleControls = createScaleControlsService({
+    transaction: unitOfWork(deps.connection),
+    audit: deps.audit,
+    devices,
+    controls,
+    registry: deps.registry,
+    manualModeMaxHours: scales.manualModeMaxHours,
+    offlineAfterMs: scales.offlineAfterS * 1000,
+    now,
+  });
+  const authenticate = deviceAuthentication({ devices, secrets, nonces, now });
+  const router = Router()
+    .use(devicesRoutes(service))
+    .use(scaleControlsRoutes(scaleControls))
+    .use('/device', deviceApiRoutes(authenticate, { view: (d) => toView(d, { now: now(), offlineAfterMs: scales.offlineAfterS * 1000 }), interlock, fills, heartbeat }));
+  return {
+    module: {
+      name: 'devices',
+      router,
+      registerOpenApi: (registry) => {
+        registerDevicesOpenApi(registry);
+        registerDeviceApiOpenApi(registry);
+        registerScaleControlsOpenApi(registry);
+      },
+      rawBodies: [{ path: '/device', limit: DEVICE_BODY_LIMIT }],
+    },
+    decisionsAfter: async (afterSeq, limit) => (await decisions.after(afterSeq, Math.max(1, Math.min(limit, 10_000)))).map(decisionView),
+    scalesSilentSince: (before) => devices.silentSince(before),
+  };
 }

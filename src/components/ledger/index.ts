@@ -8,6 +8,7 @@ import { unitOfWork } from '../../shared/db/unit-of-work';
 import { createCapture, type PreparedEvents, type PreparedUnit } from './ledger.capture';
 import { withRetries } from './ledger.group-commit';
 import type { AppendOutcome, EventActor, EventRange, LedgerEvent } from './ledger.contract';
+import type { FillLimits } from './ledger.fill-limits';
 import type { ProjectedHead } from './ledger.chain';
 import { createHistory } from './ledger.history';
 import { createEventIds, type EventIds } from './ledger.ids';
@@ -20,7 +21,8 @@ import { ledgerRoutes } from './ledger.routes';
 
 export * from './ledger.contract';
 export { canonicalJson, eventHash, type HashedEvent } from './ledger.canonical';
-export { transition, allowedEvents, type TransitionResult } from './ledger.lifecycle';
+export { transition, allowedEvents, holdsAfter, heldBy, HOLDS, type Hold, type TransitionResult } from './ledger.lifecycle';
+export { SCALE_EVENTS, MANUAL_LATE_UPLOAD_MS, type ManualWindow } from './ledger.enforce';
 export { verifyChain, CHAIN_PROBLEMS, type ChainVerification, type ChainProblem, type EventCheck, type ProjectedHead } from './ledger.chain';
 export { PAYLOADS, MAX_BATCH, eventInput, type EventInput } from './ledger.schemas';
 export { eventView } from './ledger.routes';
@@ -32,7 +34,11 @@ export { CONFIRMATION_METHODS, type ConfirmationMethod } from './ledger.schemas'
 export type { LedgerLookups } from './ledger.lookups';
 export type { EventIds } from './ledger.ids';
 export { eventScope, mayReadEvent, type EventReader } from './ledger.scope';
-export { REJECTION_REASONS, REJECTION_CODES, type RejectionCode } from './ledger.reasons';
+export { REJECTION_REASONS, REJECTION_CODES, reasonInfo, type RejectionCode, type ReasonInfo } from './ledger.reasons';
+export { DEFAULT_FILL_LIMITS, FILL_ANOMALIES, fillLimitOf, maxNetKg, weighingAnomalies, type FillAnomaly, type FillLimit, type FillLimits } from './ledger.fill-limits';
+export { credentialRefusal, cylinderDateRefusals, type CredentialPolicy } from './ledger.enforce';
+export type { Rejection, CredentialEvidence } from './ledger.references';
+export type { Credential } from './ledger.lookups';
 
 export interface Ledger {
   module: ApiModule;
@@ -94,6 +100,13 @@ export interface LedgerOptions {
   cursors: PageCursors;
   /** Replaces the registry lookups (tests, benchmarks). */
   lookups?: LedgerLookups;
+  /** What fills and re-weighs are weighed against, per model (config SCALE_FILL_LIMITS); the defaults when absent. */
+  fillLimits?: FillLimits;
+  /**
+   * A filling station's manual-mode grants (the devices component's station controls): a fill a
+   * user records is refused FILL_REQUIRES_SCALE outside them. Without it, every such fill is.
+   */
+  manualModes?: NonNullable<LedgerLookups['manualModes']>;
   now?: () => Date;
 }
 
@@ -105,8 +118,17 @@ export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Par
   const onScrapped: ScrappedListener = async (cylinderId, session) => {
     for (const listener of scrappedListeners) await listener(cylinderId, session);
   };
-  const lookups = options.lookups ?? registryLookups(options.registry, { onScrapped });
-  const capture = createCapture({ transaction: unitOfWork(deps.connection), repo, lookups, codes: options.registry.codes, policy: options.registry.policy, now: options.now ?? (() => new Date()), ...(deps.logger ? { logger: deps.logger } : {}) });
+  const lookups = options.lookups ?? registryLookups(options.registry, { onScrapped, manualModes: options.manualModes });
+  const capture = createCapture({
+    transaction: unitOfWork(deps.connection),
+    repo,
+    lookups,
+    codes: options.registry.codes,
+    policy: options.registry.policy,
+    ...(options.fillLimits ? { fillLimits: options.fillLimits } : {}),
+    now: options.now ?? (() => new Date()),
+    ...(deps.logger ? { logger: deps.logger } : {}),
+  });
   const history = createHistory({ repo, lookups, cursors: options.cursors });
   const rejections = createRejections({ repo, cursors: options.cursors });
   return {

@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/logger/logger.factory';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
 import type { Candidate, Facts, Verdict } from './ledger.decide';
 import type { CredentialPolicy } from './ledger.enforce';
+import type { FillLimits } from './ledger.fill-limits';
 import { createGroupCommit, RecheckDuplicates, withRetries } from './ledger.group-commit';
 import { admit, parseEvents, type Intake } from './ledger.intake';
 import type { LedgerLookups } from './ledger.lookups';
@@ -25,6 +26,8 @@ export interface CaptureDeps {
   codes?: LedgerCodes;
   /** The registry's policy: credential statuses are derived with it at each event's occurredAt. */
   policy: CredentialPolicy;
+  /** What fills and re-weighs are weighed against (SCALE_FILL_LIMITS); the defaults when absent. */
+  fillLimits?: FillLimits;
   now: () => Date;
   /** Told when a cylinder's projection disagrees with its chain (a database edited behind the platform). */
   logger?: Pick<Logger, 'error'>;
@@ -143,7 +146,7 @@ export function createCapture(deps: CaptureDeps) {
     const chained = new Set((await deps.repo.chainStarts(cylinderIds.filter((id) => !projections.has(id)), session)).map((e) => e.cylinderId));
     const declaredIds = candidates.flatMap((c) => (c.input.type === 'error_declaration' ? [String(c.input.payload.declaredEventId)] : []));
     const declared = new Map((await deps.repo.eventsByIds(declaredIds, session)).map((e) => [e.eventId, e.cylinderId]));
-    return { receivedAt, projections, heads, chained, declared, policy: deps.policy, ...(stored ? { stored } : {}) };
+    return { receivedAt, projections, heads, chained, declared, policy: deps.policy, ...(deps.fillLimits ? { fillLimits: deps.fillLimits } : {}), ...(stored ? { stored } : {}) };
   }
 
   return { appendMany, appendParsed, prepare, appendPrepared };

@@ -18,6 +18,8 @@ export const EVENT_TYPES = [
   'scrap',
   'report_lost',
   'error_declaration',
+  // A filled cylinder weighed again at its station (复称): clears an overfill mark when within limits.
+  'reweigh',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,7 +1,8 @@
 import type { CylinderState, EventActor, LedgerEvent } from './ledger.contract';
-import { complianceRefusals, type CredentialPolicy } from './ledger.enforce';
+import { complianceRefusals, scaleRule, type CredentialPolicy } from './ledger.enforce';
+import { DEFAULT_FILL_LIMITS, markedPayload, type FillLimits } from './ledger.fill-limits';
 import { EVENT_ID_CONFLICT, isResendOf, isSameInput, type Answerable } from './ledger.idempotency';
-import { transition } from './ledger.lifecycle';
+import { heldBy, holdsAfter, transition, type Hold } from './ledger.lifecycle';
 import type { CylinderRef } from './ledger.lookups';
 import type { CylinderProjection, RejectedEvent } from './ledger.model';
 import { actorFields, stateOf, type DraftEvent } from './ledger.projection';
@@ -37,6 +38,8 @@ export interface Facts {
   declared: ReadonlyMap<string, string>;
   /** How credential statuses are derived (the registry's policy). */
   policy: CredentialPolicy;
+  /** What a fill or re-weigh is weighed against (per model); the defaults when absent. */
+  fillLimits?: FillLimits;
 }
 
 export type Verdict =
@@ -84,6 +87,7 @@ export function decide(candidates: readonly Candidate[], facts: Facts): Decision
   const cylinderIds = [...new Set(candidates.flatMap((c) => (c.resolved.cylinder ? [c.resolved.cylinder.id] : [])))];
   const untrusted = inconsistentProjections(cylinderIds, facts);
   const states = new Map<string, CylinderState>(cylinderIds.map((id) => [id, stateOf(facts.projections.get(id))]));
+  const holds = new Map<string, Hold[]>(cylinderIds.map((id) => [id, facts.projections.get(id)?.holds ?? []]));
   /** Events accepted so far in the group: their cylinders, by event id. */
   const acceptedIds = new Map<string, string>();
   const firstInRequest = new Map<string, number>();
@@ -106,10 +110,11 @@ export function decide(candidates: readonly Candidate[], facts: Facts): Decision
     firstInGroup.set(id, i);
     const stored = facts.stored?.get(id);
     if (stored) return isResendOf(c.input, c.actor, stored) ? { verdict: { status: 'duplicate', event: stored } } : { verdict: CONFLICT, keep: { fromState: null } };
-    const judged = onMerits(c, states, untrusted, acceptedIds, facts, corrections);
+    const judged = onMerits(c, { states, holds }, untrusted, acceptedIds, facts, corrections);
     if (judged.verdict.status === 'accepted') {
       const { draft } = judged.verdict;
       states.set(draft.cylinderId, draft.toState);
+      holds.set(draft.cylinderId, holdsAfter(holds.get(draft.cylinderId) ?? [], draft.type, draft.payload as { anomalies?: string[]; withinLimits?: boolean }));
       acceptedIds.set(id, draft.cylinderId);
       const opened = draft.type === 'error_declaration' ? correctionOpened(draft, lastAccepted, facts) : undefined;
       if (opened) corrections.set(draft.cylinderId, opened);
@@ -155,7 +160,13 @@ function correctionOpened(declaration: DraftEvent, lastAccepted: ReadonlyMap<str
   return { ids: new Set(corrective.map(String)), fromState: head.fromState };
 }
 
-function onMerits(c: Candidate, states: ReadonlyMap<string, CylinderState>, untrusted: ReadonlyMap<string, Rejection>, acceptedIds: ReadonlyMap<string, string>, facts: Facts, corrections: ReadonlyMap<string, Correction> = new Map()): Judged {
+/** The states and holds of the group's cylinders as its earlier events left them. */
+interface Chained {
+  states: ReadonlyMap<string, CylinderState>;
+  holds: ReadonlyMap<string, readonly Hold[]>;
+}
+
+function onMerits(c: Candidate, chained: Chained, untrusted: ReadonlyMap<string, Rejection>, acceptedIds: ReadonlyMap<string, string>, facts: Facts, corrections: ReadonlyMap<string, Correction> = new Map()): Judged {
   const { input, resolved } = c;
   const cylinder = resolved.cylinder;
   const rejectedAll = (rs: readonly [Rejection, ...Rejection[]], fromState: CylinderState | null): Judged => ({
@@ -164,15 +175,22 @@ function onMerits(c: Candidate, states: ReadonlyMap<string, CylinderState>, untr
   });
   const rejected = (r: Rejection, fromState: CylinderState | null): Judged => rejectedAll([r], fromState);
   if (!cylinder) return rejected(resolved.rejection ?? { reason: 'CYLINDER_NOT_FOUND', detail: 'no such cylinder' }, null);
-  const state = states.get(cylinder.id) ?? 'unregistered';
+  const state = chained.states.get(cylinder.id) ?? 'unregistered';
   // A broken reference or an untrusted cylinder leaves nothing to check the event against.
   const refused = resolved.rejection ?? untrusted.get(cylinder.id) ?? registryClosed(cylinder, state, input);
   if (refused) return rejected(refused, state);
   const correction = corrections.get(cylinder.id);
   const judgedFrom = correction?.ids.has(input.eventId) ? correction.fromState : state;
   const next = transition(judgedFrom, input.type, input.payload as { result?: 'pass' | 'fail' });
-  // Every reason that applies: the law's (credentials, the cylinder's dates) and the lifecycle's.
-  const refusals = [...complianceRefusals(input, c.actor, cylinder, resolved.holders, facts.policy), ...(next.ok ? [] : [{ reason: next.reason, detail: next.detail }])];
+  const scale = scaleRule(input, c.actor, resolved.manualModes, facts.receivedAt);
+  const held = heldBy(chained.holds.get(cylinder.id) ?? [], input.type);
+  // Every reason that applies: the law's (credentials, the cylinder's dates, the scale), a hold's and the lifecycle's.
+  const refusals: Rejection[] = [
+    ...complianceRefusals(input, c.actor, cylinder, resolved.holders, facts.policy),
+    ...(typeof scale === 'object' ? [scale] : []),
+    ...(held ? [{ reason: held.reason, detail: `the cylinder is held (${held.hold}): its last fill was above the permitted mass plus tolerance; re-weigh it within limits first` }] : []),
+    ...(next.ok ? [] : [{ reason: next.reason, detail: next.detail }]),
+  ];
   if (isNonEmpty(refusals)) return rejectedAll(refusals, state);
   // Never taken (an illegal transition is among the refusals): tells the compiler `next` is ok.
   if (!next.ok) return rejected(next, state);
@@ -194,7 +212,7 @@ function onMerits(c: Candidate, states: ReadonlyMap<string, CylinderState>, untr
     receivedAt: facts.receivedAt,
     actor: actorFields(c.actor),
     where: input.where,
-    payload: input.payload,
+    payload: input.type === 'fill' || input.type === 'reweigh' ? markedPayload(input.type, input.payload, facts.fillLimits ?? DEFAULT_FILL_LIMITS, cylinder, scale === 'manual') : input.payload,
     ...vocabularyOf(input.type, input.payload.result as 'pass' | 'fail' | undefined),
     fromState: state,
     toState: next.to,

@@ -1,14 +1,8 @@
-import { createGroupCommit as groupCommit } from '../../shared/db/group-commit';
 import { ProjectionMovedError } from './ledger.repository';
 
-/** Most items one group-commit transaction takes (concurrent requests coalesced). */
-export const MAX_GROUP = 2000;
-const MAX_ATTEMPTS = 20;
+export { createGroupCommit, MAX_GROUP } from '../../shared/db/group-commit';
 
-/** The shared group commit (src/shared/db/group-commit.ts) with the capture's group size. */
-export function createGroupCommit<I, O>(commit: (requests: readonly (readonly I[])[]) => Promise<O[][]>, maxGroup = MAX_GROUP) {
-  return groupCommit(commit, maxGroup);
-}
+const MAX_ATTEMPTS = 20;
 
 /** The optimistic attempt met a rejection and must run again with the check for stored copies. */
 export class RecheckDuplicates extends Error {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './ledger.canonical';
+import { PLATFORM_FIELDS } from './ledger.fill-limits';
 import type { AppendOutcome, EventActor, LedgerEvent } from './ledger.contract';
 import type { EventInput } from './ledger.schemas';
 import { mayReadEvent, readerOfActor } from './ledger.scope';
@@ -29,11 +30,17 @@ function submissionHash(fields: Submitted): string {
   return createHash('sha256').update(canonicalJson(fields), 'utf8').digest('hex');
 }
 
-const ofInput = (input: EventInput): Submitted => ({ type: input.type, occurredAt: new Date(input.occurredAt), where: input.where, payload: input.payload });
+/** What the sender said: the marks the ledger sets itself on a fill or re-weigh (ledger.fill-limits.ts) are not part of it. */
+function sent(type: string, payload: Record<string, unknown>): Record<string, unknown> {
+  if (type !== 'fill' && type !== 'reweigh') return payload;
+  return Object.fromEntries(Object.entries(payload).filter(([key]) => !(PLATFORM_FIELDS as readonly string[]).includes(key)));
+}
+
+const ofInput = (input: EventInput): Submitted => ({ type: input.type, occurredAt: new Date(input.occurredAt), where: input.where, payload: sent(input.type, input.payload) });
 /** What of a stored (or just decided) event a resend is compared with, and the read rule looks at. */
 export type Answerable = Pick<LedgerEvent, 'cylinderId' | 'grai' | 'type' | 'occurredAt' | 'where' | 'payload' | 'districtCode' | 'enterpriseId' | 'actor'>;
 
-const ofStored = (event: Answerable): Submitted => ({ type: event.type, occurredAt: event.occurredAt, where: event.where, payload: event.payload });
+const ofStored = (event: Answerable): Submitted => ({ type: event.type, occurredAt: event.occurredAt, where: event.where, payload: sent(event.type, event.payload) });
 
 /**
  * Whether a (normalized) input is the stored event sent again. The cylinder may be named by id or

@@ -1,4 +1,5 @@
 import { CYLINDER_STATES, type CylinderState, type EventType } from './ledger.contract';
+import type { RejectionCode } from './ledger.reasons';
 
 /**
  * The cylinder lifecycle of the brief as one pure function: (state, event type, payload) → the
@@ -19,6 +20,15 @@ import { CYLINDER_STATES, type CylinderState, type EventType } from './ledger.co
  *   A declaration of the cylinder's last event that names corrective events lets the next of them
  *   take the declared event's place: it is judged from the state the declared event started in
  *   (ledger.decide.ts, `Correction`) — how a delivery collision is accepted as a correction.
+ * - `reweigh` (复称) weighs a filled cylinder again at its station, after gas was drawn off an
+ *   overfilled one: it stays full at the station. It happens nowhere else (a cylinder that left is
+ *   weighed again by the next fill).
+ *
+ * Holds: marks a cylinder carries beside its state, which stop some events until cleared (the
+ * table above says where an event may happen; a hold says it may not happen yet). One so far:
+ * - `overfill`: set by a fill marked overfill (its net above the model's permitted fill mass plus
+ *   tolerance, the ledger's own mark); cleared by a reweigh within limits, kept by one above them,
+ *   and reset by the next fill. While it holds, no dispatch, sale or hand-over (OVERFILL_UNRESOLVED).
  */
 
 export type PayloadResult = 'pass' | 'fail';
@@ -54,6 +64,7 @@ const RULES: Record<EventType, Partial<Record<CylinderState, Rule>>> = {
   scrap: Object.fromEntries([...AT_STATION, 'lost'].map((s) => [s, to('scrapped')])),
   report_lost: Object.fromEntries(REGISTERED_LIVE.map((s) => [s, to('lost')])),
   error_declaration: Object.fromEntries([...REGISTERED_LIVE, 'lost', 'scrapped'].map((s) => [s, (() => ({ to: s })) as Rule])),
+  reweigh: { full_at_station: to('full_at_station') },
 };
 
 /** The event types a state allows, for messages and for clients that offer the next step. */
@@ -73,4 +84,34 @@ export function transition(state: CylinderState, type: EventType, payload: { res
   }
   const next = rule(payload);
   return { ok: true, to: next.to, flagged: next.flagged ?? false };
+}
+
+export const HOLDS = ['overfill'] as const;
+export type Hold = (typeof HOLDS)[number];
+
+interface HoldRule {
+  /** The events it stops while it holds, and the reason they are refused with. */
+  blocks: readonly EventType[];
+  reason: RejectionCode;
+  /** Whether the cylinder holds it after an event of this type with this payload; undefined: as before. */
+  after(type: EventType, payload: { anomalies?: readonly string[]; withinLimits?: boolean }): boolean | undefined;
+}
+
+const HOLD_RULES: Record<Hold, HoldRule> = {
+  overfill: {
+    blocks: ['dispatch', 'sell', 'hand_over'],
+    reason: 'OVERFILL_UNRESOLVED',
+    after: (type, payload) => (type === 'fill' ? (payload.anomalies ?? []).includes('overfill') : type === 'reweigh' ? payload.withinLimits !== true : undefined),
+  },
+};
+
+/** The holds after an event (pure): each hold's rule, or as before. */
+export function holdsAfter(before: readonly Hold[], type: EventType, payload: { anomalies?: readonly string[]; withinLimits?: boolean }): Hold[] {
+  return HOLDS.filter((hold) => HOLD_RULES[hold].after(type, payload) ?? before.includes(hold));
+}
+
+/** The first hold that stops an event of this type, with the reason it is refused with. */
+export function heldBy(holds: readonly Hold[], type: EventType): { hold: Hold; reason: RejectionCode } | undefined {
+  const hold = holds.find((h) => HOLD_RULES[h].blocks.includes(type));
+  return hold ? { hold, reason: HOLD_RULES[hold].reason } : undefined;
 }

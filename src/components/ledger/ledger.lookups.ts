@@ -16,6 +16,10 @@ export interface CylinderRef {
   /** The end of its design service life and its next periodic inspection: commissioning is checked against them. */
   serviceLifeEndsAt?: Date;
   nextInspectionDate?: Date;
+  /** What a fill or re-weigh is weighed against (ledger.fill-limits.ts). */
+  model?: string;
+  nominalKg?: number;
+  tareKg?: number;
 }
 export interface SiteRef {
   id: string;
@@ -53,6 +57,11 @@ export interface LedgerLookups {
   worker(id: string): Promise<WorkerRef | undefined>;
   /** An enterprise with its gas-operation licence as stored. */
   enterprise(id: string): Promise<EnterpriseRef | undefined>;
+  /**
+   * The manual-mode grants of a filling station that may still cover a fill recorded without a
+   * scale (the devices component's; none without it: every such fill is refused).
+   */
+  manualModes?(siteId: string): Promise<readonly { from: Date; until: Date }[]>;
   /** Writes a periodic inspection's dates or a scrapping back to the cylinder record, in the event's transaction. */
   recordLifecycle?(cylinderId: string, change: LifecycleChange, session: ClientSession): Promise<void>;
 }
@@ -90,6 +99,8 @@ const holderLoader = (registry: Registry, resource: CredentialHolderResource) =>
 export interface RegistryLookupOptions {
   /** Runs after a scrapping closes the registry record, in the same transaction: the ledger's onCylinderScrapped listeners. */
   onScrapped?: ((cylinderId: string, session: ClientSession) => Promise<void>) | undefined;
+  /** A station's manual-mode grants (the devices component's station controls). */
+  manualModes?: LedgerLookups['manualModes'] | undefined;
 }
 
 const owned = (h: CredentialHolder): OwnedRef => ({ id: h.id, enterpriseId: h.enterpriseId, districtCode: h.districtCode, active: h.active });
@@ -116,6 +127,7 @@ export function registryLookups(registry: Registry, options: RegistryLookupOptio
       return h ? { ...owned(h), ...withCredential('permit', h.credentials.permit) } : undefined;
     },
     customer: (id) => registry.ownedRef('customers', id),
+    ...(options.manualModes ? { manualModes: options.manualModes } : {}),
     async worker(id) {
       const h = await workers.load(id);
       return h ? { ...owned(h), ...withCredential('certificate', h.credentials.certificate) } : undefined;

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CylinderState, LedgerEvent } from './ledger.contract';
+import type { Hold } from './ledger.lifecycle';
 import type { Rejection } from './ledger.references';
 
 /** A stored event: the contract's LedgerEvent plus Mongo's _id (never part of the hash). */
@@ -19,6 +20,8 @@ export interface CylinderProjection {
   lastFill: { eventId: string; siteId?: string; at: Date; netKg: number } | null;
   nextInspectionDate?: string;
   flagged: boolean;
+  /** Marks that stop some events until cleared (ledger.lifecycle.ts HOLDS): an overfill until a re-weigh. Absent: none. */
+  holds?: Hold[];
   headHash: string;
   headEventId: string;
   /** cylinderSeq of the head event. */

@@ -1,4 +1,5 @@
 import type { CylinderState, EventActor, EventType, LedgerEvent } from './ledger.contract';
+import { holdsAfter } from './ledger.lifecycle';
 import type { CylinderProjection } from './ledger.model';
 
 /** Everything about an event except its global position and hashes, decided before they are assigned. */
@@ -36,6 +37,7 @@ export function project(before: CylinderProjection | null, event: LedgerEvent, f
     cylinderSeq: event.cylinderSeq,
     version: base.version + 1,
     updatedAt: event.receivedAt,
+    holds: holdsAfter(base.holds ?? [], event.type, event.payload as { anomalies?: string[]; withinLimits?: boolean }),
   };
   return { ...next, ...custody(base, event, flagged) };
 }
@@ -64,6 +66,8 @@ function custody(base: CylinderProjection, event: LedgerEvent, flagged: boolean)
         place: atSite(where.siteId),
         lastFill: { eventId: event.eventId, ...(where.siteId ? { siteId: where.siteId } : {}), at: event.occurredAt, netKg: Number(payload.netKg) },
       };
+    case 'reweigh':
+      return { custodian: enterprise, place: atSite(where.siteId) };
     case 'dispatch':
       return { custodian: { kind: 'vehicle', id: String(payload.vehicleId) }, place: { vehicleId: String(payload.vehicleId) } };
     case 'receive':

@@ -36,6 +36,28 @@ export const REJECTION_REASONS = {
   CONFIRMATION_FAILED: { status: 422, zh: '用户确认不符（手机号后四位、交付码或签名）', en: "The customer's confirmation does not match (phone digits, hand-over code or signature)" },
   MEDIA_NOT_FOUND: { status: 422, zh: '引用的照片或签名尚未上传', en: 'A photo or signature the visit names has not been uploaded' },
   VISIT_ID_CONFLICT: { status: 409, zh: '作业编号已被内容不同的另一作业使用', en: 'The visit id is already the id of a visit with other content' },
+  // The filling-scale interlock (issue 12): why a scale is told not to fill (devices/interlock.decide.ts).
+  // It also answers ENTERPRISE_LICENCE_INVALID, FILLING_LICENCE_INVALID, INSPECTION_OVERDUE and
+  // SERVICE_LIFE_EXCEEDED above. The status is what POST /events would answer; a scale is answered 200 "deny".
+  UNKNOWN_CODE: { status: 422, zh: '气瓶码未登记或不是本市发放的码', en: 'The code is not a cylinder the city registered' },
+  BAD_SIGNATURE: { status: 422, zh: '气瓶二维码签名无效（疑似伪造的码）', en: "The QR code's signature is not valid (a forged code?)" },
+  SCRAPPED: { status: 422, zh: '气瓶已报废，不得充装', en: 'The cylinder is scrapped and is never filled again' },
+  LOST: { status: 422, zh: '气瓶已报失', en: 'The cylinder is reported lost' },
+  FOREIGN_FILLER: { status: 422, zh: '气瓶登记在其他充装单位，本站不得充装', en: 'The cylinder is registered to another filling unit' },
+  NOT_INSPECTED: { status: 422, zh: '气瓶回站后未通过充装前检查', en: 'The cylinder has passed no pre-fill check since it came back' },
+  NOT_EMPTY: { status: 422, zh: '气瓶不在可充装状态（未作为空瓶回站或未建档）', en: 'The cylinder is not in a fillable state (not back empty, or not commissioned)' },
+  STATION_LICENCE_INVALID: { status: 422, zh: '充装站许可证无效', en: "The filling station's licence is not valid" },
+  OPERATOR_UNCERTIFIED: { status: 422, zh: '充装工未登记或安全培训合格证无效', en: "The operator is not registered or the operator's safety-training certificate is not valid" },
+  OPERATOR_NOT_AT_THIS_STATION: { status: 422, zh: '充装工不是本站的充装人员', en: 'The operator is not a filling operator of this station' },
+  SCALE_LOCKED: { status: 422, zh: '灌装秤或充装站已被监管部门远程锁定', en: 'The scale or its station is locked by a regulator' },
+  TARE_UNKNOWN: { status: 422, zh: '气瓶皮重未登记，不得充装', en: "The cylinder's tare weight is not registered" },
+  // A fill report the interlock did not authorize (kept as evidence with the decisions).
+  AUTHORIZATION_INVALID: { status: 422, zh: '充装报告没有有效的充装授权', en: 'The fill report has no valid authorization of this scale for this cylinder' },
+  AUTHORIZATION_EXPIRED: { status: 422, zh: '充装开始时授权已过期', en: 'The fill started after its authorization expired' },
+  AUTHORIZATION_USED: { status: 422, zh: '该授权已用于另一次充装', en: 'The authorization was used by another fill' },
+  // No way around the scale, and no dispatch of an overfilled cylinder.
+  FILL_REQUIRES_SCALE: { status: 403, zh: '充装和复称只能由灌装秤记录（监管部门批准的手工模式期间除外）', en: 'Fills and re-weighs are recorded by a filling scale, unless a regulator put the station in manual mode' },
+  OVERFILL_UNRESOLVED: { status: 422, zh: '气瓶过量充装，复称合格前不得出站、销售或交付', en: 'The cylinder is overfilled: no dispatch, sale or hand-over until a re-weigh is within limits' },
 } as const satisfies Record<string, ReasonInfo>;
 
 export type RejectionCode = keyof typeof REJECTION_REASONS;

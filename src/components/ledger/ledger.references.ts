@@ -43,6 +43,8 @@ export interface Holders {
 
 export interface Resolved {
   cylinder?: CylinderRef;
+  /** For a fill or re-weigh a user records: the station's manual-mode grants (ledger.enforce.ts scaleRule). */
+  manualModes?: readonly { from: Date; until: Date }[];
   /** District of the event: its site's, else the customer's, else the cylinder's. */
   districtCode?: string;
   rejection?: Rejection;
@@ -67,6 +69,7 @@ export function memoLookups(lookups: LedgerLookups): LedgerLookups {
     customer: (id) => memo(`u:${id}`, () => lookups.customer(id)),
     worker: (id) => memo(`w:${id}`, () => lookups.worker(id)),
     enterprise: (id) => memo(`e:${id}`, () => lookups.enterprise(id)),
+    ...(lookups.manualModes ? { manualModes: (id: string) => memo(`m:${id}`, () => (lookups.manualModes as NonNullable<LedgerLookups['manualModes']>)(id)) } : {}),
   };
 }
 
@@ -83,13 +86,15 @@ export async function resolveReferences(input: EventInput, actor: EventActor, lo
   const siteId = input.where.siteId;
   const vehicleId = input.where.vehicleId;
   const customerId = typeof input.payload.customerId === 'string' ? input.payload.customerId : undefined;
-  const [cylinder, site, vehicle, customer, worker, actorEnterprise] = await Promise.all([
+  const scaleEvent = (input.type === 'fill' || input.type === 'reweigh') && actor.kind !== 'device' && siteId !== undefined;
+  const [cylinder, site, vehicle, customer, worker, actorEnterprise, manualModes] = await Promise.all([
     lookups.cylinder({ ...(input.cylinderId ? { cylinderId: input.cylinderId } : {}), ...(input.grai ? { grai: input.grai } : {}) }),
     siteId ? lookups.site(siteId) : undefined,
     vehicleId ? lookups.vehicle(vehicleId) : undefined,
     customerId ? lookups.customer(customerId) : undefined,
     actor.workerId ? lookups.worker(actor.workerId) : undefined,
     actor.enterpriseId ? lookups.enterprise(actor.enterpriseId) : undefined,
+    scaleEvent && lookups.manualModes ? lookups.manualModes(siteId) : undefined,
   ]);
   if (!cylinder || (actor.enterpriseId && cylinder.enterpriseId !== actor.enterpriseId)) {
     return reject('CYLINDER_NOT_FOUND', `no cylinder ${input.cylinderId ?? input.grai ?? ''}`);
@@ -127,5 +132,5 @@ export async function resolveReferences(input: EventInput, actor: EventActor, lo
     ...(site ? { site } : {}),
     ...(vehicle ? { vehicle } : {}),
   };
-  return { cylinder, districtCode, holders };
+  return { cylinder, districtCode, holders, ...(manualModes ? { manualModes } : {}) };
 }

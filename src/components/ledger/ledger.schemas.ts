@@ -1,5 +1,6 @@
 import { z } from '../../shared/openapi/zod.openapi';
 import { CYLINDER_STATES, EVENT_TYPES, type EventType } from './ledger.contract';
+import { FILL_ANOMALIES, type FillAnomaly } from './ledger.fill-limits';
 import { REJECTION_CODES } from './ledger.reasons';
 
 /** Edge schemas of the ledger. Writes are strict: an unknown key is a 400, never ignored. */
@@ -48,17 +49,33 @@ const handOverPayload = z
     path: ['confirmedByCustomer'],
     message: 'must be true for a confirmation method and false for none',
   });
+const weighing = { tareKg: kg, grossKg: kg, netKg: kg, scaleId: note.optional() };
+/** Set by the ledger itself (ledger.fill-limits.ts), whatever the sender put there. */
+const platformMarks = {
+  permittedNetKg: kg.optional(),
+  anomalies: z.array(z.enum(FILL_ANOMALIES as [FillAnomaly, ...FillAnomaly[]])).max(3).optional(),
+};
+const netIsGrossLessTare = (p: { tareKg: number; grossKg: number; netKg: number }) => Math.abs(p.grossKg - p.tareKg - p.netKg) <= NET_WEIGHT_TOLERANCE_KG;
+const netMessage = { path: ['netKg'], message: `must equal grossKg − tareKg (±${NET_WEIGHT_TOLERANCE_KG} kg)` };
+const preFillChecks = z
+  .strictObject({ valve: z.enum(['ok', 'defective']), leak: z.enum(['none', 'leaking']), appearance: z.enum(['ok', 'damaged']), residualKg: z.number().min(0).max(200) })
+  .openapi('InspectChecks', { description: "A scale's pre-fill check items" });
 
 export const PAYLOADS = {
   commission: z.strictObject({ grai: grai.optional(), batchId: note.optional() }).openapi('CommissionPayload'),
-  inspect: z.strictObject({ result, defects: z.array(note).max(20).optional() }).openapi('InspectPayload'),
+  inspect: z.strictObject({ result, defects: z.array(note).max(20).optional(), checks: preFillChecks.optional() }).openapi('InspectPayload'),
   fill: z
-    .strictObject({ tareKg: kg, grossKg: kg, netKg: kg, durationS: z.number().positive().max(3600), scaleId: note.optional() })
-    .refine((p) => Math.abs(p.grossKg - p.tareKg - p.netKg) <= NET_WEIGHT_TOLERANCE_KG, {
-      path: ['netKg'],
-      message: `must equal grossKg − tareKg (±${NET_WEIGHT_TOLERANCE_KG} kg)`,
+    .strictObject({
+      ...weighing,
+      durationS: z.number().positive().max(3600),
+      // A scale's report (issue 12) adds these; a fill recorded under manual mode has none of them.
+      fillId: note.optional().openapi({ description: "The scale's own id of the fill (its idempotency key)" }),
+      authorizationId: objectId.optional().openapi({ description: 'The interlock decision that allowed it' }),
+      operatorWorkerId: objectId.optional().openapi({ description: 'The filling operator at the scale' }),
+      ...platformMarks,
     })
-    .openapi('FillPayload'),
+    .refine(netIsGrossLessTare, netMessage)
+    .openapi('FillPayload', { description: 'permittedNetKg and anomalies are set by the ledger from the cylinder model (what a sender gives is replaced)' }),
   dispatch: z.strictObject({ vehicleId: objectId.optional(), vehiclePlate: vehiclePlate.optional() }).openapi('DispatchPayload', { description: 'vehicleId or vehiclePlate (or where.vehicleId / where.vehiclePlate) is required' }),
   receive: z.strictObject({ siteId: objectId.optional(), siteCode: siteCode.optional() }).openapi('ReceivePayload', { description: 'siteId or siteCode (or where.siteId / where.siteCode) is required' }),
   sell: handOverPayload.openapi('SellPayload'),
@@ -85,6 +102,18 @@ export const PAYLOADS = {
       note: note.optional(),
     })
     .openapi('ErrorDeclarationPayload'),
+  reweigh: z
+    .strictObject({
+      ...weighing,
+      durationS: z.number().positive().max(3600).optional(),
+      reweighId: note.optional().openapi({ description: "The scale's own id of the re-weigh" }),
+      operatorWorkerId: objectId.optional(),
+      ...platformMarks,
+      maxNetKg: kg.optional(),
+      withinLimits: z.boolean().optional(),
+    })
+    .refine(netIsGrossLessTare, netMessage)
+    .openapi('ReweighPayload', { description: 'permittedNetKg, maxNetKg, withinLimits and anomalies are set by the ledger from the cylinder model' }),
 } satisfies Record<EventType, z.ZodType>;
 
 export type Payloads = { [K in EventType]: z.infer<(typeof PAYLOADS)[K]> };
@@ -102,6 +131,7 @@ export const whereSchema = z
 /** A fill names its station in `where`; a receive, return or dispatch names its site or vehicle in the payload, as before, by id or by code. */
 const PLACE_NEEDED: Partial<Record<EventType, readonly ['where' | 'payload', string, string]>> = {
   fill: ['where', 'siteId', 'siteCode'],
+  reweigh: ['where', 'siteId', 'siteCode'],
   receive: ['payload', 'siteId', 'siteCode'],
   return_empty: ['payload', 'siteId', 'siteCode'],
   dispatch: ['payload', 'vehicleId', 'vehiclePlate'],
@@ -136,7 +166,7 @@ export const eventInput = z
     const need = PLACE_NEEDED[input.type];
     const given = need && (need[0] === 'where' ? input.where : input.payload);
     if (need && given && given[need[1] as 'siteId'] === undefined && given[need[2] as 'siteCode'] === undefined) {
-      const why = input.type === 'fill' ? ': a fill happens at a filling station' : '';
+      const why = input.type === 'fill' || input.type === 'reweigh' ? `: a ${input.type} happens at a filling station` : '';
       ctx.addIssue({ code: 'custom', path: [need[0], need[1]], message: `is required (or ${need[2]})${why}` });
     }
     const parsed = PAYLOADS[input.type].safeParse(input.payload);

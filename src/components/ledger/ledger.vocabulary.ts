@@ -4,7 +4,7 @@ import type { PayloadResult } from './ledger.lifecycle';
 /**
  * Why an event happened, in GS1 CBV 2.0 terms (bizStep, disposition) where CBV has a term, and in
  * the LPG Trace extension vocabulary (`urn:lpg-trace:voc:...`) where it has not: CBV has no
- * filling step and no handing-over-to-a-household step. The EPCIS export reads these as stored.
+ * filling step, no re-weighing step and no handing-over-to-a-household step. The EPCIS export reads these as stored.
  */
 const CBV_STEP = 'urn:epcglobal:cbv:bizstep:';
 const CBV_DISP = 'urn:epcglobal:cbv:disp:';
@@ -23,6 +23,7 @@ const STEPS: Record<EventType, string> = {
   scrap: `${CBV_STEP}decommissioning`,
   report_lost: `${CBV_STEP}other`,
   error_declaration: `${CBV_STEP}other`,
+  reweigh: `${EXTENSION_VOCABULARY}bizstep:reweighing`,
 };
 
 const DISPOSITIONS: Record<EventType, string> = {
@@ -38,6 +39,7 @@ const DISPOSITIONS: Record<EventType, string> = {
   scrap: `${CBV_DISP}destroyed`,
   report_lost: `${CBV_DISP}unknown`,
   error_declaration: `${CBV_DISP}unknown`,
+  reweigh: `${CBV_DISP}sellable_not_accessible`,
 };
 
 export function vocabularyOf(type: EventType, result?: PayloadResult): { bizStep: string; disposition: string } {

@@ -11,6 +11,8 @@ export interface CylinderIdentity {
   serial: string;
   nominalKg: number;
   model: string;
+  /** The registered tare (皮重): the filling scale checks its own reading against it. */
+  tareKg?: number;
   grai?: string;
   fillingSiteId: string;
   nextInspectionDate: Date;
@@ -38,6 +40,7 @@ function toIdentity(doc: StoredDoc): CylinderIdentity {
     serial: String(doc.serial),
     nominalKg: Number(doc.nominalKg),
     model: String(doc.model),
+    ...(typeof doc.tareKg === 'number' ? { tareKg: doc.tareKg } : {}),
     ...(typeof doc.grai === 'string' ? { grai: doc.grai } : {}),
     fillingSiteId: hex(doc.fillingSiteId),
     nextInspectionDate: doc.nextInspectionDate as Date,

@@ -126,6 +126,9 @@ export type CredentialField = 'licence' | 'fillingLicence' | 'permit' | 'certifi
  */
 export interface CredentialHolder extends OwnedSummary {
   kind?: string;
+  /** A worker's role and the site it works at (the filling-scale interlock checks the operator is this station's). */
+  role?: string;
+  siteId?: string;
   credentials: Partial<Record<CredentialField, StoredCredential>>;
 }
 
@@ -136,8 +139,8 @@ export interface OwnedSummary {
   active: boolean;
 }
 
-/** A cylinder as the ledger's hot path reads it: owner, code, closure and the dates commissioning is checked against. */
-export type CylinderSummary = OwnedSummary & { grai?: string; scrappedAt?: Date; serviceLifeEndsAt?: Date; nextInspectionDate?: Date };
+/** A cylinder as the ledger's hot path reads it: owner, code, closure, the dates commissioning is checked against, and the model and tare a fill is weighed against. */
+export type CylinderSummary = OwnedSummary & { grai?: string; scrappedAt?: Date; serviceLifeEndsAt?: Date; nextInspectionDate?: Date; model?: string; nominalKg?: number; tareKg?: number };
 
 /** A customer as a delivery sees it. The phone is in full: mask it (maskPhone) wherever it is shown outside its enterprise. */
 export interface CustomerContact extends OwnedSummary {
@@ -267,7 +270,7 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
       const clauses = [...(objectIds.length ? [{ _id: { $in: objectIds } }] : []), ...(grais.length ? [{ grai: { $in: [...grais] } }] : [])];
       const found = new Map<string, CylinderSummary>();
       if (clauses.length === 0) return found;
-      const projection = { enterpriseId: 1, districtCode: 1, active: 1, grai: 1, scrappedAt: 1, serviceLifeEndsAt: 1, nextInspectionDate: 1 };
+      const projection = { enterpriseId: 1, districtCode: 1, active: 1, grai: 1, scrappedAt: 1, serviceLifeEndsAt: 1, nextInspectionDate: 1, model: 1, nominalKg: 1, tareKg: 1 };
       const docs = (await models.cylinders.collection.find(clauses.length === 1 ? clauses[0] as object : { $or: clauses }, { projection }).toArray()) as StoredDoc[];
       for (const doc of docs) {
         // Assigned field by field rather than spread: this runs for every cylinder of every batch.
@@ -276,6 +279,9 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
         if (doc.scrappedAt instanceof Date) ref.scrappedAt = doc.scrappedAt;
         if (doc.serviceLifeEndsAt instanceof Date) ref.serviceLifeEndsAt = doc.serviceLifeEndsAt;
         if (doc.nextInspectionDate instanceof Date) ref.nextInspectionDate = doc.nextInspectionDate;
+        if (typeof doc.model === 'string') ref.model = doc.model;
+        if (typeof doc.nominalKg === 'number') ref.nominalKg = doc.nominalKg;
+        if (typeof doc.tareKg === 'number') ref.tareKg = doc.tareKg;
         found.set(`id:${ref.id}`, ref);
         if (ref.grai) found.set(`grai:${ref.grai}`, ref);
       }
@@ -286,7 +292,7 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
       const found = new Map<string, CredentialHolder>();
       if (objectIds.length === 0) return found;
       // On every captured event: the driver's own collection, skipping mongoose's query casting.
-      const projection = { enterpriseId: 1, districtCode: 1, active: 1, kind: 1, licence: 1, fillingLicence: 1, permit: 1, certificate: 1 };
+      const projection = { enterpriseId: 1, districtCode: 1, active: 1, kind: 1, role: 1, siteId: 1, licence: 1, fillingLicence: 1, permit: 1, certificate: 1 };
       const docs = (await models[resource].collection.find({ _id: { $in: objectIds } }, { projection }).toArray()) as StoredDoc[];
       for (const doc of docs) {
         const credentials: CredentialHolder['credentials'] = {};
@@ -301,6 +307,8 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
           districtCode: String(doc.districtCode),
           active: doc.active,
           ...(typeof doc.kind === 'string' ? { kind: doc.kind } : {}),
+          ...(typeof doc.role === 'string' ? { role: doc.role } : {}),
+          ...(doc.siteId instanceof Types.ObjectId ? { siteId: doc.siteId.toHexString() } : {}),
           credentials,
         });
       }

@@ -1,3 +1,6 @@
+/** Most items one group commit takes (concurrent requests coalesced). */
+export const MAX_GROUP = 2000;
+
 /**
  * Group commit: requests that arrive while a commit runs wait and go together in the next one
  * (up to `maxGroup` items; a larger request goes alone). Every append of a process would
@@ -11,7 +14,7 @@ interface Waiting<I, O> {
   reject(error: unknown): void;
 }
 
-export function createGroupCommit<I, O>(commit: (requests: readonly (readonly I[])[]) => Promise<O[][]>, maxGroup: number) {
+export function createGroupCommit<I, O>(commit: (requests: readonly (readonly I[])[]) => Promise<O[][]>, maxGroup = MAX_GROUP) {
   const queue: Waiting<I, O>[] = [];
   let running = false;
 

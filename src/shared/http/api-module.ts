@@ -10,6 +10,11 @@ export interface ApiModule {
   registerOpenApi(registry: OpenAPIRegistry): void;
   /** Routes (below /api/v1) whose JSON bodies may exceed the global BODY_LIMIT, e.g. batch capture. */
   largeBodies?: readonly { path: string; limit: string; types?: readonly string[] }[];
+  /**
+   * Routes (below /api/v1) whose bodies reach the router as the bytes sent (a Buffer), whatever
+   * their content type: signed requests hash exactly what was sent, then parse it themselves.
+   */
+  rawBodies?: readonly { path: string; limit: string }[];
   /** Conditions an operator must see that do not stop the service (shown in /readyz). */
   healthWarnings?: () => Promise<readonly HealthWarning[]>;
 }

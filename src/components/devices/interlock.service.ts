@@ -1,0 +1,167 @@
+import { fillLimitOf, reasonInfo, type CylinderState, type FillLimits, type Ledger, type Rejection } from '../ledger';
+import type { CylinderIdentity, Registry } from '../registry';
+import type { AuthorizeAnswer, AuthorizeBody } from './device.api.schemas';
+import type { DeviceRecord } from './device.repository';
+import { readCode, type QrCodes } from './interlock.code';
+import { decideFill, type InterlockCylinder, type InterlockFacts, type InterlockOperator } from './interlock.decide';
+import type { InterlockRepository, NewDecision, StoredDecision } from './interlock.repository';
+import type { ScaleControlsRepository } from './scale-controls.repository';
+
+export interface InterlockDeps {
+  registry: Pick<Registry, 'cylinderIdentity' | 'codes' | 'credentialHolders' | 'policy'>;
+  ledger: Pick<Ledger, 'cylinderState'>;
+  qr: QrCodes;
+  decisions: InterlockRepository;
+  controls: Pick<ScaleControlsRepository, 'stationLock'>;
+  fillLimits: FillLimits;
+  authorizationTtlMs: number;
+  now: () => Date;
+}
+
+/** A reason as the scale is answered: the stable code, its message in both languages, the detail. */
+export function reasonAnswer(r: Pick<Rejection, 'reason' | 'detail'>): AuthorizeAnswer['reasons'][number] {
+  // Every code answered here is in the one reason table (reasonInfo is the table's, with a fallback that never shows).
+  const info = reasonInfo(r.reason);
+  return { code: r.reason, message: { zh: info.zh, en: info.en }, detail: r.detail };
+}
+
+export function authorizationAnswer(d: StoredDecision): AuthorizeAnswer {
+  const allowed = d.decision === 'allow';
+  return {
+    decision: d.decision,
+    reasons: d.reasons.map(reasonAnswer),
+    decisionId: d._id.toHexString(),
+    authorizationId: allowed ? d._id.toHexString() : null,
+    expiresAt: allowed && d.expiresAt ? d.expiresAt.toISOString() : null,
+    cylinder: d.cylinder ? { grai: d.cylinder.grai ?? null, serial: d.cylinder.serial, model: d.cylinder.model, nominalKg: d.cylinder.nominalKg, tareKg: d.cylinder.tareKg ?? null } : null,
+    targetNetKg: d.targetNetKg ?? null,
+    maxGrossKg: d.maxGrossKg ?? null,
+  };
+}
+
+const toInterlockCylinder = (c: CylinderIdentity): InterlockCylinder => ({
+  id: c.id,
+  ...(c.grai ? { grai: c.grai } : {}),
+  serial: c.serial,
+  model: c.model,
+  nominalKg: c.nominalKg,
+  ...(c.tareKg !== undefined ? { tareKg: c.tareKg } : {}),
+  enterpriseId: c.enterpriseId,
+  fillingSiteId: c.fillingSiteId,
+  nextInspectionDate: c.nextInspectionDate,
+  serviceLifeEndsAt: c.serviceLifeEndsAt,
+  ...(c.scrappedAt ? { scrappedAt: c.scrappedAt } : {}),
+});
+
+export type InterlockService = ReturnType<typeof createInterlockService>;
+
+/**
+ * Asks the interlock (interlock.decide.ts) on a scale's behalf: reads every fact it decides on
+ * (the cylinder the code names, its ledger state, the station's and its enterprise's licences, the
+ * operator and the certificate, the locks), fresh for every request, decides, stores the decision
+ * (allow or deny) and answers it. A resent request (same requestId) gets its first decision.
+ */
+export function createInterlockService(deps: InterlockDeps) {
+  const { registry } = deps;
+
+  async function cylinderOf(device: DeviceRecord, code: string): Promise<{ cylinder?: CylinderIdentity; signature: InterlockFacts['signature'] }> {
+    const read = readCode(code, deps.qr);
+    if (read.kind === 'grai') {
+      const cylinder = await registry.cylinderIdentity({ grai: read.grai });
+      return { ...(cylinder ? { cylinder } : {}), signature: read.signature };
+    }
+    if (read.kind === 'serial') {
+      // A serial is unique within an enterprise: the station's own (another's serial names nothing here).
+      const id = (await registry.codes.idsByCode('cylinders', device.enterpriseId, [read.serial])).get(read.serial);
+      const cylinder = id ? await registry.cylinderIdentity({ id }) : undefined;
+      return { ...(cylinder ? { cylinder } : {}), signature: 'none' };
+    }
+    return { signature: 'none' };
+  }
+
+  async function operatorOf(device: DeviceRecord, code: string): Promise<InterlockOperator | undefined> {
+    const workerId = (await registry.codes.idsByCode('workers', device.enterpriseId, [code])).get(code);
+    const worker = workerId ? (await registry.credentialHolders('workers', [workerId])).get(workerId) : undefined;
+    if (!worker) return undefined;
+    return {
+      workerId: worker.id,
+      enterpriseId: worker.enterpriseId,
+      ...(worker.siteId ? { siteId: worker.siteId } : {}),
+      role: worker.role ?? 'other',
+      active: worker.active,
+      ...(worker.credentials.certificate ? { certificate: worker.credentials.certificate } : {}),
+    };
+  }
+
+  async function facts(device: DeviceRecord, body: AuthorizeBody, at: Date): Promise<InterlockFacts> {
+    const [{ cylinder, signature }, operator, sites, enterprises, stationLock] = await Promise.all([
+      cylinderOf(device, body.code),
+      operatorOf(device, body.operator),
+      registry.credentialHolders('sites', [device.siteId]),
+      registry.credentialHolders('enterprises', [device.enterpriseId]),
+      deps.controls.stationLock(device.siteId),
+    ]);
+    const projection = cylinder ? await deps.ledger.cylinderState(cylinder.id) : null;
+    const site = sites.get(device.siteId);
+    const enterprise = enterprises.get(device.enterpriseId);
+    return {
+      at,
+      signature,
+      ...(cylinder ? { cylinder: toInterlockCylinder(cylinder) } : {}),
+      state: (projection?.state ?? 'unregistered') as CylinderState,
+      station: {
+        id: device.siteId,
+        enterpriseId: device.enterpriseId,
+        active: site?.active ?? false,
+        ...(site?.credentials.licence ? { licence: site.credentials.licence } : {}),
+        ...(site?.credentials.fillingLicence ? { fillingLicence: site.credentials.fillingLicence } : {}),
+      },
+      enterprise: { id: device.enterpriseId, ...(enterprise?.credentials.licence ? { licence: enterprise.credentials.licence } : {}) },
+      ...(operator ? { operator } : {}),
+      operatorCode: body.operator,
+      ...(body.checks ? { checks: body.checks } : {}),
+      locks: { ...(device.lock ? { scale: device.lock } : {}), ...(stationLock ? { station: stationLock } : {}) },
+      limit: fillLimitOf(deps.fillLimits, cylinder?.model, cylinder?.nominalKg),
+      policy: registry.policy,
+    };
+  }
+
+  return {
+    /** The cylinder a code names at this scale (a fill report's code is checked against its allow by it). */
+    async cylinderOfCode(device: DeviceRecord, code: string): Promise<string | undefined> {
+      return (await cylinderOf(device, code)).cylinder?.id;
+    },
+    async workerOfCode(device: DeviceRecord, code: string): Promise<string | undefined> {
+      return (await operatorOf(device, code))?.workerId;
+    },
+    async authorize(device: DeviceRecord, body: AuthorizeBody): Promise<AuthorizeAnswer> {
+      const earlier = await deps.decisions.byRequest(device.id, body.requestId);
+      if (earlier) return authorizationAnswer(earlier);
+      const at = deps.now();
+      const known = await facts(device, body, at);
+      const verdict = decideFill(known);
+      const c = known.cylinder;
+      const decision: NewDecision = {
+        kind: 'authorize',
+        decision: verdict.decision,
+        reasons: verdict.reasons,
+        deviceId: device.id,
+        siteId: device.siteId,
+        enterpriseId: device.enterpriseId,
+        districtCode: device.districtCode,
+        ...(c ? { cylinderId: c.id, cylinder: { ...(c.grai ? { grai: c.grai } : {}), serial: c.serial, model: c.model, nominalKg: c.nominalKg, ...(c.tareKg !== undefined ? { tareKg: c.tareKg } : {}) } } : {}),
+        code: body.code,
+        operator: body.operator,
+        ...(known.operator ? { operatorWorkerId: known.operator.workerId } : {}),
+        requestId: body.requestId,
+        at,
+        ...(verdict.decision === 'allow' ? { expiresAt: new Date(at.getTime() + deps.authorizationTtlMs), usedByFillId: null } : {}),
+        targetNetKg: verdict.targetNetKg,
+        maxGrossKg: verdict.maxGrossKg,
+        ...(body.checks ? { checks: body.checks } : {}),
+      };
+      const [stored] = await deps.decisions.append([decision]);
+      return authorizationAnswer(stored as StoredDecision);
+    },
+  };
+}
