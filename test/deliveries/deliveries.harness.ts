@@ -40,6 +40,10 @@ export async function aDeliveryKit(world: World, districtCode = '441802', custom
   const admin = principal('enterprise_admin', { enterpriseId, districtCode });
   const as = world.as(admin);
   const station = await byCity('/api/v1/sites', aSite().fillingStation().inDistrict(districtCode).forEnterprise(enterpriseId).build());
+  // Fills are recorded through the user API here: the city puts the station in manual mode (its
+  // scale "broken") from before the earliest device time of these flows, through the real route.
+  const manual = { reason: '测试：灌装秤维修中，手工记录充装', from: new Date(Date.now() - 8 * 3_600_000).toISOString(), until: new Date(Date.now() + 24 * 3_600_000).toISOString() };
+  await expectStatus(city.post(`/api/v1/stations/${station}/manual-mode`, manual), 201);
   const supplyPoint = await byCity('/api/v1/sites', aSite().inDistrict(districtCode).forEnterprise(enterpriseId).build());
   const vehicle = await byCity('/api/v1/vehicles', aVehicle().forEnterprise(enterpriseId).build());
   const registered: { id: string; phone: string }[] = [];
