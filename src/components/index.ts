@@ -13,11 +13,12 @@ import { createLedger, type Ledger } from './ledger';
 import { createLedgerLog, registryCylinderVisibility, type LedgerLog, type LedgerLogDeps } from './ledger/log';
 import { createEpcis } from './ledger/epcis';
 import { createQr, DEFAULT_QR_CONFIG, ledgerPort, type LedgerPort, type QrComponent } from './qr';
+import { createAlerts, type AlertsComponent, type AlertsDeps } from './alerts';
 
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
   connection: Connection;
-  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr'] };
+  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr']; alerts?: Partial<Config['alerts']> };
   logger: Logger;
   /** Accounts tunables; production defaults when absent (tests lower the bcrypt cost here). */
   auth?: AuthOptions;
@@ -34,6 +35,8 @@ export interface ComponentOverrides {
   qrLedger?: LedgerPort;
   /** The log's timing: a checkpoint per request instead of a timer, a movable clock. */
   ledgerLog?: Pick<LedgerLogDeps, 'checkpointIntervalMs' | 'gapGraceMs' | 'now'>;
+  /** Supervision's sources and timing that tests fabricate (an interlock source, the accounts recheck). */
+  alerts?: Pick<AlertsDeps, 'interlock' | 'recheckMs' | 'policy' | 'now'>;
 }
 
 /** What createComponents built: the modules app.ts mounts, and the components tests reach past HTTP. */
@@ -45,6 +48,7 @@ export interface Components {
   ledger: Ledger;
   ledgerLog: LedgerLog;
   qr: QrComponent;
+  alerts: AlertsComponent;
 }
 
 /** The one wiring place: builds each component and returns the API modules app.ts mounts, in order. */
@@ -116,5 +120,19 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     ledger: overrides.qrLedger ?? ledgerPort(ledger),
   });
   modules.push(qr.module);
-  return { modules, audit, auth, registry, ledger, ledgerLog, qr };
+  const alerts = await createAlerts({
+    connection: deps.connection,
+    jwtSecret: deps.config.secrets.JWT_SECRET,
+    logger: deps.logger,
+    ...(deps.config.alerts ? { config: deps.config.alerts } : {}),
+    ledger,
+    qr,
+    registry,
+    audit: audit.service,
+    isActive,
+    cursors,
+    ...overrides.alerts,
+  });
+  modules.push(alerts.module);
+  return { modules, audit, auth, registry, ledger, ledgerLog, qr, alerts };
 }

@@ -104,6 +104,13 @@ export const envSchema = z
       .pipe(z.array(keyId))
       .default([]),
     QR_SCAN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+    // Several app processes share Socket.IO (the alert feed's notices) through Redis Streams.
+    REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must start with redis:// or rediss://').optional(),
+    ALERTS_CLONE_SPEED_KMH: z.coerce.number().min(10).max(1000).default(120),
+    ALERTS_UNCONFIRMED_HANDOVERS_PER_DAY: z.coerce.number().int().min(0).max(1000).default(5),
+    ALERTS_SCALE_SILENT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+    ALERTS_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
+    ALERTS_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
     JWT_SECRET: secret,
     QR_SIGNING_SECRET: secret,
     PII_HASH_SECRET: secret,

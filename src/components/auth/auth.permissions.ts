@@ -43,6 +43,9 @@ export const RESOURCES = [
   'credentials',
   // Events capture refused, with their evidence (rejected_events): read by supervision, within the one read rule of events.
   'rejected_events',
+  // Supervision's alerts (alerts component): read within scope (live over Socket.IO too); a regulator
+  // acknowledges or dismisses ('update'). The auditor and the enterprise's staff see none.
+  'alerts',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -77,6 +80,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     periodic_inspections: ['create'],
     credentials: LICENSING,
     rejected_events: READ,
+    alerts: ['read', 'update'],
   },
   // A district regulator supervises its district: it reads everything there and changes no record,
   // but it is the authority over its district's cylinders (corrections, transfers, inspections) and
@@ -100,6 +104,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     periodic_inspections: ['create'],
     credentials: LICENSING,
     rejected_events: READ,
+    // Its district's alerts only (alerts scope).
+    alerts: ['read', 'update'],
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -119,6 +125,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     credentials: ['submit'],
     // Its own refusals (the cylinder's enterprise): what its staff and devices must put right.
     rejected_events: READ,
+    // Alerts about itself, its sites, workers, vehicles and cylinders; it does not decide on them.
+    alerts: READ,
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.
