@@ -119,6 +119,7 @@ export function toAlertView(a: AlertRecord, titles: { zh: string; en: string }):
   };
 }
 
+/** What a change pushes, validated by the same schema clients validate it with (once per change, before it is stored and sent). */
 export function toChangePayload(c: AlertChange, titles: { zh: string; en: string }): AlertChangePayload {
-  return { change: c.change, alert: toAlertView(c.alert, titles), added: c.added.map(evidenceJson) };
+  return alertChangePayload.parse({ change: c.change, alert: toAlertView(c.alert, titles), added: c.added.map(evidenceJson) });
 }
