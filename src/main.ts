@@ -39,10 +39,16 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
   }
 
   const modules = await createComponents({ connection: db.database.connection, config, logger });
+  // After http (shutdown runs last-added first), before the database: background runners stop with it open.
+  shutdown.add('components', async () => {
+    for (const module of modules) await module.stop?.();
+  });
   const server = createServer(createApp({ config, logger, database: db.database, modules }));
-  const realtime = createRealtime(server, logger);
+  const realtime = await createRealtime(server, logger, { redisUrl: config.realtime.redisUrl });
+  const detach = modules.flatMap((module) => (module.attachRealtime ? [module.attachRealtime(realtime)] : []));
   shutdown.add('http', async () => {
     const drained = drainHttpServer(server, config.shutdownTimeoutMs);
+    for (const off of detach) off();
     await realtime.close();
     const { timedOut } = await drained;
     if (timedOut) logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'requests cut off at the drain deadline');

@@ -14,11 +14,12 @@ import { createLedgerLog, registryCylinderVisibility, type LedgerLog, type Ledge
 import { createEpcis } from './ledger/epcis';
 import { createQr, DEFAULT_QR_CONFIG, ledgerPort, type LedgerPort, type QrComponent } from './qr';
 import { createDeliveries, type Deliveries, type SmsSender } from './deliveries';
+import { createAlerts, type AlertsComponent, type AlertsDeps } from './alerts';
 
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
   connection: Connection;
-  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr']; deliveries?: Config['deliveries']; scales?: Config['scales'] };
+  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr']; deliveries?: Config['deliveries']; scales?: Config['scales']; alerts?: Partial<Config['alerts']> };
   logger: Logger;
   /** Accounts tunables; production defaults when absent (tests lower the bcrypt cost here). */
   auth?: AuthOptions;
@@ -37,6 +38,8 @@ export interface ComponentOverrides {
   ledgerLog?: Pick<LedgerLogDeps, 'checkpointIntervalMs' | 'gapGraceMs' | 'now'>;
   /** The SMS gateway the deliveries send hand-over codes and page links through (tests record them). */
   sms?: SmsSender;
+  /** Supervision's sources and timing that tests fabricate (an interlock source, the accounts recheck). */
+  alerts?: Pick<AlertsDeps, 'interlock' | 'recheckMs' | 'policy' | 'now'>;
 }
 
 /** What createComponents built: the modules app.ts mounts, and the components tests reach past HTTP. */
@@ -50,6 +53,7 @@ export interface Components {
   qr: QrComponent;
   deliveries: Deliveries;
   devices: DevicesComponent;
+  alerts: AlertsComponent;
 }
 
 /** The one wiring place: builds each component and returns the API modules app.ts mounts, in order. */
@@ -140,5 +144,20 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     ...(overrides.sms ? { sms: overrides.sms } : {}),
   });
   modules.push(deliveries.module);
-  return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices, deliveries };
+  const alerts = await createAlerts({
+    connection: deps.connection,
+    jwtSecret: deps.config.secrets.JWT_SECRET,
+    logger: deps.logger,
+    ...(deps.config.alerts ? { config: deps.config.alerts } : {}),
+    ledger,
+    qr,
+    registry,
+    audit: audit.service,
+    isActive,
+    cursors,
+    interlock: devices,
+    ...overrides.alerts,
+  });
+  modules.push(alerts.module);
+  return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices, deliveries, alerts };
 }

@@ -28,6 +28,16 @@ export interface Config {
   };
   readonly shutdownTimeoutMs: number;
   readonly secrets: Secrets;
+  /** Socket.IO across processes: with a Redis URL, through @socket.io/redis-streams-adapter. */
+  readonly realtime: { readonly redisUrl: string | undefined };
+  /** Supervision (the alerts component). */
+  readonly alerts: {
+    readonly cloneSpeedKmh: number;
+    readonly unconfirmedHandOversPerDay: number;
+    readonly scaleSilentMinutes: number;
+    readonly pollMs: number;
+    readonly batchWaitMs: number;
+  };
   /** QR identity: printed into every code, so changing domain or prefix later orphans printed labels. */
   readonly qr: {
     /** host[:port] of the verification URI, https://{domain}/8003/{GRAI}. */
@@ -112,6 +122,14 @@ export function loadConfig(rawEnv: RawEnv, cwd: string = process.cwd()): Config 
     db: { mode: env.DB_MODE, uri: env.MONGODB_URI, name: env.DB_NAME, embeddedPort: env.EMBEDDED_DB_PORT },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     secrets,
+    realtime: { redisUrl: env.REDIS_URL },
+    alerts: {
+      cloneSpeedKmh: env.ALERTS_CLONE_SPEED_KMH,
+      unconfirmedHandOversPerDay: env.ALERTS_UNCONFIRMED_HANDOVERS_PER_DAY,
+      scaleSilentMinutes: env.ALERTS_SCALE_SILENT_MINUTES,
+      pollMs: env.ALERTS_POLL_MS,
+      batchWaitMs: env.ALERTS_BATCH_WAIT_MS,
+    },
     qr: {
       domain: (env.QR_DOMAIN ?? (env.PUBLIC_BASE_URL ? new URL(env.PUBLIC_BASE_URL).host : `localhost:${env.PORT}`)).toLowerCase(),
       domainConfigured: !isProduction || !!(env.QR_DOMAIN ?? env.PUBLIC_BASE_URL),

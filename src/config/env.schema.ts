@@ -140,6 +140,13 @@ export const envSchema = z
     SCALE_OFFLINE_AFTER_S: z.coerce.number().int().min(30).max(86_400).default(300),
     SCALE_HEARTBEAT_INTERVAL_S: z.coerce.number().int().min(5).max(3600).default(60),
     SCALE_MANUAL_MODE_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+    // Several app processes share Socket.IO (the alert feed's notices) through Redis Streams.
+    REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must start with redis:// or rediss://').optional(),
+    ALERTS_CLONE_SPEED_KMH: z.coerce.number().min(10).max(1000).default(120),
+    ALERTS_UNCONFIRMED_HANDOVERS_PER_DAY: z.coerce.number().int().min(0).max(1000).default(5),
+    ALERTS_SCALE_SILENT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+    ALERTS_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
+    ALERTS_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
     JWT_SECRET: secret,
     QR_SIGNING_SECRET: secret,
     PII_HASH_SECRET: secret,

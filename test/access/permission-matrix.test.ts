@@ -55,6 +55,21 @@ const REJECTED_EXPECTED: Record<Who, number> = {
   auditor: 200,
   anonymous: 401,
 };
+/**
+ * Supervision's alerts: regulators and the enterprise concerned read them (each within scope);
+ * only a regulator acknowledges or dismisses (an unknown alert past the table: 404); operators,
+ * delivery workers and the auditor see none.
+ */
+const ALERTS_EXPECTED: Record<Who, { list: number; acknowledge: number }> = {
+  city_regulator: { list: 200, acknowledge: 404 },
+  district_regulator: { list: 200, acknowledge: 404 },
+  enterprise_admin: { list: 200, acknowledge: 403 },
+  filling_operator: { list: 403, acknowledge: 403 },
+  delivery_worker: { list: 403, acknowledge: 403 },
+  auditor: { list: 403, acknowledge: 403 },
+  anonymous: { list: 401, acknowledge: 401 },
+};
+
 /** Creating an enterprise or a city-regulator account: the city regulator's alone. */
 const ADMIN_EXPECTED: Record<Who, number> = {
   city_regulator: 201,
@@ -279,6 +294,13 @@ describe('the permission matrix', () => {
   it.each(WHO)('%s → ledger: read the refused events', async (who) => {
     const res = await app.call('GET', '/api/v1/events/rejected', { token: tokens.get(who) });
     expect(res.status).toBe(REJECTED_EXPECTED[who]);
+  });
+
+  it.each(WHO)('%s → alerts: list them, acknowledge one', async (who) => {
+    const token = tokens.get(who);
+    const list = await app.call('GET', '/api/v1/alerts', { token });
+    const ack = await app.call('POST', '/api/v1/alerts/0123456789abcdef01234567/acknowledge', { token, body: {} });
+    expect({ list: list.status, acknowledge: ack.status }).toEqual(ALERTS_EXPECTED[who]);
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {

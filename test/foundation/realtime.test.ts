@@ -5,7 +5,7 @@ import { listenOnFreePort, silentLogger } from './app.harness';
 describe('realtime', () => {
   it('accepts Socket.IO clients on the HTTP server and disconnects them on close', async () => {
     const running = await listenOnFreePort((_req, res) => res.end());
-    const realtime = createRealtime(running.server, silentLogger);
+    const realtime = await createRealtime(running.server, silentLogger);
     realtime.io.on('connection', (socket) => socket.emit('hello', { ok: true }));
     const client = connect(running.url, { transports: ['websocket'], reconnection: false });
     try {

@@ -324,7 +324,7 @@ describe('public verification page /8003/{GRAI}', () => {
     expect(scans).toHaveLength(2);
     for (const scan of scans) {
       expect(Object.keys(scan).sort()).toEqual(expect.arrayContaining(['_id', 'at', 'clientHash', 'grai', 'verdict', 'warnings']));
-      expect(Object.keys(scan).every((k) => ['_id', 'at', 'clientHash', 'grai', 'verdict', 'warnings', 'location'].includes(k))).toBe(true);
+      expect(Object.keys(scan).every((k) => ['_id', 'seq', 'at', 'clientHash', 'grai', 'verdict', 'warnings', 'location'].includes(k))).toBe(true);
       expect(scan.clientHash).toMatch(/^[0-9a-f]{12}$/);
       const raw = JSON.stringify(scan);
       expect(raw).not.toMatch(/127\.0\.0\.1|::1|::ffff|iPhone|secret-device-id/);

@@ -12,6 +12,8 @@ import type { Registry } from '../../src/components/registry';
 import type { Database } from '../../src/shared/db/database.connection';
 import type { ApiModule } from '../../src/shared/http/api-module';
 import type { Logger } from '../../src/shared/logger/logger.factory';
+import { createRealtime, type Realtime } from '../../src/shared/realtime/realtime.server';
+import type { AlertsComponent } from '../../src/components/alerts';
 import { listenOnFreePort, silentLogger, type RunningServer } from '../foundation/app.harness';
 import { startTestDatabase } from './mongo';
 
@@ -82,6 +84,14 @@ export interface WorldOptions {
   /** The SMS gateway of the deliveries (a test records what it is asked to send). */
   sms?: ComponentOverrides['sms'];
   deliveries?: ComponentDeps['config']['deliveries'];
+  /** Supervision's fabricated sources and timing (an interlock source, the accounts recheck). */
+  alerts?: ComponentOverrides['alerts'];
+  /** Supervision's settings (poll, batch wait, rule tunables); fast polling unless given. */
+  alertsConfig?: ComponentDeps['config']['alerts'];
+  /** Share Socket.IO through this Redis (two worlds on one database act as two processes). */
+  redisUrl?: string;
+  /** Use this database (by URI and name) instead of a fresh one: a second process on the same data. */
+  database?: { uri: string; dbName: string };
   logger?: Logger;
   bodyLimit?: string;
   trustProxy?: string[];
@@ -102,6 +112,10 @@ export interface World {
   readonly ledger: Ledger;
   readonly log: LedgerLog;
   readonly qr: QrComponent;
+  readonly alerts: AlertsComponent;
+  readonly realtime: Realtime;
+  /** The database this world runs on (another world may join it). */
+  readonly dbRef: { uri: string; dbName: string };
   readonly clock: TestClock;
   readonly secrets: Secrets;
   /** A supertest client of the running server. */
@@ -138,7 +152,7 @@ export async function expectStatus<T = Record<string, unknown>>(test: PromiseLik
 
 /** A fresh database and the whole app on it, as main builds it, with only `options` changed. */
 export async function startWorld(label: string, options: WorldOptions = {}): Promise<World> {
-  const testDb = await startTestDatabase(label);
+  const testDb = options.database ? { ...options.database, external: true, stop: async () => undefined } : await startTestDatabase(label);
   const connection = mongoose.createConnection(testDb.uri, { dbName: testDb.dbName, autoIndex: true, monitorCommands: true });
   await connection.asPromise();
   const commands: string[] = [];
@@ -172,7 +186,7 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
     components = await buildComponents(
       {
         connection,
-        config: { secrets: secrets(), env: 'test', qr: { ...TEST_QR, ...current.qr }, ...(current.deliveries ? { deliveries: current.deliveries } : {}) },
+        config: { secrets: secrets(), env: 'test', qr: { ...TEST_QR, ...current.qr }, alerts: { pollMs: 200, ...current.alertsConfig }, ...(current.deliveries ? { deliveries: current.deliveries } : {}) },
         logger: current.logger ?? silentLogger,
         auth: current.auth ?? { bcryptCost: 4, loginThrottle: { capacity: 1_000, refillPerMinute: 1_000 }, now: clock.now, activeCacheMs: 0 },
         ...(current.accountLookups ? { accountLookups: current.accountLookups } : {}),
@@ -183,12 +197,23 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
         ledgerLog: current.ledgerLog ?? { checkpointIntervalMs: 0 },
         ...(current.qrLedger ? { qrLedger: current.qrLedger } : {}),
         ...(current.sms ? { sms: current.sms } : {}),
+        ...(current.alerts ? { alerts: current.alerts } : {}),
       },
     );
     rebuildApp();
   };
   await build();
   const server: RunningServer = await listenOnFreePort((req, res) => handler(req, res));
+  const realtime = await createRealtime(server.server, current.logger ?? silentLogger, { redisUrl: options.redisUrl });
+  let detach: (() => void)[] = [];
+  const attach = () => {
+    detach = components.modules.flatMap((m) => (m.attachRealtime ? [m.attachRealtime(realtime)] : []));
+  };
+  const stopModules = async () => {
+    for (const off of detach) off();
+    for (const m of components.modules) await m.stop?.();
+  };
+  attach();
   const http = request(server.url);
 
   const tokenFor = (p: Principal) => {
@@ -234,6 +259,11 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
     get qr() {
       return components.qr;
     },
+    get alerts() {
+      return components.alerts;
+    },
+    realtime,
+    dbRef: { uri: testDb.uri, dbName: testDb.dbName },
     as(p) {
       const auth = `Bearer ${tokenFor(p)}`;
       return {
@@ -270,17 +300,21 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
     },
     async restart(changes) {
       await components.ledgerLog.stop();
+      await stopModules();
       current = { ...current, ...changes };
       await build();
+      attach();
     },
     mount(modules) {
       extra = modules;
       rebuildApp();
     },
     async stop() {
+      await stopModules();
+      await realtime.close();
       await server.close();
       await components.ledgerLog.stop();
-      await connection.db?.dropDatabase();
+      if (!options.database) await connection.db?.dropDatabase();
       await connection.close();
       await testDb.stop();
     },

@@ -58,6 +58,9 @@ export const RESOURCES = [
   'scale_controls',
   // Filling records (充装记录) the scales reported: per station and day, per scale, per operator.
   'fill_records',
+  // Supervision's alerts (alerts component): read within scope (live over Socket.IO too); a regulator
+  // acknowledges or dismisses ('update'). The auditor and the enterprise's staff see none.
+  'alerts',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -97,6 +100,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     hazards: READ,
     scale_controls: CAPTURE,
     fill_records: READ,
+    alerts: ['read', 'update'],
   },
   // A district regulator supervises its district: it reads everything there and changes no record,
   // but it is the authority over its district's cylinders (corrections, transfers, inspections) and
@@ -126,6 +130,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     // Its own district's stations and scales only (scope).
     scale_controls: CAPTURE,
     fill_records: READ,
+    // Its district's alerts only (alerts scope).
+    alerts: ['read', 'update'],
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -153,6 +159,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     // It sees whether its scales are locked or in manual mode; only a regulator decides.
     scale_controls: READ,
     fill_records: READ,
+    // Alerts about itself, its sites, workers, vehicles and cylinders; it does not decide on them.
+    alerts: READ,
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.

@@ -90,6 +90,12 @@ export function verifyAccessToken(secret: string, token: string): Principal {
   };
 }
 
+/** When a token verified by verifyAccessToken expires (its `exp`), for connections that outlive a request. */
+export function accessTokenExpiresAt(token: string): Date | undefined {
+  const claims = jwt.decode(token, { json: true });
+  return typeof claims?.exp === 'number' ? new Date(claims.exp * 1000) : undefined;
+}
+
 /**
  * What a token that must change its password may still reach (paths below /api/v1): enough to
  * see who it is, change the password, refresh into an unrestricted token, or leave.

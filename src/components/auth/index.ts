@@ -18,7 +18,7 @@ import { registerUsersOpenApi, usersRoutes } from './users.routes';
 
 export { ROLES, RESOURCES, ACTIONS, PERMISSIONS, can, type Role, type Resource, type Action } from './auth.permissions';
 export { principalOf, authorize, scopeFilter, type Principal } from './auth.principal';
-export { signAccessToken, verifyAccessToken, authenticate, ACCESS_TOKEN_TTL_SECONDS } from './auth.tokens';
+export { signAccessToken, verifyAccessToken, accessTokenExpiresAt, authenticate, ACCESS_TOKEN_TTL_SECONDS } from './auth.tokens';
 export { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './login.throttle';
 export type { AccountRegistryLookups } from './auth.ports';
 export { BEARER_SECURITY, BEARER_SCHEME } from './auth.routes';

@@ -1,5 +1,5 @@
 import type { ComponentDeps } from '..';
-import type { ClientSession } from 'mongoose';
+import { Types, type ClientSession } from 'mongoose';
 import type { Registry } from '../registry';
 import type { Principal } from '../auth';
 import type { ApiModule } from '../../shared/http/api-module';
@@ -13,7 +13,7 @@ import type { ProjectedHead } from './ledger.chain';
 import { createHistory } from './ledger.history';
 import { createEventIds, type EventIds } from './ledger.ids';
 import { registryLookups, type LedgerLookups } from './ledger.lookups';
-import { ledgerModels, type CylinderProjection } from './ledger.model';
+import { ledgerModels, type CylinderProjection, type RejectedEvent } from './ledger.model';
 import { registerLedgerOpenApi } from './ledger.openapi';
 import { createLedgerRepository } from './ledger.repository';
 import { createRejections } from './ledger.rejections';
@@ -34,11 +34,15 @@ export { CONFIRMATION_METHODS, type ConfirmationMethod } from './ledger.schemas'
 export type { LedgerLookups } from './ledger.lookups';
 export type { EventIds } from './ledger.ids';
 export { eventScope, mayReadEvent, type EventReader } from './ledger.scope';
-export { REJECTION_REASONS, REJECTION_CODES, reasonInfo, type RejectionCode, type ReasonInfo } from './ledger.reasons';
+export { REJECTION_REASONS, REJECTION_CODES, reasonInfo, ALERT_RULES, ALERT_RULE_CODES, ALERT_SEVERITIES, alertRulesMarkdown, type RejectionCode, type ReasonInfo, type AlertRuleCode, type AlertSeverity, type AlertRuleInfo } from './ledger.reasons';
 export { DEFAULT_FILL_LIMITS, FILL_ANOMALIES, fillLimitOf, maxNetKg, weighingAnomalies, type FillAnomaly, type FillLimit, type FillLimits } from './ledger.fill-limits';
 export { credentialRefusal, cylinderDateRefusals, type CredentialPolicy } from './ledger.enforce';
 export type { Rejection, CredentialEvidence } from './ledger.references';
 export type { Credential } from './ledger.lookups';
+export type { RejectedEvent } from './ledger.model';
+
+/** A kept refusal with its id (hex) and position: supervision reads them in order. */
+export type Refusal = RejectedEvent & { id: string };
 
 export interface Ledger {
   module: ApiModule;
@@ -77,6 +81,18 @@ export interface Ledger {
   eventsBetween(range: EventRange): Promise<LedgerEvent[]>;
   /** Stored events by id (in the caller's transaction when a session is given). Unscoped. */
   eventsByIds(eventIds: readonly string[], session?: ClientSession): Promise<LedgerEvent[]>;
+  /**
+   * Kept refusals (rejected_events) in the order they were kept: refusalSeq > afterSeq (all when
+   * omitted). Positions are gap-free and taken in the refusal's own transaction, like logSeq.
+   */
+  refusalsInOrder(afterSeq: number | undefined, limit: number): Promise<Refusal[]>;
+  /** Kept refusals by id (hex); unscoped, callers apply the read rule (mayReadEvent over the same fields). */
+  refusalsByIds(ids: readonly string[]): Promise<Refusal[]>;
+  /**
+   * Subscribes to commits: `listener` runs after a group's transaction has committed (events and
+   * refusals alike), never inside it. Supervision reads on from its stored positions when told.
+   */
+  onCommitted(listener: () => void): void;
   /**
    * Subscribes to scrappings: `listener` runs inside the scrapping event's transaction (after the
    * registry record is closed), so what it writes commits or rolls back with the event. The QR
@@ -119,14 +135,27 @@ export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Par
     for (const listener of scrappedListeners) await listener(cylinderId, session);
   };
   const lookups = options.lookups ?? registryLookups(options.registry, { onScrapped, manualModes: options.manualModes });
+  const transaction = unitOfWork(deps.connection);
+  await numberOldRefusals(repo, transaction);
+  const committedListeners: (() => void)[] = [];
+  const afterCommit = () => {
+    for (const listener of committedListeners) {
+      try {
+        listener();
+      } catch (error) {
+        deps.logger?.error({ err: error }, 'a ledger commit listener failed');
+      }
+    }
+  };
   const capture = createCapture({
-    transaction: unitOfWork(deps.connection),
+    transaction,
     repo,
     lookups,
     codes: options.registry.codes,
     policy: options.registry.policy,
     ...(options.fillLimits ? { fillLimits: options.fillLimits } : {}),
     now: options.now ?? (() => new Date()),
+    afterCommit,
     ...(deps.logger ? { logger: deps.logger } : {}),
   });
   const history = createHistory({ repo, lookups, cursors: options.cursors });
@@ -160,10 +189,32 @@ export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Par
     },
     eventsBetween: (range) => repo.eventsBetween(range),
     eventsByIds: (eventIds, session) => repo.eventsByIds(eventIds, session),
+    refusalsInOrder: async (afterSeq, limit) => (await repo.refusalsInOrder(afterSeq, Math.max(1, Math.min(limit, 10_000)))).map(withId),
+    refusalsByIds: async (ids) => (await repo.refusalsByIds(ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id)))).map(withId),
+    onCommitted: (listener) => {
+      committedListeners.push(listener);
+    },
     onCylinderScrapped: (listener) => {
       scrappedListeners.push(listener);
     },
     assertChainReadable: history.assertChainReadable,
     eventIds: createEventIds(options.eventIdSecret),
   };
+}
+
+const withId = ({ _id, ...doc }: RejectedEvent & { _id: Types.ObjectId }): Refusal => ({ ...doc, id: _id.toHexString() });
+
+/**
+ * Refusals kept before they had positions get theirs, in receipt order, in transactions that take
+ * them from the same counter as new refusals: a reader resuming from a position misses none.
+ */
+async function numberOldRefusals(repo: ReturnType<typeof createLedgerRepository>, transaction: ReturnType<typeof unitOfWork>): Promise<void> {
+  for (;;) {
+    const numbered = await transaction(async (session) => {
+      const ids = await repo.unnumberedRefusals(1_000, session);
+      if (ids.length > 0) await repo.numberRefusals(ids, await repo.allocateRefusalSeq(ids.length, session), session);
+      return ids.length;
+    });
+    if (numbered === 0) return;
+  }
 }

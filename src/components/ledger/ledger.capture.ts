@@ -31,6 +31,8 @@ export interface CaptureDeps {
   now: () => Date;
   /** Told when a cylinder's projection disagrees with its chain (a database edited behind the platform). */
   logger?: Pick<Logger, 'error'>;
+  /** Called after a group's transaction has committed (never inside it): supervision's cue to read on. */
+  afterCommit?: () => void;
 }
 
 const NO_CODES: LedgerCodes = { idsByCode: async () => new Map() };
@@ -120,6 +122,7 @@ export function createCapture(deps: CaptureDeps) {
     const candidates: Candidate[] = requests.flatMap((items, request) => items.map((item) => ({ ...item, request })));
     const receivedAt = deps.now();
     const outcomes = await withRetries((attempt) => deps.transaction((session) => decideAndWrite(candidates, receivedAt, attempt > 1, session)));
+    deps.afterCommit?.();
     let next = 0;
     return requests.map((items) => outcomes.slice(next, (next += items.length)));
   }

@@ -10,6 +10,9 @@ import type { Rejection, Resolved } from './ledger.references';
 import type { EventInput } from './ledger.schemas';
 import { vocabularyOf } from './ledger.vocabulary';
 
+/** A refusal as decided, before the write gives it its position among the refusals. */
+export type KeptRefusal = Omit<RejectedEvent, 'refusalSeq'>;
+
 /** One admitted event of a group commit, its references resolved. */
 export interface Candidate {
   input: EventInput;
@@ -54,8 +57,8 @@ export type Verdict =
 export interface Decision {
   /** One per candidate, in order; accepted ones are written in this order. */
   verdicts: Verdict[];
-  /** Rejections kept for supervision (rejected_events). */
-  kept: RejectedEvent[];
+  /** Rejections kept for supervision (rejected_events); the write gives them their positions. */
+  kept: KeptRefusal[];
   /** The candidate index of each of `kept`. */
   keptOf: number[];
   /** Cylinders whose projection disagrees with their chain: told to the operators. */
@@ -93,7 +96,7 @@ export function decide(candidates: readonly Candidate[], facts: Facts): Decision
   const firstInRequest = new Map<string, number>();
   const firstInGroup = new Map<string, number>();
   const verdicts: Verdict[] = [];
-  const kept: RejectedEvent[] = [];
+  const kept: KeptRefusal[] = [];
   const keptOf: number[] = [];
   const lastAccepted = new Map<string, { eventId: string; fromState: CylinderState }>();
   const corrections = new Map<string, Correction>();
@@ -289,13 +292,14 @@ const isNonEmpty = <T>(list: readonly T[]): list is readonly [T, ...T[]] => list
  * the fields the one read rule scopes by — once the cylinder is known; before that only the
  * actor's enterprise (another enterprise's cylinder is "not found", and stays theirs to not see).
  */
-function rejectedDoc(c: Candidate, receivedAt: Date, r: { reason: string; detail: string; reasons?: readonly Rejection[] }, fromState: CylinderState | null): RejectedEvent {
+function rejectedDoc(c: Candidate, receivedAt: Date, r: { reason: string; detail: string; reasons?: readonly Rejection[] }, fromState: CylinderState | null): KeptRefusal {
   const { input, actor, resolved } = c;
   const cylinder = resolved.cylinder;
   return {
     eventId: input.eventId,
     cylinderId: cylinder?.id ?? input.cylinderId ?? null,
     grai: input.grai ?? null,
+    ...(input.serial ? { serial: input.serial } : {}),
     enterpriseId: cylinder?.enterpriseId ?? actor.enterpriseId ?? null,
     districtCode: cylinder ? (resolved.districtCode ?? cylinder.districtCode) : null,
     type: input.type,

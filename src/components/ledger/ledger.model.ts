@@ -33,9 +33,18 @@ export interface CylinderProjection {
 
 /** A refused event kept for supervision (rejected_events), with its evidence. */
 export interface RejectedEvent {
+  /**
+   * Position among the refusals, 0, 1, 2, ... gap-free: taken from the `rejected` counter in the
+   * transaction that stores the refusal (as logSeq is for events), so a reader paging by
+   * `refusalSeq > last` never skips one that commits later. Refusals kept before positions existed
+   * get theirs when the ledger starts (in receipt order).
+   */
+  refusalSeq: number;
   eventId: string;
   cylinderId: string | null;
   grai: string | null;
+  /** The steel-stamp serial the event named the cylinder by, when it did (absent otherwise). */
+  serial?: string;
   /** The cylinder's owner (the actor's enterprise when no cylinder was found): enterprise scope. */
   enterpriseId: string | null;
   /** The event's district (its site's, else the customer's, else the cylinder's); null when no cylinder was found: district scope. */
@@ -100,6 +109,8 @@ export function ledgerModels(connection: Connection): LedgerModels {
   rejected.index({ receivedAt: -1, _id: -1 });
   rejected.index({ districtCode: 1, receivedAt: -1, _id: -1 });
   rejected.index({ 'reasons.reason': 1, receivedAt: -1 });
+  // The refusals in the order they were kept (supervision resumes from a position); older ones get theirs at start.
+  rejected.index({ refusalSeq: 1 }, { unique: true, partialFilterExpression: { refusalSeq: { $exists: true } } });
 
   const counters = new Schema<{ _id: string; seq: number }>({ _id: String, seq: Number }, { ...loose, collection: 'ledger_counters' });
   return {

@@ -73,3 +73,43 @@ export function reasonsMarkdown(): string {
   const rows = Object.entries(REJECTION_REASONS).map(([code, r]) => `| \`${code}\` | ${r.status} | ${r.zh} | ${r.en} |`);
   return ['| code | status | 中文 | English |', '|---|---|---|---|', ...rows].join('\n');
 }
+
+/**
+ * THE table of supervision rules (预警规则), next to the refusal reasons: every alert the alerts
+ * component raises has one of these stable codes, its severity and its title in Chinese and
+ * English. The OpenAPI document lists it (alerts.openapi.ts), and an alert's rule is typed by it.
+ */
+export const ALERT_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+export interface AlertRuleInfo {
+  severity: AlertSeverity;
+  zh: string;
+  en: string;
+}
+
+export const ALERT_RULES = {
+  UNLICENSED_SELLER: { severity: 'critical', zh: '无证经营', en: 'Unlicensed seller' },
+  MOBILE_SELLING: { severity: 'high', zh: '流动销售', en: 'Mobile selling (from a vehicle or at no registered site)' },
+  OUT_OF_CITY_CYLINDER: { severity: 'high', zh: '外地充装', en: 'Cylinder filled outside the city, or a code the city never issued' },
+  UNTRAINED_WORKER: { severity: 'high', zh: '未经培训上岗', en: 'Worker without a valid training certificate' },
+  OVERDUE_CYLINDER: { severity: 'high', zh: '超期未检气瓶', en: 'Cylinder overdue for periodic inspection filled or in circulation' },
+  SCRAPPED_CYLINDER: { severity: 'critical', zh: '报废气瓶流通', en: 'Scrapped cylinder filled or in circulation' },
+  OVER_AGE_CYLINDER: { severity: 'critical', zh: '超设计使用年限气瓶', en: 'Cylinder past its design life filled or in circulation' },
+  OVERFILL: { severity: 'critical', zh: '过量充装', en: 'Overfill' },
+  TARE_MISMATCH: { severity: 'medium', zh: '皮重不符', en: 'Tare weight does not match the cylinder' },
+  CLONED_CODE: { severity: 'critical', zh: '疑似克隆码', en: 'Cloned code: seen at two places no vehicle could travel between in the time' },
+  UNREGISTERED_CUSTOMER: { severity: 'medium', zh: '向未实名用户交付', en: 'Hand-over to no registered (real-name) customer, or too many unconfirmed hand-overs' },
+  SCALE_OFFLINE: { severity: 'medium', zh: '灌装秤离线', en: 'Filling scale silent' },
+  SCALE_LOCK_BYPASS: { severity: 'critical', zh: '绕过灌装秤联锁', en: 'Fill reported while the scale was locked or without authorization' },
+  CREDENTIAL_EXPIRING: { severity: 'low', zh: '证照即将到期', en: 'Licence, permit or certificate expiring within 30 days' },
+} as const satisfies Record<string, AlertRuleInfo>;
+
+export type AlertRuleCode = keyof typeof ALERT_RULES;
+export const ALERT_RULE_CODES = Object.keys(ALERT_RULES) as [AlertRuleCode, ...AlertRuleCode[]];
+
+/** The rule table as Markdown, for the OpenAPI document. */
+export function alertRulesMarkdown(): string {
+  const rows = Object.entries(ALERT_RULES).map(([code, r]) => `| \`${code}\` | ${r.severity} | ${r.zh} | ${r.en} |`);
+  return ['| rule | severity | 中文 | English |', '|---|---|---|---|', ...rows].join('\n');
+}

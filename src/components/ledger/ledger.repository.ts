@@ -15,6 +15,8 @@ export class ProjectionMovedError extends Error {
 export type ProjectionWrite = { insert: CylinderProjection } | { update: CylinderProjection; expectedVersion: number };
 
 const COUNTER_ID = 'events';
+/** The refusals' own position counter, taken in the same transaction as the refusals it numbers. */
+const REFUSAL_COUNTER_ID = 'rejected';
 const NO_ID = { projection: { _id: 0 } };
 
 /**
@@ -24,10 +26,19 @@ const NO_ID = { projection: { _id: 0 } };
 export function createLedgerRepository(models: LedgerModels) {
   const events = models.events.collection;
   const states = models.states.collection;
+  /**
+   * Reserves `count` consecutive positions of a counter and returns the first. Incrementing the
+   * counter document inside the writing transaction is what makes its writes commit in order.
+   */
+  const allocate = async (counter: string, count: number, session: ClientSession): Promise<number> => {
+    const before = await models.counters.collection.findOneAndUpdate({ _id: counter } as Filter, { $inc: { seq: count } }, { session, upsert: true, returnDocument: 'before' });
+    return typeof before?.seq === 'number' ? before.seq : 0;
+  };
   return {
     async init(): Promise<void> {
       await Promise.all([models.events.init(), models.states.init(), models.rejected.init(), models.counters.init()]);
       await models.counters.collection.updateOne({ _id: COUNTER_ID } as Filter, { $setOnInsert: { seq: 0 } }, { upsert: true });
+      await models.counters.collection.updateOne({ _id: REFUSAL_COUNTER_ID } as Filter, { $setOnInsert: { seq: 0 } }, { upsert: true });
     },
 
     async eventsByIds(eventIds: readonly string[], session?: ClientSession): Promise<StoredEvent[]> {
@@ -60,12 +71,39 @@ export function createLedgerRepository(models: LedgerModels) {
      * counter document inside the append transaction is what makes appends commit in logSeq order.
      */
     async allocateLogSeq(count: number, session: ClientSession): Promise<number> {
-      const before = await models.counters.collection.findOneAndUpdate(
-        { _id: COUNTER_ID } as Filter,
-        { $inc: { seq: count } },
-        { session, upsert: true, returnDocument: 'before' },
-      );
-      return typeof before?.seq === 'number' ? before.seq : 0;
+      return allocate(COUNTER_ID, count, session);
+    },
+
+    /** The same for refusals: `count` consecutive refusal positions, the first returned. */
+    async allocateRefusalSeq(count: number, session: ClientSession): Promise<number> {
+      return allocate(REFUSAL_COUNTER_ID, count, session);
+    },
+
+    async recordRejected(docs: readonly RejectedEvent[], session: ClientSession): Promise<void> {
+      if (docs.length > 0) await models.rejected.collection.insertMany(docs.map((d) => ({ ...d })), { session, ordered: true });
+    },
+
+    /** Refusals with refusalSeq > afterSeq, in position order (all when afterSeq is undefined). */
+    async refusalsInOrder(afterSeq: number | undefined, limit: number): Promise<(RejectedEvent & { _id: Types.ObjectId })[]> {
+      const filter = afterSeq === undefined ? { refusalSeq: { $exists: true } } : { refusalSeq: { $gt: afterSeq } };
+      return (await models.rejected.collection.find(filter).sort({ refusalSeq: 1 }).limit(limit).toArray()) as unknown as (RejectedEvent & { _id: Types.ObjectId })[];
+    },
+
+    async refusalsByIds(ids: readonly Types.ObjectId[]): Promise<(RejectedEvent & { _id: Types.ObjectId })[]> {
+      if (ids.length === 0) return [];
+      return (await models.rejected.collection.find({ _id: { $in: [...ids] } }).toArray()) as unknown as (RejectedEvent & { _id: Types.ObjectId })[];
+    },
+
+    /** Refusals kept before positions existed, oldest first (read in the transaction that numbers them). */
+    async unnumberedRefusals(limit: number, session: ClientSession): Promise<Types.ObjectId[]> {
+      const docs = await models.rejected.collection.find({ refusalSeq: { $exists: false } }, { session, projection: { _id: 1 } }).sort({ receivedAt: 1, _id: 1 }).limit(limit).toArray();
+      return docs.map((d) => d._id as Types.ObjectId);
+    },
+
+    async numberRefusals(ids: readonly Types.ObjectId[], first: number, session: ClientSession): Promise<void> {
+      if (ids.length === 0) return;
+      const ops = ids.map((_id, i): AnyBulkWriteOperation => ({ updateOne: { filter: { _id, refusalSeq: { $exists: false } }, update: { $set: { refusalSeq: first + i } } } }));
+      await models.rejected.collection.bulkWrite(ops as never, { session, ordered: true });
     },
 
     async appendEvents(docs: readonly StoredEvent[], session: ClientSession): Promise<void> {
@@ -83,10 +121,6 @@ export function createLedgerRepository(models: LedgerModels) {
       const result = await states.bulkWrite(ops as never, { session, ordered: true });
       const updates = writes.filter((w) => 'update' in w).length;
       if (result.matchedCount !== updates) throw new ProjectionMovedError();
-    },
-
-    async recordRejected(docs: readonly RejectedEvent[], session: ClientSession): Promise<void> {
-      if (docs.length > 0) await models.rejected.collection.insertMany(docs.map((d) => ({ ...d })), { session, ordered: true });
     },
 
     async find(filter: Filter, sort: Record<string, 1 | -1>, limit: number): Promise<StoredEvent[]> {

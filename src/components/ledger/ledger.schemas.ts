@@ -268,9 +268,11 @@ const credentialEvidence = z
 export const rejectedView = z
   .object({
     id: z.string(),
+    refusalSeq: z.number().int().openapi({ description: 'Position among the refusals (0, 1, 2, ... gap-free, in the order they were kept)' }),
     eventId: z.string(),
     cylinderId: z.string().nullable(),
     grai: z.string().nullable(),
+    serial: z.string().optional().openapi({ description: 'The steel-stamp serial the event named the cylinder by' }),
     enterpriseId: z.string().nullable(),
     districtCode: z.string().nullable(),
     type: z.string(),

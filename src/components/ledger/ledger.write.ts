@@ -29,7 +29,8 @@ export async function writeDecision(deps: WriteDeps, decision: Decision, before:
     const change = lifecycleChange(event);
     if (change) await deps.lookups.recordLifecycle?.(event.cylinderId, change, session);
   }
-  await deps.repo.recordRejected(decision.kept, session);
+  const firstRefusalSeq = decision.kept.length > 0 ? await deps.repo.allocateRefusalSeq(decision.kept.length, session) : 0;
+  await deps.repo.recordRejected(decision.kept.map((refusal, i) => ({ refusalSeq: firstRefusalSeq + i, ...refusal })), session);
   return events;
 }
 

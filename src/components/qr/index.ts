@@ -5,7 +5,9 @@ import { sharedRateLimit } from '../../shared/rate-limit/shared.limiter';
 import type { AuditService } from '../audit';
 import { createCommissionService, type CommissionService } from './commission.service';
 import type { CylinderPort, LedgerPort, SitePort } from './qr.ports';
-import { createQrRepository } from './qr.repository';
+import { Types } from 'mongoose';
+import { createQrRepository, type PublicRecordKind } from './qr.repository';
+import type { PublicReportDoc, PublicScanDoc } from './qr.model';
 import { qrRoutes, registerQrOpenApi } from './qr.routes';
 import { clientHashKey, keyringOf, type QrSettings } from './qr.settings';
 import type { QrKeyring } from './qr.signature';
@@ -44,16 +46,39 @@ export interface QrComponent {
   keyring: QrKeyring;
   commission: CommissionService;
   verify: VerifyService;
+  /**
+   * The public's scans of verification links and its reports, in the order they were stored:
+   * seq > afterSeq (all when omitted). Positions are gap-free, taken in each one's transaction.
+   * No personal data: a daily keyed hash of the address, a location rounded to ~1 km.
+   */
+  scansInOrder(afterSeq: number | undefined, limit: number): Promise<PublicScan[]>;
+  reportsInOrder(afterSeq: number | undefined, limit: number): Promise<PublicReport[]>;
+  scansByIds(ids: readonly string[]): Promise<PublicScan[]>;
+  reportsByIds(ids: readonly string[]): Promise<PublicReport[]>;
+  /** Subscribes to stored scans and reports: `listener` runs after each has committed. */
+  onRecorded(listener: (kind: PublicRecordKind) => void): void;
 }
+
+/** A stored scan as other components read it: its id (hex) instead of Mongo's _id. */
+export type PublicScan = Omit<PublicScanDoc, '_id'> & { id: string };
+export type PublicReport = Omit<PublicReportDoc, '_id'> & { id: string };
+export type { PublicRecordKind } from './qr.repository';
 
 /** QR identity: GRAI commissioning, signed Digital Link codes, labels, public verification. */
 export async function createQr(deps: QrDeps): Promise<QrComponent> {
   const repo = createQrRepository(deps.connection);
   await repo.init();
+  const transaction = unitOfWork(deps.connection);
+  await repo.numberOld('scans', transaction);
+  await repo.numberOld('reports', transaction);
+  const recordedListeners: ((kind: PublicRecordKind) => void)[] = [];
+  const onRecorded = (kind: PublicRecordKind) => {
+    for (const listener of recordedListeners) listener(kind);
+  };
   const keyring = keyringOf(deps.settings);
   const now = deps.now ?? (() => new Date());
   const commission = createCommissionService({
-    transaction: unitOfWork(deps.connection),
+    transaction,
     repo,
     cylinders: deps.cylinders,
     settings: deps.settings,
@@ -64,6 +89,8 @@ export async function createQr(deps: QrDeps): Promise<QrComponent> {
   });
   const verify = createVerifyService({
     repo,
+    transaction,
+    onRecorded,
     settings: deps.settings,
     keyring,
     hashKey: clientHashKey(deps.settings),
@@ -90,5 +117,18 @@ export async function createQr(deps: QrDeps): Promise<QrComponent> {
     keyring,
     commission,
     verify,
+    scansInOrder: async (afterSeq, limit) => (await repo.inOrder('scans', afterSeq, clamp(limit))).map(withId),
+    reportsInOrder: async (afterSeq, limit) => (await repo.inOrder('reports', afterSeq, clamp(limit))).map(withId),
+    scansByIds: async (ids) => (await repo.byIds('scans', objectIds(ids))).map(withId),
+    reportsByIds: async (ids) => (await repo.byIds('reports', objectIds(ids))).map(withId),
+    onRecorded: (listener) => {
+      recordedListeners.push(listener);
+    },
   };
+}
+
+const clamp = (limit: number) => Math.max(1, Math.min(limit, 10_000));
+const objectIds = (ids: readonly string[]) => ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+function withId<T extends { _id: Types.ObjectId }>({ _id, ...doc }: T): Omit<T, '_id'> & { id: string } {
+  return { ...doc, id: _id.toHexString() };
 }

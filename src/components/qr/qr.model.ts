@@ -15,6 +15,8 @@ export interface RetiredGraiDoc {
  */
 export interface PublicScanDoc {
   _id: Types.ObjectId;
+  /** Position among the scans, 0, 1, 2, ... gap-free (taken in the scan's own transaction): supervision reads them in order. */
+  seq: number;
   grai: string;
   verdict: string;
   warnings: string[];
@@ -25,6 +27,8 @@ export interface PublicScanDoc {
 
 export interface PublicReportDoc {
   _id: Types.ObjectId;
+  /** Position among the reports, as a scan's among the scans. */
+  seq: number;
   grai: string;
   reason: string;
   note?: string;
@@ -51,6 +55,7 @@ function schemas() {
 
   const scans = new Schema<PublicScanDoc>(
     {
+      seq: Number,
       grai: { type: String, required: true },
       verdict: { type: String, required: true },
       warnings: { type: [String], required: true },
@@ -62,9 +67,11 @@ function schemas() {
   );
   scans.index({ grai: 1, at: -1 });
   scans.index({ at: -1 });
+  scans.index({ seq: 1 }, { unique: true, partialFilterExpression: { seq: { $exists: true } } });
 
   const reports = new Schema<PublicReportDoc>(
     {
+      seq: Number,
       grai: { type: String, required: true },
       reason: { type: String, required: true },
       note: String,
@@ -77,6 +84,7 @@ function schemas() {
   );
   reports.index({ grai: 1, at: -1 });
   reports.index({ at: -1 });
+  reports.index({ seq: 1 }, { unique: true, partialFilterExpression: { seq: { $exists: true } } });
 
   const counters = new Schema<CounterDoc>({ _id: String, seq: { type: Number, required: true } }, { ...options, collection: 'qr_counters' });
   return { retired, scans, reports, counters };

@@ -1,7 +1,11 @@
 import { Types, type ClientSession, type Connection } from 'mongoose';
+import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { qrModels, type PublicReportDoc, type PublicScanDoc } from './qr.model';
 
 const SERIAL_COUNTER = 'grai-serial';
+/** The scans' and the reports' position counters, taken in the transaction that stores each one. */
+const POSITION_COUNTERS = { scans: 'public-scans', reports: 'public-reports' } as const;
+export type PublicRecordKind = keyof typeof POSITION_COUNTERS;
 
 /**
  * The only place QR identity touches the database: its own collections (serial counter, retired
@@ -9,6 +13,11 @@ const SERIAL_COUNTER = 'grai-serial';
  */
 export function createQrRepository(connection: Connection) {
   const models = qrModels(connection);
+  /** `count` consecutive positions of a counter, the first returned (0-based). */
+  const nextPosition = async (kind: PublicRecordKind, count: number, session: ClientSession): Promise<number> => {
+    const before = await models.counters.collection.findOneAndUpdate({ _id: POSITION_COUNTERS[kind] } as never, { $inc: { seq: count } }, { session, upsert: true, returnDocument: 'before' });
+    return typeof before?.seq === 'number' ? before.seq : 0;
+  };
 
   return {
     models,
@@ -30,13 +39,41 @@ export function createQrRepository(connection: Connection) {
     async isRetired(grai: string, session?: ClientSession): Promise<boolean> {
       return (await models.retired.findOne({ grai }, { _id: 1 }, { session }).lean().exec()) !== null;
     },
-    async insertScan(scan: Omit<PublicScanDoc, '_id'>): Promise<void> {
-      await models.scans.create({ _id: new Types.ObjectId(), ...scan });
+    /** Stores a scan at the next position; only in a transaction, which the position counter serializes. */
+    async insertScan(scan: Omit<PublicScanDoc, '_id' | 'seq'>, session: ClientSession): Promise<void> {
+      const seq = await nextPosition('scans', 1, session);
+      await models.scans.collection.insertOne({ _id: new Types.ObjectId(), seq, ...scan }, { session });
     },
-    async insertReport(report: Omit<PublicReportDoc, '_id'>): Promise<string> {
+    async insertReport(report: Omit<PublicReportDoc, '_id' | 'seq'>, session: ClientSession): Promise<string> {
       const _id = new Types.ObjectId();
-      await models.reports.create({ _id, ...report });
+      const seq = await nextPosition('reports', 1, session);
+      await models.reports.collection.insertOne({ _id, seq, ...report }, { session });
       return _id.toHexString();
+    },
+    /** Scans (or reports) with seq > afterSeq, in position order (all when afterSeq is undefined). */
+    async inOrder<K extends PublicRecordKind>(kind: K, afterSeq: number | undefined, limit: number): Promise<(K extends 'scans' ? PublicScanDoc : PublicReportDoc)[]> {
+      const filter = afterSeq === undefined ? { seq: { $exists: true } } : { seq: { $gt: afterSeq } };
+      return (await models[kind].collection.find(filter).sort({ seq: 1 }).limit(limit).toArray()) as never;
+    },
+    async byIds<K extends PublicRecordKind>(kind: K, ids: readonly Types.ObjectId[]): Promise<(K extends 'scans' ? PublicScanDoc : PublicReportDoc)[]> {
+      if (ids.length === 0) return [];
+      return (await models[kind].collection.find({ _id: { $in: [...ids] } }).toArray()) as never;
+    },
+    /**
+     * Scans and reports stored before positions existed get theirs, oldest first, in one
+     * transaction per thousand, from the same counter as new ones.
+     */
+    async numberOld(kind: PublicRecordKind, transaction: UnitOfWork): Promise<void> {
+      for (;;) {
+        const numbered = await transaction(async (session) => {
+          const docs = await models[kind].collection.find({ seq: { $exists: false } }, { session, projection: { _id: 1 } }).sort({ at: 1, _id: 1 }).limit(1_000).toArray();
+          if (docs.length === 0) return 0;
+          const first = await nextPosition(kind, docs.length, session);
+          await models[kind].collection.bulkWrite(docs.map((d, i) => ({ updateOne: { filter: { _id: d._id, seq: { $exists: false } }, update: { $set: { seq: first + i } } } })), { session, ordered: true });
+          return docs.length;
+        });
+        if (numbered === 0) return;
+      }
     },
   };
 }

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { cylinderStatus, isOperative, type CylinderIdentity, type CylinderStatus } from '../registry';
 import { parseGrai } from './grai.code';
 import type { CylinderPort, LedgerPort, SitePort } from './qr.ports';
-import type { QrRepository } from './qr.repository';
+import type { UnitOfWork } from '../../shared/db/unit-of-work';
+import type { PublicRecordKind, QrRepository } from './qr.repository';
 import type { QrSettings } from './qr.settings';
 import type { QrKeyring, SignatureCheck } from './qr.signature';
 
@@ -50,6 +51,10 @@ export interface ScanContext {
 
 export interface VerifyDeps {
   repo: QrRepository;
+  /** Each scan and report is stored with its position in a transaction of its own. */
+  transaction: UnitOfWork;
+  /** Told after a scan or report has been stored (committed): supervision's cue to read on. */
+  onRecorded?: (kind: PublicRecordKind) => void;
   settings: QrSettings;
   keyring: QrKeyring;
   hashKey: Buffer;
@@ -135,21 +140,23 @@ export function createVerifyService(deps: VerifyDeps) {
     async verify(graiText: string, signature: string | undefined, scan: ScanContext): Promise<Verification> {
       const at = now();
       const result = await assess(graiText, signature, at);
-      await repo.insertScan({
+      const doc = {
         grai: graiText.slice(0, 40),
         verdict: result.verdict,
         warnings: result.warnings,
         at,
         clientHash: clientHash(deps.hashKey, scan.clientAddress, at),
         ...(scan.location ? { location: coarse(scan.location) } : {}),
-      });
+      };
+      await deps.transaction((session) => repo.insertScan(doc, session));
+      deps.onRecorded?.('scans');
       return result;
     },
 
     async report(graiText: string, signature: string | undefined, input: { reason: string; note?: string; lat?: number; lng?: number }, scan: ScanContext): Promise<{ id: string }> {
       const at = now();
       const { verdict } = await assess(graiText, signature, at);
-      const id = await repo.insertReport({
+      const doc = {
         grai: graiText.slice(0, 40),
         reason: input.reason,
         ...(input.note ? { note: input.note } : {}),
@@ -157,7 +164,9 @@ export function createVerifyService(deps: VerifyDeps) {
         verdict,
         at,
         clientHash: clientHash(deps.hashKey, scan.clientAddress, at),
-      });
+      };
+      const id = await deps.transaction((session) => repo.insertReport(doc, session));
+      deps.onRecorded?.('reports');
       return { id };
     },
   };

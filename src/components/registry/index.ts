@@ -3,8 +3,9 @@ import type { ComponentDeps } from '..';
 import type { ApiModule } from '../../shared/http/api-module';
 import { createPageCursors } from '../../shared/http/page.cursor';
 import { unitOfWork } from '../../shared/db/unit-of-work';
+import { greatCircleKm } from '../../shared/geo/great-circle';
 import { createAudit, type AuditService } from '../audit';
-import { credentialStatus, type CredentialStatus } from './credential.status';
+import { credentialStatus, credentialStatusFilter, type CredentialStatus } from './credential.status';
 import { createCylinderIdentity, type CylinderIdentities } from './cylinder.identity';
 import type { RecordDefinition, RegistryResource } from './registry.definition';
 import { createBulkUpsert, type BulkUpsertPort } from './registry.bulk-upsert';
@@ -67,6 +68,23 @@ export interface SiteSummary {
   active: boolean;
   licenceStatus: CredentialStatus;
   fillingLicenceStatus: CredentialStatus;
+  /** [longitude, latitude], WGS-84. */
+  coordinates?: [number, number];
+}
+
+/** A site near a place, with its distance in kilometres (great circle). */
+export type NearbySite = SiteSummary & { coordinates: [number, number]; distanceKm: number };
+
+/** A regulator-verified credential whose validity ends within the policy's expiring window. */
+export interface ExpiringCredential {
+  holder: CredentialHolderResource;
+  holderId: string;
+  field: CredentialField;
+  number: string;
+  validTo: Date;
+  /** The holder's enterprise (an enterprise is its own). */
+  enterpriseId: string;
+  districtCode: string;
 }
 
 /**
@@ -113,6 +131,10 @@ export interface Registry extends CylinderIdentityPort {
    * ledger event is the audit record of this change.
    */
   recordLifecycle(cylinderId: string, change: LifecycleChange, session: ClientSession): Promise<void>;
+  /** Active sites within `radiusKm` of a [longitude, latitude] point, nearest first. Unscoped. */
+  sitesNear(point: [number, number], radiusKm: number): Promise<NearbySite[]>;
+  /** Every credential of an active record that is `expiring` at `at` (verified, not suspended or revoked, ends within the policy's window). Unscoped. */
+  credentialsExpiring(at: Date): Promise<ExpiringCredential[]>;
 }
 
 /** Registry records whose credentials the ledger checks on every event. */
@@ -357,9 +379,57 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
         active: doc.active,
         licenceStatus: status(doc.licence),
         fillingLicenceStatus: status(doc.fillingLicence),
+        ...(coordinatesOf(doc) ? { coordinates: coordinatesOf(doc) as [number, number] } : {}),
       };
+    },
+    async sitesNear(point, radiusKm) {
+      const [lng, lat] = point;
+      const dLat = radiusKm / 111.2;
+      const dLng = radiusKm / (111.2 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
+      const docs = (await models.sites.collection
+        .find({ 'coordinates.1': { $gte: lat - dLat, $lte: lat + dLat }, 'coordinates.0': { $gte: lng - dLng, $lte: lng + dLng }, active: true })
+        .toArray()) as StoredDoc[];
+      const near: NearbySite[] = [];
+      for (const doc of docs) {
+        const at = coordinatesOf(doc);
+        if (!at) continue;
+        const distanceKm = greatCircleKm(point, at);
+        if (distanceKm > radiusKm) continue;
+        near.push({
+          id: doc._id.toHexString(),
+          enterpriseId: hexOf(doc.enterpriseId),
+          districtCode: String(doc.districtCode),
+          kind: doc.kind === 'filling_station' ? 'filling_station' : 'supply_point',
+          name: String(doc.name),
+          active: doc.active,
+          licenceStatus: status(doc.licence),
+          fillingLicenceStatus: status(doc.fillingLicence),
+          coordinates: at,
+          distanceKm,
+        });
+      }
+      return near.sort((a, b) => a.distanceKm - b.distanceKm);
+    },
+    async credentialsExpiring(at) {
+      const found: ExpiringCredential[] = [];
+      const fields: [CredentialHolderResource, CredentialField][] = [['enterprises', 'licence'], ['sites', 'licence'], ['sites', 'fillingLicence'], ['vehicles', 'permit'], ['workers', 'certificate']];
+      for (const [holder, field] of fields) {
+        const docs = (await models[holder].collection.find({ $and: [{ active: true }, credentialStatusFilter(field, 'expiring', at, policy)] }).toArray()) as StoredDoc[];
+        for (const doc of docs) {
+          const credential = doc[field] as StoredCredential;
+          const id = doc._id.toHexString();
+          found.push({ holder, holderId: id, field, number: String(credential.number), validTo: credential.validTo, enterpriseId: holder === 'enterprises' ? id : hexOf(doc.enterpriseId), districtCode: String(doc.districtCode) });
+        }
+      }
+      return found;
     },
   };
   await registry.ensureDistricts();
   return registry;
 }
+
+function coordinatesOf(doc: StoredDoc): [number, number] | undefined {
+  const c = doc.coordinates;
+  return Array.isArray(c) && c.length === 2 && typeof c[0] === 'number' && typeof c[1] === 'number' ? [c[0], c[1]] : undefined;
+}
+

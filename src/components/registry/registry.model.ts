@@ -116,6 +116,8 @@ function schemas() {
   sites.index({ enterpriseId: 1, code: 1 }, { unique: true, partialFilterExpression: { code: { $exists: true } } });
   sites.index({ 'fillingLicence.number': 1 }, { unique: true, partialFilterExpression: { 'fillingLicence.number': { $exists: true } } });
   sites.index({ districtCode: 1, createdAt: 1 });
+  // Sites near a place (supervision: is a public report at a licensed site?): a latitude band, then the longitude.
+  sites.index({ 'coordinates.1': 1 });
 
   const vehicles = new Schema(
     { ...scoped, plate: { type: String, required: true }, kind: { type: String, required: true }, permit: credential },

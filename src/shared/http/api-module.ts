@@ -1,5 +1,12 @@
 import type { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Server as SocketServer } from 'socket.io';
+
+/** The app's Socket.IO server as a module sees it: `clustered` when an adapter shares it with other processes (REDIS_URL). */
+export interface RealtimeHub {
+  io: SocketServer;
+  clustered: boolean;
+}
 
 /** What a component contributes to the JSON API: routes under /api/v1 and their OpenAPI entries. */
 export interface ApiModule {
@@ -17,6 +24,10 @@ export interface ApiModule {
   rawBodies?: readonly { path: string; limit: string }[];
   /** Conditions an operator must see that do not stop the service (shown in /readyz). */
   healthWarnings?: () => Promise<readonly HealthWarning[]>;
+  /** Serves Socket.IO namespaces on the app's server, once it exists; returns the detach (a restart of the components). */
+  attachRealtime?: (realtime: RealtimeHub) => () => void;
+  /** Stops what the module runs in the background (timers, runners), before the database closes. */
+  stop?: () => Promise<void>;
 }
 
 export interface HealthWarning {

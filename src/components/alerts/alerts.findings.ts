@@ -1,0 +1,78 @@
+import type { AlertRuleCode } from '../ledger';
+import type { LngLat } from '../../shared/geo/great-circle';
+
+/**
+ * The vocabulary of supervision's pure rules: what an alert is about (its subject), the records
+ * that prove it (evidence), and one rule's verdict on one input (a finding). Rules return
+ * findings; the store (alerts.merge.ts) turns findings into alerts, one open alert per
+ * (rule, subject).
+ */
+export const SUBJECT_KINDS = ['site', 'enterprise', 'worker', 'cylinder', 'vehicle', 'location', 'device', 'code'] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+
+export interface Subject {
+  kind: SubjectKind;
+  /** A record id (hex), a device id, a code as scanned (GRAI or serial), or a location cell `lng,lat` (3 decimals, ~100 m). */
+  id: string;
+}
+
+export const EVIDENCE_KINDS = ['event', 'refusal', 'scan', 'report', 'decision', 'scale', 'credential'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+/** One record an alert rests on: a ledger event (eventId), a kept refusal, a public scan or report, an interlock decision (ids), a silent scale, a credential. */
+export interface Evidence {
+  kind: EvidenceKind;
+  id: string;
+  at: Date;
+  /** What it shows, in a line (English, for the regulator's console beside the zh/en rule title). */
+  note: string;
+}
+
+export interface Finding {
+  rule: AlertRuleCode;
+  subject: Subject;
+  /** The district whose regulator sees it; null: the city only. */
+  districtCode: string | null;
+  /** The enterprise whose admin sees it (the subject's owner); null: regulators only. */
+  enterpriseId: string | null;
+  evidence: Evidence;
+}
+
+/** Tunables of the rules; defaults in DEFAULT_ALERT_POLICY, a few set from the environment. */
+export interface AlertPolicy {
+  /** CLONED_CODE: faster than this between two sightings is impossible (km/h). */
+  cloneSpeedKmh: number;
+  /** CLONED_CODE: sightings closer than this never count (public scans are rounded to ~1 km). */
+  cloneMinDistanceKm: number;
+  /** UNREGISTERED_CUSTOMER: more unconfirmed hand-overs than this by one worker within 24 h. */
+  unconfirmedHandOversPerDay: number;
+  /** A public report or scan within this distance of a licensed site is at that site. */
+  licensedSiteRadiusKm: number;
+  /** UNLICENSED_SELLER: this many distinct codes scanned within 24 h at one ~1 km cell that is no licensed site. */
+  blackPointDistinctCodes: number;
+  /** SCALE_OFFLINE: a filling scale not heard from for this long. */
+  scaleSilentMinutes: number;
+}
+
+export const DEFAULT_ALERT_POLICY: AlertPolicy = {
+  cloneSpeedKmh: 120,
+  cloneMinDistanceKm: 2,
+  unconfirmedHandOversPerDay: 5,
+  licensedSiteRadiusKm: 0.3,
+  blackPointDistinctCodes: 5,
+  scaleSilentMinutes: 30,
+};
+
+export const DAY_MS = 86_400_000;
+
+/** A place a code was seen at, and when: the CLONED_CODE rule compares consecutive ones. */
+export interface Sighting {
+  at: Date;
+  place: LngLat;
+  evidence: Evidence;
+}
+
+export const subjectKey = (s: Subject): string => `${s.kind}:${s.id}`;
+
+/** A location cell of ~100 m: reports and scans at one place land on one subject. */
+export const locationCell = (place: LngLat): string => `${place[0].toFixed(3)},${place[1].toFixed(3)}`;

@@ -1,0 +1,226 @@
+import { Types } from 'mongoose';
+import { ALERT_RULES, type Ledger } from '../ledger';
+import type { QrComponent } from '../qr';
+import { isOperative, type Registry } from '../registry';
+import type { UnitOfWork } from '../../shared/db/unit-of-work';
+import type { Logger } from '../../shared/logger/logger.factory';
+import { evaluate, trackKeysOf, type Batch, type BatchFacts } from './alerts.evaluate';
+import { locationCell, type AlertPolicy } from './alerts.findings';
+import { mergeFindings } from './alerts.merge';
+import type { AlertRepository, RunnerState, StoredChange } from './alerts.repository';
+import { ruleSubjectOf } from './alerts.repository';
+import type { EventFacts, RefusalFacts } from './alerts.rules.ledger';
+import type { PublicFacts } from './alerts.rules.public';
+import { toChangePayload } from './alerts.schemas';
+import type { InterlockSource } from './alerts.sources';
+
+export interface RunnerDeps {
+  repo: AlertRepository;
+  transaction: UnitOfWork;
+  ledger: Pick<Ledger, 'eventsInAppendOrder' | 'refusalsInOrder'>;
+  qr?: Pick<QrComponent, 'scansInOrder' | 'reportsInOrder'> | undefined;
+  interlock?: InterlockSource | undefined;
+  registry: Pick<Registry, 'cylinderRefs' | 'siteById' | 'sitesNear' | 'credentialsExpiring'>;
+  policy: AlertPolicy;
+  /** How long to wait after being told of a commit, so that one pass takes several (0: at once). */
+  batchWaitMs: number;
+  /** How often to look for work nobody told this process of (another process's commits, a crash's leftovers, the sweeps). */
+  pollMs: number;
+  /** Most inputs of one source per pass. */
+  batchSize?: number;
+  now: () => Date;
+  logger: Pick<Logger, 'error' | 'warn'>;
+  /** Told of every pass's changes after its transaction committed. */
+  onCommitted: (changes: StoredChange[]) => void;
+}
+
+/** How far around a public scan or report the district is looked for (the nearest site's). */
+const DISTRICT_SEARCH_KM = 30;
+const SCALE_SWEEP_MAX_MS = 5 * 60_000;
+
+/** Another process (or an earlier attempt) ran the same pass first: read the positions again. */
+class PassTaken extends Error {
+  constructor() {
+    super('another runner took this pass');
+  }
+}
+
+const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+const last = <T extends { seq?: number; logSeq?: number; refusalSeq?: number }>(list: readonly T[], pick: (t: T) => number, before: number) => (list.length ? pick(list[list.length - 1] as T) : before);
+
+/**
+ * The rule runner: after a commit (told by the ledger and QR identity) and on a timer, it reads
+ * every source after its stored position, runs the rules, and in ONE transaction writes the alerts,
+ * their changes, the rules' tracks and the new positions. Rules therefore never run inside an
+ * event's transaction, and a crash between an event's commit and the pass loses nothing: the next
+ * pass (this process after a restart, or any other) starts from the stored positions. Two processes
+ * racing for one pass: the second finds the positions moved and starts again from them.
+ */
+export function createRunner(deps: RunnerDeps) {
+  const batchSize = deps.batchSize ?? 500;
+  const scaleSweepMs = Math.min(SCALE_SWEEP_MAX_MS, (deps.policy.scaleSilentMinutes * 60_000) / 3);
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let dirty = false;
+  let timer: NodeJS.Timeout | undefined;
+  let idleWaiters: (() => void)[] = [];
+  const poll = setInterval(() => kick(), deps.pollMs);
+  poll.unref();
+
+  function kick(wait = deps.batchWaitMs): void {
+    if (stopped) return;
+    dirty = true;
+    if (running || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      running = loop().finally(() => {
+        running = undefined;
+        if (dirty && !stopped) kick(0);
+        else for (const resolve of idleWaiters.splice(0)) resolve();
+      });
+    }, wait);
+  }
+
+  async function loop(): Promise<void> {
+    while (dirty && !stopped) {
+      dirty = false;
+      try {
+        for (let more = true; more && !stopped; ) more = await pass();
+      } catch (error) {
+        if (error instanceof PassTaken) {
+          dirty = true;
+          continue;
+        }
+        deps.logger.error({ err: error }, 'alert rules pass failed; it is retried from the stored positions');
+        return;
+      }
+    }
+  }
+
+  async function pass(): Promise<boolean> {
+    const state = await deps.repo.runnerState();
+    const now = deps.now();
+    const p = state.positions;
+    const [events, refusals, scans, reports, decisions] = await Promise.all([
+      deps.ledger.eventsInAppendOrder(p.events, batchSize),
+      deps.ledger.refusalsInOrder(p.refusals, batchSize),
+      deps.qr ? deps.qr.scansInOrder(p.scans, batchSize) : [],
+      deps.qr ? deps.qr.reportsInOrder(p.reports, batchSize) : [],
+      deps.interlock ? deps.interlock.decisionsAfter(p.decisions, batchSize) : [],
+    ]);
+    const sweepCredentials = state.sweeps.credentialsDay !== dayOf(now);
+    const sweepScales = !!deps.interlock && (!state.sweeps.scalesAt || now.getTime() - state.sweeps.scalesAt.getTime() >= scaleSweepMs);
+    const batch: Batch = {
+      events,
+      refusals,
+      scans,
+      reports,
+      decisions,
+      ...(sweepScales && deps.interlock ? { silentScales: await deps.interlock.scalesSilentSince(new Date(now.getTime() - deps.policy.scaleSilentMinutes * 60_000)) } : {}),
+      ...(sweepCredentials ? { expiring: await deps.registry.credentialsExpiring(now) } : {}),
+    };
+    const inputs = events.length + refusals.length + scans.length + reports.length + decisions.length;
+    if (inputs === 0 && !sweepCredentials && !sweepScales) return false;
+    const facts = await gatherFacts(batch);
+    const next: RunnerState = {
+      positions: {
+        events: last(events, (e) => e.logSeq, p.events),
+        refusals: last(refusals, (r) => r.refusalSeq, p.refusals),
+        scans: last(scans, (s) => s.seq, p.scans),
+        reports: last(reports, (r) => r.seq, p.reports),
+        decisions: last(decisions, (d) => d.seq, p.decisions),
+      },
+      sweeps: { credentialsDay: sweepCredentials ? dayOf(now) : state.sweeps.credentialsDay, scalesAt: sweepScales ? now : state.sweeps.scalesAt },
+      counters: state.counters,
+    };
+    const committed = await deps.transaction(async (session) => {
+      const current = await deps.repo.runnerState(session);
+      if (!samePass(current, state)) throw new PassTaken();
+      const tracks = await deps.repo.tracks(trackKeysOf(batch, facts), session);
+      const { findings, tracks: changedTracks } = evaluate(batch, facts, tracks, deps.policy, now);
+      const active = await deps.repo.activeAlerts([...new Set(findings.map((f) => ruleSubjectOf({ rule: f.rule, subjectKey: `${f.subject.kind}:${f.subject.id}` })))], session);
+      const merged = mergeFindings(findings, active, current.counters, now, () => new Types.ObjectId().toHexString());
+      const payloads = merged.changes.map((c) => toChangePayload(c, ALERT_RULES[c.alert.rule]));
+      await deps.repo.writeAlerts(merged.alerts, session);
+      await deps.repo.insertChanges(merged.changes, payloads, session);
+      await deps.repo.writeTracks(changedTracks, session);
+      await deps.repo.saveRunner({ ...next, counters: merged.counters }, session);
+      return merged.changes.map((c, i): StoredChange => ({ seq: c.seq, districtCode: c.districtCode, enterpriseId: c.enterpriseId, payload: payloads[i] as StoredChange['payload'] }));
+    });
+    if (committed.length > 0) deps.onCommitted(committed);
+    return [events, refusals, scans, reports, decisions].some((list) => list.length >= batchSize);
+  }
+
+  /** The registry facts the rules judge the batch with, read outside the transaction. */
+  async function gatherFacts(batch: Batch): Promise<BatchFacts> {
+    const cylinderIds = [...new Set(batch.events.map((e) => e.cylinderId))];
+    const grais = [...new Set([...batch.refusals.flatMap((r) => (r.grai ? [r.grai] : [])), ...batch.scans.map((s) => s.grai), ...batch.reports.map((r) => r.grai)])];
+    const siteIds = [...new Set(batch.events.flatMap((e) => (e.where.siteId && !e.where.coordinates ? [e.where.siteId] : [])))];
+    const places = new Map<string, readonly [number, number]>();
+    for (const s of batch.scans) if (s.location) places.set(locationCell([s.location.lng, s.location.lat]), [s.location.lng, s.location.lat]);
+    for (const r of batch.reports) if (r.coordinates) places.set(locationCell([r.coordinates[0], r.coordinates[1]]), [r.coordinates[0], r.coordinates[1]]);
+    const [refs, sites, near] = await Promise.all([
+      deps.registry.cylinderRefs({ ids: cylinderIds, grais }),
+      Promise.all(siteIds.map(async (id) => [id, await deps.registry.siteById(id)] as const)),
+      Promise.all([...places].map(async ([cell, point]) => [cell, await deps.registry.sitesNear([point[0], point[1]], DISTRICT_SEARCH_KM)] as const)),
+    ]);
+    const siteOf = new Map(sites);
+    const nearOf = new Map(near);
+    const events = new Map<string, EventFacts>();
+    for (const e of batch.events) {
+      const ref = refs.get(`id:${e.cylinderId}`);
+      const place = e.where.siteId ? siteOf.get(e.where.siteId)?.coordinates : undefined;
+      events.set(e.eventId, {
+        ...(ref ? { cylinder: { ...(ref.nextInspectionDate ? { nextInspectionDate: ref.nextInspectionDate } : {}), ...(ref.serviceLifeEndsAt ? { serviceLifeEndsAt: ref.serviceLifeEndsAt } : {}), ...(ref.scrappedAt ? { scrappedAt: ref.scrappedAt } : {}) } } : {}),
+        ...(place ? { sitePlace: place } : {}),
+      });
+    }
+    const refusals = new Map<string, RefusalFacts>(batch.refusals.map((r) => [r.id, r.grai ? { graiIssued: refs.has(`grai:${r.grai}`) } : {}]));
+    const publicFacts = (grai: string, place: readonly [number, number] | undefined): PublicFacts => {
+      const ref = refs.get(`grai:${grai}`);
+      const around = place ? (nearOf.get(locationCell(place)) ?? []) : [];
+      const districtCode = ref?.districtCode ?? around[0]?.districtCode;
+      return {
+        ...(ref ? { cylinder: { id: ref.id, enterpriseId: ref.enterpriseId, districtCode: ref.districtCode } } : {}),
+        ...(place ? { licensedSiteNear: around.some((s) => s.distanceKm <= deps.policy.licensedSiteRadiusKm && isOperative(s.licenceStatus)) } : {}),
+        ...(districtCode ? { districtCode } : {}),
+      };
+    };
+    return {
+      events,
+      refusals,
+      scans: new Map(batch.scans.map((s) => [s.id, publicFacts(s.grai, s.location ? [s.location.lng, s.location.lat] : undefined)])),
+      reports: new Map(batch.reports.map((r) => [r.id, publicFacts(r.grai, r.coordinates ? [r.coordinates[0], r.coordinates[1]] : undefined)])),
+    };
+  }
+
+  return {
+    /** A commit happened: run a pass soon (after batchWaitMs). */
+    kick: () => kick(),
+    /** Resolves when no pass is running or due (tests, benchmarks). */
+    settled(): Promise<void> {
+      if (!running && !timer) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      clearInterval(poll);
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await running;
+      for (const resolve of idleWaiters.splice(0)) resolve();
+      idleWaiters = [];
+    },
+  };
+}
+
+function samePass(a: RunnerState, b: RunnerState): boolean {
+  const p = a.positions;
+  const q = b.positions;
+  return (
+    p.events === q.events && p.refusals === q.refusals && p.scans === q.scans && p.reports === q.reports && p.decisions === q.decisions &&
+    a.sweeps.credentialsDay === b.sweeps.credentialsDay && (a.sweeps.scalesAt?.getTime() ?? null) === (b.sweeps.scalesAt?.getTime() ?? null)
+  );
+}
+
+export type Runner = ReturnType<typeof createRunner>;
