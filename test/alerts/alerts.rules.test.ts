@@ -60,9 +60,10 @@ describe('rules over accepted ledger events', () => {
     expect(cylinderDates(event('return_empty'), { cylinder: { nextInspectionDate: past } })).toEqual([]);
   });
 
-  it('OVERFILL / TARE_MISMATCH / SCALE_LOCK_BYPASS from a fill\'s anomalies; a fill without any is silent', () => {
+  it('OVERFILL / TARE_MISMATCH from a fill\'s marks; a manual-mode fill (granted by a regulator) and a fill without marks are silent', () => {
     const anomalous = event('fill', { payload: { netKg: 16.2, permittedNetKg: 14.5, tareKg: 13, scaleId: 'scale9', anomalies: ['overfill', 'tare_mismatch', 'manual_mode'] } });
-    expect(rules(fillAnomalies(anomalous))).toEqual(['OVERFILL site:site1', 'TARE_MISMATCH cylinder:cyl1', 'SCALE_LOCK_BYPASS device:scale9']);
+    expect(rules(fillAnomalies(anomalous))).toEqual(['OVERFILL site:site1', 'TARE_MISMATCH cylinder:cyl1']);
+    expect(fillAnomalies(event('fill', { payload: { netKg: 14.5, scaleId: 'scale9', anomalies: ['manual_mode'] } }))).toEqual([]);
     expect(fillAnomalies(event('fill', { payload: { netKg: 14.5, anomalies: [] } }))).toEqual([]);
     expect(fillAnomalies(event('fill', { payload: { netKg: 14.5 } }))).toEqual([]);
   });

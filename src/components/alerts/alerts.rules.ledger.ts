@@ -51,9 +51,10 @@ export function cylinderDates(e: LedgerEvent, facts: EventFacts): Finding[] {
 }
 
 /**
- * OVERFILL / TARE_MISMATCH / SCALE_LOCK_BYPASS from a fill's scale report (`payload.anomalies`,
- * contract with the scales issue): an overfill is the station's, a tare mismatch the cylinder's, a
- * fill in manual mode bypassed the interlock of the scale (the station's when no scale is named).
+ * OVERFILL / TARE_MISMATCH from a fill's marks (`payload.anomalies`, set by the ledger): an overfill
+ * is the station's, a tare mismatch the cylinder's. A `manual_mode` mark is no bypass: a regulator
+ * granted that station its manual mode (audited there); a fill the scale reported though locked or
+ * unauthorized reaches SCALE_LOCK_BYPASS from the interlock's own refusals (alerts.rules.devices.ts).
  */
 export function fillAnomalies(e: LedgerEvent): Finding[] {
   if (e.type !== 'fill' || !Array.isArray(e.payload.anomalies)) return [];
@@ -61,11 +62,9 @@ export function fillAnomalies(e: LedgerEvent): Finding[] {
   const net = typeof e.payload.netKg === 'number' ? `${e.payload.netKg} kg` : '';
   const permitted = typeof e.payload.permittedNetKg === 'number' ? ` (permitted ${e.payload.permittedNetKg} kg)` : '';
   const station: Subject = { kind: 'site', id: e.where.siteId ?? e.enterpriseId };
-  const scale = typeof e.payload.scaleId === 'string' ? e.payload.scaleId : undefined;
   const found: Finding[] = [];
   if (anomalies.has('overfill')) found.push(finding('OVERFILL', station, e, eventEvidence(e, `net ${net}${permitted}`)));
   if (anomalies.has('tare_mismatch')) found.push(finding('TARE_MISMATCH', { kind: 'cylinder', id: e.cylinderId }, e, eventEvidence(e, `tare ${String(e.payload.tareKg)} kg does not match the cylinder`)));
-  if (anomalies.has('manual_mode')) found.push(finding('SCALE_LOCK_BYPASS', scale ? { kind: 'device', id: scale } : station, e, eventEvidence(e, 'filled in manual mode, bypassing the interlock')));
   return found;
 }
 
