@@ -129,6 +129,22 @@ const CREDENTIAL_EXPECTED: Record<Who, Record<CredentialCommand, [own: number, o
   anonymous: { submit: [401, 401], verify: [401, 401], reject: [401, 401], suspend: [401, 401], revoke: [401, 401], reinstate: [401, 401], amend: [401, 401] },
 };
 
+/**
+ * The delivery flows (issue 13): a delivery worker records them (an empty body is its 400, past the
+ * table), supervision reads them; the enterprise resolves collisions (an unknown one is its 404)
+ * and hands out customer page links; hand-over codes are the worker's to ask for.
+ */
+type DeliveryCell = 'recordFlow' | 'readVisits' | 'readCollisions' | 'resolveCollision' | 'readHazards' | 'pageLinkOwn' | 'pageLinkOther' | 'handoverCode';
+const DELIVERIES_EXPECTED: Record<Who, Record<DeliveryCell, number>> = {
+  city_regulator: { recordFlow: 403, readVisits: 200, readCollisions: 200, resolveCollision: 403, readHazards: 200, pageLinkOwn: 403, pageLinkOther: 403, handoverCode: 403 },
+  district_regulator: { recordFlow: 403, readVisits: 200, readCollisions: 200, resolveCollision: 403, readHazards: 200, pageLinkOwn: 403, pageLinkOther: 403, handoverCode: 403 },
+  enterprise_admin: { recordFlow: 403, readVisits: 200, readCollisions: 200, resolveCollision: 404, readHazards: 200, pageLinkOwn: 201, pageLinkOther: 404, handoverCode: 403 },
+  filling_operator: { recordFlow: 403, readVisits: 403, readCollisions: 403, resolveCollision: 403, readHazards: 403, pageLinkOwn: 403, pageLinkOther: 403, handoverCode: 403 },
+  delivery_worker: { recordFlow: 400, readVisits: 200, readCollisions: 403, resolveCollision: 403, readHazards: 200, pageLinkOwn: 201, pageLinkOther: 404, handoverCode: 201 },
+  auditor: { recordFlow: 403, readVisits: 200, readCollisions: 200, resolveCollision: 403, readHazards: 200, pageLinkOwn: 403, pageLinkOther: 403, handoverCode: 403 },
+  anonymous: { recordFlow: 401, readVisits: 401, readCollisions: 401, resolveCollision: 401, readHazards: 401, pageLinkOwn: 401, pageLinkOther: 401, handoverCode: 401 },
+};
+
 const DISTRICT_A = '441802';
 const DISTRICT_B = '441881';
 
@@ -301,6 +317,24 @@ describe('the permission matrix', () => {
     const list = await app.call('GET', '/api/v1/alerts', { token });
     const ack = await app.call('POST', '/api/v1/alerts/0123456789abcdef01234567/acknowledge', { token, body: {} });
     expect({ list: list.status, acknowledge: ack.status }).toEqual(ALERTS_EXPECTED[who]);
+  });
+
+  const deliveryCells = WHO.flatMap((who) => (Object.keys(DELIVERIES_EXPECTED[who]) as DeliveryCell[]).map((cell) => [who, cell] as const));
+  it.each(deliveryCells)('%s → deliveries: %s', async (who, cell) => {
+    const token = tokens.get(who);
+    const requests: Record<DeliveryCell, () => ReturnType<typeof app.call>> = {
+      recordFlow: () => app.call('POST', '/api/v1/deliveries/loads', { token, body: {} }),
+      readVisits: () => app.call('GET', '/api/v1/deliveries/visits', { token }),
+      readCollisions: () => app.call('GET', '/api/v1/deliveries/collisions', { token }),
+      resolveCollision: () => app.call('POST', '/api/v1/deliveries/collisions/0123456789abcdef01234567/dismiss', { token, body: { note: '矩阵' } }),
+      readHazards: () => app.call('GET', '/api/v1/deliveries/hazards', { token }),
+      pageLinkOwn: () => app.call('POST', `/api/v1/deliveries/customers/${ids.own.customers}/page-link`, { token }),
+      pageLinkOther: () => app.call('POST', `/api/v1/deliveries/customers/${ids.other.customers}/page-link`, { token }),
+      handoverCode: () => app.call('POST', `/api/v1/deliveries/customers/${ids.own.customers}/handover-code`, { token }),
+    };
+    const res = await requests[cell]();
+    expect(res.status).toBe(DELIVERIES_EXPECTED[who][cell]);
+    if (res.status === 404) expect(res.body.code).toBe('NOT_FOUND');
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {

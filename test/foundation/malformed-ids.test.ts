@@ -23,8 +23,8 @@ type Document = { paths: Record<string, Record<string, Operation>> };
 
 const MALFORMED = 'not-an-id';
 const ID_LIKE = /(^id$|Ids?$|^before$)/;
-// Ledger event ids are client-made UUIDs, looked up as strings and never cast: unknown is a 404.
-const LOOKED_UP_AS_TEXT = new Set(['eventId']);
+// Ledger event ids and delivery visit ids are client-made UUIDs, looked up as strings and never cast: unknown is a 404.
+const LOOKED_UP_AS_TEXT = new Set(['eventId', 'visitId']);
 const isIdLike = (p: Parameter) => ID_LIKE.test(p.name);
 const isObjectId = (p: Parameter) => isIdLike(p) && !LOOKED_UP_AS_TEXT.has(p.name);
 

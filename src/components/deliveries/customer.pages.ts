@@ -4,6 +4,9 @@ import type { createCustomers, CustomerPage } from './customers.service';
 import { SESSION_TTL_MS } from './customers.service';
 
 const COOKIE = 'lpg_customer';
+/** A link's token as issued (24 random bytes, base64url); anything else is no link at all. */
+const LINK_TOKEN = /^[A-Za-z0-9_-]{32}$/;
+const NOT_A_LINK = '链接无效，请核对短信中的链接。This is not a valid link.';
 
 const METHODS: Record<string, string> = { phone_last4: '手机号后四位', one_time_code: '交付码', signature: '签名', none: '未确认' };
 const RESULTS: Record<string, string> = { pass: '合格', fail: '不合格', na: '不适用' };
@@ -49,9 +52,11 @@ export function customerPages(customers: ReturnType<typeof createCustomers>, opt
     res.redirect(303, '/c');
   });
   router.get('/c/:token', (req, res) => {
+    if (!LINK_TOKEN.test(req.params.token)) return void send(res, 404, 'customer-link', { message: NOT_A_LINK });
     send(res, 200, 'customer-link', { action: `/c/${encodeURIComponent(req.params.token)}`, message: '这是您的专属查询链接，仅可打开一次。' });
   });
   router.post('/c/:token', async (req, res) => {
+    if (!LINK_TOKEN.test(req.params.token)) return void send(res, 404, 'customer-link', { message: NOT_A_LINK });
     const session = await customers.openLink(req.params.token);
     if (!session) {
       send(res, 410, 'customer-link', { message: '此链接已使用或已过期，请联系燃气企业重新发送。This link was used or has expired.' });

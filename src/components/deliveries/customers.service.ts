@@ -92,7 +92,7 @@ export function createCustomers(deps: CustomersDeps) {
 
   /** Spends a link: its first open is a session (a signed cookie value); a used or expired link is gone. */
   async function openLink(token: string): Promise<string | undefined> {
-    if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return undefined;
+    if (!/^[A-Za-z0-9_-]{32}$/.test(token)) return undefined;
     const link = await deps.repo.spendLink(sha256(token), deps.now());
     if (!link) return undefined;
     const body = Buffer.from(JSON.stringify({ c: link.customerId, e: deps.now().getTime() + SESSION_TTL_MS })).toString('base64url');
