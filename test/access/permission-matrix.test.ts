@@ -114,6 +114,21 @@ const CREDENTIAL_EXPECTED: Record<Who, Record<CredentialCommand, [own: number, o
   anonymous: { submit: [401, 401], verify: [401, 401], suspend: [401, 401], revoke: [401, 401], reinstate: [401, 401], amend: [401, 401] },
 };
 
+/**
+ * The remote control of filling scales (issue 12): a regulator of the station's district, or the
+ * city, locks a station; an enterprise sees its own stations' controls; nobody else either.
+ * [lock own, lock other, read own controls, read other controls, read fill records of own station].
+ */
+const SCALE_CONTROLS_EXPECTED: Record<Who, [number, number, number, number, number]> = {
+  city_regulator: [200, 200, 200, 200, 200],
+  district_regulator: [200, 404, 200, 404, 200],
+  enterprise_admin: [403, 403, 200, 404, 200],
+  filling_operator: [403, 403, 403, 403, 403],
+  delivery_worker: [403, 403, 403, 403, 403],
+  auditor: [403, 403, 200, 200, 200],
+  anonymous: [401, 401, 401, 401, 401],
+};
+
 const DISTRICT_A = '441802';
 const DISTRICT_B = '441881';
 
@@ -278,6 +293,15 @@ describe('the permission matrix', () => {
   it.each(WHO)('%s → ledger: read the refused events', async (who) => {
     const res = await app.call('GET', '/api/v1/events/rejected', { token: tokens.get(who) });
     expect(res.status).toBe(REJECTED_EXPECTED[who]);
+  });
+
+  it.each(WHO)('%s → scale controls: lock a station, read its controls and fill records (own district, another)', async (who) => {
+    const token = tokens.get(who);
+    const lock = (site: string) => app.call('POST', `/api/v1/stations/${site}/lock`, { token, body: { reason: '矩阵' } });
+    const read = (site: string) => app.call('GET', `/api/v1/stations/${site}/scale-controls`, { token });
+    const records = await app.call('GET', `/api/v1/fill-records?siteId=${ids.own.sites}`, { token });
+    const statuses = [(await lock(ids.own.sites)).status, (await lock(ids.other.sites)).status, (await read(ids.own.sites)).status, (await read(ids.other.sites)).status, records.status];
+    expect(statuses).toEqual(SCALE_CONTROLS_EXPECTED[who]);
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {
