@@ -145,6 +145,21 @@ const DELIVERIES_EXPECTED: Record<Who, Record<DeliveryCell, number>> = {
   anonymous: { recordFlow: 401, readVisits: 401, readCollisions: 401, resolveCollision: 401, readHazards: 401, pageLinkOwn: 401, pageLinkOther: 401, handoverCode: 401 },
 };
 
+/**
+ * The remote control of filling scales (issue 12): a regulator of the station's district, or the
+ * city, locks a station; an enterprise sees its own stations' controls; nobody else either.
+ * [lock own, lock other, read own controls, read other controls, read fill records of own station].
+ */
+const SCALE_CONTROLS_EXPECTED: Record<Who, [number, number, number, number, number]> = {
+  city_regulator: [200, 200, 200, 200, 200],
+  district_regulator: [200, 404, 200, 404, 200],
+  enterprise_admin: [403, 403, 200, 404, 200],
+  filling_operator: [403, 403, 403, 403, 403],
+  delivery_worker: [403, 403, 403, 403, 403],
+  auditor: [403, 403, 200, 200, 200],
+  anonymous: [401, 401, 401, 401, 401],
+};
+
 const DISTRICT_A = '441802';
 const DISTRICT_B = '441881';
 
@@ -335,6 +350,15 @@ describe('the permission matrix', () => {
     const res = await requests[cell]();
     expect(res.status).toBe(DELIVERIES_EXPECTED[who][cell]);
     if (res.status === 404) expect(res.body.code).toBe('NOT_FOUND');
+  });
+
+  it.each(WHO)('%s → scale controls: lock a station, read its controls and fill records (own district, another)', async (who) => {
+    const token = tokens.get(who);
+    const lock = (site: string) => app.call('POST', `/api/v1/stations/${site}/lock`, { token, body: { reason: '矩阵' } });
+    const read = (site: string) => app.call('GET', `/api/v1/stations/${site}/scale-controls`, { token });
+    const records = await app.call('GET', `/api/v1/fill-records?siteId=${ids.own.sites}`, { token });
+    const statuses = [(await lock(ids.own.sites)).status, (await lock(ids.other.sites)).status, (await read(ids.own.sites)).status, (await read(ids.other.sites)).status, records.status];
+    expect(statuses).toEqual(SCALE_CONTROLS_EXPECTED[who]);
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {

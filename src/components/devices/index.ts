@@ -20,6 +20,7 @@ import { createScaleControlsRepository } from './scale-controls.repository';
 import { createFillRecordsRepository } from './fill-records.repository';
 import { createFillReportService } from './fill-report.service';
 import { createHeartbeat } from './heartbeat.service';
+import { createFillRecordsService, fillRecordsRoutes, registerFillRecordsOpenApi } from './fill-records.service';
 import { scaleControlsRoutes } from './scale-controls.routes';
 import { registerScaleControlsOpenApi } from './scale-controls.openapi';
 import { createScaleControlsService } from './scale-controls.service';
@@ -178,6 +179,7 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
   const router = Router()
     .use(devicesRoutes(service))
     .use(scaleControlsRoutes(scaleControls))
+    .use(fillRecordsRoutes(createFillRecordsService({ records, cursors: deps.cursors })))
     .use('/device', deviceApiRoutes(authenticate, { view: (d) => toView(d, { now: now(), offlineAfterMs: scales.offlineAfterS * 1000 }), interlock, fills, heartbeat }));
   return {
     module: {
@@ -187,6 +189,7 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
         registerDevicesOpenApi(registry);
         registerDeviceApiOpenApi(registry);
         registerScaleControlsOpenApi(registry);
+        registerFillRecordsOpenApi(registry);
       },
       rawBodies: [{ path: '/device', limit: DEVICE_BODY_LIMIT }],
     },

@@ -13,6 +13,9 @@ import { LPG_NAMESPACE } from './epcis.mapper';
 
 const CBV_BIZSTEP = 'urn:epcglobal:cbv:bizstep:';
 const CBV_ERROR_REASON = 'urn:epcglobal:cbv:er:';
+const CBV_DISPOSITION = 'urn:epcglobal:cbv:disp:';
+const INSPECTION_RESULT: Record<string, 'pass' | 'fail'> = { conformant: 'pass', non_conformant: 'fail' };
+const compactDisposition = (d: string | undefined) => (d?.startsWith(CBV_DISPOSITION) ? d.slice(CBV_DISPOSITION.length) : (d ?? ''));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OUR_CYLINDER = new RegExp(`^${LPG_NAMESPACE}cylinder:([0-9a-f]{24})$`);
 const OUR_SITE = new RegExp(`^${LPG_NAMESPACE}site:([0-9a-f]{24})$`);
@@ -28,6 +31,7 @@ const TYPE_OF_BIZSTEP: Record<string, EventType> = {
   receiving: 'receive',
   retail_selling: 'sell',
   [`${LPG_NAMESPACE}bizstep:handing_over`]: 'hand_over',
+  [`${LPG_NAMESPACE}bizstep:reweighing`]: 'reweigh',
   collecting: 'return_empty',
   decommissioning: 'scrap',
 };
@@ -51,6 +55,7 @@ export const objectEventSchema = z
     quantityList: z.array(z.unknown()).max(0, 'is not supported: cylinders are tracked one by one, by their EPC').optional(),
     action: z.enum(['ADD', 'OBSERVE', 'DELETE']),
     bizStep: z.string().max(500).optional(),
+    disposition: z.string().max(500).optional(),
     readPoint: idRef.optional(),
     bizLocation: idRef.optional(),
     errorDeclaration: z
@@ -170,6 +175,9 @@ function payloadOf(type: EventType, event: ObjectEvent, where: Record<string, un
   // An error declaration repeats the erroneous event, payload included: that payload is not its own.
   const payload: Record<string, unknown> = type === 'error_declaration' ? {} : { ...event['lpg:payload'] };
   if ((type === 'receive' || type === 'return_empty') && payload.siteId === undefined && where.siteId) payload.siteId = where.siteId;
+  // The standard's own words for a pre-fill check: disposition conformant / non_conformant is its result.
+  const verdict = INSPECTION_RESULT[compactDisposition(event.disposition)];
+  if (type === 'inspect' && payload.result === undefined && verdict) payload.result = verdict;
   if (type === 'dispatch' && payload.vehicleId === undefined && where.vehicleId) payload.vehicleId = where.vehicleId;
   const declaration = event.errorDeclaration;
   if (type === 'error_declaration' && declaration) {
