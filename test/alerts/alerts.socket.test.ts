@@ -14,7 +14,8 @@ let a: EnterpriseKit;
 let b: EnterpriseKit;
 
 beforeAll(async () => {
-  world = await startWorld('alerts_socket');
+  // Accounts are checked again every 200 ms here (30 s in production), so a deactivation shows at once.
+  world = await startWorld('alerts_socket', { alerts: { recheckMs: 200 } });
   a = await anEnterpriseKit(world, DISTRICT_A);
   b = await anEnterpriseKit(world, DISTRICT_B);
 }, 120_000);
@@ -96,6 +97,17 @@ describe('the /alerts namespace', () => {
     await expect(disconnected).resolves.toBe('io server disconnect');
     client.close();
   }, 15_000);
+
+  it('ends a connection whose account is deactivated while it is connected', async () => {
+    const username = `later${Date.now()}`;
+    const userId = await world.insertUser({ username, role: 'city_regulator', password: 'Very-Long-Passw0rd!' });
+    const client = alertsClient(world.url, { token: signAccessToken(world.secrets.JWT_SECRET, { kind: 'user', userId, username, role: 'city_regulator' }) });
+    const ended = new Promise((resolve) => client.socket.on('session:ended', resolve));
+    expect(await connected(client)).toBe('connected');
+    await world.connection.collection('users').updateOne({ username }, { $set: { active: false } });
+    await expect(ended).resolves.toMatchObject({ code: 'ACCOUNT_INACTIVE' });
+    client.close();
+  });
 
   it('gives a client that reconnects with `since` exactly the 50 alerts it missed, in order, then the live stream', async () => {
     const city = principal('city_regulator');
