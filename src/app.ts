@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Config } from './config';
 import type { DatabaseProbe } from './shared/db/database.connection';
 import { errorMiddleware, notFoundHandler } from './shared/errors/error.middleware';
+import { createMessageCatalog } from './shared/errors/problem.localize';
 import { healthRoutes, registerHealthOpenApi } from './shared/health';
 import { accessLog } from './shared/http/access-log.middleware';
 import type { ApiModule } from './shared/http/api-module';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(notFoundHandler);
-  app.use(errorMiddleware({ exposeInternals: !config.isProduction }));
+  const messages = createMessageCatalog((deps.modules ?? []).flatMap((m) => (m.problemTitles ? [m.problemTitles] : [])));
+  app.use(errorMiddleware({ exposeInternals: !config.isProduction, messages }));
   return app;
 }

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Bilingual } from '../errors/error.messages';
 
 /** What a component contributes to the JSON API: routes under /api/v1 and their OpenAPI entries. */
 export interface ApiModule {
@@ -12,6 +13,11 @@ export interface ApiModule {
   largeBodies?: readonly { path: string; limit: string; types?: readonly string[] }[];
   /** Conditions an operator must see that do not stop the service (shown in /readyz). */
   healthWarnings?: () => Promise<readonly HealthWarning[]>;
+  /**
+   * Problem codes whose titles the component keeps in a table of its own (the ledger's refusal
+   * reasons): looked up through the app's one message catalog (shared/errors/problem.localize.ts).
+   */
+  problemTitles?: Readonly<Record<string, Bilingual>>;
 }
 
 export interface HealthWarning {
