@@ -48,6 +48,8 @@ describe('the refresh cookie (cookie-mode login)', () => {
     expect(body).not.toHaveProperty('refreshToken');
     const me = await fetch(`${app.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${String(body.accessToken)}` } });
     expect(me.status).toBe(200);
+    // The console shows only what the role may do: its row of the permission table.
+    expect(((await me.json()) as { permissions: Record<string, string[]> }).permissions).toMatchObject({ enterprises: ['read', 'create', 'update', 'deactivate'], credentials: expect.arrayContaining(['verify', 'reject']) });
     const second = cookieOf(refreshed);
     expect(second).toMatch(new RegExp(`^${REFRESH_COOKIE}=`));
     expect(second).not.toBe(first);

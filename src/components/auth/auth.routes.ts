@@ -2,6 +2,7 @@ import { Router, type CookieOptions, type Request, type Response } from 'express
 import { z } from '../../shared/openapi/zod.openapi';
 import { json, problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { AppError } from '../../shared/errors/app.error';
+import { ACTIONS, PERMISSIONS } from './auth.permissions';
 import { principalOf } from './auth.principal';
 import { changePasswordBodySchema, loginBodySchema, refreshBodySchema, refreshTokenSchema, tokenResponseSchema, userViewSchema, type TokenResponse } from './auth.schemas';
 import type { AuthService } from './auth.service';
@@ -15,6 +16,10 @@ const logoutBodySchema = z
   .object({ refreshToken: refreshTokenSchema.optional() })
   .strict()
   .openapi('LogoutRequest');
+
+const meViewSchema = userViewSchema
+  .extend({ permissions: z.record(z.string(), z.array(z.enum(ACTIONS))).openapi({ description: 'The role\'s row of the permission table: resource → actions' }) })
+  .openapi('Me');
 
 /**
  * The web consoles' refresh token: httpOnly (no page script reads it), SameSite=Strict (no other
@@ -108,7 +113,9 @@ export function authRoutes(service: AuthService, options: AuthRouteOptions): Rou
     res.status(204).end();
   });
   router.get('/auth/me', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await service.me(principalOf(req)));
+    const principal = principalOf(req);
+    // What the role may do, from the one permission table: the consoles show only what it allows.
+    res.set('Cache-Control', 'no-store').json({ ...(await service.me(principal)), permissions: PERMISSIONS[principal.role] });
   });
   return router;
 }
@@ -188,8 +195,8 @@ export function registerAuthOpenApi(registry: OpenAPIRegistry): void {
     method: 'get',
     path: '/api/v1/auth/me',
     tags,
-    summary: 'The account of the bearer token',
+    summary: 'The account of the bearer token, with what its role may do (resource → actions, from the permission table)',
     security: BEARER_SECURITY,
-    responses: { 200: { description: 'The account', ...json(userViewSchema) }, 401: problemResponse('UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED, ACCOUNT_INACTIVE') },
+    responses: { 200: { description: 'The account', ...json(meViewSchema) }, 401: problemResponse('UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED, ACCOUNT_INACTIVE') },
   });
 }
