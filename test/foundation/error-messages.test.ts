@@ -114,6 +114,14 @@ describe('problems over HTTP, in the language asked for', () => {
     expect(body.errors).toEqual(expect.arrayContaining([{ line: 1, column: 'nonsense', reason: '未知的列' }]));
   });
 
+  it('serves the ledger\'s reason table to the consoles, which name refusals by it', async () => {
+    const res = await world.as(principal('district_regulator', { districtCode: '441802' })).get('/api/v1/events/rejection-reasons');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toContainEqual({ code: 'WORKER_UNCERTIFIED', ...REJECTION_REASONS.WORKER_UNCERTIFIED });
+    expect(res.body.items).toHaveLength(Object.keys(REJECTION_REASONS).length);
+    expect((await world.http.get('/api/v1/events/rejection-reasons')).status).toBe(401);
+  });
+
   it('writes the HTML error page in Chinese for a browser that asks for it', async () => {
     const res = await world.http.get('/no-such-page').set('Accept-Language', 'zh-CN');
     expect(res.status).toBe(404);
