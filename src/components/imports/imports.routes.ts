@@ -2,6 +2,7 @@ import express, { Router, type Request } from 'express';
 import { authorize, principalOf } from '../auth';
 import { AppError } from '../../shared/errors/app.error';
 import { charsetOf } from './imports.decode';
+import { TEMPLATE_HEADERS } from './imports.columns';
 import { LIMITS } from './imports.csv';
 import { importParamsSchema, importQuerySchema } from './imports.schemas';
 import type { ImportReport, ImportService } from './imports.service';
@@ -42,6 +43,15 @@ export function importRoutes(service: ImportService): Router {
       res.json(report);
     },
   );
+  router.get('/imports/:resource/template', (req, res) => {
+    const { resource } = parseResource(req);
+    authorize(principalOf(req), resource, 'import');
+    // A UTF-8 BOM, so that Excel opens the Chinese headers as UTF-8; the import reads it either way.
+    res
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="${resource}-template.csv"`)
+      .send(`\uFEFF${TEMPLATE_HEADERS[resource].join(',')}\r\n`);
+  });
   return router;
 }
 
