@@ -1,5 +1,6 @@
 import express from 'express';
 import { REFRESH_COOKIE } from '../../src/components/auth';
+import { SESSION_HINT_COOKIE } from '../../src/components/auth/auth.routes';
 import { authRoutes } from '../../src/components/auth/auth.routes';
 import type { AuthService } from '../../src/components/auth/auth.service';
 import { listenOnFreePort } from '../foundation/app.harness';
@@ -21,19 +22,22 @@ describe('the refresh cookie (cookie-mode login)', () => {
       headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
       body: JSON.stringify(body),
     });
-  /** The cookie as a browser would send it back: name=value of the Set-Cookie header. */
-  const cookieOf = (res: Response) => res.headers.get('set-cookie')?.split(';')[0] ?? '';
+  /** The refresh cookie as a browser would send it back: its name=value from the Set-Cookie headers. */
+  const cookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith(`${REFRESH_COOKIE}=`))?.split(';')[0] ?? '';
+  const setCookie = (res: Response, name: string) => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`)) ?? null;
 
   it('sets an httpOnly, SameSite=Strict cookie scoped to the refresh route, and leaves the token out of the body', async () => {
     const res = await post('/api/v1/auth/login', { username: 'cookie.reg', password, refreshTokenIn: 'cookie' });
     expect(res.status).toBe(200);
-    const setCookie = res.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(new RegExp(`^${REFRESH_COOKIE}=[A-Za-z0-9_-]{43};`));
-    expect(setCookie).toMatch(/; Path=\/api\/v1\/auth\/refresh/);
-    expect(setCookie).toMatch(/; HttpOnly/);
-    expect(setCookie).toMatch(/; SameSite=Strict/);
-    expect(setCookie).toMatch(/; Expires=/);
-    expect(setCookie).not.toMatch(/Secure/); // development and tests run on plain http
+    const refresh = setCookie(res, REFRESH_COOKIE) ?? '';
+    expect(refresh).toMatch(new RegExp(`^${REFRESH_COOKIE}=[A-Za-z0-9_-]{43};`));
+    expect(refresh).toMatch(/; Path=\/api\/v1\/auth\/refresh/);
+    expect(refresh).toMatch(/; HttpOnly/);
+    expect(refresh).toMatch(/; SameSite=Strict/);
+    expect(refresh).toMatch(/; Expires=/);
+    expect(refresh).not.toMatch(/Secure/); // development and tests run on plain http
+    // The page's hint that a session cookie exists carries nothing secret, and is all a script can read.
+    expect(setCookie(res, SESSION_HINT_COOKIE)).toMatch(/^lpg_session=1; Path=\/; Expires=[^;]+; SameSite=Strict$/);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body.accessToken).toEqual(expect.any(String));
     expect(body).not.toHaveProperty('refreshToken');
@@ -58,11 +62,11 @@ describe('the refresh cookie (cookie-mode login)', () => {
 
   it('keeps the JSON refresh for API clients: no cookie, the token in the body', async () => {
     const login = await post('/api/v1/auth/login', { username: 'cookie.reg', password });
-    expect(login.headers.get('set-cookie')).toBeNull();
+    expect(login.headers.getSetCookie()).toEqual([]);
     const { refreshToken } = (await login.json()) as { refreshToken: string };
     const refreshed = await post('/api/v1/auth/refresh', { refreshToken });
     expect(refreshed.status).toBe(200);
-    expect(refreshed.headers.get('set-cookie')).toBeNull();
+    expect(refreshed.headers.getSetCookie()).toEqual([]);
     expect(((await refreshed.json()) as Record<string, unknown>).refreshToken).toEqual(expect.any(String));
   });
 
@@ -78,10 +82,11 @@ describe('the refresh cookie (cookie-mode login)', () => {
     const { accessToken } = (await login.json()) as { accessToken: string };
     const logout = await fetch(`${app.url}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });
     expect(logout.status).toBe(204);
-    expect(logout.headers.get('set-cookie')).toMatch(new RegExp(`^${REFRESH_COOKIE}=; Path=/api/v1/auth/refresh; Expires=Thu, 01 Jan 1970`));
+    expect(setCookie(logout, REFRESH_COOKIE)).toMatch(new RegExp(`^${REFRESH_COOKIE}=; Path=/api/v1/auth/refresh; Expires=Thu, 01 Jan 1970`));
+    expect(setCookie(logout, SESSION_HINT_COOKIE)).toMatch(/^lpg_session=; Path=\/; Expires=Thu, 01 Jan 1970/);
     const reload = await post('/api/v1/auth/refresh', {}, cookie);
     expect(reload.status).toBe(401);
-    expect(reload.headers.get('set-cookie')).toMatch(new RegExp(`^${REFRESH_COOKIE}=;`));
+    expect(setCookie(reload, REFRESH_COOKIE)).toMatch(new RegExp(`^${REFRESH_COOKIE}=;`));
   });
 
   it('marks the cookie Secure in production (the wiring passes secureCookies when NODE_ENV=production)', async () => {
@@ -94,7 +99,7 @@ describe('the refresh cookie (cookie-mode login)', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: 'prod.reg', password, refreshTokenIn: 'cookie' }),
       });
-      expect(res.headers.get('set-cookie')).toMatch(/; Secure/);
+      expect(res.headers.getSetCookie()).toEqual([expect.stringMatching(/; Secure/), expect.stringMatching(/; Secure/)]);
     } finally {
       await server.close();
     }

@@ -28,6 +28,7 @@ watch(
 const router = createConsoleRouter();
 installApi({
   language: () => locale.language,
+  sessionHint: () => document.cookie.split(';').some((c) => c.trim() === 'lpg_session=1'),
   onSession: (session) => {
     if (session) return;
     // The session ended under the page (a refresh refused): back to the login.

@@ -27,6 +27,11 @@ const meViewSchema = userViewSchema
  */
 export const REFRESH_COOKIE = 'lpg_refresh';
 export const REFRESH_COOKIE_PATH = '/api/v1/auth/refresh';
+/**
+ * Beside it, a hint the page may read: "a refresh cookie was set" (no secret in it), so a console
+ * opened without a session does not ask the refresh route for one it knows is not there.
+ */
+export const SESSION_HINT_COOKIE = 'lpg_session';
 
 export interface AuthRouteOptions {
   /** Secure cookies (production: the platform sits behind TLS). */
@@ -70,8 +75,14 @@ export function authRoutes(service: AuthService, options: AuthRouteOptions): Rou
     res.set('Cache-Control', 'no-store');
     if (!inCookie) return res.json(tokens);
     const { refreshToken, ...rest } = tokens;
-    res.cookie(REFRESH_COOKIE, refreshToken ?? '', cookieOptions(new Date(tokens.refreshExpiresAt)));
+    const expires = new Date(tokens.refreshExpiresAt);
+    res.cookie(REFRESH_COOKIE, refreshToken ?? '', cookieOptions(expires));
+    res.cookie(SESSION_HINT_COOKIE, '1', { ...cookieOptions(expires), httpOnly: false, path: '/' });
     return res.json(rest);
+  };
+  const clearCookies = (res: Response) => {
+    res.clearCookie(REFRESH_COOKIE, cookieOptions());
+    res.clearCookie(SESSION_HINT_COOKIE, { ...cookieOptions(), httpOnly: false, path: '/' });
   };
 
   router.post('/auth/login', async (req, res) => {
@@ -87,14 +98,14 @@ export function authRoutes(service: AuthService, options: AuthRouteOptions): Rou
     }
     const parsedCookie = cookie === undefined ? undefined : refreshTokenSchema.safeParse(cookie);
     if (parsedCookie && !parsedCookie.success) {
-      res.clearCookie(REFRESH_COOKIE, cookieOptions());
+      clearCookies(res);
       throw AppError.validation([{ path: 'refreshToken', message: 'is not a refresh token' }]);
     }
     try {
       answer(res, await service.refresh(given ?? parsedCookie?.data ?? ''), cookie !== undefined);
     } catch (error) {
       // A cookie that cannot refresh any more only makes every reload fail: drop it.
-      if (cookie !== undefined) res.clearCookie(REFRESH_COOKIE, cookieOptions());
+      if (cookie !== undefined) clearCookies(res);
       throw error;
     }
   });
@@ -103,7 +114,7 @@ export function authRoutes(service: AuthService, options: AuthRouteOptions): Rou
     // Either credential identifies the session: an expired access token must not prevent logout.
     if (!req.principal && !body.refreshToken) principalOf(req);
     await service.logout(req.principal, body.refreshToken);
-    res.clearCookie(REFRESH_COOKIE, cookieOptions());
+    clearCookies(res);
     res.status(204).end();
   });
   router.post('/auth/password', async (req, res) => {

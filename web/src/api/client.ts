@@ -98,6 +98,11 @@ export interface ApiClientOptions {
   refreshAheadMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Whether a refresh cookie may exist (the browser: the readable `lpg_session` hint cookie the
+   * login sets beside it); without one a reload does not ask the refresh route. Always, if not given.
+   */
+  sessionHint?: () => boolean;
   /** Told when the session starts, changes or ends (undefined), e.g. to send the user to the login. */
   onSession?: (session: Session | undefined) => void;
 }
@@ -117,7 +122,7 @@ export type ApiClient = ReturnType<typeof createApiClient>;
 
 export function createApiClient(options: ApiClientOptions) {
   const baseUrl = options.baseUrl ?? '';
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const doFetch = options.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init));
   const delays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
   const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -143,10 +148,10 @@ export function createApiClient(options: ApiClientOptions) {
     const target = baseUrl ? url.toString() : url.pathname + url.search;
     const headers: Record<string, string> = { 'Accept-Language': options.language(), Accept: 'application/json, application/problem+json, */*' };
     if (token) headers.Authorization = `Bearer ${token}`;
-    let body: BodyInit | undefined;
+    let body: RequestInit['body'];
     if (opts.raw) {
       headers['Content-Type'] = opts.raw.type;
-      body = opts.raw.data as BodyInit;
+      body = opts.raw.data as RequestInit['body'];
     } else if (opts.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(opts.body);
@@ -232,6 +237,7 @@ export function createApiClient(options: ApiClientOptions) {
     },
     /** After a page reload: the session the refresh cookie still holds, if any. */
     restore(): Promise<Session | undefined> {
+      if (options.sessionHint && !options.sessionHint()) return Promise.resolve(undefined);
       return refresh();
     },
     refresh,

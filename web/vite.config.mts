@@ -1,4 +1,6 @@
 import vue from '@vitejs/plugin-vue';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 /**
@@ -10,7 +12,7 @@ import { defineConfig } from 'vite';
 const platform = process.env.LPG_DEV_API ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
-  root: __dirname,
+  root: dirname(fileURLToPath(import.meta.url)),
   base: '/',
   plugins: [vue()],
   build: {
