@@ -12,7 +12,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY seed ./seed
-RUN npm run build
+COPY web ./web
+COPY scripts ./scripts
+RUN npm run build && npm run build:web
 
 # --- prod-deps: production dependencies only ------------------------------------------------
 FROM ${NODE_IMAGE} AS prod-deps
@@ -30,6 +32,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 COPY package.json ./
 COPY views ./views
 COPY public ./public

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import type { Config } from './config';
 import type { DatabaseProbe } from './shared/db/database.connection';
 import { errorMiddleware, notFoundHandler } from './shared/errors/error.middleware';
+import { createMessageCatalog } from './shared/errors/problem.localize';
 import { healthRoutes, registerHealthOpenApi } from './shared/health';
 import { accessLog } from './shared/http/access-log.middleware';
 import type { ApiModule } from './shared/http/api-module';
-import { renderView } from './shared/http/html.view';
+import { webConsole } from './shared/http/web.console';
 import type { Logger } from './shared/logger/logger.factory';
 import { apiDocsRoutes } from './shared/openapi/api-docs.routes';
 import { createOpenApiRegistry } from './shared/openapi/openapi.registry';
@@ -23,6 +24,8 @@ export interface AppDeps {
   /** How long /readyz waits for the database ping. */
   readinessTimeoutMs?: number;
   version?: string;
+  /** The built web consoles (default web/dist; a test points elsewhere). */
+  webDir?: string;
 }
 
 /** Builds the Express app and never listens: main.ts and the tests do that. */
@@ -71,11 +74,10 @@ export function createApp(deps: AppDeps): Express {
   for (const module of deps.modules ?? []) {
     if (module.pages) app.use(module.pages);
   }
-  app.get('/', (_req, res) => {
-    res.type('html').send(renderView('home', { version, dbMode: database.info.mode }));
-  });
+  app.use(webConsole(deps.webDir ?? join(PROJECT_ROOT, 'web', 'dist'), { version, dbMode: database.info.mode }));
 
   app.use(notFoundHandler);
-  app.use(errorMiddleware({ exposeInternals: !config.isProduction }));
+  const messages = createMessageCatalog((deps.modules ?? []).flatMap((m) => (m.problemTitles ? [m.problemTitles] : [])));
+  app.use(errorMiddleware({ exposeInternals: !config.isProduction, messages }));
   return app;
 }

@@ -70,6 +70,7 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
   const auth = await createAuth({
     connection: deps.connection,
     jwtSecret: deps.config.secrets.JWT_SECRET,
+    secureCookies: deps.config.env === 'production',
     audit: audit.service,
     registry: deps.accountLookups ?? {
       enterpriseDistrict: (id) => registry.enterpriseDistrict(id),

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PROJECT_VERSION } from '../../src/shared/project.info';
 import { strongPassword } from '../auth/auth.harness';
 import { launchChromium, openContext, startCityWorld, watchProblems, type CityWorld } from './browser.harness';
+import { ensureConsoleBuilt } from './console.harness';
 
 /**
  * The start page and the API documentation (Swagger UI served from swagger-ui-dist) in a desktop
@@ -42,12 +42,15 @@ function operation(page: Page, method: string, path: string) {
 }
 
 describe('the start page', () => {
-  it('renders its heading, version and a working link to the API documentation, with nothing in the console', async () => {
+  it('is the consoles\' login, in Chinese, linking to the API documentation, with nothing in the console', async () => {
+    ensureConsoleBuilt();
     const { page, problems } = await newPage();
-    await page.goto(world.app.url);
+    const response = await page.goto(world.app.url);
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
-    expect(await page.locator('h1').isVisible()).toBe(true);
-    expect(await page.locator('.muted').textContent()).toContain(PROJECT_VERSION);
+    await page.locator('.login-card').waitFor();
+    expect(await page.locator('h1').textContent()).toBe('液化气瓶追溯监管平台');
+    expect(await page.locator('input[name=username]').isVisible()).toBe(true);
 
     await page.locator('a[href="/api/docs/"]').click();
     await page.waitForURL(/\/api\/docs\/$/);

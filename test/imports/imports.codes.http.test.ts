@@ -1,3 +1,4 @@
+import { COLUMN_ALIASES, TEMPLATE_HEADERS } from '../../src/components/imports/imports.columns';
 import iconv from 'iconv-lite';
 import { aSite, anEnterprise } from '../../seed/builders';
 import { signAccessToken, type Principal } from '../../src/components/auth';
@@ -121,5 +122,28 @@ describe('CSV imports by human code', () => {
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([{ line: 3, column: '站点编号', reason: 'must be unique: another record already holds this value' }]);
     expect(await collection('sites').countDocuments({ name: /^编号新站/ })).toBe(0);
+  });
+
+  it('downloads a template whose headers, filled in, import as they are', async () => {
+    const res = await fetch(`${app.url}/api/v1/imports/cylinders/template`, { headers: { authorization: `Bearer ${ent.a.token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="cylinders-template.csv"');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const header = bytes.subarray(3).toString('utf8').trim();
+    expect(header).toBe('钢印号,制造单位,制造日期,公称容量,皮重(kg),充装站,上次检验日期,设计使用年限');
+    const filled = gbk([header, 'TPL-0001,佛山市燃气具厂,2023-05-01,15,14.6,S01,,15']);
+    const imported = await upload('cylinders', filled, ent.a.token);
+    expect([imported.status, imported.body.created]).toEqual([200, 1]);
+    // Every template header is one the import knows.
+    for (const [resource, headers] of Object.entries(TEMPLATE_HEADERS)) {
+      expect(headers.filter((h) => !(h in COLUMN_ALIASES[resource as keyof typeof COLUMN_ALIASES]))).toEqual([]);
+    }
+    for (const resource of ['sites', 'vehicles', 'workers', 'customers']) {
+      const template = await fetch(`${app.url}/api/v1/imports/${resource}/template`, { headers: { authorization: `Bearer ${ent.a.token}` } });
+      expect(template.status).toBe(200);
+    }
+    expect((await fetch(`${app.url}/api/v1/imports/enterprises/template`, { headers: { authorization: `Bearer ${ent.a.token}` } })).status).toBe(404);
   });
 });

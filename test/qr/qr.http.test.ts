@@ -188,6 +188,19 @@ describe('labels', () => {
     const css = await world.http.get('/assets/css/qr-sheet.css');
     expect(css.text).toMatch(/@page\s*{\s*size:\s*A4/);
   });
+
+  it('gives the console the same labels as JSON, each with its SVG, another enterprise\'s cylinder skipped like a missing one', async () => {
+    const [a, b] = [await commissioned(), await commissioned()];
+    const uncommissioned = await aRegisteredCylinder();
+    const labels = await world.as(admin).get(`/api/v1/qr/labels?cylinderIds=${a.id},${b.id},${uncommissioned}`);
+    expect(labels.status).toBe(200);
+    expect(labels.body.items.map((i: { grai: string }) => i.grai)).toEqual([a.grai, b.grai]);
+    expect(labels.body.items[0]).toMatchObject({ cylinderId: a.id, uri: a.uri, serial: a.serial });
+    expect(labels.body.items[0].svg).toMatch(/^<svg[^>]*width="38mm"/);
+    expect(labels.body.skipped).toEqual([{ cylinderId: uncommissioned, reason: 'NOT_COMMISSIONED' }]);
+    const foreign = await world.as(otherAdmin).get(`/api/v1/qr/labels?cylinderIds=${a.id}`);
+    expect(foreign.body).toEqual({ items: [], skipped: [{ cylinderId: a.id, reason: 'NOT_FOUND' }] });
+  });
 });
 
 describe('public verification page /8003/{GRAI}', () => {

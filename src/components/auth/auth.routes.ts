@@ -1,8 +1,10 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type CookieOptions, type Request, type Response } from 'express';
 import { z } from '../../shared/openapi/zod.openapi';
 import { json, problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
+import { AppError } from '../../shared/errors/app.error';
+import { ACTIONS, PERMISSIONS } from './auth.permissions';
 import { principalOf } from './auth.principal';
-import { changePasswordBodySchema, loginBodySchema, refreshBodySchema, tokenResponseSchema, userViewSchema } from './auth.schemas';
+import { changePasswordBodySchema, loginBodySchema, refreshBodySchema, refreshTokenSchema, tokenResponseSchema, userViewSchema, type TokenResponse } from './auth.schemas';
 import type { AuthService } from './auth.service';
 import { LoginThrottled } from './login.throttle';
 
@@ -11,9 +13,40 @@ export const BEARER_SCHEME = 'bearerAuth';
 export const BEARER_SECURITY = [{ [BEARER_SCHEME]: [] }];
 
 const logoutBodySchema = z
-  .object({ refreshToken: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a refresh token').optional() })
+  .object({ refreshToken: refreshTokenSchema.optional() })
   .strict()
   .openapi('LogoutRequest');
+
+const meViewSchema = userViewSchema
+  .extend({ permissions: z.record(z.string(), z.array(z.enum(ACTIONS))).openapi({ description: 'The role\'s row of the permission table: resource → actions' }) })
+  .openapi('Me');
+
+/**
+ * The web consoles' refresh token: httpOnly (no page script reads it), SameSite=Strict (no other
+ * site's page makes the browser send it), Secure in production, and sent only to the refresh route.
+ */
+export const REFRESH_COOKIE = 'lpg_refresh';
+export const REFRESH_COOKIE_PATH = '/api/v1/auth/refresh';
+/**
+ * Beside it, a hint the page may read: "a refresh cookie was set" (no secret in it), so a console
+ * opened without a session does not ask the refresh route for one it knows is not there.
+ */
+export const SESSION_HINT_COOKIE = 'lpg_session';
+
+export interface AuthRouteOptions {
+  /** Secure cookies (production: the platform sits behind TLS). */
+  secureCookies: boolean;
+}
+
+function refreshCookie(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === REFRESH_COOKIE) return value.join('=');
+  }
+  return undefined;
+}
 
 /** The client address the throttle keys on: the peer, or the trusted proxy's forwarded one. */
 const clientAddress = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
@@ -28,22 +61,60 @@ async function throttled<T>(res: Response, work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function authRoutes(service: AuthService): Router {
+export function authRoutes(service: AuthService, options: AuthRouteOptions): Router {
   const router = Router();
+  const cookieOptions = (expires?: Date): CookieOptions => ({
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: options.secureCookies,
+    path: REFRESH_COOKIE_PATH,
+    ...(expires ? { expires } : {}),
+  });
+  /** Cookie mode: the refresh token goes into the cookie and out of the JSON answer. */
+  const answer = (res: Response, tokens: TokenResponse, inCookie: boolean) => {
+    res.set('Cache-Control', 'no-store');
+    if (!inCookie) return res.json(tokens);
+    const { refreshToken, ...rest } = tokens;
+    const expires = new Date(tokens.refreshExpiresAt);
+    res.cookie(REFRESH_COOKIE, refreshToken ?? '', cookieOptions(expires));
+    res.cookie(SESSION_HINT_COOKIE, '1', { ...cookieOptions(expires), httpOnly: false, path: '/' });
+    return res.json(rest);
+  };
+  const clearCookies = (res: Response) => {
+    res.clearCookie(REFRESH_COOKIE, cookieOptions());
+    res.clearCookie(SESSION_HINT_COOKIE, { ...cookieOptions(), httpOnly: false, path: '/' });
+  };
+
   router.post('/auth/login', async (req, res) => {
-    const body = loginBodySchema.parse(req.body);
+    const { refreshTokenIn, ...body } = loginBodySchema.parse(req.body);
     const tokens = await throttled(res, () => service.login(body, clientAddress(req)));
-    res.set('Cache-Control', 'no-store').json(tokens);
+    answer(res, tokens, refreshTokenIn === 'cookie');
   });
   router.post('/auth/refresh', async (req, res) => {
-    const tokens = await service.refresh(refreshBodySchema.parse(req.body).refreshToken);
-    res.set('Cache-Control', 'no-store').json(tokens);
+    const given = refreshBodySchema.parse(req.body ?? {}).refreshToken;
+    const cookie = given === undefined ? refreshCookie(req) : undefined;
+    if (given === undefined && cookie === undefined) {
+      throw AppError.validation([{ path: 'refreshToken', message: 'is required' }]);
+    }
+    const parsedCookie = cookie === undefined ? undefined : refreshTokenSchema.safeParse(cookie);
+    if (parsedCookie && !parsedCookie.success) {
+      clearCookies(res);
+      throw AppError.validation([{ path: 'refreshToken', message: 'is not a refresh token' }]);
+    }
+    try {
+      answer(res, await service.refresh(given ?? parsedCookie?.data ?? ''), cookie !== undefined);
+    } catch (error) {
+      // A cookie that cannot refresh any more only makes every reload fail: drop it.
+      if (cookie !== undefined) clearCookies(res);
+      throw error;
+    }
   });
   router.post('/auth/logout', async (req, res) => {
     const body = logoutBodySchema.parse(req.body ?? {});
     // Either credential identifies the session: an expired access token must not prevent logout.
     if (!req.principal && !body.refreshToken) principalOf(req);
     await service.logout(req.principal, body.refreshToken);
+    clearCookies(res);
     res.status(204).end();
   });
   router.post('/auth/password', async (req, res) => {
@@ -53,7 +124,9 @@ export function authRoutes(service: AuthService): Router {
     res.status(204).end();
   });
   router.get('/auth/me', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await service.me(principalOf(req)));
+    const principal = principalOf(req);
+    // What the role may do, from the one permission table: the consoles show only what it allows.
+    res.set('Cache-Control', 'no-store').json({ ...(await service.me(principal)), permissions: PERMISSIONS[principal.role] });
   });
   return router;
 }
@@ -73,7 +146,10 @@ export function registerAuthOpenApi(registry: OpenAPIRegistry): void {
       'answers 403 PASSWORD_CHANGE_REQUIRED until the password is changed; then /auth/refresh gives unrestricted tokens.',
     request: { body: { ...json(loginBodySchema), required: true } },
     responses: {
-      200: { description: 'Logged in', ...json(tokenResponseSchema) },
+      200: {
+        description: `Logged in. With refreshTokenIn "cookie" the refresh token is not in the body but in Set-Cookie: ${REFRESH_COOKIE}=…; HttpOnly; SameSite=Strict; Path=${REFRESH_COOKIE_PATH} (Secure in production)`,
+        ...json(tokenResponseSchema),
+      },
       400: problemResponse('VALIDATION_FAILED: the body is not {username, password} strings'),
       401: problemResponse(
         'INVALID_CREDENTIALS (unknown user or wrong password: same status, body and work); ACCOUNT_INACTIVE or ACCOUNT_LOCKED only after the right password',
@@ -91,8 +167,10 @@ export function registerAuthOpenApi(registry: OpenAPIRegistry): void {
     summary: 'Exchange a refresh token for new tokens; the presented one is used up',
     description:
       'Presented again within 30 s (a retry whose answer was lost, or a second tab), a used token gets a fresh pair of the same session. ' +
-      'Presented again later, it counts as stolen: REFRESH_TOKEN_REUSED, and the whole session is ended.',
-    request: { body: { ...json(refreshBodySchema), required: true } },
+      'Presented again later, it counts as stolen: REFRESH_TOKEN_REUSED, and the whole session is ended. ' +
+      `The token is the body's refreshToken, or, without one, the ${REFRESH_COOKIE} cookie a cookie-mode login set; then the answer rotates the cookie ` +
+      'and leaves refreshToken out of the body, and a refusal clears the cookie.',
+    request: { body: { ...json(refreshBodySchema), required: false } },
     responses: {
       200: { description: 'New tokens', ...json(tokenResponseSchema) },
       400: problemResponse('VALIDATION_FAILED'),
@@ -103,7 +181,7 @@ export function registerAuthOpenApi(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/api/v1/auth/logout',
     tags,
-    summary: 'End the session of the bearer token and/or of the refresh token given',
+    summary: 'End the session of the bearer token and/or of the refresh token given; clears the refresh cookie',
     security: BEARER_SECURITY,
     request: { body: { ...json(logoutBodySchema), required: false } },
     responses: { 204: { description: 'Logged out' }, 400: problemResponse('VALIDATION_FAILED'), 401: problemResponse('UNAUTHORIZED: neither credential given') },
@@ -128,8 +206,8 @@ export function registerAuthOpenApi(registry: OpenAPIRegistry): void {
     method: 'get',
     path: '/api/v1/auth/me',
     tags,
-    summary: 'The account of the bearer token',
+    summary: 'The account of the bearer token, with what its role may do (resource → actions, from the permission table)',
     security: BEARER_SECURITY,
-    responses: { 200: { description: 'The account', ...json(userViewSchema) }, 401: problemResponse('UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED, ACCOUNT_INACTIVE') },
+    responses: { 200: { description: 'The account', ...json(meViewSchema) }, 401: problemResponse('UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED, ACCOUNT_INACTIVE') },
   });
 }

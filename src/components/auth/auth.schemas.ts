@@ -19,12 +19,22 @@ export const loginBodySchema = z
     // Lower-cased like stored usernames; only a string passes, so `{"$gt": ""}` is a 400.
     username: z.string().min(1).max(64).transform((s) => s.toLowerCase()),
     password: passwordField,
+    refreshTokenIn: z
+      .enum(['body', 'cookie'])
+      .default('body')
+      .openapi({
+        description:
+          'Where the refresh token goes: in the JSON answer (API clients, the default), or only in an httpOnly, SameSite=Strict cookie scoped to /api/v1/auth/refresh (the web consoles: page scripts never see it)',
+      }),
   })
   .strict()
   .openapi('LoginRequest');
 
+export const refreshTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a refresh token');
+
+/** Without a body token, the refresh cookie the login set (cookie mode) is the token. */
 export const refreshBodySchema = z
-  .object({ refreshToken: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a refresh token') })
+  .object({ refreshToken: refreshTokenSchema.optional().openapi({ description: 'Required unless the refresh cookie is sent' }) })
   .strict()
   .openapi('RefreshRequest');
 
@@ -60,7 +70,7 @@ export const tokenResponseSchema = z
     tokenType: z.literal('Bearer'),
     /** Seconds until the access token expires. */
     expiresIn: z.number().int(),
-    refreshToken: z.string(),
+    refreshToken: z.string().optional().openapi({ description: 'Absent in cookie mode: the token is in the Set-Cookie header only' }),
     refreshExpiresAt: z.string().openapi({ format: 'date-time' }),
     /**
      * true after an administrator's reset: every route but /auth/password, /auth/me, /auth/logout
@@ -71,7 +81,7 @@ export const tokenResponseSchema = z
   })
   .openapi('TokenResponse');
 
-export type LoginBody = z.infer<typeof loginBodySchema>;
+export type LoginBody = Omit<z.infer<typeof loginBodySchema>, 'refreshTokenIn'>;
 export type ChangePasswordBody = z.infer<typeof changePasswordBodySchema>;
 export type UserView = z.infer<typeof userViewSchema>;
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;

@@ -21,7 +21,7 @@ export { principalOf, authorize, scopeFilter, type Principal } from './auth.prin
 export { signAccessToken, verifyAccessToken, accessTokenExpiresAt, authenticate, ACCESS_TOKEN_TTL_SECONDS } from './auth.tokens';
 export { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './login.throttle';
 export type { AccountRegistryLookups } from './auth.ports';
-export { BEARER_SECURITY, BEARER_SCHEME } from './auth.routes';
+export { BEARER_SECURITY, BEARER_SCHEME, REFRESH_COOKIE, REFRESH_COOKIE_PATH } from './auth.routes';
 export { DEFAULT_BCRYPT_COST } from './password.hasher';
 export { passwordProblems } from './password.policy';
 export { objectIdSchema } from './auth.schemas';
@@ -45,6 +45,8 @@ export interface AuthDeps {
   /** The audit trail: every account change is written to it in the change's transaction. */
   audit: AccountAudit;
   options?: AuthOptions;
+  /** Production: the console's refresh cookie is Secure (sent over TLS only). */
+  secureCookies?: boolean;
 }
 
 export interface AuthComponent {
@@ -80,7 +82,7 @@ export async function createAuth(deps: AuthDeps): Promise<AuthComponent> {
   });
   const usersService = createUsersService({ users, sessions, hasher, activeCheck, throttle, registry: deps.registry ?? {}, audit: deps.audit, transaction, cursors: createPageCursors(deps.jwtSecret), now });
   const router = Router()
-    .use(authRoutes(authService))
+    .use(authRoutes(authService, { secureCookies: deps.secureCookies ?? false }))
     .use(usersRoutes(usersService));
   return {
     module: {

@@ -176,3 +176,16 @@ export const VALUE_ALIASES: Readonly<Record<string, string>> = {
   是: 'true',
   否: 'false',
 };
+
+/**
+ * The columns of each registry's import template (GET /imports/{resource}/template), in the order a
+ * clerk fills them: headers of COLUMN_ALIASES, so a filled-in template imports as it is. The
+ * enterprise (企业) column is left out: an enterprise's own rows need none; a regulator adds it.
+ */
+export const TEMPLATE_HEADERS: Readonly<Record<UpsertableResource, readonly string[]>> = {
+  sites: ['站点编号', '名称', '类型', '区县代码', '地址', '经度', '纬度', '许可证号', '许可证有效期至', '充装许可证号', '充装许可证有效期至'],
+  vehicles: ['车牌号', '车辆类型', '危险货物运输许可证号', '许可证有效期至'],
+  workers: ['工号', '姓名', '身份证号', '岗位', '所属站点', '安全培训合格证号', '证书有效期至'],
+  customers: ['用户类型', '姓名', '身份证号', '统一社会信用代码', '手机号', '地址', '区县代码'],
+  cylinders: ['钢印号', '制造单位', '制造日期', '公称容量', '皮重(kg)', '充装站', '上次检验日期', '设计使用年限'],
+};

@@ -43,4 +43,18 @@ export function registerImportsOpenApi(registry: OpenAPIRegistry): void {
       },
     },
   });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/imports/{resource}/template',
+    tags: ['imports'],
+    security: BEARER_SECURITY,
+    summary: 'A CSV template of the registry: its Chinese column headers (UTF-8 with BOM, opens in Excel); filled in, it imports as it is',
+    request: { params: importParamsSchema },
+    responses: {
+      200: { description: 'The template', content: { 'text/csv': { schema: z.string() } } },
+      401: problemResponse('No valid access token'),
+      403: problemResponse('The role may not import this registry'),
+      404: problemResponse('Not an importable registry'),
+    },
+  });
 }

@@ -1,9 +1,8 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request } from 'express';
 import { authorize, principalOf } from '../auth';
 import { AppError } from '../../shared/errors/app.error';
-import { toProblem } from '../../shared/errors/problem.mapper';
-import { PROBLEM_CONTENT_TYPE } from '../../shared/errors/problem.schema';
 import { charsetOf } from './imports.decode';
+import { TEMPLATE_HEADERS } from './imports.columns';
 import { LIMITS } from './imports.csv';
 import { importParamsSchema, importQuerySchema } from './imports.schemas';
 import type { ImportReport, ImportService } from './imports.service';
@@ -40,10 +39,19 @@ export function importRoutes(service: ImportService): Router {
         dryRun: query.dryRun,
         ...(encoding ? { encoding } : {}),
       });
-      if (report.errorCount === 0) res.json(report);
-      else sendRejected(req, res, report);
+      if (report.errorCount > 0) throw rejected(report);
+      res.json(report);
     },
   );
+  router.get('/imports/:resource/template', (req, res) => {
+    const { resource } = parseResource(req);
+    authorize(principalOf(req), resource, 'import');
+    // A UTF-8 BOM, so that Excel opens the Chinese headers as UTF-8; the import reads it either way.
+    res
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="${resource}-template.csv"`)
+      .send(`\uFEFF${TEMPLATE_HEADERS[resource].join(',')}\r\n`);
+  });
   return router;
 }
 
@@ -54,17 +62,12 @@ function parseResource(req: Request) {
 }
 
 /**
- * A rejected file is answered here rather than thrown: the problem document carries the whole report
- * (every line, column and reason) as RFC 9457 extension members, which AppError's field list cannot.
+ * A rejected file is a problem document (RFC 9457) carrying the whole report — every line, column
+ * and reason — as extension members; the error edge writes it, in the client's language.
  */
-function sendRejected(req: Request, res: Response, report: ImportReport): void {
-  const error = new AppError('IMPORT_REJECTED', 422, 'Import rejected', {
+function rejected(report: ImportReport): AppError {
+  return new AppError('IMPORT_REJECTED', 422, 'Import rejected', {
     detail: `${report.errorCount} problem(s) found; nothing was imported`,
+    extensions: { ...report },
   });
-  const problem = toProblem(error, {
-    instance: req.originalUrl.split('?')[0] ?? req.originalUrl,
-    requestId: typeof req.id === 'string' ? req.id : undefined,
-    exposeInternals: false,
-  });
-  res.status(422).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...problem, ...report }));
 }

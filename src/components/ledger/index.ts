@@ -3,6 +3,7 @@ import { Types, type ClientSession } from 'mongoose';
 import type { Registry } from '../registry';
 import type { Principal } from '../auth';
 import type { ApiModule } from '../../shared/http/api-module';
+import { REJECTION_REASONS } from './ledger.reasons';
 import type { PageCursors } from '../../shared/http/page.cursor';
 import { unitOfWork } from '../../shared/db/unit-of-work';
 import { createCapture, type PreparedEvents, type PreparedUnit } from './ledger.capture';
@@ -167,6 +168,8 @@ export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Par
       registerOpenApi: registerLedgerOpenApi,
       // 1,000 events of ~400 bytes each: far above the global limit meant for ordinary requests.
       largeBodies: [{ path: '/events/batch', limit: '2mb' }],
+      // The refusal reasons' own table (status, zh, en) titles their problems, in either language.
+      problemTitles: REJECTION_REASONS,
     },
     async append(input, actor) {
       const [outcome] = await capture.appendMany([input], actor);

@@ -44,6 +44,14 @@ export function registerLedgerOpenApi(registry: OpenAPIRegistry): void {
     responses: { 200: { description: 'A page of events', ...json(eventsPage) }, ...common },
   });
   registry.registerPath({
+    method: 'get', path: '/api/v1/events/rejection-reasons', tags, security,
+    summary: 'The table of reasons capture refuses an event for: each stable code with its HTTP status and its Chinese and English message',
+    responses: {
+      200: { description: 'The reason table', ...json(z.object({ items: z.array(z.object({ code: z.string(), status: z.number().int(), zh: z.string(), en: z.string() })) }).openapi('RejectionReasonTable')) },
+      401: problemResponse('Not authenticated'),
+    },
+  });
+  registry.registerPath({
     method: 'get', path: '/api/v1/events/rejected', tags, security,
     summary: 'Events capture refused, newest first, with their evidence (who, where, when, each reason and the credential with its status at occurredAt); within the caller\'s scope of events; cursor-paged',
     request: { query: rejectedQuery },

@@ -1,3 +1,4 @@
+import { REJECTION_REASONS } from './ledger.reasons';
 import { Router } from 'express';
 import { principalOf, type Principal } from '../auth';
 import { AppError } from '../../shared/errors/app.error';
@@ -63,6 +64,11 @@ export function ledgerRoutes(services: LedgerRouteServices): Router {
     const principal = principalOf(req);
     const page = await services.list(principal, eventsQuery.parse(req.query));
     res.json({ items: page.items.map(eventView), nextCursor: page.nextCursor });
+  });
+  // The reason table itself (code → status, zh, en), so a console names reasons in its language without a copy of it.
+  router.get('/events/rejection-reasons', (req, res) => {
+    principalOf(req);
+    res.set('Cache-Control', 'private, max-age=3600').json({ items: Object.entries(REJECTION_REASONS).map(([code, r]) => ({ code, ...r })) });
   });
   router.get('/events/rejected', async (req, res) => {
     const page = await services.rejected(principalOf(req), rejectedQuery.parse(req.query));

@@ -6,8 +6,8 @@ import { json, problemResponse } from '../../shared/openapi/openapi.registry';
 import { z } from '../../shared/openapi/zod.openapi';
 import type { CodeView, CommissionService } from './commission.service';
 import { labelPng, labelSvg } from './label.render';
-import { batchCommissionBody, codeView, commissionBody, commissionOutcome, idParams, labelParams, sheetQuery } from './qr.schemas';
-import { renderSheet } from './sheet.view';
+import { batchCommissionBody, codeView, commissionBody, commissionOutcome, idParams, labelBatch, labelParams, sheetQuery } from './qr.schemas';
+import { renderSheet, sheetLabelSvg } from './sheet.view';
 
 /** HTTP only: commissioning, codes, labels and sheets under /api/v1. */
 export function qrRoutes(service: CommissionService): Router {
@@ -45,21 +45,33 @@ export function qrRoutes(service: CommissionService): Router {
     res.json({ items: await service.commissionBatch(principalOf(req), cylinderIds) });
   });
 
-  router.get('/qr/sheets', async (req, res) => {
-    const principal = principalOf(req);
-    const { cylinderIds } = sheetQuery.parse(req.query);
+  /** The batch's codes; a forbidden role gets nothing at all, a missing or uncommissioned cylinder is listed. */
+  async function batchCodes(principal: ReturnType<typeof principalOf>, cylinderIds: readonly string[]) {
     const codes: CodeView[] = [];
     const skipped: { cylinderId: string; reason: string }[] = [];
     for (const id of cylinderIds) {
       try {
         codes.push(await service.code(principal, id));
       } catch (error) {
-        // A forbidden role gets no sheet at all; a missing or uncommissioned cylinder is listed.
         if (!(error instanceof AppError) || error.status === 403) throw error;
         skipped.push({ cylinderId: id, reason: error.code });
       }
     }
+    return { codes, skipped };
+  }
+
+  router.get('/qr/sheets', async (req, res) => {
+    const { cylinderIds } = sheetQuery.parse(req.query);
+    const { codes, skipped } = await batchCodes(principalOf(req), cylinderIds);
     res.type('html').send(renderSheet(codes, skipped));
+  });
+
+  // The same labels as JSON, for the web console: it fetches them with its bearer token (a browser
+  // cannot add one to a page it opens) and lays out and prints the A4 sheet itself.
+  router.get('/qr/labels', async (req, res) => {
+    const { cylinderIds } = sheetQuery.parse(req.query);
+    const { codes, skipped } = await batchCodes(principalOf(req), cylinderIds);
+    res.set('Cache-Control', 'no-store').json({ items: codes.map((code) => ({ ...code, svg: sheetLabelSvg(code) })), skipped });
   });
 
   return router;
@@ -114,5 +126,12 @@ export function registerQrOpenApi(registry: OpenAPIRegistry): void {
     method: 'get', path: '/api/v1/qr/sheets', tags, security, summary: 'A printable A4 HTML sheet of labels for a commissioning batch',
     request: { query: sheetQuery },
     responses: { 200: { description: 'HTML sheet', content: { 'text/html': { schema: z.string() } } }, ...common },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/v1/qr/labels', tags, security,
+    summary: 'The labels of a batch as JSON (each code with its 38 mm label SVG), for a console that lays out and prints the A4 sheet itself',
+    description: 'The same codes and skips as /qr/sheets. A cylinder outside the caller\'s scope, missing or not commissioned is listed in `skipped` with the reason code.',
+    request: { query: sheetQuery },
+    responses: { 200: { description: 'Labels', ...json(labelBatch) }, ...common },
   });
 }

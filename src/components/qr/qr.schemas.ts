@@ -38,6 +38,13 @@ export const codeView = z
   })
   .openapi('CylinderCode');
 
+export const labelBatch = z
+  .object({
+    items: z.array(codeView.extend({ svg: z.string().openapi({ description: 'The label as SVG markup, 38 mm wide (error correction Q, quiet zone, GRAI and serial)' }) })),
+    skipped: z.array(z.object({ cylinderId: z.string(), reason: z.string().openapi({ example: 'NOT_COMMISSIONED' }) })),
+  })
+  .openapi('LabelBatch');
+
 export const commissionOutcome = z
   .object({
     cylinderId: z.string(),

@@ -9,6 +9,11 @@ export function renderSheet(codes: readonly CodeView[], skipped: readonly { cyli
     summary: `${codes.length} 个标签 labels · ${skipped.length} 个未打印 skipped`,
     skipped,
     // The label's SVG is markup built (and escaped) by label.render, inserted as it is.
-    labels: codes.map((c) => ({ grai: c.grai, svg: labelSvg({ uri: c.uri, graiText: c.graiText, serial: c.serial }, { widthMm: 38 }) })),
+    labels: codes.map((c) => ({ grai: c.grai, svg: sheetLabelSvg(c) })),
   });
+}
+
+/** One label as the A4 sheet prints it: 38 mm wide. */
+export function sheetLabelSvg(code: CodeView): string {
+  return labelSvg({ uri: code.uri, graiText: code.graiText, serial: code.serial }, { widthMm: 38 });
 }

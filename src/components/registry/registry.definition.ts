@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import type { z } from 'zod';
 import { AppError } from '../../shared/errors/app.error';
 import { can, type Principal, type Resource } from '../auth';
-import { credentialState, PAPER_FIELDS, transition, type CredentialPaper, type CredentialTransition, type Stamp } from './credential.lifecycle';
+import { allowedCommands, credentialState, PAPER_FIELDS, transition, type CredentialPaper, type CredentialTransition, type Stamp } from './credential.lifecycle';
 import type { CredentialStatus } from './credential.status';
 import { credentialStatus } from './credential.status';
 import type { StoredCredential, StoredDoc, StoredSubmission } from './registry.model';
@@ -206,6 +206,8 @@ export function viewCredential(c: unknown, viewer: Viewer): (Record<string, unkn
       renewal: s.renewal ? viewPaper(s.renewal) : undefined,
     }),
     state: credentialState(s),
+    // What the lifecycle table lets a state do next, so a console offers only those (the permission table says who).
+    commands: allowedCommands(credentialState(s)),
     status: credentialStatus(s, viewer.now, viewer.policy),
   };
 }

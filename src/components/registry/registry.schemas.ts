@@ -1,5 +1,5 @@
 import { z } from '../../shared/openapi/zod.openapi';
-import { CREDENTIAL_STATES } from './credential.lifecycle';
+import { CREDENTIAL_COMMANDS, CREDENTIAL_STATES } from './credential.lifecycle';
 import { CREDENTIAL_STATUSES } from './credential.status';
 import { PHONE_PATTERN, isValidIdNumber, isValidPlate, isValidUscc } from './registry.pii';
 
@@ -128,6 +128,9 @@ export const credentialView = z
       .openapi({ description: 'The last regulator decision (verify, suspend, revoke, reinstate, amend, submit) and its reason' }),
     renewal: z.object(paperView).optional().openapi({ description: 'A renewal the holder submitted, awaiting verification; it does not count until verified' }),
     state: z.enum(CREDENTIAL_STATES).openapi({ description: 'Lifecycle state: submitted → verified (or rejected) → suspended / revoked' }),
+    commands: z
+      .array(z.enum(CREDENTIAL_COMMANDS))
+      .openapi({ description: 'The commands the state allows next (credential.lifecycle.ts); verify and reject on a verified credential act on its pending renewal' }),
     status: credentialStatusSchema.openapi({ description: 'Derived now: unverified until a regulator verifies; then suspended / revoked / dates' }),
   })
   .openapi('Credential');

@@ -16,6 +16,8 @@ export interface AppErrorOptions {
   errors?: readonly FieldError[];
   /** Every reason of a refusal, shown as `reasons`; the first is the problem's `code` and `detail`. */
   reasons?: readonly ProblemReason[];
+  /** RFC 9457 extension members added to the problem as they are (an import report's lines and counts). */
+  extensions?: Readonly<Record<string, unknown>>;
   cause?: unknown;
 }
 
@@ -27,6 +29,7 @@ export class AppError extends Error {
   readonly detail: string | undefined;
   readonly errors: readonly FieldError[] | undefined;
   readonly reasons: readonly ProblemReason[] | undefined;
+  readonly extensions: Readonly<Record<string, unknown>> | undefined;
 
   constructor(
     readonly code: string,
@@ -39,6 +42,7 @@ export class AppError extends Error {
     this.detail = options.detail;
     this.errors = options.errors;
     this.reasons = options.reasons;
+    this.extensions = options.extensions;
   }
 
   static badRequest(detail: string, errors?: readonly FieldError[]): AppError {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { renderView } from '../http/html.view';
 import { AppError } from './app.error';
+import { createMessageCatalog, localizeProblem, negotiateLanguage, type MessageCatalog } from './problem.localize';
 import { toProblem } from './problem.mapper';
 import { PROBLEM_CONTENT_TYPE } from './problem.schema';
 
@@ -14,10 +15,12 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 };
 
 /**
- * The one error translator at the edge: problem+json under /api, an HTML page elsewhere.
+ * The one error translator at the edge: problem+json under /api, an HTML page elsewhere, in the
+ * language the request's Accept-Language asks for (English when it names none we write).
  * Unexpected errors are logged with their stack here and reach the client only as a request id.
  */
-export function errorMiddleware(options: { exposeInternals: boolean }): ErrorRequestHandler {
+export function errorMiddleware(options: { exposeInternals: boolean; messages?: MessageCatalog }): ErrorRequestHandler {
+  const messages = options.messages ?? createMessageCatalog();
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       // Too late for a clean answer; Express's default handler closes the connection.
@@ -25,15 +28,20 @@ export function errorMiddleware(options: { exposeInternals: boolean }): ErrorReq
       return;
     }
     const path = pathOf(req.originalUrl);
-    const problem = toProblem(error, {
-      instance: path,
-      requestId: typeof req.id === 'string' ? req.id : undefined,
-      exposeInternals: options.exposeInternals,
-    });
+    const lang = negotiateLanguage(req.get('accept-language'));
+    const problem = localizeProblem(
+      toProblem(error, {
+        instance: path,
+        requestId: typeof req.id === 'string' ? req.id : undefined,
+        exposeInternals: options.exposeInternals,
+      }),
+      lang,
+      messages,
+    );
     if (problem.status >= 500) req.log?.error({ err: error }, 'request failed');
     else req.log?.debug({ code: problem.code }, 'request rejected');
 
-    res.status(problem.status);
+    res.status(problem.status).set('Content-Language', lang).vary('Accept-Language');
     if (isApiPath(path) || req.path === '/healthz' || req.path === '/readyz') {
       res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
       return;

@@ -23,6 +23,7 @@ export function toProblem(error: unknown, ctx: ProblemContext): Problem {
     ...(ctx.requestId === undefined ? {} : { requestId: ctx.requestId }),
     ...(app.errors === undefined ? {} : { errors: [...app.errors] }),
     ...(app.reasons === undefined ? {} : { reasons: [...app.reasons] }),
+    ...app.extensions,
   };
 }
 

@@ -23,7 +23,10 @@ export const problemSchema = z
       .optional()
       .openapi({ description: 'Every reason of a refusal (a captured event breaking several rules); the first is `code` and `detail`' }),
   })
-  .openapi('Problem');
+  .openapi('Problem', {
+    description:
+      'RFC 9457 problem details. title, detail, errors[].message and reasons[].detail follow Accept-Language (zh-CN or English, the default); code never changes.',
+  });
 
 export type Problem = z.infer<typeof problemSchema>;
 

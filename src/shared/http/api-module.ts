@@ -7,6 +7,7 @@ export interface RealtimeHub {
   io: SocketServer;
   clustered: boolean;
 }
+import type { Bilingual } from '../errors/error.messages';
 
 /** What a component contributes to the JSON API: routes under /api/v1 and their OpenAPI entries. */
 export interface ApiModule {
@@ -28,6 +29,11 @@ export interface ApiModule {
   attachRealtime?: (realtime: RealtimeHub) => () => void;
   /** Stops what the module runs in the background (timers, runners), before the database closes. */
   stop?: () => Promise<void>;
+  /**
+   * Problem codes whose titles the component keeps in a table of its own (the ledger's refusal
+   * reasons): looked up through the app's one message catalog (shared/errors/problem.localize.ts).
+   */
+  problemTitles?: Readonly<Record<string, Bilingual>>;
 }
 
 export interface HealthWarning {

@@ -31,7 +31,13 @@ export function generateOpenApiDocument(registry: OpenAPIRegistry, version: stri
       title: 'LPG Trace API (液化气瓶追溯监管平台)',
       version,
       description:
-        'Errors are RFC 9457 problem details (application/problem+json) with a stable `code` and the `requestId` to quote.',
+        'Errors are RFC 9457 problem details (application/problem+json) with a stable `code` and the `requestId` to quote.\n\n' +
+        '**Language.** A problem is written in the language the request\'s `Accept-Language` asks for: `zh-CN` (any `zh`) gives ' +
+        'Chinese, anything else — or no header — English, the default for clients that name none (scales, scripts, integrations). ' +
+        '`title`, `detail`, each field error\'s `message`, each import line\'s `reason` and each refusal reason\'s `detail` are ' +
+        'translated from one message table; `code`, `type`, `status`, field paths and every other member never change with the ' +
+        'language, so branch on `code`. The answer carries `Content-Language` and `Vary: Accept-Language`. ' +
+        '问题详情按 Accept-Language 返回中文或英文；code 等字段与语言无关。',
     },
     servers: [{ url: '/' }],
   });

@@ -1,0 +1,64 @@
+import type { Component } from 'vue';
+
+/** What a page needs the session to allow: a resource and action of the permission table. */
+export interface Needs {
+  resource: string;
+  action: string;
+}
+
+export type Section = 'overview' | 'supervision' | 'registry' | 'codes' | 'ledger';
+
+/**
+ * Every console page, in one table: the router's routes and the side menu both come from it, and
+ * a page shows for a role only when the role's row of the permission table (auth/me) allows what
+ * the page needs. Pages are loaded when first opened (each is its own chunk).
+ *
+ * Pages whose APIs other work is adding slot in here, under the section named: alerts with their
+ * live feed and the dashboard's charts, cases and premises inspections (supervision); the station's
+ * scales, their lock and the scale map (supervision for regulators, codes for stations); deliveries
+ * (ledger). Each is one entry more, with the `needs` of its API's permission.
+ */
+export interface PageDef {
+  name: string;
+  path: string;
+  title: string;
+  section: Section;
+  icon: string;
+  component: () => Promise<Component | { default: Component }>;
+  needs?: Needs;
+  /** Route params the menu entry opens the page with. */
+  params?: Record<string, string>;
+  /** Shown in the side menu (a detail page is not). */
+  menu: boolean;
+}
+
+const registry = () => import('../views/registry/RecordListView.vue');
+
+const registryPage = (resource: string, icon: string): PageDef => ({
+  name: `registry-${resource}`,
+  path: `/console/registry/${resource}`,
+  title: `menu.${resource}`,
+  section: 'registry',
+  icon,
+  component: registry,
+  needs: { resource, action: 'read' },
+  params: { resource },
+  menu: true,
+});
+
+export const PAGES: readonly PageDef[] = [
+  { name: 'overview', path: '/console', title: 'menu.overview', section: 'overview', icon: 'DataBoard', component: () => import('../views/OverviewView.vue'), menu: true },
+  { name: 'credentials', path: '/console/credentials', title: 'menu.credentialQueue', section: 'supervision', icon: 'Stamp', component: () => import('../views/regulator/CredentialQueueView.vue'), needs: { resource: 'credentials', action: 'verify' }, menu: true },
+  { name: 'rejected', path: '/console/rejected-events', title: 'menu.rejectedEvents', section: 'supervision', icon: 'Warning', component: () => import('../views/ledger/RejectedEventsView.vue'), needs: { resource: 'rejected_events', action: 'read' }, menu: true },
+  registryPage('enterprises', 'OfficeBuilding'),
+  registryPage('sites', 'Shop'),
+  registryPage('vehicles', 'Van'),
+  registryPage('workers', 'User'),
+  registryPage('customers', 'House'),
+  registryPage('cylinders', 'Box'),
+  { name: 'imports', path: '/console/imports', title: 'menu.imports', section: 'codes', icon: 'Upload', component: () => import('../views/labels/ImportView.vue'), needs: { resource: 'cylinders', action: 'import' }, menu: true },
+  { name: 'labels', path: '/console/labels', title: 'menu.labels', section: 'codes', icon: 'Printer', component: () => import('../views/labels/LabelsView.vue'), needs: { resource: 'cylinders', action: 'update' }, menu: true },
+  { name: 'timeline', path: '/console/cylinders/:id?', title: 'menu.timeline', section: 'ledger', icon: 'Connection', component: () => import('../views/ledger/CylinderTimelineView.vue'), needs: { resource: 'events', action: 'read' }, menu: true },
+];
+
+export const SECTIONS: readonly Section[] = ['overview', 'supervision', 'registry', 'codes', 'ledger'];
