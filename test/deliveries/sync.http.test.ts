@@ -140,6 +140,27 @@ describe('offline sync of delivery flows', () => {
     expect(res.results[0]?.errors?.map((e) => e.path)).toEqual(expect.arrayContaining(['visits[0].occurredAt', 'visits[0].cylinders']));
   });
 
+  it('records an offline hand-over whose digits do not match as unconfirmed, naming the method that failed, and the rest of the visit', async () => {
+    const customer = kit.customers[3] as { id: string; phone: string };
+    const [full, held] = [await kit.cylinder('in_transit'), await kit.cylinder('with_customer', customer.id)];
+    const wrong = customer.phone.slice(-4) === '0000' ? '1111' : '0000';
+    const flow = { kind: 'visit', visitId: randomUUID(), occurredAt: earlier(), customerId: customer.id, deliver: { cylinders: [{ cylinderId: full }] }, collect: { returnTo: kit.supplyPoint, cylinders: [{ cylinderId: held }] }, confirmation: { method: 'phone_last4', phoneLast4: wrong } };
+    const res = await expectStatus<SyncResult & { results: { visit?: { confirmation?: object; events: { role: string; status: string }[] } }[] }>(sync(workers[2] as Principal, [flow]), 200);
+    expect(res.results[0]?.visit).toMatchObject({ confirmation: { method: 'none', confirmed: false, failed: 'phone_last4' }, events: [{ role: 'deliver', status: 'accepted' }, { role: 'collect', status: 'accepted' }] });
+    const rates = await expectStatus<{ items: { unconfirmed: number }[] }>(world.as(kit.admin).get(`/api/v1/deliveries/confirmation-rates?workerId=${workers[2]?.workerId}`), 200);
+    expect(rates.items[0]?.unconfirmed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('records what the ledger accepts of an offline visit and lists the rest: a partial visit', async () => {
+    const customer = kit.customers[4] as { id: string; phone: string };
+    const [full, notHeld] = [await kit.cylinder('in_transit'), await kit.cylinder('in_transit')];
+    const flow = { kind: 'visit', visitId: randomUUID(), occurredAt: earlier(), customerId: customer.id, deliver: { cylinders: [{ cylinderId: full }] }, collect: { returnTo: kit.supplyPoint, cylinders: [{ cylinderId: notHeld }] }, confirmation: { method: 'phone_last4', phoneLast4: customer.phone.slice(-4) } };
+    const res = await expectStatus<SyncResult>(sync(workers[1] as Principal, [flow]), 200);
+    expect(res.results[0]).toMatchObject({ status: 'partial', visit: { status: 'partial', collisions: [expect.any(String)] } });
+    expect((await world.ledger.cylinderState(full))?.state).toBe('with_customer');
+    expect((await world.ledger.cylinderState(notHeld))?.state).toBe('in_transit');
+  });
+
   it('accepts a collision as a correction (the other hand-over declared erroneous) and dismisses the other; each is resolved once', async () => {
     const open = (await expectStatus<{ items: Collision[] }>(world.as(kit.admin).get('/api/v1/deliveries/collisions?status=open'), 200)).items;
     const x = open.find((c) => c.cylinderId === contested.x) as Collision;

@@ -94,9 +94,9 @@ export function createSupervision(deps: SupervisionDeps) {
     const { eventId: _refused, ...event } = collision.event;
     const prepared = await deps.ledger.prepareAppend([declaration, { ...event, eventId: correctionId }], actorOf(principal));
     const at = deps.now();
-    const outcomes = await deps.ledger.withAppendRetries(() =>
+    const outcomes = await deps.ledger.withAppendRetries((attempt) =>
       deps.transaction(async (session) => {
-        const [answers = []] = await deps.ledger.appendPrepared([{ prepared, atomic: true }], session);
+        const [answers = []] = await deps.ledger.appendPrepared([{ prepared, atomic: true }], session, attempt);
         if (answers.every((a) => a.status !== 'rejected')) {
           const resolution = { by: principal.userId, at, note, declarationEventId: declarationId, correctionEventId: correctionId };
           if (!(await deps.repo.resolveCollision(collision._id, 'accepted', resolution, session))) throw resolvedAlready();

@@ -53,11 +53,11 @@ interface Unit {
  */
 export function createCommit(deps: CommitDeps) {
   const group = createGroupCommit<CommitItem, ItemAnswer>(
-    (requests) => deps.ledger.withAppendRetries(() => deps.transaction((session) => commitGroup(requests, session))),
+    (requests) => deps.ledger.withAppendRetries((attempt) => deps.transaction((session) => commitGroup(requests, session, attempt))),
     MAX_GROUP,
   );
 
-  async function commitGroup(requests: readonly (readonly CommitItem[])[], session: ClientSession): Promise<ItemAnswer[][]> {
+  async function commitGroup(requests: readonly (readonly CommitItem[])[], session: ClientSession, attempt: number): Promise<ItemAnswer[][]> {
     const receivedAt = deps.now();
     const stored = await storedVisits(requests.flat(), session);
     // The first copy of a visit id (stored, or earlier in the group) decides; a copy with other content is its request's 409.
@@ -87,7 +87,7 @@ export function createCommit(deps: CommitDeps) {
       copies.push(...again);
     });
 
-    const answered = await record(units, receivedAt, session);
+    const answered = await record(units, receivedAt, session, attempt);
     const byKey = new Map<string, Outcome>();
     for (const unit of units) byKey.set(keyOf(unit.item.who.enterpriseId, unit.item.plan.flow.visitId), answered.get(unit) as Outcome);
     const storedCopies = [...new Set(copies.map((c) => c.key))].flatMap((key) => (stored.has(key) ? [stored.get(key) as VisitDoc] : []));
@@ -124,7 +124,7 @@ export function createCommit(deps: CommitDeps) {
    * uploads refuses the later one), answering each unit; `results` gets each visit id's outcome
    * for the copies that share it.
    */
-  async function record(units: readonly Unit[], receivedAt: Date, session: ClientSession): Promise<Map<Unit, Outcome>> {
+  async function record(units: readonly Unit[], receivedAt: Date, session: ClientSession, attempt: number): Promise<Map<Unit, Outcome>> {
     const answered = new Map<Unit, Outcome>();
     const live: Unit[] = [];
     for (const unit of units) {
@@ -136,7 +136,7 @@ export function createCommit(deps: CommitDeps) {
       live.push(unit);
     }
     const ordered = [...live].sort((a, b) => Date.parse(a.item.plan.flow.occurredAt) - Date.parse(b.item.plan.flow.occurredAt));
-    const ledgerAnswers = await deps.ledger.appendPrepared(ordered.map((u) => ({ prepared: u.item.plan.prepared, atomic: u.item.mode === 'online' })), session);
+    const ledgerAnswers = await deps.ledger.appendPrepared(ordered.map((u) => ({ prepared: u.item.plan.prepared, atomic: u.item.mode === 'online' })), session, attempt);
 
     const visits: VisitDoc[] = [];
     const checks: SafetyCheckDoc[] = [];

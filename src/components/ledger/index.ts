@@ -6,7 +6,7 @@ import type { ApiModule } from '../../shared/http/api-module';
 import { REJECTION_REASONS } from './ledger.reasons';
 import type { PageCursors } from '../../shared/http/page.cursor';
 import { unitOfWork } from '../../shared/db/unit-of-work';
-import { createCapture, type PreparedEvents, type PreparedUnit } from './ledger.capture';
+import { createCapture, type PreparedEvents, type PreparedUnit, type SharedReads } from './ledger.capture';
 import { withRetries } from './ledger.group-commit';
 import type { AppendOutcome, EventActor, EventRange, LedgerEvent } from './ledger.contract';
 import type { FillLimits } from './ledger.fill-limits';
@@ -30,7 +30,7 @@ export { eventView } from './ledger.routes';
 export { actorOf } from './ledger.actor';
 export { authorizeCapture } from './ledger.recorders';
 export type { CylinderProjection } from './ledger.model';
-export type { PreparedEvents, PreparedUnit } from './ledger.capture';
+export type { PreparedEvents, PreparedUnit, SharedReads } from './ledger.capture';
 export { CONFIRMATION_METHODS, type ConfirmationMethod } from './ledger.schemas';
 export type { LedgerLookups } from './ledger.lookups';
 export type { EventIds } from './ledger.ids';
@@ -58,9 +58,12 @@ export interface Ledger {
    * transaction inside `withAppendRetries`: a concurrent append that moved a cylinder on makes
    * the writes throw, and the whole transaction must run again to see it.
    */
-  prepareAppend(inputs: readonly unknown[], actor: EventActor): Promise<PreparedEvents>;
-  appendPrepared(units: readonly PreparedUnit[], session: ClientSession): Promise<AppendOutcome[][]>;
-  withAppendRetries<T>(attempt: () => Promise<T>): Promise<T>;
+  prepareAppend(inputs: readonly unknown[], actor: EventActor, reads?: SharedReads): Promise<PreparedEvents>;
+  /** Registry look-ups that several prepareAppend calls share (one request's flows): each record is read once. */
+  sharedReads(): SharedReads;
+  appendPrepared(units: readonly PreparedUnit[], session: ClientSession, attempt?: number): Promise<AppendOutcome[][]>;
+  /** Runs `attempt` (1, 2, ...) until no concurrent append raced it; pass its number on to appendPrepared. */
+  withAppendRetries<T>(attempt: (n: number) => Promise<T>): Promise<T>;
   /** Projections of these cylinders, read in the caller's transaction when a session is given. Unscoped. */
   cylinderStates(cylinderIds: readonly string[], session?: ClientSession): Promise<CylinderProjection[]>;
   /** Cylinders whose custodian is this customer now (after a sale or hand-over, before their return). Unscoped. */
@@ -177,8 +180,9 @@ export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Par
     },
     appendMany: capture.appendMany,
     prepareAppend: capture.prepare,
+    sharedReads: capture.sharedReads,
     appendPrepared: capture.appendPrepared,
-    withAppendRetries: (attempt) => withRetries(() => attempt()),
+    withAppendRetries: (attempt) => withRetries(attempt),
     cylinderStates: (cylinderIds, session) => repo.projections(cylinderIds, session),
     cylindersWithCustomer: (customerId, limit) => repo.withCustomer(customerId, Math.max(1, Math.min(limit, 1000))),
     cylinderState: (cylinderId) => repo.projection(cylinderId),

@@ -49,6 +49,15 @@ export interface PreparedEvents {
   readonly submitted: readonly Submitted[];
 }
 
+/** Look-ups shared by several `prepare` calls; opaque to callers. */
+export interface SharedReads {
+  readonly __sharedReads: unique symbol;
+}
+interface Reads {
+  lookups: LedgerLookups;
+  codes: LedgerCodes;
+}
+
 /** One request of `appendPrepared`: an atomic one is recorded whole or not at all (ledger.units.ts). */
 export interface PreparedUnit {
   prepared: PreparedEvents;
@@ -84,9 +93,8 @@ export function createCapture(deps: CaptureDeps) {
   }
 
   /** The admitted inputs with their codes and references resolved (registry reads, outside any transaction). */
-  function resolveAll(intake: readonly Intake[], actor: EventActor): Promise<Submitted[]> {
-    const lookups = memoLookups(deps.lookups);
-    const codes = memoCodes(deps.codes ?? NO_CODES);
+  function resolveAll(intake: readonly Intake[], actor: EventActor, reads: SharedReads = sharedReads()): Promise<Submitted[]> {
+    const { lookups, codes } = reads as unknown as Reads;
     const admitted = intake.flatMap((item) => ('input' in item ? [item.input] : []));
     return Promise.all(
       admitted.map(async (given) => {
@@ -98,22 +106,30 @@ export function createCapture(deps: CaptureDeps) {
     );
   }
 
+  /** Look-ups several preparations share (one request's flows): each registry record is read once for all of them. */
+  function sharedReads(): SharedReads {
+    const reads: Reads = { lookups: memoLookups(deps.lookups), codes: memoCodes(deps.codes ?? NO_CODES) };
+    return reads as unknown as SharedReads;
+  }
+
   /** Parses and resolves raw items for `appendPrepared`, outside any transaction. */
-  async function prepare(raws: readonly unknown[], actor: EventActor): Promise<PreparedEvents> {
+  async function prepare(raws: readonly unknown[], actor: EventActor, reads?: SharedReads): Promise<PreparedEvents> {
     const intake = parseEvents(raws, deps.now());
-    return { intake, submitted: await resolveAll(intake, actor) };
+    return { intake, submitted: await resolveAll(intake, actor, reads) };
   }
 
   /**
    * Decides and writes prepared requests in the CALLER's transaction (a delivery flow records its
-   * events and its own documents in one). Stored copies of the ids are always read: nothing here
-   * may start the caller's transaction again. A concurrent append that moved a projection or took
-   * a key makes the writes throw; the caller runs its whole transaction again (`withRetries`).
+   * events and its own documents in one). As in a group commit, the first attempt does not read
+   * stored copies of the ids; a rejection makes it read them and decide again, in the same
+   * transaction (nothing is written before). A concurrent append that moved a projection or took a
+   * key makes the writes throw; the caller runs its whole transaction again (`withRetries`), whose
+   * `attempt` past the first reads the stored copies at once.
    */
-  async function appendPrepared(units: readonly PreparedUnit[], session: ClientSession): Promise<AppendOutcome[][]> {
+  async function appendPrepared(units: readonly PreparedUnit[], session: ClientSession, attempt = 1): Promise<AppendOutcome[][]> {
     const candidates: Candidate[] = units.flatMap((unit, request) => unit.prepared.submitted.map((item) => ({ ...item, request })));
     const atomic = new Set(units.flatMap((unit, request) => (unit.atomic ? [request] : [])));
-    const outcomes = candidates.length > 0 ? await decideAndWrite(candidates, deps.now(), true, session, atomic) : [];
+    const outcomes = candidates.length > 0 ? await decideAndWrite(candidates, deps.now(), attempt > 1, session, atomic, true) : [];
     let next = 0;
     return units.map((unit) => answered(unit.prepared.intake, outcomes.slice(next, (next += unit.prepared.submitted.length))));
   }
@@ -127,9 +143,13 @@ export function createCapture(deps: CaptureDeps) {
     return requests.map((items) => outcomes.slice(next, (next += items.length)));
   }
 
-  async function decideAndWrite(candidates: readonly Candidate[], receivedAt: Date, checkStored: boolean, session: ClientSession, atomic: ReadonlySet<number> = new Set()): Promise<AppendOutcome[]> {
-    const facts = await readFacts(candidates, receivedAt, checkStored, session);
-    const decision = decideUnits(candidates, facts, atomic);
+  async function decideAndWrite(candidates: readonly Candidate[], receivedAt: Date, checkStored: boolean, session: ClientSession, atomic: ReadonlySet<number> = new Set(), recheckHere = false): Promise<AppendOutcome[]> {
+    let facts = await readFacts(candidates, receivedAt, checkStored, session);
+    let decision = decideUnits(candidates, facts, atomic);
+    if (decision.recheck && recheckHere) {
+      facts = await readFacts(candidates, receivedAt, true, session);
+      decision = decideUnits(candidates, facts, atomic);
+    }
     for (const cylinderId of decision.inconsistent) {
       const headEventId = facts.projections.get(cylinderId)?.headEventId ?? null;
       deps.logger?.error({ cylinderId, headEventId }, 'ledger projection disagrees with the chain: events for this cylinder are refused until it is repaired');
@@ -152,7 +172,7 @@ export function createCapture(deps: CaptureDeps) {
     return { receivedAt, projections, heads, chained, declared, policy: deps.policy, ...(deps.fillLimits ? { fillLimits: deps.fillLimits } : {}), ...(stored ? { stored } : {}) };
   }
 
-  return { appendMany, appendParsed, prepare, appendPrepared };
+  return { appendMany, appendParsed, prepare, appendPrepared, sharedReads };
 }
 
 /** Each item's answer in its order: refused at the edge, or as decided. */

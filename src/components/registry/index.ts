@@ -123,6 +123,8 @@ export interface Registry extends CylinderIdentityPort {
   ownedRef(resource: 'vehicles' | 'customers', id: string): Promise<OwnedSummary | undefined>;
   /** A customer with what a delivery needs (real name, phone, address, kind), by id: unscoped, its callers check the owner. */
   customerContact(id: string): Promise<CustomerContact | undefined>;
+  /** The same for many customers in one indexed read (a batch of flows), keyed by id. */
+  customerContacts(ids: readonly string[]): Promise<Map<string, CustomerContact>>;
   /** The enterprise's active customer registered with this phone, if any (a hand-over to a person named by phone). */
   customerIdByPhone(enterpriseId: string, phone: string): Promise<string | undefined>;
   /**
@@ -342,16 +344,25 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
       return doc ? owned(doc) : undefined;
     },
     async customerContact(id) {
-      const doc = await byId(repos.customers, id);
-      if (!doc) return undefined;
-      return {
-        ...owned(doc),
-        kind: doc.kind === 'business' ? 'business' : 'household',
-        realName: String(doc.realName),
-        phone: String(doc.phone),
-        address: String(doc.address),
-        ...(typeof doc.idNumberLast4 === 'string' ? { idNumberLast4: doc.idNumberLast4 } : {}),
-      };
+      return (await registry.customerContacts([id])).get(id);
+    },
+    async customerContacts(ids) {
+      const objectIds = [...new Set(ids)].filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+      const found = new Map<string, CustomerContact>();
+      if (objectIds.length === 0) return found;
+      const projection = { enterpriseId: 1, districtCode: 1, active: 1, kind: 1, realName: 1, phone: 1, address: 1, idNumberLast4: 1 };
+      const docs = (await models.customers.collection.find({ _id: { $in: objectIds } }, { projection }).toArray()) as StoredDoc[];
+      for (const doc of docs) {
+        found.set(doc._id.toHexString(), {
+          ...owned(doc),
+          kind: doc.kind === 'business' ? 'business' : 'household',
+          realName: String(doc.realName),
+          phone: String(doc.phone),
+          address: String(doc.address),
+          ...(typeof doc.idNumberLast4 === 'string' ? { idNumberLast4: doc.idNumberLast4 } : {}),
+        });
+      }
+      return found;
     },
     async customerIdByPhone(enterpriseId, phone) {
       if (!Types.ObjectId.isValid(enterpriseId)) return undefined;
