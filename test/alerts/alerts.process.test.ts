@@ -67,7 +67,7 @@ describe('alerts across processes', () => {
     } finally {
       await mongo.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('delivers to a client of process A an alert raised on process B, through a real Redis, once each', async () => {
     const redis = await startRedis();
@@ -75,7 +75,7 @@ describe('alerts across processes', () => {
       const dbName = `alerts_redis_${Date.now()}`;
       // No polling: the only way A can learn of B's alerts is the adapter's message through Redis.
       const env = { ...dbEnv(dbName), REDIS_URL: redis.url, ALERTS_POLL_MS: '600000' };
-      const [a, b] = [await launch(env), await launch(env)];
+      const [a, b] = await Promise.all([launch(env), launch(env)]);
       const admin = await accountToken(db.uri, dbName, 'enterprise_admin', { enterpriseId: new ObjectId().toHexString() });
       const city = await accountToken(db.uri, dbName, 'city_regulator');
       const onA = alertsClient(a.url, { token: city });
@@ -100,5 +100,5 @@ describe('alerts across processes', () => {
     } finally {
       await redis.stop();
     }
-  }, 120_000);
+  }, 300_000);
 });

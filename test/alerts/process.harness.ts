@@ -36,7 +36,8 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
   child.stdout?.setEncoding('utf8').on('data', (c: string) => (out += c));
   child.stderr?.setEncoding('utf8').on('data', (c: string) => (out += c));
   const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  const deadline = Date.now() + 60_000;
+  // Generous: under a full parallel test run, tsx compiling main takes a while.
+  const deadline = Date.now() + 150_000;
   while (Date.now() < deadline) {
     const ready = out
       .split('\n')
@@ -86,7 +87,9 @@ export async function startRedis(): Promise<RedisProcess> {
     url: `redis://127.0.0.1:${port}`,
     stop: async () => {
       child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
+      clearTimeout(killer);
     },
   };
 }

@@ -86,7 +86,7 @@ export interface WorldOptions {
   deliveries?: ComponentDeps['config']['deliveries'];
   /** Supervision's fabricated sources and timing (an interlock source, the accounts recheck). */
   alerts?: ComponentOverrides['alerts'];
-  /** Supervision's settings (poll, batch wait, rule tunables); fast polling unless given. */
+  /** Supervision's settings (poll, batch wait, rule tunables); the runner is told of every commit, so it polls only once a minute unless given (no background query lands in a test's command log). */
   alertsConfig?: ComponentDeps['config']['alerts'];
   /** Share Socket.IO through this Redis (two worlds on one database act as two processes). */
   redisUrl?: string;
@@ -186,7 +186,7 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
     components = await buildComponents(
       {
         connection,
-        config: { secrets: secrets(), env: 'test', qr: { ...TEST_QR, ...current.qr }, alerts: { pollMs: 200, ...current.alertsConfig }, ...(current.deliveries ? { deliveries: current.deliveries } : {}) },
+        config: { secrets: secrets(), env: 'test', qr: { ...TEST_QR, ...current.qr }, alerts: { pollMs: 60_000, ...current.alertsConfig }, ...(current.deliveries ? { deliveries: current.deliveries } : {}) },
         logger: current.logger ?? silentLogger,
         auth: current.auth ?? { bcryptCost: 4, loginThrottle: { capacity: 1_000, refillPerMinute: 1_000 }, now: clock.now, activeCacheMs: 0 },
         ...(current.accountLookups ? { accountLookups: current.accountLookups } : {}),

@@ -64,6 +64,8 @@ export function createRunner(deps: RunnerDeps) {
   let dirty = false;
   let timer: NodeJS.Timeout | undefined;
   let idleWaiters: (() => void)[] = [];
+  /** The positions this process last committed: a pass starts from them without a read (the transaction checks them). */
+  let known: RunnerState | undefined;
   const poll = setInterval(() => kick(), deps.pollMs);
   poll.unref();
 
@@ -87,6 +89,7 @@ export function createRunner(deps: RunnerDeps) {
       try {
         for (let more = true; more && !stopped; ) more = await pass();
       } catch (error) {
+        known = undefined;
         if (error instanceof PassTaken) {
           dirty = true;
           continue;
@@ -98,7 +101,7 @@ export function createRunner(deps: RunnerDeps) {
   }
 
   async function pass(): Promise<boolean> {
-    const state = await deps.repo.runnerState();
+    const state = known ?? (await deps.repo.runnerState());
     const now = deps.now();
     const p = state.positions;
     const [events, refusals, scans, reports, decisions] = await Promise.all([
@@ -133,6 +136,7 @@ export function createRunner(deps: RunnerDeps) {
       sweeps: { credentialsDay: sweepCredentials ? dayOf(now) : state.sweeps.credentialsDay, scalesAt: sweepScales ? now : state.sweeps.scalesAt },
       counters: state.counters,
     };
+    let committedState: RunnerState | undefined;
     const committed = await deps.transaction(async (session) => {
       const current = await deps.repo.runnerState(session);
       if (!samePass(current, state)) throw new PassTaken();
@@ -145,8 +149,10 @@ export function createRunner(deps: RunnerDeps) {
       await deps.repo.insertChanges(merged.changes, payloads, session);
       await deps.repo.writeTracks(changedTracks, session);
       await deps.repo.saveRunner({ ...next, counters: merged.counters }, session);
+      committedState = { ...next, counters: merged.counters };
       return merged.changes.map((c, i): StoredChange => ({ seq: c.seq, districtCode: c.districtCode, enterpriseId: c.enterpriseId, payload: payloads[i] as StoredChange['payload'] }));
     });
+    known = committedState;
     if (committed.length > 0) deps.onCommitted(committed);
     return [events, refusals, scans, reports, decisions].some((list) => list.length >= batchSize);
   }
