@@ -47,10 +47,17 @@ export function alertsClient(url: string, auth: Record<string, unknown> | undefi
 }
 
 /** Connects and waits for the server's answer: connected, or the refusal's `data.code`. */
-export function connected(client: AlertsClient): Promise<'connected' | { code: string; message: string }> {
+export function connected(client: AlertsClient, timeoutMs = 15_000): Promise<'connected' | { code: string; message: string }> {
+  // Already connected (a second client awaited after the first): its 'connect' has fired before this listener.
+  if (client.socket.connected) return Promise.resolve('connected');
   return new Promise((resolve) => {
-    client.socket.once('connect', () => resolve('connected'));
-    client.socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve({ code: err.data?.code ?? 'NONE', message: err.message }));
+    const timer = setTimeout(() => resolve({ code: 'TIMEOUT', message: `not connected within ${timeoutMs} ms` }), timeoutMs);
+    const settle = (outcome: 'connected' | { code: string; message: string }) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    client.socket.once('connect', () => settle('connected'));
+    client.socket.once('connect_error', (err: Error & { data?: { code?: string } }) => settle({ code: err.data?.code ?? 'NONE', message: err.message }));
   });
 }
 
