@@ -244,6 +244,21 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
     Types.ObjectId.isValid(id) ? repo.findOne({ _id: new Types.ObjectId(id) }) : Promise.resolve(null);
   const status = (c: unknown) => credentialStatus(c as StoredCredential | undefined, now(), policy);
   const hexOf = (v: unknown) => (v instanceof Types.ObjectId ? v.toHexString() : '');
+  /** A site as other components read it (siteById, sitesNear). */
+  const siteSummary = (doc: StoredDoc): SiteSummary => {
+    const coordinates = coordinatesOf(doc);
+    return {
+      id: doc._id.toHexString(),
+      enterpriseId: hexOf(doc.enterpriseId),
+      districtCode: String(doc.districtCode),
+      kind: doc.kind === 'filling_station' ? 'filling_station' : 'supply_point',
+      name: String(doc.name),
+      active: doc.active,
+      licenceStatus: status(doc.licence),
+      fillingLicenceStatus: status(doc.fillingLicence),
+      ...(coordinates ? { coordinates } : {}),
+    };
+  };
   const owned = (doc: StoredDoc): OwnedSummary => ({ id: doc._id.toHexString(), enterpriseId: hexOf(doc.enterpriseId), districtCode: String(doc.districtCode), active: doc.active });
 
   const registry: Registry = {
@@ -380,18 +395,7 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
     },
     async siteById(siteId) {
       const doc = await byId(repos.sites, siteId);
-      if (!doc) return undefined;
-      return {
-        id: doc._id.toHexString(),
-        enterpriseId: hexOf(doc.enterpriseId),
-        districtCode: String(doc.districtCode),
-        kind: doc.kind === 'filling_station' ? 'filling_station' : 'supply_point',
-        name: String(doc.name),
-        active: doc.active,
-        licenceStatus: status(doc.licence),
-        fillingLicenceStatus: status(doc.fillingLicence),
-        ...(coordinatesOf(doc) ? { coordinates: coordinatesOf(doc) as [number, number] } : {}),
-      };
+      return doc ? siteSummary(doc) : undefined;
     },
     async sitesNear(point, radiusKm) {
       const [lng, lat] = point;
@@ -406,18 +410,7 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
         if (!at) continue;
         const distanceKm = greatCircleKm(point, at);
         if (distanceKm > radiusKm) continue;
-        near.push({
-          id: doc._id.toHexString(),
-          enterpriseId: hexOf(doc.enterpriseId),
-          districtCode: String(doc.districtCode),
-          kind: doc.kind === 'filling_station' ? 'filling_station' : 'supply_point',
-          name: String(doc.name),
-          active: doc.active,
-          licenceStatus: status(doc.licence),
-          fillingLicenceStatus: status(doc.fillingLicence),
-          coordinates: at,
-          distanceKm,
-        });
+        near.push({ ...siteSummary(doc), coordinates: at, distanceKm });
       }
       return near.sort((a, b) => a.distanceKm - b.distanceKm);
     },
