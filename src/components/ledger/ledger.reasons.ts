@@ -103,6 +103,8 @@ export const ALERT_RULES = {
   SCALE_OFFLINE: { severity: 'medium', zh: '灌装秤离线', en: 'Filling scale silent' },
   SCALE_LOCK_BYPASS: { severity: 'critical', zh: '绕过灌装秤联锁', en: 'Fill reported while the scale was locked or without authorization' },
   CREDENTIAL_EXPIRING: { severity: 'low', zh: '证照即将到期', en: 'Licence, permit or certificate expiring within 30 days' },
+  RECTIFICATION_OVERDUE: { severity: 'high', zh: '整改逾期', en: 'Rectification not submitted by the case deadline' },
+  FLOW_GAP: { severity: 'high', zh: '气瓶去向不明', en: 'Cylinders left a station and reached no registered customer (possible diversion to a black point)' },
 } as const satisfies Record<string, AlertRuleInfo>;
 
 export type AlertRuleCode = keyof typeof ALERT_RULES;
