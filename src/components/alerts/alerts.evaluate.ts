@@ -1,7 +1,7 @@
 import type { LedgerEvent, Refusal } from '../ledger';
 import type { PublicReport, PublicScan } from '../qr';
 import type { ExpiringCredential } from '../registry';
-import type { AlertPolicy, Finding } from './alerts.findings';
+import type { AlertPolicy, Finding, SweepNotice } from './alerts.findings';
 import { cylinderDates, eventSighting, fillAnomalies, mobileSelling, outOfCityCirculation, refusalFindings, unconfirmedHandOvers, type EventFacts, type RefusalFacts } from './alerts.rules.ledger';
 import { reportFindings, scanFindings, type PublicFacts } from './alerts.rules.public';
 import { decisionFindings, expiringCredentialFindings, silentScaleFindings } from './alerts.rules.devices';
@@ -20,7 +20,11 @@ export interface Batch {
   silentScales?: SilentScale[];
   /** Set when the day's credential sweep is due. */
   expiring?: ExpiringCredential[];
+  /** What the registered sweeps that were due found. */
+  notices?: SweepNotice[];
 }
+
+const sweepNoticeKey = (n: SweepNotice) => trackKeys.notice(`sweep:${n.noticeKey}`);
 
 /** What the runner read about the batch's inputs before the rules run (by event id, refusal id, scan id, report id). */
 export interface BatchFacts {
@@ -49,6 +53,7 @@ export function trackKeysOf(batch: Batch, facts: BatchFacts): string[] {
   }
   for (const s of batch.silentScales ?? []) keys.add(trackKeys.notice(`scale:${s.deviceId}`));
   for (const c of batch.expiring ?? []) keys.add(trackKeys.notice(`credential:${c.holder}:${c.holderId}:${c.field}`));
+  for (const n of batch.notices ?? []) keys.add(sweepNoticeKey(n));
   return [...keys];
 }
 
@@ -113,6 +118,12 @@ export function evaluate(batch: Batch, facts: BatchFacts, tracks: ReadonlyMap<st
     const judged = expiringCredentialFindings(c, get<NoticeTrack>(key), now);
     findings.push(...judged.findings);
     set(key, judged.track);
+  }
+  for (const n of batch.notices ?? []) {
+    const key = sweepNoticeKey(n);
+    if (get<NoticeTrack>(key)?.noticed === n.noticed) continue;
+    findings.push(n.finding);
+    set(key, { noticed: n.noticed });
   }
   return { findings, tracks: changed };
 }

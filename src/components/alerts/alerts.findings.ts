@@ -7,7 +7,7 @@ import type { LngLat } from '../../shared/geo/great-circle';
  * findings; the store (alerts.merge.ts) turns findings into alerts, one open alert per
  * (rule, subject).
  */
-export const SUBJECT_KINDS = ['site', 'enterprise', 'worker', 'cylinder', 'vehicle', 'location', 'device', 'code'] as const;
+export const SUBJECT_KINDS = ['site', 'enterprise', 'worker', 'cylinder', 'vehicle', 'location', 'device', 'code', 'case', 'customer'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 export interface Subject {
@@ -16,7 +16,7 @@ export interface Subject {
   id: string;
 }
 
-export const EVIDENCE_KINDS = ['event', 'refusal', 'scan', 'report', 'decision', 'scale', 'credential'] as const;
+export const EVIDENCE_KINDS = ['event', 'refusal', 'scan', 'report', 'decision', 'scale', 'credential', 'case', 'flow'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 /** One record an alert rests on: a ledger event (eventId), a kept refusal, a public scan or report, an interlock decision (ids), a silent scale, a credential. */
@@ -64,6 +64,28 @@ export const DEFAULT_ALERT_POLICY: AlertPolicy = {
 };
 
 export const DAY_MS = 86_400_000;
+
+/**
+ * A finding another component's periodic check found (a case past its rectification deadline, a
+ * site whose cylinders reach no registered customer): raised once per state — the same
+ * `noticeKey` with the same `noticed` is not raised again; a new `noticed` (a later deadline, a
+ * larger gap) is a new occurrence.
+ */
+export interface SweepNotice {
+  finding: Finding;
+  /** What the notice is about, stable across sweeps (e.g. `case:<id>`); [A-Za-z0-9:._-]. */
+  noticeKey: string;
+  /** The state noticed (e.g. the deadline as ISO text); a changed state is noticed again. */
+  noticed: string;
+}
+
+/** A periodic check registered with supervision (alerts.registerSweep): run at most every `everyMs`, by one process at a time. */
+export interface AlertSweep {
+  /** Stable name, [a-z0-9-]; the runner stores when it last ran under it. */
+  name: string;
+  everyMs: number;
+  run(now: Date): Promise<SweepNotice[]>;
+}
 
 /** A place a code was seen at, and when: the CLONED_CODE rule compares consecutive ones. */
 export interface Sighting {

@@ -2,7 +2,7 @@ import { ALERT_RULES, type AlertRuleCode, type AlertSeverity } from '../ledger';
 import type { Evidence, Finding, Subject } from './alerts.findings';
 import { subjectKey } from './alerts.findings';
 
-export const ALERT_STATUSES = ['open', 'acknowledged', 'dismissed'] as const;
+export const ALERT_STATUSES = ['open', 'acknowledged', 'dismissed', 'closed'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** Who acted on an alert (from the credentials). */
@@ -37,6 +37,20 @@ export interface AlertRecord {
   updatedAt: Date;
   acknowledged?: { by: AlertActor; at: Date; note?: string };
   dismissed?: { by: AlertActor; at: Date; reason: string };
+  /** The case it is handled in (cases component): set when the case is opened, `outcome` when the case closed and closed it. */
+  case?: AlertCaseRef;
+}
+
+export const CASE_OUTCOMES = ['rectified', 'unfounded', 'not_rectified'] as const;
+export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
+
+export interface AlertCaseRef {
+  id: string;
+  /** The case's number as people quote it (e.g. 清城-2026-0012). */
+  number: string;
+  at: Date;
+  by: AlertActor;
+  closed?: { at: Date; by: AlertActor; outcome: CaseOutcome };
 }
 
 /** The change positions: one global sequence (every client's resume key), one per district ('city' for alerts of no district). */
@@ -143,6 +157,23 @@ export function decided(alert: AlertRecord, act: { kind: 'acknowledge'; note?: s
     act.kind === 'acknowledge'
       ? { ...base, status: 'acknowledged', acknowledged: { by, at: now, ...(act.note ? { note: act.note } : {}) } }
       : { ...base, status: 'dismissed', active: false, dismissed: { by, at: now, reason: act.reason } };
+  const change: AlertChange = { ...position, districtKey: districtKeyOf(alert.districtCode), alertId: alert.id, change: 'update', districtCode: alert.districtCode, enterpriseId: alert.enterpriseId, at: now, added: [], alert: written };
+  return { alert: written, change, counters: next };
+}
+
+/**
+ * A case's act on an alert as its next change (pure): `attach` puts it in the case (it stays
+ * active, so later occurrences still join it); `close` closes it with the case's outcome (the next
+ * occurrence opens a new alert).
+ */
+export function caseChanged(alert: AlertRecord, act: { kind: 'attach'; caseId: string; number: string } | { kind: 'close'; outcome: CaseOutcome }, by: AlertActor, counters: AlertCounters, now: Date): { alert: AlertRecord; change: AlertChange; counters: AlertCounters } {
+  const next: AlertCounters = { seq: counters.seq, districts: { ...counters.districts } };
+  const position = nextPosition(next, alert.districtCode);
+  const base = { ...alert, ...position, updatedAt: now };
+  const written: AlertRecord =
+    act.kind === 'attach'
+      ? { ...base, case: { id: act.caseId, number: act.number, at: now, by } }
+      : { ...base, status: 'closed', active: false, ...(alert.case ? { case: { ...alert.case, closed: { at: now, by, outcome: act.outcome } } } : {}) };
   const change: AlertChange = { ...position, districtKey: districtKeyOf(alert.districtCode), alertId: alert.id, change: 'update', districtCode: alert.districtCode, enterpriseId: alert.enterpriseId, at: now, added: [], alert: written };
   return { alert: written, change, counters: next };
 }

@@ -30,6 +30,8 @@ function schemas(): Record<keyof AlertModels, Schema> {
   alerts.index({ status: 1, seq: -1 });
   // Per subject: every alert about a site, worker, cylinder, ...
   alerts.index({ subjectKey: 1, seq: -1 });
+  // The alerts a case handles (closed with it).
+  alerts.index({ 'case.id': 1 }, { sparse: true });
 
   const changes = new Schema({ _id: Number }, { ...loose, collection: 'alert_changes' });
   changes.index({ districtKey: 1, districtSeq: 1 }, { unique: true });

@@ -9,7 +9,8 @@ export type Filter = Record<string, unknown>;
 /** Where the runner has read up to in each source (-1: nothing yet), and the sweeps it has done. */
 export interface RunnerState {
   positions: { events: number; refusals: number; scans: number; reports: number; decisions: number };
-  sweeps: { credentialsDay: string | null; scalesAt: Date | null };
+  /** `external`: when each registered sweep (by name) last ran. */
+  sweeps: { credentialsDay: string | null; scalesAt: Date | null; external: Record<string, Date> };
   counters: AlertCounters;
 }
 
@@ -24,7 +25,7 @@ export interface StoredChange {
 const RUNNER_ID = 'supervision';
 const INITIAL: RunnerState = {
   positions: { events: -1, refusals: -1, scans: -1, reports: -1, decisions: -1 },
-  sweeps: { credentialsDay: null, scalesAt: null },
+  sweeps: { credentialsDay: null, scalesAt: null, external: {} },
   counters: { seq: 0, districts: {} },
 };
 
@@ -118,6 +119,17 @@ export function createAlertRepository(connection: Connection) {
       if (!Types.ObjectId.isValid(id)) return undefined;
       const doc = await alerts.findOne({ $and: [scope, { _id: new Types.ObjectId(id) }] }, { session });
       return doc ? toRecord(doc) : undefined;
+    },
+
+    async alertsByIds(ids: readonly string[], scope: Filter, session?: ClientSession): Promise<AlertRecord[]> {
+      const valid = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+      if (valid.length === 0) return [];
+      return (await alerts.find({ $and: [scope, { _id: { $in: valid } }] }, { session }).toArray()).map(toRecord);
+    },
+
+    /** The active alerts handled in a case. */
+    async alertsOfCase(caseId: string, session: ClientSession): Promise<AlertRecord[]> {
+      return (await alerts.find({ 'case.id': caseId, active: true }, { session }).toArray()).map(toRecord);
     },
 
     async listAlerts(filter: Filter, direction: 1 | -1, limit: number): Promise<AlertRecord[]> {

@@ -5,7 +5,7 @@ import { isOperative, type Registry } from '../registry';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import type { Logger } from '../../shared/logger/logger.factory';
 import { evaluate, trackKeysOf, type Batch, type BatchFacts } from './alerts.evaluate';
-import { locationCell, type AlertPolicy } from './alerts.findings';
+import { locationCell, type AlertPolicy, type AlertSweep, type SweepNotice } from './alerts.findings';
 import { mergeFindings } from './alerts.merge';
 import type { AlertRepository, RunnerState, StoredChange } from './alerts.repository';
 import { ruleSubjectOf } from './alerts.repository';
@@ -32,6 +32,8 @@ export interface RunnerDeps {
   logger: Pick<Logger, 'error' | 'warn'>;
   /** Told of every pass's changes after its transaction committed. */
   onCommitted: (changes: StoredChange[]) => void;
+  /** Other components' periodic checks (registerSweep); read when a pass starts. */
+  sweeps?: () => readonly AlertSweep[];
 }
 
 /** How far around a public scan or report the district is looked for (the nearest site's). */
@@ -113,6 +115,11 @@ export function createRunner(deps: RunnerDeps) {
     ]);
     const sweepCredentials = state.sweeps.credentialsDay !== dayOf(now);
     const sweepScales = !!deps.interlock && (!state.sweeps.scalesAt || now.getTime() - state.sweeps.scalesAt.getTime() >= scaleSweepMs);
+    const dueSweeps = (deps.sweeps?.() ?? []).filter((s) => {
+      const at = state.sweeps.external[s.name];
+      return !at || now.getTime() - at.getTime() >= s.everyMs;
+    });
+    const notices = await runSweeps(dueSweeps, now);
     const batch: Batch = {
       events,
       refusals,
@@ -121,9 +128,10 @@ export function createRunner(deps: RunnerDeps) {
       decisions,
       ...(sweepScales && deps.interlock ? { silentScales: await deps.interlock.scalesSilentSince(new Date(now.getTime() - deps.policy.scaleSilentMinutes * 60_000)) } : {}),
       ...(sweepCredentials ? { expiring: await deps.registry.credentialsExpiring(now) } : {}),
+      ...(notices.ran.length ? { notices: notices.found } : {}),
     };
     const inputs = events.length + refusals.length + scans.length + reports.length + decisions.length;
-    if (inputs === 0 && !sweepCredentials && !sweepScales) return false;
+    if (inputs === 0 && !sweepCredentials && !sweepScales && notices.ran.length === 0) return false;
     const facts = await gatherFacts(batch);
     const next: RunnerState = {
       positions: {
@@ -133,7 +141,11 @@ export function createRunner(deps: RunnerDeps) {
         reports: last(reports, (r) => r.seq, p.reports),
         decisions: last(decisions, (d) => d.seq, p.decisions),
       },
-      sweeps: { credentialsDay: sweepCredentials ? dayOf(now) : state.sweeps.credentialsDay, scalesAt: sweepScales ? now : state.sweeps.scalesAt },
+      sweeps: {
+        credentialsDay: sweepCredentials ? dayOf(now) : state.sweeps.credentialsDay,
+        scalesAt: sweepScales ? now : state.sweeps.scalesAt,
+        external: { ...state.sweeps.external, ...Object.fromEntries(notices.ran.map((name) => [name, now])) },
+      },
       counters: state.counters,
     };
     let committedState: RunnerState | undefined;
@@ -155,6 +167,21 @@ export function createRunner(deps: RunnerDeps) {
     known = committedState;
     if (committed.length > 0) deps.onCommitted(committed);
     return [events, refusals, scans, reports, decisions].some((list) => list.length >= batchSize);
+  }
+
+  /** Runs the due sweeps outside the transaction; one that fails is logged and tried again at the next pass. */
+  async function runSweeps(due: readonly AlertSweep[], now: Date): Promise<{ ran: string[]; found: SweepNotice[] }> {
+    const ran: string[] = [];
+    const found: SweepNotice[] = [];
+    for (const sweep of due) {
+      try {
+        found.push(...(await sweep.run(now)));
+        ran.push(sweep.name);
+      } catch (error) {
+        deps.logger.error({ err: error, sweep: sweep.name }, 'an alert sweep failed; it runs again at the next pass');
+      }
+    }
+    return { ran, found };
   }
 
   /** The registry facts the rules judge the batch with, read outside the transaction. */
@@ -225,8 +252,15 @@ function samePass(a: RunnerState, b: RunnerState): boolean {
   const q = b.positions;
   return (
     p.events === q.events && p.refusals === q.refusals && p.scans === q.scans && p.reports === q.reports && p.decisions === q.decisions &&
-    a.sweeps.credentialsDay === b.sweeps.credentialsDay && (a.sweeps.scalesAt?.getTime() ?? null) === (b.sweeps.scalesAt?.getTime() ?? null)
+    a.sweeps.credentialsDay === b.sweeps.credentialsDay && (a.sweeps.scalesAt?.getTime() ?? null) === (b.sweeps.scalesAt?.getTime() ?? null) &&
+    sameTimes(a.sweeps.external, b.sweeps.external)
   );
+}
+
+function sameTimes(a: Record<string, Date>, b: Record<string, Date>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) if (a[k]?.getTime() !== b[k]?.getTime()) return false;
+  return true;
 }
 
 export type Runner = ReturnType<typeof createRunner>;

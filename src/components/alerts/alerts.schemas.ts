@@ -3,7 +3,7 @@ import { objectId } from '../../shared/http/object-id.schema';
 import { cursorQuery, pageSchema } from '../../shared/http/page.cursor';
 import { z } from '../../shared/openapi/zod.openapi';
 import { EVIDENCE_KINDS, SUBJECT_KINDS, type Evidence } from './alerts.findings';
-import { ALERT_STATUSES, type AlertChange, type AlertRecord } from './alerts.merge';
+import { ALERT_STATUSES, CASE_OUTCOMES, type AlertChange, type AlertRecord } from './alerts.merge';
 
 /** Edge schemas of supervision: REST bodies and queries, the Socket.IO handshake and the payloads pushed, one set for both. */
 
@@ -37,6 +37,10 @@ export const alertView = z
     evidence: z.array(evidenceView).openapi({ description: `The latest ${VIEW_EVIDENCE} evidence records, newest first` }),
     acknowledged: z.object({ by: actorView, at: isoString, note: z.string().optional() }).optional(),
     dismissed: z.object({ by: actorView, at: isoString, reason: z.string() }).optional(),
+    case: z
+      .object({ id: z.string(), number: z.string(), at: isoString, by: actorView, closed: z.object({ at: isoString, by: actorView, outcome: z.enum(CASE_OUTCOMES) }).optional() })
+      .optional()
+      .openapi({ description: 'The case the alert is handled in; `closed` once the case closed it (status `closed`)' }),
   })
   .openapi('Alert');
 export type AlertView = z.infer<typeof alertView>;
@@ -116,6 +120,7 @@ export function toAlertView(a: AlertRecord, titles: { zh: string; en: string }):
     evidence: a.evidence.slice(-VIEW_EVIDENCE).reverse().map(evidenceJson),
     ...(a.acknowledged ? { acknowledged: { by: a.acknowledged.by, at: iso(a.acknowledged.at), ...(a.acknowledged.note ? { note: a.acknowledged.note } : {}) } } : {}),
     ...(a.dismissed ? { dismissed: { by: a.dismissed.by, at: iso(a.dismissed.at), reason: a.dismissed.reason } } : {}),
+    ...(a.case ? { case: { id: a.case.id, number: a.case.number, at: iso(a.case.at), by: a.case.by, ...(a.case.closed ? { closed: { at: iso(a.case.closed.at), by: a.case.closed.by, outcome: a.case.closed.outcome } } : {}) } } : {}),
   };
 }
 

@@ -5,7 +5,8 @@ import type { QrComponent } from '../qr';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { AppError } from '../../shared/errors/app.error';
 import type { Page, PageCursors } from '../../shared/http/page.cursor';
-import { decided, type AlertRecord } from './alerts.merge';
+import type { ClientSession } from 'mongoose';
+import { caseChanged, decided, type AlertActor, type AlertChange, type AlertRecord, type CaseOutcome } from './alerts.merge';
 import type { AlertRepository, Filter, StoredChange } from './alerts.repository';
 import { evidenceJson, toAlertView, toChangePayload, type AlertsQuery, type AlertView } from './alerts.schemas';
 import { alertScope } from './alerts.scope';
@@ -90,7 +91,61 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     return view(change.alert);
   }
 
+  /** Writes a case's changes of alerts inside the caller's transaction; answers what to publish after its commit. */
+  async function writeCaseChanges(session: ClientSession, alerts: readonly AlertRecord[], act: Parameters<typeof caseChanged>[1], principal: Principal, reason: string): Promise<() => void> {
+    if (alerts.length === 0) return () => undefined;
+    const by: AlertActor = { userId: principal.userId, username: principal.username, role: principal.role };
+    const state = await deps.repo.runnerState(session);
+    let counters = state.counters;
+    const now = deps.now();
+    const written: AlertRecord[] = [];
+    const changes: AlertChange[] = [];
+    for (const alert of alerts) {
+      const outcome = caseChanged(alert, act, by, counters, now);
+      counters = outcome.counters;
+      written.push(outcome.alert);
+      changes.push(outcome.change);
+    }
+    const payloads = changes.map((c) => toChangePayload(c, ALERT_RULES[c.alert.rule]));
+    await deps.repo.writeAlerts(written, session);
+    await deps.repo.insertChanges(changes, payloads, session);
+    await deps.repo.saveCounters(counters, session);
+    for (const [i, before] of alerts.entries()) {
+      const after = written[i] as AlertRecord;
+      await deps.audit.record(
+        { actor: principal, action: act.kind === 'attach' ? 'attach_to_case' : 'close_with_case', resource: 'alerts', recordId: before.id, before: { status: before.status }, after: { status: after.status, case: after.case?.id }, reason, enterpriseId: before.enterpriseId, districtCode: before.districtCode },
+        session,
+      );
+    }
+    const stored = changes.map((c, i): StoredChange => ({ seq: c.seq, districtCode: c.districtCode, enterpriseId: c.enterpriseId, payload: payloads[i] as StoredChange['payload'] }));
+    return () => deps.onCommitted(stored);
+  }
+
   return {
+    /**
+     * The cases component's view of alerts: the alerts a case is opened from, as the caller may
+     * see them (NOT_FOUND names the first it may not; 409 when one is closed or in another case).
+     */
+    async forCase(principal: Principal, ids: readonly string[]): Promise<AlertView[]> {
+      const found = new Map((await deps.repo.alertsByIds(ids, scopeOf(principal))).map((a) => [a.id, a]));
+      for (const id of ids) {
+        const alert = found.get(id);
+        if (!alert) throw notFound(id);
+        if (!alert.active) throw new AppError('ALERT_NOT_ACTIVE', 409, 'Alert closed', { detail: `Alert ${id} is closed; a case is opened from open alerts` });
+        if (alert.case && !alert.case.closed) throw new AppError('ALERT_IN_CASE', 409, 'Alert already in a case', { detail: `Alert ${id} is handled in case ${alert.case.number}` });
+      }
+      return ids.map((id) => view(found.get(id) as AlertRecord));
+    },
+    /** Inside the case's transaction: the alerts join the case (they stay active). Call the answer after the commit. */
+    async attachToCase(session: ClientSession, ids: readonly string[], ref: { caseId: string; number: string }, by: Principal): Promise<() => void> {
+      const alerts = (await deps.repo.alertsByIds(ids, {}, session)).filter((a) => a.active);
+      return writeCaseChanges(session, alerts, { kind: 'attach', caseId: ref.caseId, number: ref.number }, by, `case ${ref.number}`);
+    },
+    /** Inside the case's transaction: the case closed, its active alerts close with it. Call the answer after the commit. */
+    async closeWithCase(session: ClientSession, caseId: string, outcome: CaseOutcome, by: Principal): Promise<() => void> {
+      const alerts = await deps.repo.alertsOfCase(caseId, session);
+      return writeCaseChanges(session, alerts, { kind: 'close', outcome }, by, `case closed: ${outcome}`);
+    },
     async list(principal: Principal, query: AlertsQuery): Promise<Page<AlertView>> {
       const filters: Filter[] = [scopeOf(principal)];
       if (query.rule) filters.push({ rule: query.rule });

@@ -9,7 +9,7 @@ import type { ApiModule, RealtimeHub } from '../../shared/http/api-module';
 import type { PageCursors } from '../../shared/http/page.cursor';
 import type { Logger } from '../../shared/logger/logger.factory';
 import { createFeed, type Feed } from './alerts.feed';
-import { DEFAULT_ALERT_POLICY, type AlertPolicy } from './alerts.findings';
+import { DEFAULT_ALERT_POLICY, type AlertPolicy, type AlertSweep } from './alerts.findings';
 import { registerAlertsOpenApi } from './alerts.openapi';
 import { createAlertRepository, type StoredChange } from './alerts.repository';
 import { alertsRoutes } from './alerts.routes';
@@ -20,7 +20,7 @@ import type { InterlockSource } from './alerts.sources';
 
 export { ALERTS_NAMESPACE } from './alerts.socket';
 export { alertChangePayload, alertView, sessionEndedPayload, type AlertChangePayload, type AlertView, type AlertsServerEvents, type AlertsClientEvents } from './alerts.schemas';
-export { DEFAULT_ALERT_POLICY, type AlertPolicy } from './alerts.findings';
+export { DEFAULT_ALERT_POLICY, type AlertPolicy, type AlertSweep, type SweepNotice, type Finding, type Subject, type Evidence } from './alerts.findings';
 export type { InterlockSource, InterlockDecision, SilentScale } from './alerts.sources';
 
 /** Supervision settings from the environment (config.alerts); the rest of the policy keeps its defaults. */
@@ -70,6 +70,11 @@ export interface AlertsComponent {
   feed: Feed;
   /** Resolves when the runner has nothing running or due (tests, benchmarks). */
   settled(): Promise<void>;
+  /**
+   * Adds another component's periodic check (cases past their deadline, flow gaps): the runner
+   * runs it when due, in a pass of its own, and raises what it found like any rule's finding.
+   */
+  registerSweep(sweep: AlertSweep): void;
 }
 
 /** Supervision: the rule runner, the alerts and their change feed, REST and Socket.IO. Starts its runner from the stored positions. */
@@ -87,7 +92,9 @@ export async function createAlerts(deps: AlertsDeps): Promise<AlertsComponent> {
     feed.offer(changes);
     if (hub) shareWithCluster(hub, changes);
   };
+  const sweeps: AlertSweep[] = [];
   const runner = createRunner({
+    sweeps: () => sweeps,
     repo,
     transaction,
     ledger: deps.ledger,
@@ -128,5 +135,11 @@ export async function createAlerts(deps: AlertsDeps): Promise<AlertsComponent> {
     runner,
     feed,
     settled: () => runner.settled(),
+    registerSweep(sweep) {
+      if (!/^[a-z0-9-]{1,40}$/.test(sweep.name)) throw new Error(`alert sweep name ${sweep.name} must be [a-z0-9-], at most 40 characters`);
+      if (sweeps.some((s) => s.name === sweep.name)) throw new Error(`alert sweep ${sweep.name} is registered already`);
+      sweeps.push(sweep);
+      runner.kick();
+    },
   };
 }

@@ -26,6 +26,8 @@ export interface CodeMessages extends Bilingual {
 export const PROBLEM_CODES: Record<string, CodeMessages> = {
   // Alerts, deliveries and scales (issues 12–14)
   ALERT_DISMISSED: { en: 'Alert dismissed', zh: '告警已撤销' },
+  ALERT_NOT_ACTIVE: { en: 'Alert closed', zh: '告警已关闭' },
+  ALERT_IN_CASE: { en: 'Alert already in a case', zh: '告警已在案件中' },
   COLLISION_RESOLVED: { en: 'Collision resolved', zh: '冲突已处理' },
   COLLISION_NOT_CORRECTABLE: { en: 'Collision not correctable', zh: '冲突无法更正' },
   SCALE_NOT_LOCKED: { en: 'Scale not locked', zh: '灌装秤未被锁定' },
@@ -412,6 +414,8 @@ const SENTENCES: readonly Bilingual[] = [
   { en: "a regulator records periodic_inspection only; custody events are recorded by the cylinder owner's staff", zh: '监管部门只记录定期检验，流转事件由气瓶所属企业人员记录' },
   // Alerts (issue 14)
   { en: 'A dismissed alert is closed; a new occurrence opens a new alert', zh: '已撤销的告警已关闭；再次发生时将新开告警' },
+  { en: 'Alert {id} is closed; a case is opened from open alerts', zh: '告警 {id} 已关闭；只能从未关闭的告警立案' },
+  { en: 'Alert {id} is handled in case {number}', zh: '告警 {id} 已在案件 {number} 中处理' },
   { en: 'The access token expired: connect again with a fresh one and `since`', zh: '访问令牌已过期：请用新令牌和 since 重新连接' },
   { en: 'The account was deactivated or the session ended', zh: '账户已停用或会话已结束' },
   // Deliveries (issue 13)
