@@ -11,6 +11,7 @@ import { createNonceStore } from './device.nonces';
 import { registerDeviceApiOpenApi } from './device.openapi';
 import { createDeviceRepository } from './device.repository';
 import { createDeviceSecrets } from './device.secret';
+import { createDeviceKeys } from './device.keys';
 import { devicesRoutes, registerDevicesOpenApi } from './devices.routes';
 import { createDevicesService, toView, type SiteLookup } from './devices.service';
 import type { QrCodes } from './interlock.code';
@@ -136,9 +137,11 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
   const records = createFillRecordsRepository(deps.connection);
   await Promise.all([devices.ensureIndexes(), nonces.ensureIndexes(), decisions.init(), controls.init(), records.init()]);
   const secrets = createDeviceSecrets(deps.serverSecret);
+  const keys = createDeviceKeys(secrets);
   const service = createDevicesService({
     devices,
     secrets,
+    keys,
     ...(deps.siteLookup ? { siteLookup: deps.siteLookup } : {}),
     cursors: deps.cursors,
     now,
@@ -175,7 +178,7 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
     offlineAfterMs: scales.offlineAfterS * 1000,
     now,
   });
-  const authenticate = deviceAuthentication({ devices, secrets, nonces, now });
+  const authenticate = deviceAuthentication({ devices, keys, nonces, now });
   const router = Router()
     .use(devicesRoutes(service))
     .use(scaleControlsRoutes(scaleControls))
