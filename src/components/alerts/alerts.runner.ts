@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
-import { ALERT_RULES, type Ledger } from '../ledger';
+import { ALERT_RULES, type Ledger, type Refusal } from '../ledger';
 import type { QrComponent } from '../qr';
-import { isOperative, type Registry } from '../registry';
+import { isOperative, type CredentialHolder, type CylinderSummary, type Registry, type SiteSummary } from '../registry';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import type { Logger } from '../../shared/logger/logger.factory';
 import { evaluate, trackKeysOf, type Batch, type BatchFacts } from './alerts.evaluate';
@@ -20,7 +20,7 @@ export interface RunnerDeps {
   ledger: Pick<Ledger, 'eventsInAppendOrder' | 'refusalsInOrder'>;
   qr?: Pick<QrComponent, 'scansInOrder' | 'reportsInOrder'> | undefined;
   interlock?: InterlockSource | undefined;
-  registry: Pick<Registry, 'cylinderRefs' | 'siteById' | 'sitesNear' | 'credentialsExpiring'>;
+  registry: Pick<Registry, 'cylinderRefs' | 'sitesByIds' | 'credentialHolders' | 'sitesNear' | 'credentialsExpiring'>;
   policy: AlertPolicy;
   /** How long to wait after being told of a commit, so that one pass takes several (0: at once). */
   batchWaitMs: number;
@@ -188,16 +188,20 @@ export function createRunner(deps: RunnerDeps) {
   async function gatherFacts(batch: Batch): Promise<BatchFacts> {
     const cylinderIds = [...new Set(batch.events.map((e) => e.cylinderId))];
     const grais = [...new Set([...batch.refusals.flatMap((r) => (r.grai ? [r.grai] : [])), ...batch.scans.map((s) => s.grai), ...batch.reports.map((r) => r.grai)])];
-    const siteIds = [...new Set(batch.events.flatMap((e) => (e.where.siteId && !e.where.coordinates ? [e.where.siteId] : [])))];
+    const siteIds = batch.events.flatMap((e) => (e.where.siteId && !e.where.coordinates ? [e.where.siteId] : []));
+    // A refusal of no district (no cylinder was found): its site's district, else its enterprise's.
+    const homeless = batch.refusals.filter((r) => r.districtCode === null);
+    const refusalSites = homeless.flatMap((r) => (r.where.siteId ? [r.where.siteId] : []));
+    const refusalEnterprises = [...new Set(homeless.flatMap((r) => (r.enterpriseId ? [r.enterpriseId] : [])))];
     const places = new Map<string, readonly [number, number]>();
     for (const s of batch.scans) if (s.location) places.set(locationCell([s.location.lng, s.location.lat]), [s.location.lng, s.location.lat]);
     for (const r of batch.reports) if (r.coordinates) places.set(locationCell([r.coordinates[0], r.coordinates[1]]), [r.coordinates[0], r.coordinates[1]]);
-    const [refs, sites, near] = await Promise.all([
-      deps.registry.cylinderRefs({ ids: cylinderIds, grais }),
-      Promise.all(siteIds.map(async (id) => [id, await deps.registry.siteById(id)] as const)),
+    const [refs, siteOf, enterpriseOf, near] = await Promise.all([
+      cylinderIds.length || grais.length ? deps.registry.cylinderRefs({ ids: cylinderIds, grais }) : new Map<string, CylinderSummary>(),
+      siteIds.length || refusalSites.length ? deps.registry.sitesByIds([...new Set([...siteIds, ...refusalSites])]) : new Map<string, SiteSummary>(),
+      refusalEnterprises.length ? deps.registry.credentialHolders('enterprises', refusalEnterprises) : new Map<string, CredentialHolder>(),
       Promise.all([...places].map(async ([cell, point]) => [cell, await deps.registry.sitesNear([point[0], point[1]], DISTRICT_SEARCH_KM)] as const)),
     ]);
-    const siteOf = new Map(sites);
     const nearOf = new Map(near);
     const events = new Map<string, EventFacts>();
     for (const e of batch.events) {
@@ -208,7 +212,16 @@ export function createRunner(deps: RunnerDeps) {
         ...(place ? { sitePlace: place } : {}),
       });
     }
-    const refusals = new Map<string, RefusalFacts>(batch.refusals.map((r) => [r.id, r.grai ? { graiIssued: refs.has(`grai:${r.grai}`) } : {}]));
+    const districtOf = (r: Refusal): string | undefined => {
+      if (r.districtCode !== null) return undefined;
+      return (r.where.siteId ? siteOf.get(r.where.siteId)?.districtCode : undefined) ?? (r.enterpriseId ? enterpriseOf.get(r.enterpriseId)?.districtCode : undefined);
+    };
+    const refusals = new Map<string, RefusalFacts>(
+      batch.refusals.map((r) => {
+        const districtCode = districtOf(r);
+        return [r.id, { ...(r.grai ? { graiIssued: refs.has(`grai:${r.grai}`) } : {}), ...(districtCode ? { districtCode } : {}) }];
+      }),
+    );
     const publicFacts = (grai: string, place: readonly [number, number] | undefined): PublicFacts => {
       const ref = refs.get(`grai:${grai}`);
       const around = place ? (nearOf.get(locationCell(place)) ?? []) : [];

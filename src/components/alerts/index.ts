@@ -49,7 +49,7 @@ export interface AlertsDeps {
   config?: Partial<AlertsConfig>;
   ledger: Pick<Ledger, 'eventsInAppendOrder' | 'refusalsInOrder' | 'eventsByIds' | 'refusalsByIds' | 'onCommitted'>;
   qr?: Pick<QrComponent, 'scansInOrder' | 'reportsInOrder' | 'scansByIds' | 'reportsByIds' | 'onRecorded'>;
-  registry: Pick<Registry, 'cylinderRefs' | 'siteById' | 'sitesNear' | 'credentialsExpiring'>;
+  registry: Pick<Registry, 'cylinderRefs' | 'sitesByIds' | 'credentialHolders' | 'sitesNear' | 'credentialsExpiring'>;
   audit: AuditService;
   /** The accounts' check (deactivated, logged out) for Socket.IO connections, as the bearer middleware uses it. */
   isActive: (principal: Principal) => Promise<boolean>;
