@@ -34,7 +34,27 @@ export interface RunnerDeps {
   onCommitted: (changes: StoredChange[]) => void;
   /** Other components' periodic checks (registerSweep); read when a pass starts. */
   sweeps?: () => readonly AlertSweep[];
+  /** Told of every pass that did something, with when each stage ended (benchmarks, diagnostics). */
+  onPass?: (timing: PassTiming) => void;
 }
+
+/**
+ * One pass's stages, each an absolute time in ms (performance.timeOrigin + performance.now()):
+ * told of a commit → pass started → sources read → registry facts read → transaction committed
+ * → changes handed to the feed (and from it to the sockets).
+ */
+export interface PassTiming {
+  kickedAt: number;
+  startedAt: number;
+  readAt: number;
+  factsAt: number;
+  committedAt: number;
+  deliveredAt: number;
+  inputs: number;
+  changes: number;
+}
+
+const clock = () => performance.timeOrigin + performance.now();
 
 /** How far around a public scan or report the district is looked for (the nearest site's). */
 const DISTRICT_SEARCH_KM = 30;
@@ -71,8 +91,12 @@ export function createRunner(deps: RunnerDeps) {
   const poll = setInterval(() => kick(), deps.pollMs);
   poll.unref();
 
+  /** When the oldest commit not yet taken by a pass was told (a pass takes every commit told before it started). */
+  let kickedAt: number | undefined;
+
   function kick(wait = deps.batchWaitMs): void {
     if (stopped) return;
+    kickedAt ??= clock();
     dirty = true;
     if (running || timer) return;
     timer = setTimeout(() => {
@@ -103,6 +127,9 @@ export function createRunner(deps: RunnerDeps) {
   }
 
   async function pass(): Promise<boolean> {
+    const startedAt = clock();
+    const told = kickedAt ?? startedAt;
+    kickedAt = undefined;
     const state = known ?? (await deps.repo.runnerState());
     const now = deps.now();
     const p = state.positions;
@@ -132,7 +159,9 @@ export function createRunner(deps: RunnerDeps) {
     };
     const inputs = events.length + refusals.length + scans.length + reports.length + decisions.length;
     if (inputs === 0 && !sweepCredentials && !sweepScales && notices.ran.length === 0) return false;
+    const readAt = clock();
     const facts = await gatherFacts(batch);
+    const factsAt = clock();
     const next: RunnerState = {
       positions: {
         events: last(events, (e) => e.logSeq, p.events),
@@ -165,7 +194,9 @@ export function createRunner(deps: RunnerDeps) {
       return merged.changes.map((c, i): StoredChange => ({ seq: c.seq, districtCode: c.districtCode, enterpriseId: c.enterpriseId, payload: payloads[i] as StoredChange['payload'] }));
     });
     known = committedState;
+    const committedAt = clock();
     if (committed.length > 0) deps.onCommitted(committed);
+    deps.onPass?.({ kickedAt: told, startedAt, readAt, factsAt, committedAt, deliveredAt: clock(), inputs, changes: committed.length });
     return [events, refusals, scans, reports, decisions].some((list) => list.length >= batchSize);
   }
 
