@@ -61,6 +61,14 @@ describe('GET /api/v1/alerts', () => {
     expect(catchUp.items.map((i) => i.seq)).toEqual(all.items.map((i) => i.seq).filter((s) => s > since).sort((x, y) => x - y));
     expect((await world.as(city).get('/api/v1/alerts?severity=urgent')).status).toBe(400);
   });
+
+  it("a refusal of no district (a code the city never issued) is its enterprise's district's: that regulator sees it, another district's does not", async () => {
+    const mine = (p: Page) => p.items.filter((i) => i.rule === 'OUT_OF_CITY_CYLINDER' && i.enterpriseId === b.enterpriseId);
+    const all = mine(await expectStatus<Page>(world.as(city).get('/api/v1/alerts?rule=OUT_OF_CITY_CYLINDER'), 200));
+    expect(all.map((i) => i.districtCode)).toEqual([DISTRICT_B, DISTRICT_B, DISTRICT_B]);
+    expect(mine(await expectStatus<Page>(world.as(principal('district_regulator', { districtCode: DISTRICT_B })).get('/api/v1/alerts?rule=OUT_OF_CITY_CYLINDER'), 200))).toHaveLength(3);
+    expect(mine(await expectStatus<Page>(world.as(principal('district_regulator', { districtCode: DISTRICT_A })).get('/api/v1/alerts?rule=OUT_OF_CITY_CYLINDER'), 200))).toHaveLength(0);
+  });
 });
 
 describe('GET /api/v1/alerts/{id}', () => {

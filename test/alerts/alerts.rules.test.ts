@@ -3,7 +3,8 @@ import type { PublicReport, PublicScan } from '../../src/components/qr';
 import { DEFAULT_ALERT_POLICY } from '../../src/components/alerts/alerts.findings';
 import { cylinderDates, eventSighting, fillAnomalies, mobileSelling, outOfCityCirculation, refusalFindings, unconfirmedHandOvers } from '../../src/components/alerts/alerts.rules.ledger';
 import { reportFindings, scanFindings } from '../../src/components/alerts/alerts.rules.public';
-import { decisionFindings, expiringCredentialFindings, silentScaleFindings } from '../../src/components/alerts/alerts.rules.devices';
+import { DENY_REASON_RULES, decisionFindings, expiringCredentialFindings, silentScaleFindings } from '../../src/components/alerts/alerts.rules.devices';
+import { INTERLOCK_DENY_CODES } from '../../src/components/devices';
 import type { InterlockDecision } from '../../src/components/alerts/alerts.sources';
 import { evaluate } from '../../src/components/alerts/alerts.evaluate';
 import { mergeFindings, decided } from '../../src/components/alerts/alerts.merge';
@@ -133,6 +134,12 @@ describe('rules over refusals', () => {
     expect(rules(refusalFindings(unknown, { graiIssued: false }))).toEqual(['OUT_OF_CITY_CYLINDER code:06141410150009X']);
     expect(refusalFindings(unknown, { graiIssued: true })).toEqual([]);
     expect(rules(refusalFindings(refusal('receive', [{ reason: 'CYLINDER_NOT_FOUND', detail: '' }], { cylinderId: null, serial: 'WAI-001' }), {}))).toEqual(['OUT_OF_CITY_CYLINDER code:WAI-001']);
+    // No cylinder, so the refusal carries no district: the one its site or enterprise is in (the runner reads it) is the alert's.
+    const homeless = refusal('receive', [{ reason: 'CYLINDER_NOT_FOUND', detail: '' }], { cylinderId: null, grai: '06141410150009Y', districtCode: null });
+    expect(refusalFindings(homeless, { graiIssued: false, districtCode: '441821' }).map((f) => f.districtCode)).toEqual(['441821']);
+    expect(refusalFindings(homeless, { graiIssued: false }).map((f) => f.districtCode)).toEqual([null]);
+    // A district the refusal carries is never replaced.
+    expect(refusalFindings({ ...homeless, districtCode: '441802' }, { graiIssued: false, districtCode: '441821' }).map((f) => f.districtCode)).toEqual(['441802']);
   });
 
   it('UNREGISTERED_CUSTOMER on a hand-over refused for no registered customer; MOBILE_SELLING on a sale attempted from a vehicle', () => {
@@ -181,10 +188,45 @@ describe('rules over the interlock, the scales and the credentials (fabricated s
   const decision = (extra: Partial<InterlockDecision>): InterlockDecision => ({ seq: 1, kind: 'authorize', decision: 'deny', reasons: [], deviceId: 'scale1', siteId: 'site1', enterpriseId: 'ent1', districtCode: '441802', cylinderId: 'cyl1', code: 'G1', operator: 'w3', at: T0, ...extra });
 
   it('a denial for an overdue cylinder or an untrained operator, and a fill reported though refused; an allowed fill and a lock denial are silent', () => {
-    expect(rules(decisionFindings(decision({ reasons: [{ code: 'INSPECTION_OVERDUE' }, { code: 'WORKER_UNCERTIFIED' }] })))).toEqual(['OVERDUE_CYLINDER cylinder:cyl1', 'UNTRAINED_WORKER worker:w3']);
+    expect(rules(decisionFindings(decision({ reasons: [{ code: 'INSPECTION_OVERDUE' }, { code: 'OPERATOR_UNCERTIFIED' }] })))).toEqual(['OVERDUE_CYLINDER cylinder:cyl1', 'UNTRAINED_WORKER worker:w3']);
     expect(rules(decisionFindings(decision({ kind: 'report_refused' })))).toEqual(['SCALE_LOCK_BYPASS device:scale1']);
     expect(decisionFindings(decision({ decision: 'allow' }))).toEqual([]);
     expect(decisionFindings(decision({ reasons: [{ code: 'SCALE_LOCKED' }] }))).toEqual([]);
+  });
+
+  /** Every deny code of the interlock and what supervision must make of it, written out from the issue (not read from the table under test). */
+  const EXPECTED: Record<string, string[]> = {
+    UNKNOWN_CODE: ['OUT_OF_CITY_CYLINDER code:G1'],
+    BAD_SIGNATURE: ['OUT_OF_CITY_CYLINDER code:G1'],
+    SCRAPPED: ['SCRAPPED_CYLINDER cylinder:cyl1'],
+    LOST: [],
+    INSPECTION_OVERDUE: ['OVERDUE_CYLINDER cylinder:cyl1'],
+    SERVICE_LIFE_EXCEEDED: ['OVER_AGE_CYLINDER cylinder:cyl1'],
+    FOREIGN_FILLER: [],
+    NOT_INSPECTED: [],
+    NOT_EMPTY: [],
+    TARE_UNKNOWN: [],
+    STATION_LICENCE_INVALID: ['UNLICENSED_SELLER site:site1'],
+    FILLING_LICENCE_INVALID: ['UNLICENSED_SELLER site:site1'],
+    ENTERPRISE_LICENCE_INVALID: ['UNLICENSED_SELLER enterprise:ent1'],
+    OPERATOR_UNCERTIFIED: ['UNTRAINED_WORKER worker:w3'],
+    OPERATOR_NOT_AT_THIS_STATION: [],
+    SCALE_LOCKED: [],
+  };
+
+  it('maps every deny code of the interlock (devices\' list) to its rule, or to none', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...INTERLOCK_DENY_CODES].sort());
+    expect(Object.keys(DENY_REASON_RULES).sort()).toEqual([...INTERLOCK_DENY_CODES].sort());
+    for (const code of INTERLOCK_DENY_CODES) expect({ code, found: rules(decisionFindings(decision({ reasons: [{ code }] }))) }).toEqual({ code, found: EXPECTED[code] });
+  });
+
+  it('a denial for several reasons: one finding per (rule, subject), the worker by id when the scale\'s staff code named one, scoped to the station', () => {
+    const all = decisionFindings(decision({ operatorWorkerId: 'wk-9', reasons: [{ code: 'STATION_LICENCE_INVALID' }, { code: 'FILLING_LICENCE_INVALID' }, { code: 'ENTERPRISE_LICENCE_INVALID' }, { code: 'OPERATOR_UNCERTIFIED' }, { code: 'OPERATOR_NOT_AT_THIS_STATION' }, { code: 'SCRAPPED' }] }));
+    expect(rules(all)).toEqual(['UNLICENSED_SELLER site:site1', 'UNLICENSED_SELLER enterprise:ent1', 'UNTRAINED_WORKER worker:wk-9', 'SCRAPPED_CYLINDER cylinder:cyl1']);
+    expect(all.every((f) => f.districtCode === '441802' && f.enterpriseId === 'ent1')).toBe(true);
+    // A cylinder reason without a known cylinder has no subject; a code the table does not know is none.
+    expect(decisionFindings(decision({ cylinderId: undefined, reasons: [{ code: 'INSPECTION_OVERDUE' }] }))).toEqual([]);
+    expect(decisionFindings(decision({ reasons: [{ code: 'SOMETHING_NEW' }] }))).toEqual([]);
   });
 
   it('SCALE_OFFLINE once per silence; heard from again and silent again, once more', () => {

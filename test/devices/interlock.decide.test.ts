@@ -1,4 +1,4 @@
-import { decideFill, type InterlockFacts } from '../../src/components/devices/interlock.decide';
+import { decideFill, INTERLOCK_DENY_CODES, type InterlockFacts } from '../../src/components/devices/interlock.decide';
 import { DEFAULT_POLICY } from '../../src/components/registry';
 
 const AT = new Date('2025-06-01T08:00:00+08:00');
@@ -131,6 +131,10 @@ describe('the filling-scale interlock', () => {
   it('allows an empty cylinder whose pre-fill checks are sent with the request and pass', () => {
     const facts = { ...legal(), state: 'empty_at_station' as const, checks: { valve: 'ok' as const, leak: 'none' as const, appearance: 'ok' as const, residualKg: 0.2 } };
     expect(decideFill(facts).decision).toBe('allow');
+  });
+
+  it('lists, in INTERLOCK_DENY_CODES (what the API document quotes and supervision maps), exactly the codes it denies with', () => {
+    expect([...INTERLOCK_DENY_CODES].sort()).toEqual([...CODES].sort());
   });
 
   it.each(CODES)('denies %s, alone', (code) => {

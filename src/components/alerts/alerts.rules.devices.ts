@@ -1,7 +1,7 @@
 import type { AlertRuleCode } from '../ledger';
 import type { ExpiringCredential } from '../registry';
 import type { Evidence, Finding, Subject } from './alerts.findings';
-import type { InterlockDecision, SilentScale } from './alerts.sources';
+import type { InterlockDecision, InterlockDenyCode, SilentScale } from './alerts.sources';
 import type { NoticeTrack } from './alerts.tracks';
 
 /**
@@ -9,20 +9,57 @@ import type { NoticeTrack } from './alerts.tracks';
  * a decision the interlock took, the scales that fell silent, the credentials about to expire.
  */
 
+/** What a denial is about: the cylinder, the operator, the code as the scale read it, the station, or its enterprise. */
+export type DenySubject = 'cylinder' | 'operator' | 'code' | 'site' | 'enterprise';
+
 /**
- * Which interlock deny reason means which rule. The interlock checks what capture checks, so its
- * codes are the ledger's where they mean the same (the scales issue adds codes of its own: map
- * them here); a deny for a lock or a missing authorization is the interlock doing its job.
+ * THE mapping from the interlock's deny codes (devices' INTERLOCK_DENY_CODES, every one of them:
+ * a code added there does not compile until it is mapped here) to the rule it means, or to null
+ * when the denial is the interlock doing its job and no law was being broken yet:
+ * - a scrapped, over-age or overdue cylinder brought to the scale: its rule, on the cylinder;
+ * - a code the city never issued, or a signed code whose signature does not verify (a code the
+ *   city did not print): OUT_OF_CITY_CYLINDER, on the code;
+ * - the station's site or filling licence, or its enterprise's licence, not valid: UNLICENSED_SELLER
+ *   on the station or the enterprise (filling is selling's first step);
+ * - an operator with no valid certificate (or unknown): UNTRAINED_WORKER, on the worker;
+ * - lost, another unit's cylinder, not inspected, not empty, no tare, the wrong station's operator,
+ *   a locked scale: none (refused, and nothing was filled).
  */
-export const DENY_REASON_RULES: Readonly<Record<string, { rule: AlertRuleCode; subject: 'cylinder' | 'operator' | 'code' }>> = {
+export const DENY_REASON_RULES: Readonly<Record<InterlockDenyCode, { rule: AlertRuleCode; subject: DenySubject } | null>> = {
+  UNKNOWN_CODE: { rule: 'OUT_OF_CITY_CYLINDER', subject: 'code' },
+  BAD_SIGNATURE: { rule: 'OUT_OF_CITY_CYLINDER', subject: 'code' },
+  SCRAPPED: { rule: 'SCRAPPED_CYLINDER', subject: 'cylinder' },
+  LOST: null,
   INSPECTION_OVERDUE: { rule: 'OVERDUE_CYLINDER', subject: 'cylinder' },
   SERVICE_LIFE_EXCEEDED: { rule: 'OVER_AGE_CYLINDER', subject: 'cylinder' },
-  CYLINDER_SCRAPPED: { rule: 'SCRAPPED_CYLINDER', subject: 'cylinder' },
-  WORKER_UNCERTIFIED: { rule: 'UNTRAINED_WORKER', subject: 'operator' },
+  FOREIGN_FILLER: null,
+  NOT_INSPECTED: null,
+  NOT_EMPTY: null,
+  TARE_UNKNOWN: null,
+  STATION_LICENCE_INVALID: { rule: 'UNLICENSED_SELLER', subject: 'site' },
+  FILLING_LICENCE_INVALID: { rule: 'UNLICENSED_SELLER', subject: 'site' },
+  ENTERPRISE_LICENCE_INVALID: { rule: 'UNLICENSED_SELLER', subject: 'enterprise' },
   OPERATOR_UNCERTIFIED: { rule: 'UNTRAINED_WORKER', subject: 'operator' },
-  UNKNOWN_CODE: { rule: 'OUT_OF_CITY_CYLINDER', subject: 'code' },
-  CYLINDER_NOT_FOUND: { rule: 'OUT_OF_CITY_CYLINDER', subject: 'code' },
+  OPERATOR_NOT_AT_THIS_STATION: null,
+  SCALE_LOCKED: null,
 };
+
+const denyMapping = (code: string) => (Object.hasOwn(DENY_REASON_RULES, code) ? DENY_REASON_RULES[code as InterlockDenyCode] : null);
+
+function denySubject(d: InterlockDecision, subject: DenySubject): Subject | undefined {
+  switch (subject) {
+    case 'operator':
+      return { kind: 'worker', id: d.operatorWorkerId ?? d.operator };
+    case 'code':
+      return { kind: 'code', id: d.code };
+    case 'site':
+      return { kind: 'site', id: d.siteId };
+    case 'enterprise':
+      return { kind: 'enterprise', id: d.enterpriseId };
+    case 'cylinder':
+      return d.cylinderId ? { kind: 'cylinder', id: d.cylinderId } : undefined;
+  }
+}
 
 const decisionEvidence = (d: InterlockDecision, note: string): Evidence => ({
   kind: 'decision',
@@ -40,11 +77,11 @@ export function decisionFindings(d: InterlockDecision): Finding[] {
   if (d.decision !== 'deny') return [];
   const found: Finding[] = [];
   for (const { code } of d.reasons) {
-    const mapped = DENY_REASON_RULES[code];
-    if (!mapped) continue;
-    const subject: Subject | undefined =
-      mapped.subject === 'operator' ? { kind: 'worker', id: d.operator } : mapped.subject === 'code' ? { kind: 'code', id: d.code } : d.cylinderId ? { kind: 'cylinder', id: d.cylinderId } : undefined;
-    if (subject && !found.some((f) => f.rule === mapped.rule)) found.push({ rule: mapped.rule, subject, ...scope, evidence: decisionEvidence(d, '') });
+    const mapped = denyMapping(code);
+    const subject = mapped ? denySubject(d, mapped.subject) : undefined;
+    if (!mapped || !subject) continue;
+    // The station's two licences are one finding about the station.
+    if (!found.some((f) => f.rule === mapped.rule && f.subject.kind === subject.kind && f.subject.id === subject.id)) found.push({ rule: mapped.rule, subject, ...scope, evidence: decisionEvidence(d, '') });
   }
   return found;
 }

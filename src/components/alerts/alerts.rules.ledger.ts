@@ -125,10 +125,12 @@ export function clonedFindings(subject: Subject, scope: { districtCode: string |
 /** The refusals of a sale-side event: what selling without a licence looks like to capture. */
 const SALE_SIDE = new Set(['receive', 'sell', 'hand_over']);
 
-/** The facts a refusal is judged with: whether the code it named was ever issued by the city. */
+/** The facts a refusal is judged with: whether the code it named was ever issued by the city, and where it happened. */
 export interface RefusalFacts {
   /** False when the refusal named a GRAI no cylinder of the city carries. */
   graiIssued?: boolean;
+  /** For a refusal of no district (no cylinder was found): its site's district, else its enterprise's. */
+  districtCode?: string;
 }
 
 const has = (r: Refusal, code: string) => r.reasons.some((x) => x.reason === code);
@@ -138,7 +140,7 @@ const siteMissing = (r: Refusal) => r.reasons.some((x) => x.reason === 'REFERENC
 
 /** Every rule over one kept refusal. */
 export function refusalFindings(r: Refusal, facts: RefusalFacts): Finding[] {
-  const scope = { districtCode: r.districtCode, enterpriseId: r.enterpriseId };
+  const scope = { districtCode: r.districtCode ?? facts.districtCode ?? null, enterpriseId: r.enterpriseId };
   const found: Finding[] = [];
   const add = (rule: AlertRuleCode, subject: Subject, note = '') => found.push(finding(rule, subject, scope, refusalEvidence(r, note)));
   if (SALE_SIDE.has(r.type)) {

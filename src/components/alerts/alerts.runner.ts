@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
-import { ALERT_RULES, type Ledger } from '../ledger';
+import { ALERT_RULES, type Ledger, type Refusal } from '../ledger';
 import type { QrComponent } from '../qr';
-import { isOperative, type Registry } from '../registry';
+import { isOperative, type CredentialHolder, type CylinderSummary, type Registry, type SiteSummary } from '../registry';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import type { Logger } from '../../shared/logger/logger.factory';
 import { evaluate, trackKeysOf, type Batch, type BatchFacts } from './alerts.evaluate';
@@ -20,7 +20,7 @@ export interface RunnerDeps {
   ledger: Pick<Ledger, 'eventsInAppendOrder' | 'refusalsInOrder'>;
   qr?: Pick<QrComponent, 'scansInOrder' | 'reportsInOrder'> | undefined;
   interlock?: InterlockSource | undefined;
-  registry: Pick<Registry, 'cylinderRefs' | 'siteById' | 'sitesNear' | 'credentialsExpiring'>;
+  registry: Pick<Registry, 'cylinderRefs' | 'sitesByIds' | 'credentialHolders' | 'sitesNear' | 'credentialsExpiring'>;
   policy: AlertPolicy;
   /** How long to wait after being told of a commit, so that one pass takes several (0: at once). */
   batchWaitMs: number;
@@ -34,7 +34,27 @@ export interface RunnerDeps {
   onCommitted: (changes: StoredChange[]) => void;
   /** Other components' periodic checks (registerSweep); read when a pass starts. */
   sweeps?: () => readonly AlertSweep[];
+  /** Told of every pass that did something, with when each stage ended (benchmarks, diagnostics). */
+  onPass?: (timing: PassTiming) => void;
 }
+
+/**
+ * One pass's stages, each an absolute time in ms (performance.timeOrigin + performance.now()):
+ * told of a commit → pass started → sources read → registry facts read → transaction committed
+ * → changes handed to the feed (and from it to the sockets).
+ */
+export interface PassTiming {
+  kickedAt: number;
+  startedAt: number;
+  readAt: number;
+  factsAt: number;
+  committedAt: number;
+  deliveredAt: number;
+  inputs: number;
+  changes: number;
+}
+
+const clock = () => performance.timeOrigin + performance.now();
 
 /** How far around a public scan or report the district is looked for (the nearest site's). */
 const DISTRICT_SEARCH_KM = 30;
@@ -71,8 +91,12 @@ export function createRunner(deps: RunnerDeps) {
   const poll = setInterval(() => kick(), deps.pollMs);
   poll.unref();
 
+  /** When the oldest commit not yet taken by a pass was told (a pass takes every commit told before it started). */
+  let kickedAt: number | undefined;
+
   function kick(wait = deps.batchWaitMs): void {
     if (stopped) return;
+    kickedAt ??= clock();
     dirty = true;
     if (running || timer) return;
     timer = setTimeout(() => {
@@ -103,6 +127,9 @@ export function createRunner(deps: RunnerDeps) {
   }
 
   async function pass(): Promise<boolean> {
+    const startedAt = clock();
+    const told = kickedAt ?? startedAt;
+    kickedAt = undefined;
     const state = known ?? (await deps.repo.runnerState());
     const now = deps.now();
     const p = state.positions;
@@ -132,7 +159,9 @@ export function createRunner(deps: RunnerDeps) {
     };
     const inputs = events.length + refusals.length + scans.length + reports.length + decisions.length;
     if (inputs === 0 && !sweepCredentials && !sweepScales && notices.ran.length === 0) return false;
+    const readAt = clock();
     const facts = await gatherFacts(batch);
+    const factsAt = clock();
     const next: RunnerState = {
       positions: {
         events: last(events, (e) => e.logSeq, p.events),
@@ -165,7 +194,9 @@ export function createRunner(deps: RunnerDeps) {
       return merged.changes.map((c, i): StoredChange => ({ seq: c.seq, districtCode: c.districtCode, enterpriseId: c.enterpriseId, payload: payloads[i] as StoredChange['payload'] }));
     });
     known = committedState;
+    const committedAt = clock();
     if (committed.length > 0) deps.onCommitted(committed);
+    deps.onPass?.({ kickedAt: told, startedAt, readAt, factsAt, committedAt, deliveredAt: clock(), inputs, changes: committed.length });
     return [events, refusals, scans, reports, decisions].some((list) => list.length >= batchSize);
   }
 
@@ -188,16 +219,20 @@ export function createRunner(deps: RunnerDeps) {
   async function gatherFacts(batch: Batch): Promise<BatchFacts> {
     const cylinderIds = [...new Set(batch.events.map((e) => e.cylinderId))];
     const grais = [...new Set([...batch.refusals.flatMap((r) => (r.grai ? [r.grai] : [])), ...batch.scans.map((s) => s.grai), ...batch.reports.map((r) => r.grai)])];
-    const siteIds = [...new Set(batch.events.flatMap((e) => (e.where.siteId && !e.where.coordinates ? [e.where.siteId] : [])))];
+    const siteIds = batch.events.flatMap((e) => (e.where.siteId && !e.where.coordinates ? [e.where.siteId] : []));
+    // A refusal of no district (no cylinder was found): its site's district, else its enterprise's.
+    const homeless = batch.refusals.filter((r) => r.districtCode === null);
+    const refusalSites = homeless.flatMap((r) => (r.where.siteId ? [r.where.siteId] : []));
+    const refusalEnterprises = [...new Set(homeless.flatMap((r) => (r.enterpriseId ? [r.enterpriseId] : [])))];
     const places = new Map<string, readonly [number, number]>();
     for (const s of batch.scans) if (s.location) places.set(locationCell([s.location.lng, s.location.lat]), [s.location.lng, s.location.lat]);
     for (const r of batch.reports) if (r.coordinates) places.set(locationCell([r.coordinates[0], r.coordinates[1]]), [r.coordinates[0], r.coordinates[1]]);
-    const [refs, sites, near] = await Promise.all([
-      deps.registry.cylinderRefs({ ids: cylinderIds, grais }),
-      Promise.all(siteIds.map(async (id) => [id, await deps.registry.siteById(id)] as const)),
+    const [refs, siteOf, enterpriseOf, near] = await Promise.all([
+      cylinderIds.length || grais.length ? deps.registry.cylinderRefs({ ids: cylinderIds, grais }) : new Map<string, CylinderSummary>(),
+      siteIds.length || refusalSites.length ? deps.registry.sitesByIds([...new Set([...siteIds, ...refusalSites])]) : new Map<string, SiteSummary>(),
+      refusalEnterprises.length ? deps.registry.credentialHolders('enterprises', refusalEnterprises) : new Map<string, CredentialHolder>(),
       Promise.all([...places].map(async ([cell, point]) => [cell, await deps.registry.sitesNear([point[0], point[1]], DISTRICT_SEARCH_KM)] as const)),
     ]);
-    const siteOf = new Map(sites);
     const nearOf = new Map(near);
     const events = new Map<string, EventFacts>();
     for (const e of batch.events) {
@@ -208,7 +243,16 @@ export function createRunner(deps: RunnerDeps) {
         ...(place ? { sitePlace: place } : {}),
       });
     }
-    const refusals = new Map<string, RefusalFacts>(batch.refusals.map((r) => [r.id, r.grai ? { graiIssued: refs.has(`grai:${r.grai}`) } : {}]));
+    const districtOf = (r: Refusal): string | undefined => {
+      if (r.districtCode !== null) return undefined;
+      return (r.where.siteId ? siteOf.get(r.where.siteId)?.districtCode : undefined) ?? (r.enterpriseId ? enterpriseOf.get(r.enterpriseId)?.districtCode : undefined);
+    };
+    const refusals = new Map<string, RefusalFacts>(
+      batch.refusals.map((r) => {
+        const districtCode = districtOf(r);
+        return [r.id, { ...(r.grai ? { graiIssued: refs.has(`grai:${r.grai}`) } : {}), ...(districtCode ? { districtCode } : {}) }];
+      }),
+    );
     const publicFacts = (grai: string, place: readonly [number, number] | undefined): PublicFacts => {
       const ref = refs.get(`grai:${grai}`);
       const around = place ? (nearOf.get(locationCell(place)) ?? []) : [];

@@ -3,9 +3,9 @@
  * interlock's decisions and the scales' heartbeats from the devices component (its types).
  */
 
-import type { InterlockDecision, SilentScale } from '../devices';
+import type { InterlockDecision, InterlockDenyCode, SilentScale } from '../devices';
 
-export type { InterlockDecision, SilentScale };
+export type { InterlockDecision, InterlockDenyCode, SilentScale };
 
 /** The devices component's reads for supervision (contract §3). */
 export interface InterlockSource {

@@ -13,7 +13,7 @@ import { DEFAULT_ALERT_POLICY, type AlertPolicy, type AlertSweep } from './alert
 import { registerAlertsOpenApi } from './alerts.openapi';
 import { createAlertRepository, type StoredChange } from './alerts.repository';
 import { alertsRoutes } from './alerts.routes';
-import { createRunner, type Runner } from './alerts.runner';
+import { createRunner, type PassTiming, type Runner } from './alerts.runner';
 import { createAlertsService, type AlertsService } from './alerts.service';
 import { attachAlertsNamespace, shareWithCluster } from './alerts.socket';
 import type { InterlockSource } from './alerts.sources';
@@ -22,6 +22,7 @@ export { ALERTS_NAMESPACE } from './alerts.socket';
 export { alertChangePayload, alertView, sessionEndedPayload, type AlertChangePayload, type AlertView, type AlertsServerEvents, type AlertsClientEvents } from './alerts.schemas';
 export { DEFAULT_ALERT_POLICY, type AlertPolicy, type AlertSweep, type SweepNotice, type Finding, type Subject, type Evidence } from './alerts.findings';
 export type { InterlockSource, InterlockDecision, SilentScale } from './alerts.sources';
+export type { PassTiming } from './alerts.runner';
 
 /** Supervision settings from the environment (config.alerts); the rest of the policy keeps its defaults. */
 export interface AlertsConfig {
@@ -49,7 +50,7 @@ export interface AlertsDeps {
   config?: Partial<AlertsConfig>;
   ledger: Pick<Ledger, 'eventsInAppendOrder' | 'refusalsInOrder' | 'eventsByIds' | 'refusalsByIds' | 'onCommitted'>;
   qr?: Pick<QrComponent, 'scansInOrder' | 'reportsInOrder' | 'scansByIds' | 'reportsByIds' | 'onRecorded'>;
-  registry: Pick<Registry, 'cylinderRefs' | 'siteById' | 'sitesNear' | 'credentialsExpiring'>;
+  registry: Pick<Registry, 'cylinderRefs' | 'sitesByIds' | 'credentialHolders' | 'sitesNear' | 'credentialsExpiring'>;
   audit: AuditService;
   /** The accounts' check (deactivated, logged out) for Socket.IO connections, as the bearer middleware uses it. */
   isActive: (principal: Principal) => Promise<boolean>;
@@ -75,6 +76,8 @@ export interface AlertsComponent {
    * runs it when due, in a pass of its own, and raises what it found like any rule's finding.
    */
   registerSweep(sweep: AlertSweep): void;
+  /** Listens to every pass's stage times (the benchmark's breakdown); answers the unsubscribe. */
+  observePasses(listener: (timing: PassTiming) => void): () => void;
 }
 
 /** Supervision: the rule runner, the alerts and their change feed, REST and Socket.IO. Starts its runner from the stored positions. */
@@ -93,7 +96,11 @@ export async function createAlerts(deps: AlertsDeps): Promise<AlertsComponent> {
     if (hub) shareWithCluster(hub, changes);
   };
   const sweeps: AlertSweep[] = [];
+  const passObservers = new Set<(timing: PassTiming) => void>();
   const runner = createRunner({
+    onPass: (timing) => {
+      for (const observe of passObservers) observe(timing);
+    },
     sweeps: () => sweeps,
     repo,
     transaction,
@@ -135,6 +142,10 @@ export async function createAlerts(deps: AlertsDeps): Promise<AlertsComponent> {
     runner,
     feed,
     settled: () => runner.settled(),
+    observePasses(listener) {
+      passObservers.add(listener);
+      return () => passObservers.delete(listener);
+    },
     registerSweep(sweep) {
       if (!/^[a-z0-9-]{1,40}$/.test(sweep.name)) throw new Error(`alert sweep name ${sweep.name} must be [a-z0-9-], at most 40 characters`);
       if (sweeps.some((s) => s.name === sweep.name)) throw new Error(`alert sweep ${sweep.name} is registered already`);

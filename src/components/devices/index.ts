@@ -33,6 +33,7 @@ export { createDeviceSecrets, type DeviceSecrets } from './device.secret';
 export { DEVICE_HEADERS, MAX_DEVICE_CLOCK_SKEW_MS, bodyHash, newNonce, signRequest, signedHeaders, stringToSign, type SignedParts } from './device.signature';
 export { DEVICE_AUTH_REFUSALS, type DeviceAuthRefusal } from './device.auth';
 export type { QrCodes } from './interlock.code';
+export { INTERLOCK_DENY_CODES, type InterlockDenyCode } from './interlock.decide';
 
 /** The production defaults of the scale settings (config.scales). */
 export const DEFAULT_SCALE_CONFIG: ScaleConfig = {
@@ -55,7 +56,9 @@ export interface InterlockDecision {
   districtCode: string;
   cylinderId?: string;
   code: string;
+  /** The staff number or card code the scale sent, and the worker it named (absent: nobody). */
   operator: string;
+  operatorWorkerId?: string;
   at: Date;
 }
 
@@ -120,6 +123,7 @@ const decisionView = (d: StoredDecision): InterlockDecision => ({
   ...(d.cylinderId ? { cylinderId: d.cylinderId } : {}),
   code: d.code,
   operator: d.operator,
+  ...(d.operatorWorkerId ? { operatorWorkerId: d.operatorWorkerId } : {}),
   at: d.at,
 });
 

@@ -34,6 +34,30 @@ import { credentialRefusal, cylinderDateRefusals, maxNetKg, type CredentialPolic
 
 export type CodeSignature = 'valid' | 'invalid' | 'none';
 
+/**
+ * Every code decideFill can deny with, in the order it judges them (the one list: the API
+ * document quotes it, supervision maps each one to a rule or to none).
+ */
+export const INTERLOCK_DENY_CODES = [
+  'UNKNOWN_CODE',
+  'BAD_SIGNATURE',
+  'SCRAPPED',
+  'LOST',
+  'INSPECTION_OVERDUE',
+  'SERVICE_LIFE_EXCEEDED',
+  'FOREIGN_FILLER',
+  'NOT_INSPECTED',
+  'NOT_EMPTY',
+  'TARE_UNKNOWN',
+  'STATION_LICENCE_INVALID',
+  'FILLING_LICENCE_INVALID',
+  'ENTERPRISE_LICENCE_INVALID',
+  'OPERATOR_UNCERTIFIED',
+  'OPERATOR_NOT_AT_THIS_STATION',
+  'SCALE_LOCKED',
+] as const satisfies readonly RejectionCode[];
+export type InterlockDenyCode = (typeof INTERLOCK_DENY_CODES)[number];
+
 export interface InterlockCylinder {
   id: string;
   grai?: string;
@@ -108,7 +132,7 @@ export interface InterlockVerdict {
 
 const FILLABLE: readonly CylinderState[] = ['empty_at_station', 'inspected_at_station'];
 const round2 = (kg: number) => Math.round(kg * 100) / 100;
-const refusal = (reason: RejectionCode, detail: string): Rejection => ({ reason, detail });
+const refusal = (reason: InterlockDenyCode, detail: string): Rejection => ({ reason, detail });
 
 /** Whether checks sent with the request pass, and the items that failed. */
 export function failedChecks(checks: PreFillChecks): string[] {

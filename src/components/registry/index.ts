@@ -107,6 +107,8 @@ export interface Registry extends CylinderIdentityPort {
   enterpriseDistrict(enterpriseId: string): Promise<string | undefined>;
   workerById(workerId: string): Promise<WorkerSummary | undefined>;
   siteById(siteId: string): Promise<SiteSummary | undefined>;
+  /** The same for many sites in one indexed read, keyed by id (unknown ids are absent). */
+  sitesByIds(siteIds: readonly string[]): Promise<Map<string, SiteSummary>>;
   /** The enterprise employing a worker (auth's AccountRegistryLookups). */
   workerEmployer(workerId: string): Promise<string | undefined>;
   districtExists(code: string): Promise<boolean>;
@@ -396,6 +398,14 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
     async siteById(siteId) {
       const doc = await byId(repos.sites, siteId);
       return doc ? siteSummary(doc) : undefined;
+    },
+    async sitesByIds(siteIds) {
+      const objectIds = [...new Set(siteIds)].filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+      const found = new Map<string, SiteSummary>();
+      if (objectIds.length === 0) return found;
+      const docs = (await models.sites.collection.find({ _id: { $in: objectIds } }).toArray()) as StoredDoc[];
+      for (const doc of docs) found.set(doc._id.toHexString(), siteSummary(doc));
+      return found;
     },
     async sitesNear(point, radiusKm) {
       const [lng, lat] = point;

@@ -1,0 +1,88 @@
+/**
+ * bench:alerts, the app's process: the real components, HTTP and Socket.IO server on the embedded
+ * database whose URI it is given (argv[2]), alone in its process. Driven by its parent over IPC:
+ * - `broadcast` {count, rate}: the baseline, a bare `nsp.emit` of an alert-sized payload to every
+ *   socket of /alerts, `count` times at `rate` per second, each carrying its absolute send time;
+ * - `collect`: every pass's stage times (PassTiming) and, per alert subject, when the feed handed
+ *   its first change to the sockets (absolute ms), since the last collect;
+ * - `stop`.
+ * Absolute times everywhere are performance.timeOrigin + performance.now(): one clock for every
+ * process of the benchmark on this machine.
+ */
+import pino from 'pino';
+import { createApp } from '../../src/app';
+import { buildComponents } from '../../src/components';
+import type { PassTiming } from '../../src/components/alerts';
+import { connectDatabase } from '../../src/shared/db/database.connection';
+import { createRealtime } from '../../src/shared/realtime/realtime.server';
+import { listenOnFreePort } from '../../test/foundation/app.harness';
+import { BENCH_SECRETS } from './alerts-bench.secrets';
+
+
+export type ServerCommand = { cmd: 'broadcast'; count: number; rate: number } | { cmd: 'collect' } | { cmd: 'stop' };
+export type ServerAnswer =
+  | { kind: 'ready'; url: string }
+  | { kind: 'broadcast-done' }
+  | { kind: 'collected'; passes: PassTiming[]; delivered: [string, number][] }
+  | { kind: 'stopped' };
+
+const now = () => performance.timeOrigin + performance.now();
+const send = (answer: ServerAnswer) => process.send?.(answer);
+
+async function main(): Promise<void> {
+  const uri = process.argv[2] as string;
+  const database = await connectDatabase(uri, { mode: 'embedded', engine: 'lpg-embedded', name: 'bench_alerts' });
+  const logger = pino({ level: 'silent' });
+  const components = await buildComponents({ connection: database.connection, config: { secrets: BENCH_SECRETS, env: 'test' }, logger });
+  const http = await listenOnFreePort(createApp({ config: { isProduction: false, http: { bodyLimit: '2mb' } }, logger, database, modules: components.modules }));
+  const realtime = await createRealtime(http.server, logger);
+  for (const m of components.modules) m.attachRealtime?.(realtime);
+  const nsp = realtime.io.of('/alerts');
+  const pad = 'x'.repeat(700);
+
+  let passes: PassTiming[] = [];
+  let delivered = new Map<string, number>();
+  components.alerts.observePasses((t) => passes.push(t));
+  // Subscribed after the namespace: its emit to the rooms has run when this listener is told.
+  components.alerts.feed.subscribe((change) => {
+    const subject = change.payload.alert.subject.id;
+    if (!delivered.has(subject)) delivered.set(subject, now());
+  });
+
+  process.on('message', (raw: ServerCommand) => {
+    void (async () => {
+      if (raw.cmd === 'broadcast') {
+        const started = now();
+        for (let i = 0; i < raw.count; i++) {
+          const due = started + (i * 1000) / raw.rate;
+          const wait = due - now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          nsp.emit('bench:ping' as never, { sentAt: now(), pad } as never);
+        }
+        send({ kind: 'broadcast-done' });
+      } else if (raw.cmd === 'collect') {
+        await components.alerts.settled();
+        send({ kind: 'collected', passes, delivered: [...delivered] });
+        passes = [];
+        delivered = new Map();
+      } else if (raw.cmd === 'stop') {
+        for (const m of components.modules) await m.stop?.();
+        await realtime.close();
+        await http.close();
+        await components.ledgerLog.stop();
+        await database.close();
+        send({ kind: 'stopped' });
+        process.disconnect?.();
+      }
+    })().catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
+  });
+  send({ kind: 'ready', url: http.url });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
