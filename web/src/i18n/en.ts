@@ -158,7 +158,7 @@ const en: typeof zhCN = {
     figure: 'Figure', value: 'Value', basis: 'Numerator / denominator', definition: 'Definition', denialsByReason: 'Fills refused by reason', reason: 'Reason', count: 'Count',
     handOverRate: 'Confirmed hand-overs', confirmed: 'Confirmed / total', reconciliation: 'Fills against deliveries', csvFigures: 'Figures CSV', csvReconciliation: 'Reconciliation CSV', print: 'Print',
     reportTitle: 'KPIs ({district}, {from} to {to})', generated: 'Generated on {at}',
-    figures: { caseFilingRate: 'Case-filing rate', rectificationRate: 'Rectification rate', openCases: 'Open cases', overdueCases: 'Overdue cases', overdueCylinders: 'Overdue cylinders', pastServiceLife: 'Past design life' },
+    registryCount: 'from the registry', figures: { openAlerts: 'Open alerts', caseFilingRate: 'Case-filing rate', rectificationRate: 'Rectification rate', openCases: 'Open cases', overdueCases: 'Overdue cases', overdueCylinders: 'Overdue cylinders', pastServiceLife: 'Past design life' },
     definitions: {
       caseFilingRate: 'Share of the period\'s illegal-operation alerts turned into cases (target ≥ 80 %)',
       rectificationRate: 'Share of the period\'s unlicensed-point cases closed as rectified (target 100 %)',

@@ -156,7 +156,7 @@ export default {
     figure: '指标', value: '数值', basis: '分子 / 分母', definition: '口径', denialsByReason: '充装拒绝（按原因）', reason: '原因', count: '次数',
     handOverRate: '配送交付确认率', confirmed: '已确认 / 总数', reconciliation: '充装与到户对账', csvFigures: '下载指标 CSV', csvReconciliation: '下载对账 CSV', print: '打印',
     reportTitle: '考核指标（{district}，{from} 至 {to}）', generated: '生成日期：{at}',
-    figures: { caseFilingRate: '违法经营立案率', rectificationRate: '无证经营点整改率', openCases: '未结案件', overdueCases: '逾期案件', overdueCylinders: '超期未检气瓶', pastServiceLife: '超设计使用年限气瓶' },
+    registryCount: '按档案统计', figures: { openAlerts: '未处理预警', caseFilingRate: '违法经营立案率', rectificationRate: '无证经营点整改率', openCases: '未结案件', overdueCases: '逾期案件', overdueCylinders: '超期未检气瓶', pastServiceLife: '超设计使用年限气瓶' },
     definitions: {
       caseFilingRate: '期间内违法经营类预警中已立案的比例（目标 ≥ 80%）',
       rectificationRate: '期间内无证经营点案件中复查整改到位结案的比例（目标 100%）',
