@@ -15,11 +15,12 @@ import { createEpcis } from './ledger/epcis';
 import { createQr, DEFAULT_QR_CONFIG, ledgerPort, type LedgerPort, type QrComponent } from './qr';
 import { createDeliveries, type Deliveries, type SmsSender } from './deliveries';
 import { createAlerts, type AlertsComponent, type AlertsDeps } from './alerts';
+import { createKpis, type KpisComponent } from './kpis';
 
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
   connection: Connection;
-  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr']; deliveries?: Config['deliveries']; scales?: Config['scales']; alerts?: Partial<Config['alerts']> };
+  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr']; deliveries?: Config['deliveries']; scales?: Config['scales']; alerts?: Partial<Config['alerts']>; kpis?: Config['kpis'] };
   logger: Logger;
   /** Accounts tunables; production defaults when absent (tests lower the bcrypt cost here). */
   auth?: AuthOptions;
@@ -54,6 +55,7 @@ export interface Components {
   deliveries: Deliveries;
   devices: DevicesComponent;
   alerts: AlertsComponent;
+  kpis: KpisComponent;
 }
 
 /** The one wiring place: builds each component and returns the API modules app.ts mounts, in order. */
@@ -160,5 +162,8 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     ...overrides.alerts,
   });
   modules.push(alerts.module);
-  return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices, deliveries, alerts };
+  // Reads only. The cases component's figures (openCases, overdueCases) join when it is wired: `cases: { caseFigures }`.
+  const kpis = createKpis({ ledger, alerts, devices, registry, ...(deps.config.kpis ? { flowGap: deps.config.kpis.flowGap } : {}) });
+  modules.push(kpis.module);
+  return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices, deliveries, alerts, kpis };
 }

@@ -61,6 +61,9 @@ export const RESOURCES = [
   // Supervision's alerts (alerts component): read within scope (live over Socket.IO too); a regulator
   // acknowledges or dismisses ('update'). The auditor and the enterprise's staff see none.
   'alerts',
+  // The KPIs and the flow reconciliation (kpis component): regulators read them within scope, an
+  // enterprise admin its own enterprise's figures; nobody writes them.
+  'kpis',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -101,6 +104,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     scale_controls: CAPTURE,
     fill_records: READ,
     alerts: ['read', 'update'],
+    kpis: READ,
   },
   // A district regulator supervises its district: it reads everything there and changes no record,
   // but it is the authority over its district's cylinders (corrections, transfers, inspections) and
@@ -132,6 +136,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     fill_records: READ,
     // Its district's alerts only (alerts scope).
     alerts: ['read', 'update'],
+    // Its district's figures only.
+    kpis: READ,
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -161,6 +167,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     fill_records: READ,
     // Alerts about itself, its sites, workers, vehicles and cylinders; it does not decide on them.
     alerts: READ,
+    // Its own enterprise's figures and flow reconciliation.
+    kpis: READ,
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.
