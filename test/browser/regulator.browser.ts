@@ -20,7 +20,7 @@ const accounts = { city: '', district: '', otherDistrict: '' };
 
 async function account(role: 'city_regulator' | 'district_regulator', districtCode?: string): Promise<string> {
   const username = `${role.replace(/_/g, '')}${Math.random().toString(36).slice(2, 7)}`;
-  await world.app.insertUser({ username, role, password, displayName: role === 'city_regulator' ? '市城管执法局' : `${districtCode}执法员`, ...(districtCode ? { districtCode } : {}) });
+  await world.app.insertUser({ username, role, password, ...(districtCode ? { districtCode } : {}) });
   return username;
 }
 
@@ -53,8 +53,9 @@ async function bothSizes(page: Page, name: string): Promise<void> {
 }
 
 const menuOf = (page: Page) => page.locator('.console-menu .el-menu-item').allTextContents().then((items) => items.map((i) => i.trim()));
-/** The alert an unlicensed sale raised, once it exists (the test made it). */
+/** The alert an unlicensed sale raised, and the case opened from it, once they exist (the tests made them). */
 let saleAlert = '';
+let caseId = '';
 
 describe('the regulator dashboard', () => {
   it('shows an unlicensed sale made through the API within 2 s without a reload, acknowledges it in place', async () => {
@@ -115,6 +116,59 @@ describe('the regulator dashboard', () => {
   });
 });
 
+describe('a case', () => {
+  it('is opened from the alert (立案), assigned with a deadline, rectified by the enterprise, reviewed and closed with its alert', async () => {
+    const { context, page, problems } = await session();
+    await logIn(page, world.app.url, accounts.city, password);
+    await page.goto(`${world.app.url}/console/alerts/${saleAlert}`);
+    await page.locator('.alert-detail-page .open-case').click();
+    const dialog = page.locator('.open-case-dialog');
+    await dialog.waitFor();
+    expect(await dialog.locator('[data-field="title"] input').inputValue()).toBe('无证经营');
+    // Without a legal basis the platform names the field, next to it, in Chinese.
+    await dialog.locator('.confirm-open-case').click();
+    await expect(dialog.locator('[data-field="legalBasis"] .el-form-item__error').textContent()).resolves.toMatch(/必填|不能为空|至少/);
+    await dialog.locator('[data-field="legalBasis"] input').fill('《城镇燃气管理条例》第四十五条');
+    await dialog.locator('.confirm-open-case').click();
+    await page.waitForURL(/\/console\/cases\/[0-9a-f]{24}$/);
+    caseId = page.url().split('/').pop() ?? '';
+    await page.locator('.case-status[data-status="open"]').waitFor();
+    expect(await page.locator('.case-heading').textContent()).toMatch(new RegExp(`^${DISTRICT}-\\d{4}-0001 · 无证经营$`));
+    await bothSizes(page, 'case-opened');
+
+    await page.locator('.officer-select').click();
+    await page.locator('.el-select-dropdown__item', { hasText: accounts.district }).click();
+    const deadline = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    await page.locator('.deadline-picker input').fill(deadline);
+    await page.locator('.deadline-picker input').press('Enter');
+    await page.locator('.do-assign').click();
+    await page.locator('.case-status[data-status="assigned"]').waitFor();
+    expect(await page.locator('.case-facts').textContent()).toContain(deadline);
+
+    // The enterprise submits its rectification (its own console is another page's work).
+    const rectified = await world.app.world.as(kit.admin).post(`/api/v1/cases/${caseId}/rectification`, { text: '已停止销售，许可证已补办并经核验' });
+    expect(rectified.status).toBe(200);
+    await page.reload();
+    await page.locator('.case-status[data-status="submitted"]').waitFor();
+    expect(await page.locator('.rectification').textContent()).toContain('已停止销售');
+    expect(await page.locator('.outcomes [data-outcome]').count()).toBe(3);
+    await page.locator('.review-note textarea').fill('复查：已整改到位，予以销号');
+    await page.locator('.do-review').click();
+    await page.locator('.case-status[data-status="closed"]').waitFor();
+    expect(await page.locator('.case-outcome').textContent()).toBe('整改到位');
+    expect(await page.locator('.case-history .el-timeline-item').count()).toBe(4);
+    await bothSizes(page, 'case-closed');
+    const alert = await world.ok<{ status: string; case?: { number: string } }>('GET', `/api/v1/alerts/${saleAlert}`, world.city);
+    expect(alert.status).toBe('closed');
+
+    await page.goto(`${world.app.url}/console/cases`);
+    await page.locator('.cases-table tbody tr', { hasText: '无证经营' }).waitFor();
+    await bothSizes(page, 'cases');
+    expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('the scale map', () => {
   it('shows the district\'s filling stations and locks one with a reason', async () => {
     const { context, page, problems } = await session();
@@ -156,6 +210,11 @@ describe('a district regulator', () => {
     await expect(page.locator('.alert-detail-page .form-error').textContent()).resolves.toMatch(/不存在|无权/);
     expect(await page.locator('.alert-facts').count()).toBe(0);
     await bothSizes(page, 'district-other-alert');
+    await page.goto(`${world.app.url}/console/cases/${caseId}`);
+    await expect(page.locator('.case-detail-page .form-error').textContent()).resolves.toMatch(/不存在|无权/);
+    expect(await page.locator('.case-facts').count()).toBe(0);
+    await page.goto(`${world.app.url}/console/cases`);
+    await page.locator('.cases-table .el-table__empty-text').waitFor();
     expect(problems.filter((p) => !/status of 404/.test(p))).toEqual([]);
     await context.close();
   });

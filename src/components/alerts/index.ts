@@ -9,6 +9,7 @@ import type { ApiModule, RealtimeHub } from '../../shared/http/api-module';
 import type { PageCursors } from '../../shared/http/page.cursor';
 import type { Logger } from '../../shared/logger/logger.factory';
 import { createFeed, type Feed } from './alerts.feed';
+import { createAlertFigures, type AlertFigures } from './alerts.figures';
 import { DEFAULT_ALERT_POLICY, type AlertPolicy, type AlertSweep } from './alerts.findings';
 import { registerAlertsOpenApi } from './alerts.openapi';
 import { createAlertRepository, type StoredChange } from './alerts.repository';
@@ -23,6 +24,7 @@ export type { AlertsService } from './alerts.service';
 export { alertChangePayload, alertView, sessionEndedPayload, type AlertChangePayload, type AlertView, type AlertsServerEvents, type AlertsClientEvents } from './alerts.schemas';
 export { DEFAULT_ALERT_POLICY, type AlertPolicy, type AlertSweep, type SweepNotice, type Finding, type Subject, type Evidence } from './alerts.findings';
 export type { InterlockSource, InterlockDecision, SilentScale } from './alerts.sources';
+export type { AlertFigures, AlertScope, AlertPeriod, CaseTakeUp, PointRectification, RuleDistrictCount } from './alerts.figures';
 
 /** Supervision settings from the environment (config.alerts); the rest of the policy keeps its defaults. */
 export interface AlertsConfig {
@@ -76,6 +78,8 @@ export interface AlertsComponent {
    * runs it when due, in a pass of its own, and raises what it found like any rule's finding.
    */
   registerSweep(sweep: AlertSweep): void;
+  /** Indexed counts of alerts for the KPIs (unscoped: callers pass the reader's scope). */
+  figures: AlertFigures;
 }
 
 /** Supervision: the rule runner, the alerts and their change feed, REST and Socket.IO. Starts its runner from the stored positions. */
@@ -136,6 +140,7 @@ export async function createAlerts(deps: AlertsDeps): Promise<AlertsComponent> {
     runner,
     feed,
     settled: () => runner.settled(),
+    figures: createAlertFigures(deps.connection),
     registerSweep(sweep) {
       if (!/^[a-z0-9-]{1,40}$/.test(sweep.name)) throw new Error(`alert sweep name ${sweep.name} must be [a-z0-9-], at most 40 characters`);
       if (sweeps.some((s) => s.name === sweep.name)) throw new Error(`alert sweep ${sweep.name} is registered already`);

@@ -168,23 +168,23 @@ export interface KpiAnswer {
   figures: {
     caseFilingRate: Ratio;
     rectificationRate: Ratio;
-    openCases: number;
-    overdueCases: number;
+    openCases: number | null;
+    overdueCases: number | null;
     overdueCylinders: { inCirculation: number; atStations: number };
     pastServiceLife: { inCirculation: number; atStations: number };
-    fillsPerStationPerDay: { siteId: string; siteName: string; day: string; fills: number }[];
+    fillsPerStationPerDay: { siteId: string; siteName: string | null; day: string; fills: number }[];
     denialsByReason: { reason: string; zh: string; en: string; count: number }[];
-    confirmedHandOverRate: { enterpriseId: string; enterpriseName: string; confirmed: number; total: number; value: number | null }[];
-    alertsByRule: { rule: string; zh: string; en: string; district: string; count: number }[];
+    confirmedHandOverRate: { enterpriseId: string; enterpriseName: string | null; confirmed: number; total: number; value: number | null }[];
+    alertsByRule: { rule: string; zh: string; en: string; district: string | null; count: number }[];
   };
 }
 export interface ReconciliationRow {
   rank: number;
   enterpriseId: string;
-  enterpriseName: string;
+  enterpriseName: string | null;
   siteId: string | null;
   siteName: string | null;
-  district: string;
+  district: string | null;
   filled: number;
   reachedCustomers: number;
   returned: number;
@@ -273,15 +273,3 @@ export const scalesApi = {
   lockScale: (deviceId: string, reason: string) => api().post<unknown>(v1(`/devices/${deviceId}/lock`), { reason }),
   unlockScale: (deviceId: string, reason: string) => api().post<unknown>(v1(`/devices/${deviceId}/unlock`), { reason }),
 };
-
-/** Saves a downloaded file (a CSV) under a name. */
-export function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
