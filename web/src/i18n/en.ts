@@ -148,7 +148,7 @@ const en: typeof zhCN = {
     actionNames: { open: 'Opened', assign: 'Assigned', rectification: 'Rectification', submit: 'Rectification', review: 'Review', close: 'Closed', escalate: 'Escalated', photo: 'Photo added' },
     waiting: { open: 'Waiting to be assigned', assigned: 'Waiting for the enterprise\'s rectification', submitted: 'Waiting for review', escalated: 'Waiting to be assigned again', closed: 'The case is closed' },
     assignTitle: 'Officer and deadline', assign: 'Assign', assigned: 'Assigned', reviewTitle: 'Review', closeUnfounded: 'Close as unfounded', review: 'Submit the outcome', reviewed: 'Outcome recorded',
-    rectifications: 'Rectification', noRectification: 'The enterprise has not submitted a rectification', photos: 'Evidence photos', photo: 'Evidence photo', addPhoto: 'Add a photo', photoAdded: 'Photo added',
+    rectifications: 'Rectification', noRectification: 'The enterprise has not submitted a rectification', photos: 'Evidence photos', photo: 'Evidence photo', addPhoto: 'Add a photo', photoAdded: 'Photo added', noPhotos: 'No evidence photos',
     history: 'History', alertLink: 'Alert', reportLink: 'Report', hazardCount: '{n} hazard(s)',
   },
   kpis: {

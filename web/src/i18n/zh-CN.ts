@@ -146,7 +146,7 @@ export default {
     actionNames: { open: '立案', assign: '指派整改', rectification: '提交整改', submit: '提交整改', review: '复查', close: '结案', escalate: '升级', photo: '添加照片' },
     waiting: { open: '等待指派', assigned: '等待企业提交整改', submitted: '等待复查', escalated: '等待重新指派', closed: '案件已结案' },
     assignTitle: '指派承办人与整改期限', assign: '指派', assigned: '已指派', reviewTitle: '复查销号', closeUnfounded: '查无实据结案', review: '提交复查结论', reviewed: '已提交复查结论',
-    rectifications: '整改情况', noRectification: '企业尚未提交整改', photos: '证据照片', photo: '证据照片', addPhoto: '添加照片', photoAdded: '照片已添加',
+    rectifications: '整改情况', noRectification: '企业尚未提交整改', photos: '证据照片', photo: '证据照片', addPhoto: '添加照片', photoAdded: '照片已添加', noPhotos: '没有证据照片',
     history: '办理经过', alertLink: '预警', reportLink: '举报', hazardCount: '{n} 项隐患',
   },
   kpis: {

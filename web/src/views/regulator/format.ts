@@ -34,7 +34,7 @@ export const STATUS_TAG: Record<string, 'danger' | 'warning' | 'success' | 'info
 
 export function accountName(a: Account | null | undefined): string {
   if (!a) return '';
-  return a.displayName ? `${a.displayName} (${a.username})` : a.username;
+  return a.displayName && a.displayName !== a.username ? `${a.displayName} (${a.username})` : a.username;
 }
 
 export function percent(value: number | null | undefined): string {
@@ -53,4 +53,9 @@ export function lastDays(days: number): { from: string; to: string } {
 export function endOfDay(date: string): string {
   const d = new Date(`${date}T23:59:59`);
   return d.toISOString();
+}
+
+/** A note the platform wrote may carry ISO times (a deadline): shown in the console's zone, to the minute. */
+export function withTimes(text: string): string {
+  return text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g, (iso) => when(iso));
 }
