@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { strongPassword } from '../auth/auth.harness';
 import { anEnterpriseKit, fullCylinder, saleNow, suspendStation, type EnterpriseKit } from '../alerts/alerts.harness';
@@ -165,6 +166,31 @@ describe('a case', () => {
     await page.locator('.cases-table tbody tr', { hasText: '无证经营' }).waitFor();
     await bothSizes(page, 'cases');
     expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('the KPIs page', () => {
+  it('shows the period\'s figures with their definitions, the reconciliation, and downloads the figures as CSV', async () => {
+    const { context, page, problems } = await session();
+    await logIn(page, world.app.url, accounts.city, password);
+    await page.locator('.console-menu .el-menu-item', { hasText: '考核指标与对账' }).click();
+    const filing = page.locator('.kpi-figure[data-kpi="caseFilingRate"]');
+    await filing.waitFor();
+    // The one illegal operation of this world became a case, which closed rectified.
+    expect(await filing.textContent()).toBe('100.0%');
+    expect(await page.locator('.kpi-figure[data-kpi="rectificationRate"]').textContent()).toBe('100.0%');
+    expect(await page.locator('.kpi-table').textContent()).toContain('目标 ≥ 80%');
+    await page.locator('.reconciliation-table').waitFor();
+    await bothSizes(page, 'kpis');
+    const download = page.waitForEvent('download');
+    await page.locator('.csv-kpis').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^kpis-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await file.path()) ?? '', 'utf8');
+    expect(csv.startsWith('\uFEFF指标,')).toBe(true);
+    expect(csv).toContain('立案率');
+    expect(problems).toEqual([]);
     await context.close();
   });
 });
