@@ -77,7 +77,7 @@ describe('the regulator dashboard', () => {
     await item.waitFor({ timeout: 2_000 });
     expect(Date.now() - answeredAt).toBeLessThan(2_000);
     expect(await item.locator('.alert-title').textContent()).toBe('无证经营');
-    expect(await item.textContent()).toContain('清城区');
+    await item.filter({ hasText: '清城区' }).waitFor();
     expect(await page.locator('.feed-badge .el-badge__content').textContent()).toMatch(/^\s*[1-9]/);
     saleAlert = (await item.getAttribute('data-alert')) ?? '';
     await bothSizes(page, 'dashboard');
@@ -221,7 +221,7 @@ describe('a district regulator', () => {
     await logIn(own.page, world.app.url, accounts.district, password);
     await own.page.goto(`${world.app.url}/console/dashboard`);
     await own.page.locator(`.alert-item[data-alert="${saleAlert}"]`).waitFor();
-    expect(await own.page.locator('.console-user .el-tag').textContent()).toContain('清城区');
+    await own.page.locator('.console-user .el-tag', { hasText: '清城区' }).waitFor();
     await own.context.close();
 
     const { context, page, problems } = await session();
