@@ -33,6 +33,8 @@ export default defineConfig({
       '/8003': platform,
       '/healthz': platform,
       '/readyz': platform,
+      // The regulator dashboard's live alerts (/alerts namespace).
+      '/socket.io': { target: platform, ws: true },
     },
   },
 });

@@ -16,11 +16,12 @@ import { createQr, DEFAULT_QR_CONFIG, ledgerPort, type LedgerPort, type QrCompon
 import { createDeliveries, type Deliveries, type SmsSender } from './deliveries';
 import { createAlerts, type AlertsComponent, type AlertsDeps } from './alerts';
 import { createCases, type CasesComponent } from './cases';
+import { createKpis, type KpisComponent } from './kpis';
 
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
   connection: Connection;
-  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr']; deliveries?: Config['deliveries']; scales?: Config['scales']; alerts?: Partial<Config['alerts']> };
+  config: Pick<Config, 'secrets' | 'env'> & { qr?: Config['qr']; deliveries?: Config['deliveries']; scales?: Config['scales']; alerts?: Partial<Config['alerts']>; kpis?: Config['kpis'] };
   logger: Logger;
   /** Accounts tunables; production defaults when absent (tests lower the bcrypt cost here). */
   auth?: AuthOptions;
@@ -58,6 +59,7 @@ export interface Components {
   devices: DevicesComponent;
   alerts: AlertsComponent;
   cases: CasesComponent;
+  kpis: KpisComponent;
 }
 
 /** The one wiring place: builds each component and returns the API modules app.ts mounts, in order. */
@@ -174,5 +176,7 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     ...overrides.cases,
   });
   modules.push(cases.module);
-  return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices, deliveries, alerts, cases };
+  const kpis = createKpis({ ledger, alerts, devices, registry, cases: { caseFigures: cases.caseFigures }, ...(deps.config.kpis ? { flowGap: deps.config.kpis.flowGap } : {}) });
+  modules.push(kpis.module);
+  return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices, deliveries, alerts, cases, kpis };
 }

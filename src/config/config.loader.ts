@@ -38,6 +38,8 @@ export interface Config {
     readonly pollMs: number;
     readonly batchWaitMs: number;
   };
+  /** Flow reconciliation (the kpis component): FLOW_GAP_DAYS and FLOW_GAP_MIN_CYLINDERS. */
+  readonly kpis: { readonly flowGap: { readonly days: number; readonly minCylinders: number } };
   /** QR identity: printed into every code, so changing domain or prefix later orphans printed labels. */
   readonly qr: {
     /** host[:port] of the verification URI, https://{domain}/8003/{GRAI}. */
@@ -130,6 +132,7 @@ export function loadConfig(rawEnv: RawEnv, cwd: string = process.cwd()): Config 
       pollMs: env.ALERTS_POLL_MS,
       batchWaitMs: env.ALERTS_BATCH_WAIT_MS,
     },
+    kpis: { flowGap: { days: env.FLOW_GAP_DAYS, minCylinders: env.FLOW_GAP_MIN_CYLINDERS } },
     qr: {
       domain: (env.QR_DOMAIN ?? (env.PUBLIC_BASE_URL ? new URL(env.PUBLIC_BASE_URL).host : `localhost:${env.PORT}`)).toLowerCase(),
       domainConfigured: !isProduction || !!(env.QR_DOMAIN ?? env.PUBLIC_BASE_URL),

@@ -147,6 +147,9 @@ export const envSchema = z
     ALERTS_SCALE_SILENT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
     ALERTS_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
     ALERTS_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
+    // Flow reconciliation (kpis): how long a filled cylinder has to reach a registered customer, and the unaccounted ones at a site that raise FLOW_GAP.
+    FLOW_GAP_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+    FLOW_GAP_MIN_CYLINDERS: z.coerce.number().int().min(1).max(100_000).default(5),
     JWT_SECRET: secret,
     QR_SIGNING_SECRET: secret,
     PII_HASH_SECRET: secret,

@@ -253,7 +253,8 @@ describe('the regulators\' consoles', () => {
   it('a district regulator sees its own district only: another district\'s enterprise, cylinder and credentials are not there', async () => {
     const { context, page, problems } = await session();
     await logIn(page, world.app.url, accounts.district, password);
-    expect(await page.locator('.console-user .el-tag').textContent()).toContain('清城区');
+    // The district's name arrives with the reference names, a moment after the menu.
+    await page.locator('.console-user .el-tag', { hasText: '清城区' }).waitFor();
     await page.goto(`${world.app.url}/console/registry/enterprises`);
     await page.locator('.records tbody tr').first().waitFor();
     const names = await page.locator('.records tbody tr td:first-child').allTextContents();

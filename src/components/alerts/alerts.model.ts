@@ -32,6 +32,8 @@ function schemas(): Record<keyof AlertModels, Schema> {
   alerts.index({ subjectKey: 1, seq: -1 });
   // The alerts a case handles (closed with it).
   alerts.index({ 'case.id': 1 }, { sparse: true });
+  // KPIs (alerts.figures.ts): alerts of some rules first seen in a period.
+  alerts.index({ rule: 1, firstSeenAt: 1 });
 
   const changes = new Schema({ _id: Number }, { ...loose, collection: 'alert_changes' });
   changes.index({ districtKey: 1, districtSeq: 1 }, { unique: true });

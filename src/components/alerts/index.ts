@@ -9,6 +9,7 @@ import type { ApiModule, RealtimeHub } from '../../shared/http/api-module';
 import type { PageCursors } from '../../shared/http/page.cursor';
 import type { Logger } from '../../shared/logger/logger.factory';
 import { createFeed, type Feed } from './alerts.feed';
+import { createAlertFigures, type AlertFigures } from './alerts.figures';
 import { DEFAULT_ALERT_POLICY, type AlertPolicy, type AlertSweep } from './alerts.findings';
 import { registerAlertsOpenApi } from './alerts.openapi';
 import { createAlertRepository, type StoredChange } from './alerts.repository';
@@ -24,6 +25,7 @@ export { alertChangePayload, alertView, sessionEndedPayload, type AlertChangePay
 export { DEFAULT_ALERT_POLICY, type AlertPolicy, type AlertSweep, type SweepNotice, type Finding, type Subject, type Evidence } from './alerts.findings';
 export type { InterlockSource, InterlockDecision, SilentScale } from './alerts.sources';
 export type { PassTiming } from './alerts.runner';
+export type { AlertFigures, AlertScope, AlertPeriod, CaseTakeUp, PointRectification, RuleDistrictCount } from './alerts.figures';
 
 /** Supervision settings from the environment (config.alerts); the rest of the policy keeps its defaults. */
 export interface AlertsConfig {
@@ -79,6 +81,8 @@ export interface AlertsComponent {
   registerSweep(sweep: AlertSweep): void;
   /** Listens to every pass's stage times (the benchmark's breakdown); answers the unsubscribe. */
   observePasses(listener: (timing: PassTiming) => void): () => void;
+  /** Indexed counts of alerts for the KPIs (unscoped: callers pass the reader's scope). */
+  figures: AlertFigures;
 }
 
 /** Supervision: the rule runner, the alerts and their change feed, REST and Socket.IO. Starts its runner from the stored positions. */
@@ -147,6 +151,7 @@ export async function createAlerts(deps: AlertsDeps): Promise<AlertsComponent> {
       passObservers.add(listener);
       return () => passObservers.delete(listener);
     },
+    figures: createAlertFigures(deps.connection),
     registerSweep(sweep) {
       if (!/^[a-z0-9-]{1,40}$/.test(sweep.name)) throw new Error(`alert sweep name ${sweep.name} must be [a-z0-9-], at most 40 characters`);
       if (sweeps.some((s) => s.name === sweep.name)) throw new Error(`alert sweep ${sweep.name} is registered already`);

@@ -70,6 +70,9 @@ export const RESOURCES = [
   'inspection_checklists',
   // The public's reports (举报) from the verification page: the regulators' queue ('update': dismiss).
   'public_reports',
+  // The KPIs and the flow reconciliation (kpis component): regulators read them within scope, an
+  // enterprise admin its own enterprise's figures; nobody writes them.
+  'kpis',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -114,6 +117,7 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     inspections: CAPTURE,
     inspection_checklists: ['read', 'update'],
     public_reports: ['read', 'update'],
+    kpis: READ,
   },
   // A district regulator supervises its district: it reads everything there and changes no record,
   // but it is the authority over its district's cylinders (corrections, transfers, inspections) and
@@ -150,6 +154,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     inspections: CAPTURE,
     inspection_checklists: READ,
     public_reports: ['read', 'update'],
+    // Its district's figures only.
+    kpis: READ,
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -183,6 +189,8 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     cases: ['read', 'submit'],
     inspections: READ,
     inspection_checklists: READ,
+    // Its own enterprise's figures and flow reconciliation.
+    kpis: READ,
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.

@@ -76,6 +76,8 @@ export interface DevicesComponent {
   decisionsAfter(afterSeq: number, limit: number): Promise<InterlockDecision[]>;
   /** Active scales not heard from since `before` (never heard from: lastSeenAt null). */
   scalesSilentSince(before: Date): Promise<SilentScale[]>;
+  /** The interlock's denials in [from, to) per reason (KPIs), within a district or enterprise; unscoped otherwise. */
+  denialsByReason(scope: { districtCode?: string; enterpriseId?: string }, from: Date, to: Date): Promise<{ reason: string; count: number }[]>;
 }
 
 export interface DevicesComponentDeps {
@@ -202,5 +204,6 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
     },
     decisionsAfter: async (afterSeq, limit) => (await decisions.after(afterSeq, Math.max(1, Math.min(limit, 10_000)))).map(decisionView),
     scalesSilentSince: (before) => devices.silentSince(before),
+    denialsByReason: (scope, from, to) => decisions.denialsByReason(scope, from, to),
   };
 }

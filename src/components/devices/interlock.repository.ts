@@ -48,6 +48,8 @@ decisionSchema.index({ seq: 1 }, { unique: true });
 decisionSchema.index({ deviceId: 1, requestId: 1 }, { unique: true, partialFilterExpression: { requestId: { $type: 'string' } } });
 decisionSchema.index({ districtCode: 1, seq: 1 });
 decisionSchema.index({ enterpriseId: 1, seq: 1 });
+// KPIs: the denials of a period (denialsByReason).
+decisionSchema.index({ decision: 1, at: 1 });
 
 const counterSchema = new Schema<{ _id: string; seq: number }>({ _id: String, seq: Number }, { collection: 'interlock_counters', versionKey: false, autoCreate: true });
 
@@ -111,6 +113,15 @@ export function createInterlockRepository(connection: Connection, now: () => Dat
     async consume(id: Types.ObjectId, fillId: string): Promise<'ok' | 'used'> {
       const taken = await decisions.updateOne({ _id: id, $or: [{ usedByFillId: null }, { usedByFillId: { $exists: false } }, { usedByFillId: fillId }] }, { $set: { usedByFillId: fillId } });
       return taken.matchedCount === 1 ? 'ok' : 'used';
+    },
+    /**
+     * The interlock's denials of authorize requests in [from, to), counted per reason by the
+     * database (a denial with two reasons counts under each), in a district or enterprise.
+     */
+    async denialsByReason(scope: { districtCode?: string; enterpriseId?: string }, from: Date, to: Date): Promise<{ reason: string; count: number }[]> {
+      const match = { decision: 'deny', at: { $gte: from, $lt: to }, kind: 'authorize', ...(scope.districtCode ? { districtCode: scope.districtCode } : {}), ...(scope.enterpriseId ? { enterpriseId: scope.enterpriseId } : {}) };
+      const rows = await decisions.aggregate([{ $match: match }, { $unwind: '$reasons' }, { $group: { _id: '$reasons.reason', count: { $sum: 1 } } }]).toArray();
+      return rows.map((r) => ({ reason: String(r._id), count: Number(r.count) })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
     },
     /** Decisions after position `afterSeq`, in order, up to the first hole younger than GAP_GRACE_MS. */
     async after(afterSeq: number, limit: number): Promise<StoredDecision[]> {

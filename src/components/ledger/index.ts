@@ -17,6 +17,7 @@ import { registryLookups, type LedgerLookups } from './ledger.lookups';
 import { ledgerModels, type CylinderProjection, type RejectedEvent } from './ledger.model';
 import { registerLedgerOpenApi } from './ledger.openapi';
 import { createLedgerRepository } from './ledger.repository';
+import { createLedgerFigures, type LedgerFigures } from './ledger.figures';
 import { createRejections } from './ledger.rejections';
 import { ledgerRoutes } from './ledger.routes';
 
@@ -41,6 +42,7 @@ export { credentialRefusal, cylinderDateRefusals, type CredentialPolicy } from '
 export type { Rejection, CredentialEvidence } from './ledger.references';
 export type { Credential } from './ledger.lookups';
 export type { RejectedEvent } from './ledger.model';
+export { FLOW_EVENT_TYPES, CITY_UTC_OFFSET, type LedgerFigures, type EventScope, type Period, type SiteDayFills, type HandOverConfirmations, type CylinderFlow, type FlowStep } from './ledger.figures';
 
 /** A kept refusal with its id (hex) and position: supervision reads them in order. */
 export type Refusal = RejectedEvent & { id: string };
@@ -107,6 +109,8 @@ export interface Ledger {
   assertChainReadable(principal: Principal, cylinderId: string): Promise<void>;
   /** Ids the platform derives for its own events (commissioning, EPCIS capture): deterministic and unguessable. */
   eventIds: EventIds;
+  /** Indexed aggregations over events and projections for the KPIs and flow reconciliation. Unscoped: callers pass the reader's scope. */
+  figures: LedgerFigures;
 }
 
 /** Runs in the scrapping's transaction: it must write only through `session`, and may run again when the transaction is retried. */
@@ -132,7 +136,8 @@ export interface LedgerOptions {
 
 /** The custody ledger: creates its indexes (the eventId and chain-position unique keys) and the append counter before it answers. */
 export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Partial<Pick<ComponentDeps, 'logger'>>, options: LedgerOptions): Promise<Ledger> {
-  const repo = createLedgerRepository(ledgerModels(deps.connection));
+  const models = ledgerModels(deps.connection);
+  const repo = createLedgerRepository(models);
   await repo.init();
   const scrappedListeners: ScrappedListener[] = [];
   const onScrapped: ScrappedListener = async (cylinderId, session) => {
@@ -206,6 +211,7 @@ export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Par
     },
     assertChainReadable: history.assertChainReadable,
     eventIds: createEventIds(options.eventIdSecret),
+    figures: createLedgerFigures(models),
   };
 }
 

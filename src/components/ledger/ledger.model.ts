@@ -95,6 +95,10 @@ export function ledgerModels(connection: Connection): LedgerModels {
   events.index({ type: 1, logSeq: -1 });
   events.index({ enterpriseId: 1, logSeq: -1 });
   events.index({ districtCode: 1, logSeq: -1 });
+  // KPIs and flow reconciliation (ledger.figures.ts): events of some types in a period, city-wide or in a district or enterprise.
+  events.index({ type: 1, occurredAt: 1 });
+  events.index({ districtCode: 1, type: 1, occurredAt: 1 });
+  events.index({ enterpriseId: 1, type: 1, occurredAt: 1 });
 
   const states = new Schema<CylinderProjection>({ _id: String, version: Number }, { ...loose, collection: 'cylinder_states' });
   states.index({ enterpriseId: 1, state: 1 });

@@ -139,6 +139,16 @@ export interface Registry extends CylinderIdentityPort {
   sitesNear(point: [number, number], radiusKm: number): Promise<NearbySite[]>;
   /** Every credential of an active record that is `expiring` at `at` (verified, not suspended or revoked, ends within the policy's window). Unscoped. */
   credentialsExpiring(at: Date): Promise<ExpiringCredential[]>;
+  /**
+   * Ids of the cylinders not scrapped whose periodic inspection was due, or whose design service
+   * life ended, before `at` (KPIs), in batches of at most `batchSize`, read on the date's index;
+   * within a district or an enterprise when given.
+   */
+  cylindersPastDate(field: 'nextInspectionDate' | 'serviceLifeEndsAt', at: Date, scope: { districtCode?: string; enterpriseId?: string }, batchSize?: number): AsyncIterable<string[]>;
+  /** Sites by id in one indexed read (reports name the sites they count), keyed by id. Unscoped. */
+  sitesByIds(ids: readonly string[]): Promise<Map<string, SiteSummary>>;
+  /** Enterprises' names by id in one indexed read. Unscoped. */
+  enterpriseNames(ids: readonly string[]): Promise<Map<string, string>>;
 }
 
 /** Registry records whose credentials the ledger checks on every event. */
@@ -263,6 +273,33 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
   };
   const owned = (doc: StoredDoc): OwnedSummary => ({ id: doc._id.toHexString(), enterpriseId: hexOf(doc.enterpriseId), districtCode: String(doc.districtCode), active: doc.active });
 
+  const objectIdsOf = (ids: readonly string[]) => [...new Set(ids)].filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+  const cylindersPastDate: Registry['cylindersPastDate'] = async function* (field, at, scope, batchSize = 1_000) {
+    if (scope.enterpriseId && !Types.ObjectId.isValid(scope.enterpriseId)) return;
+    const filter = {
+      [field]: { $lt: at },
+      scrappedAt: { $exists: false },
+      ...(scope.districtCode ? { districtCode: scope.districtCode } : {}),
+      ...(scope.enterpriseId ? { enterpriseId: new Types.ObjectId(scope.enterpriseId) } : {}),
+    };
+    let batch: string[] = [];
+    for await (const doc of models.cylinders.collection.find(filter, { projection: { _id: 1 }, batchSize })) {
+      batch.push((doc._id as Types.ObjectId).toHexString());
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  };
+  const sitesByIds: Registry['sitesByIds'] = async (ids) => {
+    const docs = (await models.sites.collection.find({ _id: { $in: objectIdsOf(ids) } }).toArray()) as StoredDoc[];
+    return new Map(docs.map((doc) => [doc._id.toHexString(), siteSummary(doc)]));
+  };
+  const enterpriseNames: Registry['enterpriseNames'] = async (ids) => {
+    const docs = (await models.enterprises.collection.find({ _id: { $in: objectIdsOf(ids) } }, { projection: { name: 1 } }).toArray()) as StoredDoc[];
+    return new Map(docs.map((doc) => [doc._id.toHexString(), String(doc.name)]));
+  };
   const registry: Registry = {
     ...createCylinderIdentity({ cylinders: repos.cylinders, enterprises: repos.enterprises }),
     module: {
@@ -424,6 +461,9 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
       }
       return near.sort((a, b) => a.distanceKm - b.distanceKm);
     },
+    cylindersPastDate,
+    sitesByIds,
+    enterpriseNames,
     async credentialsExpiring(at) {
       const found: ExpiringCredential[] = [];
       const fields: [CredentialHolderResource, CredentialField][] = [['enterprises', 'licence'], ['sites', 'licence'], ['sites', 'fillingLicence'], ['vehicles', 'permit'], ['workers', 'certificate']];

@@ -185,6 +185,8 @@ function schemas() {
   cylinders.index({ grai: 1 }, { unique: true, partialFilterExpression: { grai: { $exists: true } } });
   cylinders.index({ fillingSiteId: 1 });
   cylinders.index({ nextInspectionDate: 1 });
+  // KPIs: cylinders past their design service life.
+  cylinders.index({ serviceLifeEndsAt: 1 });
 
   return { districts, enterprises, sites, vehicles, workers, customers, cylinders };
 }

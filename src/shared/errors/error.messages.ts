@@ -162,6 +162,7 @@ const WORDS: readonly Bilingual[] = [
   { en: 'periodic_inspections', zh: '定期检验' },
   { en: 'credentials', zh: '证照' },
   { en: 'rejected_events', zh: '被拒事件' },
+  { en: 'kpis', zh: '统计指标' },
   { en: 'read', zh: '查看' },
   { en: 'create', zh: '新建' },
   { en: 'update', zh: '修改' },
@@ -431,6 +432,12 @@ const SENTENCES: readonly Bilingual[] = [
   { en: 'belongs to a credential a regulator verified: the enterprise cannot change it; submit a renewal (POST …/credentials/{kind}/submit), which counts once a regulator verifies it', zh: '属于监管部门已核验的证照，企业不能修改；请提交换证申请，经核验后生效' },
   { en: "periodic_inspection is recorded by an inspection body: a city regulator, or the district regulator of the cylinder's district", zh: '定期检验由检验机构记录：市级监管部门或气瓶所在区县的监管部门' },
   { en: "a regulator records periodic_inspection only; custody events are recorded by the cylinder owner's staff", zh: '监管部门只记录定期检验，流转事件由气瓶所属企业人员记录' },
+  // KPIs and flow reconciliation (issue 15)
+  { en: 'must be a date (YYYY-MM-DD) or an ISO date-time with a zone', zh: '须为日期（YYYY-MM-DD）或带时区的 ISO 日期时间' },
+  { en: 'must be after from', zh: '须晚于开始时间（from）' },
+  { en: 'must be at most {days} days after from', zh: '与开始时间（from）相隔不得超过 {days} 天' },
+  { en: 'A district regulator reads the figures of its own district only', zh: '区县监管部门只能查看本区县的统计指标' },
+  { en: 'An enterprise reads the figures of its own enterprise only', zh: '企业只能查看本企业的统计指标' },
   // Alerts (issue 14)
   { en: 'A dismissed alert is closed; a new occurrence opens a new alert', zh: '已撤销的告警已关闭；再次发生时将新开告警' },
   { en: 'Alert {id} is closed; a case is opened from open alerts', zh: '告警 {id} 已关闭；只能从未关闭的告警立案' },

@@ -30,6 +30,14 @@ export interface PageDef {
   params?: Record<string, string>;
   /** Shown in the side menu (a detail page is not). */
   menu: boolean;
+  /** Only these roles see the page (besides `needs`): a regulator's page whose resource an enterprise also reads. */
+  roles?: readonly string[];
+}
+
+/** Whether a role with these permissions sees a page. */
+export function allows(page: PageDef, role: string | undefined, can: (resource: string, action: string) => boolean): boolean {
+  if (page.roles && !(role && page.roles.includes(role))) return false;
+  return !page.needs || can(page.needs.resource, page.needs.action);
 }
 
 const registry = () => import('../views/registry/RecordListView.vue');
@@ -59,6 +67,41 @@ export const PAGES: readonly PageDef[] = [
   { name: 'imports', path: '/console/imports', title: 'menu.imports', section: 'codes', icon: 'Upload', component: () => import('../views/labels/ImportView.vue'), needs: { resource: 'cylinders', action: 'import' }, menu: true },
   { name: 'labels', path: '/console/labels', title: 'menu.labels', section: 'codes', icon: 'Printer', component: () => import('../views/labels/LabelsView.vue'), needs: { resource: 'cylinders', action: 'update' }, menu: true },
   { name: 'timeline', path: '/console/cylinders/:id?', title: 'menu.timeline', section: 'ledger', icon: 'Connection', component: () => import('../views/ledger/CylinderTimelineView.vue'), needs: { resource: 'events', action: 'read' }, menu: true },
+  // Regulator area (issue 16b): the live dashboard, alerts, cases, inspections and hazards, public
+  // reports, KPIs and the scale map (regulatorPages() at the end of this file).
+  ...regulatorPages(),
 ];
 
 export const SECTIONS: readonly Section[] = ['overview', 'supervision', 'registry', 'codes', 'ledger'];
+
+/**
+ * Regulator area (issue 16b): the live dashboard, alerts, cases, inspections and hazards, public
+ * reports, KPIs and the scale map. A page whose API is not on the platform (its resource absent
+ * from the role's permission row) stays out of the menu by itself.
+ */
+function regulatorPages(): PageDef[] {
+  const regulatorPage = (name: string, path: string, section: Section, icon: string, component: PageDef['component'], needs: Needs, menu = true, roles: readonly string[] = ['city_regulator', 'district_regulator']): PageDef => ({
+    name,
+    path,
+    title: `regulator.menu.${name.replace(/-detail$/, '')}`,
+    section,
+    icon,
+    component,
+    needs,
+    menu,
+    roles,
+  });
+  return [
+    regulatorPage('dashboard', '/console/dashboard', 'overview', 'Monitor', () => import('../views/regulator/DashboardView.vue'), { resource: 'alerts', action: 'update' }),
+    regulatorPage('alerts', '/console/alerts', 'supervision', 'Bell', () => import('../views/regulator/AlertListView.vue'), { resource: 'alerts', action: 'update' }),
+    regulatorPage('alerts-detail', '/console/alerts/:id', 'supervision', 'Bell', () => import('../views/regulator/AlertDetailView.vue'), { resource: 'alerts', action: 'update' }, false),
+    regulatorPage('cases', '/console/cases', 'supervision', 'Document', () => import('../views/regulator/CaseListView.vue'), { resource: 'cases', action: 'create' }),
+    regulatorPage('cases-detail', '/console/cases/:id', 'supervision', 'Document', () => import('../views/regulator/CaseDetailView.vue'), { resource: 'cases', action: 'create' }, false),
+    regulatorPage('inspections', '/console/inspections', 'supervision', 'Checked', () => import('../views/regulator/InspectionsView.vue'), { resource: 'inspections', action: 'create' }),
+    regulatorPage('hazards', '/console/hazards', 'supervision', 'WarnTriangleFilled', () => import('../views/regulator/HazardsView.vue'), { resource: 'inspections', action: 'create' }),
+    regulatorPage('checklists', '/console/inspection-checklists', 'supervision', 'List', () => import('../views/regulator/ChecklistsView.vue'), { resource: 'inspection_checklists', action: 'update' }, true, ['city_regulator']),
+    regulatorPage('reports', '/console/reports', 'supervision', 'ChatDotSquare', () => import('../views/regulator/ReportsView.vue'), { resource: 'public_reports', action: 'read' }),
+    regulatorPage('kpis', '/console/kpis', 'supervision', 'TrendCharts', () => import('../views/regulator/KpisView.vue'), { resource: 'kpis', action: 'read' }),
+    regulatorPage('scaleMap', '/console/scale-map', 'supervision', 'Location', () => import('../views/regulator/ScaleMapView.vue'), { resource: 'scale_controls', action: 'create' }),
+  ];
+}

@@ -1,0 +1,61 @@
+import type { Account, AlertView } from './regulator.api';
+
+/** Small shared formatting of the regulator pages: times in the console's zone, severities, accounts. */
+export function when(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function day(iso: string | null | undefined): string {
+  return iso ? when(iso).slice(0, 10) : '';
+}
+
+export const SEVERITY_TAG: Record<AlertView['severity'], 'danger' | 'warning' | 'primary' | 'info'> = {
+  critical: 'danger',
+  high: 'warning',
+  medium: 'primary',
+  low: 'info',
+};
+
+export const STATUS_TAG: Record<string, 'danger' | 'warning' | 'success' | 'info' | 'primary'> = {
+  open: 'danger',
+  acknowledged: 'warning',
+  dismissed: 'info',
+  closed: 'success',
+  assigned: 'warning',
+  submitted: 'primary',
+  escalated: 'danger',
+  new: 'danger',
+  in_case: 'warning',
+};
+
+export function accountName(a: Account | null | undefined): string {
+  if (!a) return '';
+  return a.displayName && a.displayName !== a.username ? `${a.displayName} (${a.username})` : a.username;
+}
+
+export function percent(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)}%`;
+}
+
+/** An ISO date `days` ago at local midnight, and now: the default period of the figures. */
+export function lastDays(days: number): { from: string; to: string } {
+  const to = new Date();
+  const from = new Date(to.getTime() - days * 86_400_000);
+  from.setHours(0, 0, 0, 0);
+  return { from: from.toISOString(), to: to.toISOString() };
+}
+
+/** The end of the chosen day (a deadline picked as a date). */
+export function endOfDay(date: string): string {
+  const d = new Date(`${date}T23:59:59`);
+  return d.toISOString();
+}
+
+/** A note the platform wrote may carry ISO times (a deadline): shown in the console's zone, to the minute. */
+export function withTimes(text: string): string {
+  return text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g, (iso) => when(iso));
+}
