@@ -15,7 +15,7 @@ import { createEpcis } from './ledger/epcis';
 import { createQr, DEFAULT_QR_CONFIG, ledgerPort, type LedgerPort, type QrComponent } from './qr';
 import { createDeliveries, type Deliveries, type SmsSender } from './deliveries';
 import { createAlerts, type AlertsComponent, type AlertsDeps } from './alerts';
-import { createKpis, type KpisComponent } from './kpis';
+import { createKpis, type CasesPort, type KpisComponent } from './kpis';
 
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
@@ -41,6 +41,8 @@ export interface ComponentOverrides {
   sms?: SmsSender;
   /** Supervision's sources and timing that tests fabricate (an interlock source, the accounts recheck). */
   alerts?: Pick<AlertsDeps, 'interlock' | 'recheckMs' | 'policy' | 'now'>;
+  /** The KPIs' clock (the "now" of snapshot figures and of due trips) and a cases component's figures (tests). */
+  kpis?: { now?: () => Date; cases?: CasesPort };
 }
 
 /** What createComponents built: the modules app.ts mounts, and the components tests reach past HTTP. */
@@ -163,7 +165,7 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
   });
   modules.push(alerts.module);
   // Reads only. The cases component's figures (openCases, overdueCases) join when it is wired: `cases: { caseFigures }`.
-  const kpis = createKpis({ ledger, alerts, devices, registry, ...(deps.config.kpis ? { flowGap: deps.config.kpis.flowGap } : {}) });
+  const kpis = createKpis({ ledger, alerts, devices, registry, ...(deps.config.kpis ? { flowGap: deps.config.kpis.flowGap } : {}), ...overrides.kpis });
   modules.push(kpis.module);
   return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices, deliveries, alerts, kpis };
 }
