@@ -16,7 +16,7 @@ import { createQr, DEFAULT_QR_CONFIG, ledgerPort, type LedgerPort, type QrCompon
 import { createDeliveries, type Deliveries, type SmsSender } from './deliveries';
 import { createAlerts, type AlertsComponent, type AlertsDeps } from './alerts';
 import { createCases, type CasesComponent } from './cases';
-import { createKpis, type KpisComponent } from './kpis';
+import { createKpis, type CasesPort, type KpisComponent } from './kpis';
 
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
@@ -44,6 +44,8 @@ export interface ComponentOverrides {
   alerts?: Pick<AlertsDeps, 'interlock' | 'recheckMs' | 'policy' | 'now'>;
   /** The cases' clock and how often their overdue sweep runs (tests). */
   cases?: { now?: () => Date; overdueSweepMs?: number };
+  /** The KPIs' clock (the "now" of snapshot figures and of due trips) and a cases component's figures (tests). */
+  kpis?: { now?: () => Date; cases?: CasesPort };
 }
 
 /** What createComponents built: the modules app.ts mounts, and the components tests reach past HTTP. */
@@ -176,7 +178,7 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     ...overrides.cases,
   });
   modules.push(cases.module);
-  const kpis = createKpis({ ledger, alerts, devices, registry, cases: { caseFigures: cases.caseFigures }, ...(deps.config.kpis ? { flowGap: deps.config.kpis.flowGap } : {}) });
+  const kpis = createKpis({ ledger, alerts, devices, registry, cases: { caseFigures: cases.caseFigures }, ...(deps.config.kpis ? { flowGap: deps.config.kpis.flowGap } : {}), ...overrides.kpis });
   modules.push(kpis.module);
   return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices, deliveries, alerts, cases, kpis };
 }

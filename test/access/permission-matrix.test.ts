@@ -176,6 +176,22 @@ const CASES_EXPECTED: Record<Who, Record<CaseCell, number>> = {
   anonymous: { list: 401, open: 401, review: 401, rectification: 401, photo: 401 },
 };
 
+/**
+ * The KPIs and the flow reconciliation (issue 15): regulators and the enterprise admin read them,
+ * each its own scope; asking for another district (a district regulator) or another enterprise
+ * (an enterprise admin) is refused; operators, delivery workers and the auditor read none.
+ * [kpis, kpis.csv, reconciliation, reconciliation.csv, kpis of district B, reconciliation of enterprise B].
+ */
+const KPIS_EXPECTED: Record<Who, [number, number, number, number, number, number]> = {
+  city_regulator: [200, 200, 200, 200, 200, 200],
+  district_regulator: [200, 200, 200, 200, 403, 200],
+  enterprise_admin: [200, 200, 200, 200, 200, 403],
+  filling_operator: [403, 403, 403, 403, 403, 403],
+  delivery_worker: [403, 403, 403, 403, 403, 403],
+  auditor: [403, 403, 403, 403, 403, 403],
+  anonymous: [401, 401, 401, 401, 401, 401],
+};
+
 const DISTRICT_A = '441802';
 const DISTRICT_B = '441881';
 
@@ -366,6 +382,14 @@ describe('the permission matrix', () => {
     const res = await requests[cell]();
     expect(res.status).toBe(DELIVERIES_EXPECTED[who][cell]);
     if (res.status === 404) expect(res.body.code).toBe('NOT_FOUND');
+  });
+
+  it.each(WHO)('%s → KPIs and flow reconciliation: JSON and CSV, own scope and another', async (who) => {
+    const token = tokens.get(who);
+    const paths = ['/api/v1/kpis', '/api/v1/kpis.csv', '/api/v1/reconciliation', '/api/v1/reconciliation.csv', `/api/v1/kpis?district=${DISTRICT_B}`, `/api/v1/reconciliation?enterpriseId=${ids.otherEnterprise}`];
+    const statuses: number[] = [];
+    for (const path of paths) statuses.push((await app.call('GET', path, { token })).status);
+    expect(statuses).toEqual(KPIS_EXPECTED[who]);
   });
 
   it.each(WHO)('%s → scale controls: lock a station, read its controls and fill records (own district, another)', async (who) => {

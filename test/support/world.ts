@@ -90,6 +90,10 @@ export interface WorldOptions {
   cases?: ComponentOverrides['cases'];
   /** Supervision's settings (poll, batch wait, rule tunables); the runner is told of every commit, so it polls only once a minute unless given (no background query lands in a test's command log). */
   alertsConfig?: ComponentDeps['config']['alerts'];
+  /** The KPIs' clock and a cases component's figures. */
+  kpis?: ComponentOverrides['kpis'];
+  /** Flow reconciliation's settings (FLOW_GAP_DAYS, FLOW_GAP_MIN_CYLINDERS). */
+  kpisConfig?: ComponentDeps['config']['kpis'];
   /** Share Socket.IO through this Redis (two worlds on one database act as two processes). */
   redisUrl?: string;
   /** Use this database (by URI and name) instead of a fresh one: a second process on the same data. */
@@ -188,7 +192,7 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
     components = await buildComponents(
       {
         connection,
-        config: { secrets: secrets(), env: 'test', qr: { ...TEST_QR, ...current.qr }, alerts: { pollMs: 60_000, ...current.alertsConfig }, ...(current.deliveries ? { deliveries: current.deliveries } : {}) },
+        config: { secrets: secrets(), env: 'test', qr: { ...TEST_QR, ...current.qr }, alerts: { pollMs: 60_000, ...current.alertsConfig }, ...(current.kpisConfig ? { kpis: current.kpisConfig } : {}), ...(current.deliveries ? { deliveries: current.deliveries } : {}) },
         logger: current.logger ?? silentLogger,
         auth: current.auth ?? { bcryptCost: 4, loginThrottle: { capacity: 1_000, refillPerMinute: 1_000 }, now: clock.now, activeCacheMs: 0 },
         ...(current.accountLookups ? { accountLookups: current.accountLookups } : {}),
@@ -201,6 +205,7 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
         ...(current.sms ? { sms: current.sms } : {}),
         ...(current.alerts ? { alerts: current.alerts } : {}),
         ...(current.cases ? { cases: current.cases } : {}),
+        ...(current.kpis ? { kpis: current.kpis } : {}),
       },
     );
     rebuildApp();
@@ -231,7 +236,9 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
     if (payload !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${server.url}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: res.headers };
+    // A CSV download (or any other text) is kept as it came, under `text`.
+    const json = /json/.test(res.headers.get('content-type') ?? '');
+    return { status: res.status, body: !text ? {} : json ? (JSON.parse(text) as Record<string, unknown>) : { text }, headers: res.headers };
   };
 
   return {

@@ -6,10 +6,16 @@ import { DEFINITIONS } from './kpis.definitions';
 /** Edge schemas of the KPIs and flow reconciliation: queries in, figures out. Types come from these. */
 
 const day = /^\d{4}-\d{2}-\d{2}$/;
+/** The calendar day the text starts with exists (Date would roll 2026-02-30 over into March). */
+function isRealDay(s: string): boolean {
+  const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
 const moment = z
   .string()
-  .refine((s) => day.test(s) || z.iso.datetime({ offset: true }).safeParse(s).success, 'must be a date (YYYY-MM-DD) or an ISO date-time with a zone')
-  .refine((s) => !Number.isNaN(new Date(day.test(s) ? `${s}T00:00:00+08:00` : s).getTime()), 'is not a real date');
+  .refine((s) => day.test(s) || z.iso.datetime({ offset: true }).safeParse(s).success, { message: 'must be a date (YYYY-MM-DD) or an ISO date-time with a zone', abort: true })
+  .refine(isRealDay, 'is not a real date');
 const district = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative division code');
 
 const periodFields = {
