@@ -48,6 +48,8 @@ decisionSchema.index({ seq: 1 }, { unique: true });
 decisionSchema.index({ deviceId: 1, requestId: 1 }, { unique: true, partialFilterExpression: { requestId: { $type: 'string' } } });
 decisionSchema.index({ districtCode: 1, seq: 1 });
 decisionSchema.index({ enterpriseId: 1, seq: 1 });
+// A station's decisions, newest first (the station console: denials with their reasons).
+decisionSchema.index({ siteId: 1, seq: -1 });
 
 const counterSchema = new Schema<{ _id: string; seq: number }>({ _id: String, seq: Number }, { collection: 'interlock_counters', versionKey: false, autoCreate: true });
 
@@ -111,6 +113,14 @@ export function createInterlockRepository(connection: Connection, now: () => Dat
     async consume(id: Types.ObjectId, fillId: string): Promise<'ok' | 'used'> {
       const taken = await decisions.updateOne({ _id: id, $or: [{ usedByFillId: null }, { usedByFillId: { $exists: false } }, { usedByFillId: fillId }] }, { $set: { usedByFillId: fillId } });
       return taken.matchedCount === 1 ? 'ok' : 'used';
+    },
+    /** A station's decisions, newest first: of one kind of answer, since an instant, before a position. */
+    atStation(query: { siteId: string; decision?: 'allow' | 'deny'; from?: Date; to?: Date; beforeSeq?: number; limit: number }): Promise<StoredDecision[]> {
+      const filter: Record<string, unknown> = { siteId: query.siteId };
+      if (query.decision) filter.decision = query.decision;
+      if (query.from || query.to) filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
+      if (query.beforeSeq !== undefined) filter.seq = { $lt: query.beforeSeq };
+      return decisions.find(filter).sort({ seq: -1 }).limit(query.limit).toArray();
     },
     /** Decisions after position `afterSeq`, in order, up to the first hole younger than GAP_GRACE_MS. */
     async after(afterSeq: number, limit: number): Promise<StoredDecision[]> {
