@@ -16,7 +16,7 @@ const en: typeof zhCN = {
   },
   layout: { logout: 'Log out', changePassword: 'Change password', scopeCity: 'Whole city', scopeDistrict: 'District: {district}', scopeEnterprise: 'Own enterprise' },
   roles: { city_regulator: 'City regulator', district_regulator: 'District regulator', enterprise_admin: 'Enterprise admin', filling_operator: 'Filling operator', delivery_worker: 'Delivery worker', auditor: 'Auditor' },
-  sections: { overview: 'Overview', supervision: 'Supervision', registry: 'Registries', codes: 'Codes & imports', ledger: 'Traceability' },
+  sections: { overview: 'Overview', supervision: 'Supervision', registry: 'Registries', codes: 'Codes & imports', ledger: 'Traceability', station: 'Filling station' },
   menu: {
     overview: 'Workbench', credentialQueue: 'Credential checks', rejectedEvents: 'Refused events', enterprises: 'Enterprises', sites: 'Sites', vehicles: 'Vehicles',
     workers: 'Workers', customers: 'Customers', cylinders: 'Cylinders', imports: 'CSV import', labels: 'Codes & labels', timeline: 'Cylinder history',
@@ -97,6 +97,59 @@ const en: typeof zhCN = {
     submit: 'Change password', differ: 'The two new passwords differ', changed: 'Password changed',
   },
   notFound: { title: 'No such page', detail: 'The page does not exist, or you may not see it', back: 'Back to the workbench' },
+  // Enterprise and station pages (issue 16c).
+  enterprise: {
+    menu: { alerts: 'Our alerts', cases: 'Cases to rectify', case: 'Case', credentials: 'Credentials & renewals' },
+    refresh: 'Refresh',
+    subjects: { site: 'Site', enterprise: 'Enterprise', worker: 'Worker', cylinder: 'Cylinder', vehicle: 'Vehicle', location: 'Place', device: 'Filling scale', code: 'Cylinder code', case: 'Case', customer: 'Customer' },
+    evidence: { event: 'Custody event', refusal: 'Refused event', scan: 'Public scan', report: 'Public report', decision: 'Interlock decision', scale: 'Filling scale', credential: 'Credential', case: 'Case', flow: 'Delivery' },
+    alerts: {
+      hint: 'Problems supervision found about your enterprise; regulators decide on them, you put them right', empty: 'No alerts', status: 'Status', allStatuses: 'All statuses',
+      severity: 'Severity', allSeverities: 'All severities', rule: 'Alert', detail: 'Latest', count: 'Count', firstSeenAt: 'First seen', lastSeenAt: 'Last seen',
+      subject: 'Subject', acknowledged: 'Acknowledged', dismissed: 'Dismissed', case: 'In case', evidence: 'Evidence', cylinderTimeline: "Cylinder's timeline",
+      statuses: { open: 'Open', acknowledged: 'Acknowledged', dismissed: 'Dismissed', closed: 'Closed' },
+      severities: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' },
+    },
+    cases: {
+      hint: 'Cases the regulators opened about your enterprise: submit the rectification, with photos, before the deadline', empty: 'No cases', status: 'Status', allStatuses: 'All statuses',
+      overdueOnly: 'Overdue only', number: 'Number', title: 'Title', deadline: 'Deadline', overdue: 'Overdue', updatedAt: 'Updated', createdAt: 'Opened',
+      rectify: 'Rectify', backToList: '← Back to the cases', subject: 'Subject', legalBasis: 'Legal basis', description: 'Description', officer: 'Officer',
+      rectifyTitle: 'Submit the rectification', text: 'What was done', textPlaceholder: 'Describe the measures taken', textRequired: 'Say what was done',
+      photos: 'Photos (at most {max})', addPhotos: 'Add photos', removePhoto: 'Remove', photo: 'Rectification photo', submit: 'Submit', submitted: 'Submitted; awaiting review',
+      waitingAssign: 'The case is open; the regulator will name an officer and a deadline', waitingReview: 'The rectification is submitted and awaits review',
+      rectifications: 'Rectifications', noRectifications: 'None submitted yet', history: 'History',
+      statuses: { open: 'Open', assigned: 'Rectifying', submitted: 'Under review', escalated: 'Not rectified', closed: 'Closed' },
+      outcomes: { rectified: 'Rectified', unfounded: 'Unfounded' },
+      actions: { open: 'Opened', assign: 'Assigned', rectification: 'Rectification', review: 'Review' },
+    },
+    credentials: {
+      hint: 'What you submit counts once a regulator verified it; until a renewal is verified the current credential stays in force', empty: 'No credentials', allStatuses: 'All statuses', kind: 'Credential',
+      progress: 'Verification', submit: 'Submit', renew: 'Submit renewal', submitted: 'Submitted; awaiting verification', required: 'Required',
+      renewHint: 'The current credential stays in force until the renewal is verified', submitHint: 'A regulator verifies it', note: 'Note',
+    },
+  },
+  station: {
+    menu: { scales: 'Scales live' },
+    station: 'Filling station', chooseStation: 'Choose a station', noStations: 'Your enterprise has no filling station', noScales: 'No scale registered at this station',
+    refreshedAt: 'Updated {time} · every {seconds} s', stationLocked: 'The station is locked by a regulator ({at}): every scale refuses to fill',
+    lockReason: 'Reason: {reason}', manualMode: 'Manual mode until {until}', scaleLocked: 'Locked by a regulator: {reason} ({at})', lockedWithStation: 'Locked with the station',
+    kpis: { fills: 'Fills today', netKg: 'Filled today (kg)', online: 'Online', offline: 'Offline', locked: 'Locked', denials: 'Denied today' },
+    lights: { online: 'Online', offline: 'Offline', locked: 'Locked', revoked: 'Revoked' },
+    scales: 'Scales', lastSeenAt: 'Last heard', neverSeen: 'Never', buffered: 'Buffered reports', fillsToday: 'Fills today', calibrationDueOn: 'Calibration due', firmware: 'Firmware',
+    decisions: "Today's interlock decisions", allDecisions: 'All', denialsOnly: 'Denials only', noDecisions: 'No decisions today', time: 'Time', scale: 'Scale', answer: 'Answer',
+    answers: { allow: 'Allowed', deny: 'Denied', report_refused: 'Report refused' }, reasons: 'Reasons', operator: 'Operator',
+    perScale: 'Fills per scale on {day}', perOperator: 'Fills per operator', fills: 'Fills', netKg: 'Net kg', anomalous: 'Anomalies', lastFill: 'Latest', noFills: 'No fills yet today',
+  },
+  collisions: {
+    menu: 'Offline collisions',
+    hint: 'Offline uploads that collided with what the platform had: accept one as a correction of the earlier record, or dismiss it', empty: 'No collisions', status: 'Status', allStatuses: 'All statuses',
+    occurredAt: 'Occurred', refused: 'Refused record', reason: 'Reason', conflictsWith: 'Collided with', nothingToCorrect: 'Nothing to correct', timeline: 'Timeline',
+    accept: 'Accept as correction', dismiss: 'Dismiss', note: 'Note', noteRequired: 'Say why',
+    explain: { accept: 'Records an error declaration: the earlier record is void and the offline one stands (refused when the cylinder has moved on since)', dismiss: 'The offline record is not taken; the earlier one stands' },
+    done: { accept: 'Accepted as a correction', dismiss: 'Dismissed' },
+    statuses: { open: 'Open', accepted: 'Corrected', dismissed: 'Dismissed' },
+    roles: { load: 'Load', receive: 'Receive', deliver: 'Deliver', collect: 'Collect' },
+  },
 };
 
 export default en;
