@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router';
 import { useSessionStore } from '../stores/session';
-import { pageAllowed, PAGES } from './pages';
+import { allows, PAGES } from './pages';
 
 /** The login at `/`, the consoles under /console inside the layout, the print sheet on its own. */
 export function createConsoleRouter(): Router {
@@ -26,7 +26,7 @@ export function createConsoleRouter(): Router {
     if (session.status !== 'authenticated') return { name: 'login', query: to.fullPath === '/console' ? {} : { next: to.fullPath } };
     if (session.mustChangePassword && to.name !== 'password') return { name: 'password' };
     const page = to.meta.page as (typeof PAGES)[number] | undefined;
-    if (page && !pageAllowed(page, session.role, session.can)) return { name: 'overview' };
+    if (page && !allows(page, session.role, session.can)) return { name: 'overview' };
     return true;
   });
   return router;

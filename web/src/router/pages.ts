@@ -30,15 +30,12 @@ export interface PageDef {
   params?: Record<string, string>;
   /** Shown in the side menu (a detail page is not). */
   menu: boolean;
-  /**
-   * Only for these roles: a page another role reaches through its own (the enterprise's read-only
-   * alert list beside the regulator's feed). Every role the permissions allow, if not given.
-   */
+  /** Only these roles see the page (besides `needs`): a regulator's page whose resource an enterprise also reads. */
   roles?: readonly string[];
 }
 
-/** Whether the session may open the page: its role among the page's roles, and the permission it needs. */
-export function pageAllowed(page: PageDef, role: string | undefined, can: (resource: string, action: string) => boolean): boolean {
+/** Whether a role with these permissions sees a page. */
+export function allows(page: PageDef, role: string | undefined, can: (resource: string, action: string) => boolean): boolean {
   if (page.roles && !(role && page.roles.includes(role))) return false;
   return !page.needs || can(page.needs.resource, page.needs.action);
 }
@@ -73,9 +70,9 @@ export const PAGES: readonly PageDef[] = [
   // Enterprise and station pages (issue 16c): the enterprise's own alerts, cases, collisions and
   // credentials, and its filling stations' scales. The cases page shows once the platform has cases
   // (the permission table names them); until then no role is allowed it.
-  { name: 'enterprise-alerts', path: '/console/enterprise/alerts', title: 'enterprise.menu.alerts', section: 'supervision', icon: 'Bell', component: () => import('../views/enterprise/EnterpriseAlertsView.vue'), needs: { resource: 'alerts', action: 'read' }, roles: ['enterprise_admin'], menu: true },
-  { name: 'enterprise-cases', path: '/console/enterprise/cases', title: 'enterprise.menu.cases', section: 'supervision', icon: 'Document', component: () => import('../views/enterprise/EnterpriseCasesView.vue'), needs: { resource: 'cases', action: 'submit' }, roles: ['enterprise_admin'], menu: true },
-  { name: 'enterprise-case', path: '/console/enterprise/cases/:id', title: 'enterprise.menu.case', section: 'supervision', icon: 'Document', component: () => import('../views/enterprise/EnterpriseCaseView.vue'), needs: { resource: 'cases', action: 'submit' }, roles: ['enterprise_admin'], menu: false },
+  { name: 'enterprise-alerts', path: '/console/enterprise/alerts', title: 'enterprise.menu.alerts', section: 'supervision', icon: 'BellFilled', component: () => import('../views/enterprise/EnterpriseAlertsView.vue'), needs: { resource: 'alerts', action: 'read' }, roles: ['enterprise_admin'], menu: true },
+  { name: 'enterprise-cases', path: '/console/enterprise/cases', title: 'enterprise.menu.cases', section: 'supervision', icon: 'Memo', component: () => import('../views/enterprise/EnterpriseCasesView.vue'), needs: { resource: 'cases', action: 'submit' }, roles: ['enterprise_admin'], menu: true },
+  { name: 'enterprise-case', path: '/console/enterprise/cases/:id', title: 'enterprise.menu.case', section: 'supervision', icon: 'Memo', component: () => import('../views/enterprise/EnterpriseCaseView.vue'), needs: { resource: 'cases', action: 'submit' }, roles: ['enterprise_admin'], menu: false },
   { name: 'collisions', path: '/console/enterprise/collisions', title: 'collisions.menu', section: 'supervision', icon: 'Switch', component: () => import('../views/enterprise/CollisionsView.vue'), needs: { resource: 'delivery_collisions', action: 'update' }, menu: true },
   { name: 'enterprise-credentials', path: '/console/enterprise/credentials', title: 'enterprise.menu.credentials', section: 'registry', icon: 'Tickets', component: () => import('../views/enterprise/EnterpriseCredentialsView.vue'), needs: { resource: 'credentials', action: 'submit' }, roles: ['enterprise_admin'], menu: true },
   { name: 'station-scales', path: '/console/station/scales', title: 'station.menu.scales', section: 'station', icon: 'Odometer', component: () => import('../views/station/StationScalesView.vue'), needs: { resource: 'fill_records', action: 'read' }, roles: ['enterprise_admin'], menu: true },
