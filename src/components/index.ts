@@ -15,6 +15,7 @@ import { createEpcis } from './ledger/epcis';
 import { createQr, DEFAULT_QR_CONFIG, ledgerPort, type LedgerPort, type QrComponent } from './qr';
 import { createDeliveries, type Deliveries, type SmsSender } from './deliveries';
 import { createAlerts, type AlertsComponent, type AlertsDeps } from './alerts';
+import { createCases, type CasesComponent } from './cases';
 
 /** What every component is built from: the database connection, configuration and logger. */
 export interface ComponentDeps {
@@ -40,6 +41,8 @@ export interface ComponentOverrides {
   sms?: SmsSender;
   /** Supervision's sources and timing that tests fabricate (an interlock source, the accounts recheck). */
   alerts?: Pick<AlertsDeps, 'interlock' | 'recheckMs' | 'policy' | 'now'>;
+  /** The cases' clock and how often their overdue sweep runs (tests). */
+  cases?: { now?: () => Date; overdueSweepMs?: number };
 }
 
 /** What createComponents built: the modules app.ts mounts, and the components tests reach past HTTP. */
@@ -54,6 +57,7 @@ export interface Components {
   deliveries: Deliveries;
   devices: DevicesComponent;
   alerts: AlertsComponent;
+  cases: CasesComponent;
 }
 
 /** The one wiring place: builds each component and returns the API modules app.ts mounts, in order. */
@@ -160,5 +164,15 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     ...overrides.alerts,
   });
   modules.push(alerts.module);
-  return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices, deliveries, alerts };
+  const cases = await createCases({
+    connection: deps.connection,
+    audit: audit.service,
+    cursors,
+    registry,
+    alerts,
+    accounts: { accountById: (id) => auth.userRepository.findById(id) },
+    ...overrides.cases,
+  });
+  modules.push(cases.module);
+  return { modules, audit, auth, registry, ledger, ledgerLog, qr, devices, deliveries, alerts, cases };
 }

@@ -175,6 +175,22 @@ const STATION_ACTIVITY_EXPECTED: Record<Who, [number, number, number, number]> =
   anonymous: [401, 401, 401, 401],
 };
 
+/**
+ * Cases (issue 15): a regulator opens (an empty body is its 400, past the table), assigns and
+ * reviews them (an unknown case is its 404); the enterprise concerned submits the rectification
+ * (an unknown case is its 404) and uploads evidence; the auditor reads; nobody else sees any.
+ */
+type CaseCell = 'list' | 'open' | 'review' | 'rectification' | 'photo';
+const CASES_EXPECTED: Record<Who, Record<CaseCell, number>> = {
+  city_regulator: { list: 200, open: 400, review: 404, rectification: 403, photo: 404 },
+  district_regulator: { list: 200, open: 400, review: 404, rectification: 403, photo: 404 },
+  enterprise_admin: { list: 200, open: 403, review: 403, rectification: 404, photo: 404 },
+  filling_operator: { list: 403, open: 403, review: 403, rectification: 403, photo: 403 },
+  delivery_worker: { list: 403, open: 403, review: 403, rectification: 403, photo: 403 },
+  auditor: { list: 200, open: 403, review: 403, rectification: 403, photo: 403 },
+  anonymous: { list: 401, open: 401, review: 401, rectification: 401, photo: 401 },
+};
+
 const DISTRICT_A = '441802';
 const DISTRICT_B = '441881';
 
@@ -386,6 +402,22 @@ describe('the permission matrix', () => {
       (await read(ids.other.sites, 'fill-summary')).status,
     ];
     expect(statuses).toEqual(STATION_ACTIVITY_EXPECTED[who]);
+  });
+
+  const caseCells = WHO.flatMap((who) => (Object.keys(CASES_EXPECTED[who]) as CaseCell[]).map((cell) => [who, cell] as const));
+  it.each(caseCells)('%s → cases: %s', async (who, cell) => {
+    const token = tokens.get(who);
+    const unknown = '0123456789abcdef01234567';
+    const requests: Record<CaseCell, () => ReturnType<typeof app.call>> = {
+      list: () => app.call('GET', '/api/v1/cases', { token }),
+      open: () => app.call('POST', '/api/v1/cases', { token, body: {} }),
+      review: () => app.call('POST', `/api/v1/cases/${unknown}/review`, { token, body: { outcome: 'unfounded', note: '矩阵' } }),
+      rectification: () => app.call('POST', `/api/v1/cases/${unknown}/rectification`, { token, body: { text: '矩阵' } }),
+      photo: () => app.call('POST', `/api/v1/cases/${unknown}/photos`, { token, body: { contentType: 'image/png', dataBase64: 'iVBORw0KGgo=' } }),
+    };
+    const res = await requests[cell]();
+    expect(res.status).toBe(CASES_EXPECTED[who][cell]);
+    if (res.status === 404) expect(res.body.code).toBe('NOT_FOUND');
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {

@@ -25,6 +25,8 @@ const SNIPPETS = {
   indexes: { file: 'src/components/qr/x.ts', code: "export { authorize } from '../auth';\nexport { createLedger } from '../ledger/index';\nexport { gs1CheckDigit } from './grai.code';\n" },
   logThroughIndex: { file: 'src/components/ledger/log/x.ts', code: "export { eventHash } from '..';\nexport { merkleRoot } from './merkle';\n" },
   ownSubfolder: { file: 'src/components/registry/records/x.ts', code: "export { fieldError } from '../registry.refs';\n" },
+  casesInternals: { file: 'src/components/kpis/x.ts', code: "export { createCasesRepository } from '../cases/cases.repository';\n" },
+  casesIndex: { file: 'src/components/alerts/x.ts', code: "export type { CaseFigures } from '../cases';\n" },
   test: { file: 'test/ledger/x.test.ts', code: "export { eventHash } from '../../src/components/ledger/ledger.canonical';\n" },
 } satisfies Record<string, Snippet>;
 
@@ -52,6 +54,11 @@ describe('component boundaries (npm run lint)', () => {
     expect(found.indexes).toEqual([]);
     expect(found.logThroughIndex).toEqual([]);
     expect(found.ownSubfolder).toEqual([]);
+  });
+
+  it("keeps the cases component's internals to itself, its index open to all", () => {
+    expect(found.casesInternals).toEqual(["'../cases/cases.repository' reaches into the cases component's internals; import its index.ts ('../cases') instead"]);
+    expect(found.casesIndex).toEqual([]);
   });
 
   it('lets tests take a component apart', () => {

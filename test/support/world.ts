@@ -86,6 +86,8 @@ export interface WorldOptions {
   deliveries?: ComponentDeps['config']['deliveries'];
   /** Supervision's fabricated sources and timing (an interlock source, the accounts recheck). */
   alerts?: ComponentOverrides['alerts'];
+  /** The cases' clock and overdue sweep period. */
+  cases?: ComponentOverrides['cases'];
   /** Supervision's settings (poll, batch wait, rule tunables); the runner is told of every commit, so it polls only once a minute unless given (no background query lands in a test's command log). */
   alertsConfig?: ComponentDeps['config']['alerts'];
   /** Share Socket.IO through this Redis (two worlds on one database act as two processes). */
@@ -198,6 +200,7 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
         ...(current.qrLedger ? { qrLedger: current.qrLedger } : {}),
         ...(current.sms ? { sms: current.sms } : {}),
         ...(current.alerts ? { alerts: current.alerts } : {}),
+        ...(current.cases ? { cases: current.cases } : {}),
       },
     );
     rebuildApp();

@@ -19,6 +19,7 @@ import { attachAlertsNamespace, shareWithCluster } from './alerts.socket';
 import type { InterlockSource } from './alerts.sources';
 
 export { ALERTS_NAMESPACE } from './alerts.socket';
+export type { AlertsService } from './alerts.service';
 export { alertChangePayload, alertView, sessionEndedPayload, type AlertChangePayload, type AlertView, type AlertsServerEvents, type AlertsClientEvents } from './alerts.schemas';
 export { DEFAULT_ALERT_POLICY, type AlertPolicy, type AlertSweep, type SweepNotice, type Finding, type Subject, type Evidence } from './alerts.findings';
 export type { InterlockSource, InterlockDecision, SilentScale } from './alerts.sources';

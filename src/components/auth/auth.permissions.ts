@@ -61,6 +61,15 @@ export const RESOURCES = [
   // Supervision's alerts (alerts component): read within scope (live over Socket.IO too); a regulator
   // acknowledges or dismisses ('update'). The auditor and the enterprise's staff see none.
   'alerts',
+  // Cases (立案 → 整改 → 复查销号): a regulator opens ('create'), assigns and reviews ('update') them;
+  // the enterprise concerned reads its own and submits its rectification ('submit').
+  'cases',
+  // Premises inspections with a checklist: a regulator records them ('create'); failed items are hazards.
+  'inspections',
+  // The inspection checklists (data, versioned): the city regulator edits them ('update').
+  'inspection_checklists',
+  // The public's reports (举报) from the verification page: the regulators' queue ('update': dismiss).
+  'public_reports',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -101,6 +110,10 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     scale_controls: CAPTURE,
     fill_records: READ,
     alerts: ['read', 'update'],
+    cases: ['read', 'create', 'update'],
+    inspections: CAPTURE,
+    inspection_checklists: ['read', 'update'],
+    public_reports: ['read', 'update'],
   },
   // A district regulator supervises its district: it reads everything there and changes no record,
   // but it is the authority over its district's cylinders (corrections, transfers, inspections) and
@@ -132,6 +145,11 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     fill_records: READ,
     // Its district's alerts only (alerts scope).
     alerts: ['read', 'update'],
+    // Its district's cases, inspections and public reports; the checklists are the city's.
+    cases: ['read', 'create', 'update'],
+    inspections: CAPTURE,
+    inspection_checklists: READ,
+    public_reports: ['read', 'update'],
   },
   // An enterprise registers its own stations, vehicles, workers, customers and cylinders.
   enterprise_admin: {
@@ -161,6 +179,10 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     fill_records: READ,
     // Alerts about itself, its sites, workers, vehicles and cylinders; it does not decide on them.
     alerts: READ,
+    // The cases about itself: it submits the rectification; the inspections of its premises.
+    cases: ['read', 'submit'],
+    inspections: READ,
+    inspection_checklists: READ,
   },
   // Operators and delivery workers read what their work needs; their own worker record only.
   // They record custody events and read back the events they recorded themselves.
@@ -189,6 +211,10 @@ export const PERMISSIONS: Readonly<Record<Role, Partial<Record<Resource, readonl
     hazards: READ,
     scale_controls: READ,
     fill_records: READ,
+    cases: READ,
+    inspections: READ,
+    inspection_checklists: READ,
+    public_reports: READ,
   },
 };
 

@@ -21,6 +21,7 @@ import { httpSmsSender, type SmsSender } from './sms.gateway';
 
 export type { HazardFilter, HazardRecord } from './collisions.service';
 export { SAFETY_ITEMS, SAFETY_ITEM_KEYS, type SafetyItem } from './safety-check.items';
+export { sniffImage, MEDIA_TYPES } from './media.service';
 export type { SmsSender } from './sms.gateway';
 
 export interface Deliveries {
