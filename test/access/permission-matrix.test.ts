@@ -161,6 +161,21 @@ const SCALE_CONTROLS_EXPECTED: Record<Who, [number, number, number, number, numb
 };
 
 /**
+ * A filling station's console reads (issue 16): the interlock's decisions and the day's fill counts
+ * of its own station, in the reader's scope; another's station reads like none.
+ * [decisions own, decisions other, fill summary own, fill summary other].
+ */
+const STATION_ACTIVITY_EXPECTED: Record<Who, [number, number, number, number]> = {
+  city_regulator: [200, 200, 200, 200],
+  district_regulator: [200, 404, 200, 404],
+  enterprise_admin: [200, 404, 200, 404],
+  filling_operator: [403, 403, 403, 403],
+  delivery_worker: [403, 403, 403, 403],
+  auditor: [200, 200, 200, 200],
+  anonymous: [401, 401, 401, 401],
+};
+
+/**
  * Cases (issue 15): a regulator opens (an empty body is its 400, past the table), assigns and
  * reviews them (an unknown case is its 404); the enterprise concerned submits the rectification
  * (an unknown case is its 404) and uploads evidence; the auditor reads; nobody else sees any.
@@ -399,6 +414,18 @@ describe('the permission matrix', () => {
     const records = await app.call('GET', `/api/v1/fill-records?siteId=${ids.own.sites}`, { token });
     const statuses = [(await lock(ids.own.sites)).status, (await lock(ids.other.sites)).status, (await read(ids.own.sites)).status, (await read(ids.other.sites)).status, records.status];
     expect(statuses).toEqual(SCALE_CONTROLS_EXPECTED[who]);
+  });
+
+  it.each(WHO)("%s → a station's interlock decisions and fill summary (own station, another district's)", async (who) => {
+    const token = tokens.get(who);
+    const read = (site: string, path: string) => app.call('GET', `/api/v1/stations/${site}/${path}`, { token });
+    const statuses = [
+      (await read(ids.own.sites, 'interlock-decisions')).status,
+      (await read(ids.other.sites, 'interlock-decisions')).status,
+      (await read(ids.own.sites, 'fill-summary')).status,
+      (await read(ids.other.sites, 'fill-summary')).status,
+    ];
+    expect(statuses).toEqual(STATION_ACTIVITY_EXPECTED[who]);
   });
 
   const caseCells = WHO.flatMap((who) => (Object.keys(CASES_EXPECTED[who]) as CaseCell[]).map((cell) => [who, cell] as const));

@@ -46,6 +46,17 @@ export interface FillRecord {
 
 export type NewFillRecord = Omit<FillRecord, '_id'>;
 
+/** One group of a day's fills: a scale (`_id` its id, `name`) or an operator (`_id` the staff number, `workerId`). */
+export interface FillTally {
+  _id: string;
+  name?: string;
+  workerId?: string;
+  fills: number;
+  netKg: number;
+  anomalous: number;
+  lastAt: Date;
+}
+
 const schema = new Schema<FillRecord>({ deviceId: String, fillId: String }, { collection: 'fill_records', versionKey: false, strict: false, autoCreate: true });
 // The scale's fill id is its idempotency key: stored once, also when sent concurrently.
 schema.index({ deviceId: 1, fillId: 1 }, { unique: true });
@@ -91,6 +102,18 @@ export function createFillRecordsRepository(connection: Connection) {
       }
     },
     byFill: (deviceId: string, fillId: string) => records.findOne({ deviceId, fillId }),
+    /**
+     * A station's fills of one day counted per scale and per operator, in one indexed pass (the
+     * station and day key): how many, their net mass, how many had an anomaly.
+     */
+    async daySummary(siteId: string, day: string): Promise<{ byScale: FillTally[]; byOperator: FillTally[] }> {
+      const tally = { fills: { $sum: 1 }, netKg: { $sum: '$netKg' }, anomalous: { $sum: { $cond: [{ $gt: [{ $size: '$anomalies' }, 0] }, 1, 0] } }, lastAt: { $max: '$endedAtInstant' } };
+      const [byScale, byOperator] = await Promise.all([
+        records.aggregate<FillTally>([{ $match: { 'station.id': siteId, day } }, { $group: { _id: '$scale.id', name: { $first: '$scale.name' }, ...tally } }]).toArray(),
+        records.aggregate<FillTally>([{ $match: { 'station.id': siteId, day } }, { $group: { _id: '$operator.staffNumber', workerId: { $first: '$operator.workerId' }, ...tally } }]).toArray(),
+      ]);
+      return { byScale, byOperator };
+    },
     /** One indexed read: by station (and day), by scale or by operator, newest first. */
     async list(query: FillRecordQuery): Promise<FillRecord[]> {
       const filter: Filter<FillRecord> = {};

@@ -23,8 +23,8 @@ export interface FillReportDeps {
 }
 
 /** The city's calendar (Qingyuan: UTC+8, no daylight saving): the day a fill counts on. */
-const CITY_UTC_OFFSET_MS = 8 * 3_600_000;
-const cityDay = (at: Date) => new Date(at.getTime() + CITY_UTC_OFFSET_MS).toISOString().slice(0, 10);
+export const CITY_UTC_OFFSET_MS = 8 * 3_600_000;
+export const cityDay = (at: Date) => new Date(at.getTime() + CITY_UTC_OFFSET_MS).toISOString().slice(0, 10);
 
 type Checked = { report: FillReport; authorization: StoredDecision } | { report: FillReport; refusal: Rejection };
 

@@ -23,6 +23,8 @@ import { createFillReportService } from './fill-report.service';
 import { createHeartbeat } from './heartbeat.service';
 import { createFillRecordsService, fillRecordsRoutes, registerFillRecordsOpenApi } from './fill-records.service';
 import { scaleControlsRoutes } from './scale-controls.routes';
+import { registerStationActivityOpenApi, stationActivityRoutes } from './station-activity.routes';
+import { createStationActivityService } from './station-activity.service';
 import { registerScaleControlsOpenApi } from './scale-controls.openapi';
 import { createScaleControlsService } from './scale-controls.service';
 import { unitOfWork } from '../../shared/db/unit-of-work';
@@ -189,6 +191,7 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
     .use(devicesRoutes(service))
     .use(scaleControlsRoutes(scaleControls))
     .use(fillRecordsRoutes(createFillRecordsService({ records, cursors: deps.cursors })))
+    .use(stationActivityRoutes(createStationActivityService({ registry: deps.registry, devices, decisions, records, cursors: deps.cursors, now })))
     .use('/device', deviceApiRoutes(authenticate, { view: (d) => toView(d, { now: now(), offlineAfterMs: scales.offlineAfterS * 1000 }), interlock, fills, heartbeat }));
   return {
     module: {
@@ -199,6 +202,7 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
         registerDeviceApiOpenApi(registry);
         registerScaleControlsOpenApi(registry);
         registerFillRecordsOpenApi(registry);
+        registerStationActivityOpenApi(registry);
       },
       rawBodies: [{ path: '/device', limit: DEVICE_BODY_LIMIT }],
     },

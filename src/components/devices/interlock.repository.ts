@@ -50,6 +50,9 @@ decisionSchema.index({ districtCode: 1, seq: 1 });
 decisionSchema.index({ enterpriseId: 1, seq: 1 });
 // KPIs: the denials of a period (denialsByReason).
 decisionSchema.index({ decision: 1, at: 1 });
+    },
+// A station's decisions, newest first (the station console: denials with their reasons).
+decisionSchema.index({ siteId: 1, seq: -1 });
 
 const counterSchema = new Schema<{ _id: string; seq: number }>({ _id: String, seq: Number }, { collection: 'interlock_counters', versionKey: false, autoCreate: true });
 
@@ -122,6 +125,14 @@ export function createInterlockRepository(connection: Connection, now: () => Dat
       const match = { decision: 'deny', at: { $gte: from, $lt: to }, kind: 'authorize', ...(scope.districtCode ? { districtCode: scope.districtCode } : {}), ...(scope.enterpriseId ? { enterpriseId: scope.enterpriseId } : {}) };
       const rows = await decisions.aggregate([{ $match: match }, { $unwind: '$reasons' }, { $group: { _id: '$reasons.reason', count: { $sum: 1 } } }]).toArray();
       return rows.map((r) => ({ reason: String(r._id), count: Number(r.count) })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+    },
+    /** A station's decisions, newest first: of one kind of answer, since an instant, before a position. */
+    atStation(query: { siteId: string; decision?: 'allow' | 'deny'; from?: Date; to?: Date; beforeSeq?: number; limit: number }): Promise<StoredDecision[]> {
+      const filter: Record<string, unknown> = { siteId: query.siteId };
+      if (query.decision) filter.decision = query.decision;
+      if (query.from || query.to) filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
+      if (query.beforeSeq !== undefined) filter.seq = { $lt: query.beforeSeq };
+      return decisions.find(filter).sort({ seq: -1 }).limit(query.limit).toArray();
     },
     /** Decisions after position `afterSeq`, in order, up to the first hole younger than GAP_GRACE_MS. */
     async after(afterSeq: number, limit: number): Promise<StoredDecision[]> {

@@ -6,6 +6,7 @@ import type { Registry, SiteSummary } from '../registry';
 import type { DeviceLock, DeviceRecord, DeviceRepository } from './device.repository';
 import { toView } from './devices.service';
 import type { DeviceView } from './devices.schemas';
+import { stationInScope } from './station.scope';
 import type { ManualModeBody, StationControlsView } from './scale-controls.schemas';
 import type { ControlLock, ManualMode, ScaleControlsRepository } from './scale-controls.repository';
 
@@ -24,7 +25,6 @@ export interface ScaleControlsDeps {
 const MANUAL_MODE_BACKDATE_MS = 7 * 86_400_000;
 const LATE_WINDOW_MS = 86_400_000;
 
-const notFound = () => AppError.notFound('No such filling station');
 const iso = (d: Date) => d.toISOString();
 const lockView = (l: ControlLock | DeviceLock | null | undefined) => (l ? { reason: l.reason, at: iso(l.at), by: l.by, byRole: l.byRole } : null);
 const modeView = (m: ManualMode) => ({
@@ -51,18 +51,7 @@ export function createScaleControlsService(deps: ScaleControlsDeps) {
   const { controls } = deps;
 
   /** The filling station, if the caller's scope holds it. */
-  async function stationOf(principal: Principal, siteId: string): Promise<SiteSummary> {
-    const site = await deps.registry.siteById(siteId);
-    if (!site || site.kind !== 'filling_station') throw notFound();
-    const visible =
-      principal.role === 'city_regulator' || principal.role === 'auditor'
-        ? true
-        : principal.role === 'district_regulator'
-          ? site.districtCode === principal.districtCode
-          : site.enterpriseId === principal.enterpriseId;
-    if (!visible) throw notFound();
-    return site;
-  }
+  const stationOf = (principal: Principal, siteId: string): Promise<SiteSummary> => stationInScope(deps.registry, principal, siteId);
 
   const lockOf = (principal: Principal, reason: string, at: Date): ControlLock => ({ reason, at, by: principal.userId, byRole: principal.role });
   const scope = (site: SiteSummary) => ({ enterpriseId: site.enterpriseId, districtCode: site.districtCode });

@@ -421,6 +421,7 @@ const SENTENCES: readonly Bilingual[] = [
   { en: 'is not a district of this city', zh: '不是本市的区县' },
   { en: 'is not a real date', zh: '不是有效日期' },
   { en: 'must be a date (YYYY-MM-DD) or an ISO date-time', zh: '须为日期（YYYY-MM-DD）或 ISO 日期时间' },
+  { en: 'must be a date (YYYY-MM-DD)', zh: '须为日期（YYYY-MM-DD）' },
   { en: 'must be a 6-digit administrative division code', zh: '须为 6 位行政区划代码' },
   { en: 'must be an 18-character resident ID number with a valid GB 11643 check character', zh: '须为 18 位居民身份证号码，校验位正确' },
   { en: 'must be an 18-character unified social credit code with a valid check character', zh: '须为 18 位统一社会信用代码，校验位正确' },

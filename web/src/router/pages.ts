@@ -6,7 +6,7 @@ export interface Needs {
   action: string;
 }
 
-export type Section = 'overview' | 'supervision' | 'registry' | 'codes' | 'ledger';
+export type Section = 'overview' | 'supervision' | 'registry' | 'codes' | 'ledger' | 'station';
 
 /**
  * Every console page, in one table: the router's routes and the side menu both come from it, and
@@ -70,9 +70,18 @@ export const PAGES: readonly PageDef[] = [
   // Regulator area (issue 16b): the live dashboard, alerts, cases, inspections and hazards, public
   // reports, KPIs and the scale map (regulatorPages() at the end of this file).
   ...regulatorPages(),
+  // Enterprise and station pages (issue 16c): the enterprise's own alerts, cases, collisions and
+  // credentials, and its filling stations' scales. The cases page shows once the platform has cases
+  // (the permission table names them); until then no role is allowed it.
+  { name: 'enterprise-alerts', path: '/console/enterprise/alerts', title: 'enterprise.menu.alerts', section: 'supervision', icon: 'BellFilled', component: () => import('../views/enterprise/EnterpriseAlertsView.vue'), needs: { resource: 'alerts', action: 'read' }, roles: ['enterprise_admin'], menu: true },
+  { name: 'enterprise-cases', path: '/console/enterprise/cases', title: 'enterprise.menu.cases', section: 'supervision', icon: 'Memo', component: () => import('../views/enterprise/EnterpriseCasesView.vue'), needs: { resource: 'cases', action: 'submit' }, roles: ['enterprise_admin'], menu: true },
+  { name: 'enterprise-case', path: '/console/enterprise/cases/:id', title: 'enterprise.menu.case', section: 'supervision', icon: 'Memo', component: () => import('../views/enterprise/EnterpriseCaseView.vue'), needs: { resource: 'cases', action: 'submit' }, roles: ['enterprise_admin'], menu: false },
+  { name: 'collisions', path: '/console/enterprise/collisions', title: 'collisions.menu', section: 'supervision', icon: 'Switch', component: () => import('../views/enterprise/CollisionsView.vue'), needs: { resource: 'delivery_collisions', action: 'update' }, menu: true },
+  { name: 'enterprise-credentials', path: '/console/enterprise/credentials', title: 'enterprise.menu.credentials', section: 'registry', icon: 'Tickets', component: () => import('../views/enterprise/EnterpriseCredentialsView.vue'), needs: { resource: 'credentials', action: 'submit' }, roles: ['enterprise_admin'], menu: true },
+  { name: 'station-scales', path: '/console/station/scales', title: 'station.menu.scales', section: 'station', icon: 'Odometer', component: () => import('../views/station/StationScalesView.vue'), needs: { resource: 'fill_records', action: 'read' }, roles: ['enterprise_admin'], menu: true },
 ];
 
-export const SECTIONS: readonly Section[] = ['overview', 'supervision', 'registry', 'codes', 'ledger'];
+export const SECTIONS: readonly Section[] = ['overview', 'supervision', 'registry', 'codes', 'ledger', 'station'];
 
 /**
  * Regulator area (issue 16b): the live dashboard, alerts, cases, inspections and hazards, public
