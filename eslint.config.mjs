@@ -42,7 +42,7 @@ const componentBoundaries = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'web/dist/**', 'test-results/**', 'node_modules/**', 'data/**', 'coverage/**', 'public/vendor/**'] },
+  { ignores: ['dist/**', 'web/dist/**', 'mobile/dist/**', 'test-results/**', 'node_modules/**', 'data/**', 'coverage/**', 'public/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

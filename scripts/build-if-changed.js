@@ -6,13 +6,14 @@
  *
  *   node scripts/build-if-changed.js            both, when changed
  *   node scripts/build-if-changed.js web        only the consoles
+ *   node scripts/build-if-changed.js mobile     only the delivery worker's phone app (/m/)
  *   node scripts/build-if-changed.js --force    rebuild whatever is named (or both)
  */
 const { createHash } = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
-const { reportWebBundle } = require('./web-bundle-report');
+const { reportMobileBundle, reportWebBundle } = require('./web-bundle-report');
 
 const ROOT = join(__dirname, '..');
 
@@ -31,6 +32,17 @@ const TARGETS = {
       const { build } = await import('vite');
       await build({ configFile: join(ROOT, 'web/vite.config.mts'), logLevel: 'warn', build: { manifest: true } });
       return reportWebBundle(join(ROOT, 'web/dist'));
+    },
+  },
+  mobile: {
+    // The phone app imports the consoles' API client and the platform's pure tables (reasons, checklist, GRAI).
+    inputs: ['mobile/src', 'mobile/index.html', 'mobile/vite.config.mts', 'mobile/pwa.plugin.ts', 'mobile/tsconfig.json', 'web/src/api', 'src/components/ledger/ledger.reasons.ts', 'src/components/deliveries/safety-check.items.ts', 'src/components/qr/grai.code.ts', 'src/components/qr/qr.uri.ts', 'package-lock.json'],
+    output: 'mobile/dist/index.html',
+    stamp: 'mobile/dist/.build-stamp',
+    build: async () => {
+      const { build } = await import('vite');
+      await build({ configFile: join(ROOT, 'mobile/vite.config.mts'), logLevel: 'warn', build: { manifest: true } });
+      return reportMobileBundle(join(ROOT, 'mobile/dist'));
     },
   },
 };
@@ -61,7 +73,7 @@ async function main() {
   const named = args.filter((a) => !a.startsWith('--'));
   for (const name of named.length ? named : Object.keys(TARGETS)) {
     const target = TARGETS[name];
-    if (!target) throw new Error(`unknown target ${name} (server, web)`);
+    if (!target) throw new Error(`unknown target ${name} (server, web, mobile)`);
     const sum = fingerprint(target.inputs);
     const stamp = join(ROOT, target.stamp);
     if (!force && existsSync(join(ROOT, target.output)) && existsSync(stamp) && readFileSync(stamp, 'utf8') === sum) {

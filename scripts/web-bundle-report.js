@@ -41,4 +41,36 @@ function reportWebBundle(distDir) {
   return true;
 }
 
-module.exports = { reportWebBundle, LOGIN_BUDGET_KB };
+const SHELL_BUDGET_KB = 250;
+
+/**
+ * The phone app's shell: every file the service worker pre-caches, gzip, but the scanner's .wasm
+ * (1 MB, fetched once and cached; reported on its own). Must stay within SHELL_BUDGET_KB.
+ */
+function reportMobileBundle(distDir) {
+  const { readdirSync, statSync } = require('node:fs');
+  const files = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(join(distDir, dir))) {
+      const rel = dir ? `${dir}/${name}` : name;
+      if (rel.startsWith('.vite') || name === '.build-stamp') continue;
+      if (statSync(join(distDir, rel)).isDirectory()) walk(rel);
+      else files.push(rel);
+    }
+  };
+  walk('');
+  const sized = files.map((file) => ({ file, kb: gzipSync(readFileSync(join(distDir, file))).length / 1024 })).sort((a, b) => b.kb - a.kb);
+  const wasm = sized.filter((f) => f.file.endsWith('.wasm'));
+  const shell = sized.filter((f) => !f.file.endsWith('.wasm'));
+  const shellKb = shell.reduce((sum, f) => sum + f.kb, 0);
+  console.log('phone app (gzip):');
+  for (const f of sized.slice(0, 8)) console.log(`  ${f.kb.toFixed(1).padStart(7)} kB  ${f.file}`);
+  console.log(`  app shell before the scanner's wasm: ${shellKb.toFixed(1)} kB gzip (budget ${SHELL_BUDGET_KB} kB); wasm: ${wasm.reduce((s, f) => s + f.kb, 0).toFixed(1)} kB gzip`);
+  if (shellKb > SHELL_BUDGET_KB) {
+    console.error(`the phone app's shell exceeds its budget of ${SHELL_BUDGET_KB} kB gzip`);
+    return false;
+  }
+  return true;
+}
+
+module.exports = { reportWebBundle, reportMobileBundle, LOGIN_BUDGET_KB, SHELL_BUDGET_KB };

@@ -9,6 +9,7 @@ import { createMessageCatalog } from './shared/errors/problem.localize';
 import { healthRoutes, registerHealthOpenApi } from './shared/health';
 import { accessLog } from './shared/http/access-log.middleware';
 import type { ApiModule } from './shared/http/api-module';
+import { mobileShell, type MobileCityFacts } from './shared/http/mobile.shell';
 import { webConsole } from './shared/http/web.console';
 import type { Logger } from './shared/logger/logger.factory';
 import { apiDocsRoutes } from './shared/openapi/api-docs.routes';
@@ -26,6 +27,8 @@ export interface AppDeps {
   version?: string;
   /** The built web consoles (default web/dist; a test points elsewhere). */
   webDir?: string;
+  /** The phone app (default mobile/dist) and the city's QR facts its shell carries for offline checks. */
+  mobile?: { dir?: string; city?: MobileCityFacts };
 }
 
 /** Builds the Express app and never listens: main.ts and the tests do that. */
@@ -74,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
   for (const module of deps.modules ?? []) {
     if (module.pages) app.use(module.pages);
   }
+  app.use(mobileShell(deps.mobile?.dir ?? join(PROJECT_ROOT, 'mobile', 'dist'), deps.mobile?.city));
   app.use(webConsole(deps.webDir ?? join(PROJECT_ROOT, 'web', 'dist'), { version, dbMode: database.info.mode }));
 
   app.use(notFoundHandler);

@@ -43,7 +43,7 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
   shutdown.add('components', async () => {
     for (const module of modules) await module.stop?.();
   });
-  const server = createServer(createApp({ config, logger, database: db.database, modules }));
+  const server = createServer(createApp({ config, logger, database: db.database, modules, mobile: { city: { qrDomain: config.qr.domain, companyPrefix: config.qr.companyPrefix } } }));
   const realtime = await createRealtime(server, logger, { redisUrl: config.realtime.redisUrl });
   const detach = modules.flatMap((module) => (module.attachRealtime ? [module.attachRealtime(realtime)] : []));
   shutdown.add('http', async () => {

@@ -186,6 +186,7 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
       logger: current.logger ?? silentLogger,
       database,
       modules: [...components.modules, ...extra],
+      mobile: { city: { qrDomain: current.qr?.domain ?? TEST_QR.domain, companyPrefix: current.qr?.companyPrefix ?? TEST_QR.companyPrefix } },
     });
   };
   const build = async () => {
