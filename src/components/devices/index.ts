@@ -20,6 +20,8 @@ import { createInterlockService } from './interlock.service';
 import { createScaleControlsRepository } from './scale-controls.repository';
 import { createFillRecordsRepository } from './fill-records.repository';
 import { createFillReportService } from './fill-report.service';
+import { createManualFillsProjector } from './manual-fills.projector';
+import type { Logger } from '../../shared/logger/logger.factory';
 import { createHeartbeat } from './heartbeat.service';
 import { createFillRecordsService, fillRecordsRoutes, registerFillRecordsOpenApi } from './fill-records.service';
 import { scaleControlsRoutes } from './scale-controls.routes';
@@ -80,6 +82,8 @@ export interface DevicesComponent {
   scalesSilentSince(before: Date): Promise<SilentScale[]>;
   /** The interlock's denials in [from, to) per reason (KPIs), within a district or enterprise; unscoped otherwise. */
   denialsByReason(scope: { districtCode?: string; enterpriseId?: string }, from: Date, to: Date): Promise<{ reason: string; count: number }[]>;
+  /** Projects the manual fills committed so far into the filling records (it runs after every commit anyway). */
+  syncManualFills(): Promise<void>;
 }
 
 export interface DevicesComponentDeps {
@@ -94,6 +98,7 @@ export interface DevicesComponentDeps {
   /** Every lock, unlock and manual mode is audited. */
   audit: AuditService;
   scales?: ScaleConfig;
+  logger?: Pick<Logger, 'error'>;
   now?: () => Date;
 }
 
@@ -186,6 +191,15 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
     offlineAfterMs: scales.offlineAfterS * 1000,
     now,
   });
+  const manualFills = createManualFillsProjector({
+    ledger: deps.ledger,
+    records,
+    registry: deps.registry,
+    position: records.position,
+    onError: (error) => deps.logger?.error({ err: error }, 'manual fills: projection pass failed; retried on the next commit'),
+  });
+  deps.ledger.onCommitted(() => manualFills.kick());
+  manualFills.kick();
   const authenticate = deviceAuthentication({ devices, keys, nonces, now });
   const router = Router()
     .use(devicesRoutes(service))
@@ -205,7 +219,9 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
         registerStationActivityOpenApi(registry);
       },
       rawBodies: [{ path: '/device', limit: DEVICE_BODY_LIMIT }],
+      stop: () => manualFills.stop(),
     },
+    syncManualFills: () => manualFills.catchUp(),
     decisionsAfter: async (afterSeq, limit) => (await decisions.after(afterSeq, Math.max(1, Math.min(limit, 10_000)))).map(decisionView),
     scalesSilentSince: (before) => devices.silentSince(before),
     denialsByReason: (scope, from, to) => decisions.denialsByReason(scope, from, to),

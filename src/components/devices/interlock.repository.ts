@@ -50,7 +50,6 @@ decisionSchema.index({ districtCode: 1, seq: 1 });
 decisionSchema.index({ enterpriseId: 1, seq: 1 });
 // KPIs: the denials of a period (denialsByReason).
 decisionSchema.index({ decision: 1, at: 1 });
-    },
 // A station's decisions, newest first (the station console: denials with their reasons).
 decisionSchema.index({ siteId: 1, seq: -1 });
 
