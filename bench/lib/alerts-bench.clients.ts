@@ -15,8 +15,8 @@ export interface BenchEvent {
 export type ClientsCommand =
   | { cmd: 'connect'; url: string; sockets: { token: string; scope: Scope }[] }
   | { cmd: 'resetPings' }
-  /** Answers once every socket has `expect` pings since the reset (or after 15 s without a new one). */
-  | { cmd: 'pings'; expect: number }
+  /** Answers once each socket has its `expect` pings (in the order the sockets were given) since the reset, or after 15 s without a new one. */
+  | { cmd: 'pings'; expect: number[] }
   | { cmd: 'progress' }
   | { cmd: 'judge'; events: BenchEvent[]; accepted: number[]; delivered: [string, number][] }
   | { cmd: 'close' };
@@ -53,7 +53,7 @@ const clients: Client[] = [];
 /** Told of every ping while a `pings` command waits. */
 let pinged: (() => void) | undefined;
 
-function allPings(expect: number): Promise<void> {
+function allPings(expect: readonly number[]): Promise<void> {
   return new Promise((resolve) => {
     let silence: NodeJS.Timeout | undefined;
     const done = () => {
@@ -62,7 +62,7 @@ function allPings(expect: number): Promise<void> {
       resolve();
     };
     const check = () => {
-      if (clients.every((c) => c.pings.length >= expect)) return done();
+      if (clients.every((c, i) => c.pings.length >= (expect[i] ?? 0))) return done();
       clearTimeout(silence);
       silence = setTimeout(done, 15_000);
     };
@@ -76,7 +76,7 @@ const inScope = (scope: Scope, e: BenchEvent) => scope.kind === 'city' || (scope
 async function connectAll(url: string, sockets: { token: string; scope: Scope }[]): Promise<void> {
   for (let i = 0; i < sockets.length; i += 50) {
     await Promise.all(
-      sockets.slice(i, i + 50).map(async ({ token, scope }) => {
+      sockets.slice(i, i + 50).map(async ({ token, scope }, j) => {
         const socket = connect(`${url}/alerts`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
         const client: Client = { socket, scope, got: new Map(), seqs: [], pings: [] };
         const take = (payload: { alert: { subject: { id: string }; seq: number } }) => {
@@ -96,7 +96,8 @@ async function connectAll(url: string, sockets: { token: string; scope: Scope }[
           socket.once('connect', () => resolve());
           socket.once('connect_error', reject);
         });
-        clients.push(client);
+        // Kept in the order given: the parent's expectations are per socket in that order.
+        clients[i + j] = client;
       }),
     );
   }

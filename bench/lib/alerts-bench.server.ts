@@ -1,8 +1,9 @@
 /**
  * bench:alerts, the app's process: the real components, HTTP and Socket.IO server on the embedded
  * database whose URI it is given (argv[2]), alone in its process. Driven by its parent over IPC:
- * - `broadcast` {count, rate}: the baseline, a bare `nsp.emit` of an alert-sized payload to every
- *   socket of /alerts, `count` times at `rate` per second, each carrying its absolute send time;
+ * - `broadcast` {targets, rate}: the baseline, a bare emit of an alert-sized payload to the rooms
+ *   an alert of each target's district and enterprise goes to (the same sockets the alerts reach),
+ *   at `rate` per second, each carrying its absolute send time;
  * - `collect`: every pass's stage times (PassTiming) and, per alert subject, when the feed handed
  *   its first change to the sockets (absolute ms), since the last collect;
  * - `stop`.
@@ -13,13 +14,15 @@ import pino from 'pino';
 import { createApp } from '../../src/app';
 import { buildComponents } from '../../src/components';
 import type { PassTiming } from '../../src/components/alerts';
+import { roomsOfChange } from '../../src/components/alerts/alerts.scope';
 import { connectDatabase } from '../../src/shared/db/database.connection';
 import { createRealtime } from '../../src/shared/realtime/realtime.server';
 import { listenOnFreePort } from '../../test/foundation/app.harness';
 import { BENCH_SECRETS } from './alerts-bench.secrets';
 
 
-export type ServerCommand = { cmd: 'broadcast'; count: number; rate: number } | { cmd: 'collect' } | { cmd: 'stop' };
+/** `targets`: for each message, the district and enterprise whose rooms it goes to (as an alert's change would). */
+export type ServerCommand = { cmd: 'broadcast'; targets: { districtCode: string | null; enterpriseId: string | null }[]; rate: number } | { cmd: 'collect' } | { cmd: 'stop' };
 export type ServerAnswer =
   | { kind: 'ready'; url: string }
   | { kind: 'broadcast-done' }
@@ -53,11 +56,11 @@ async function main(): Promise<void> {
     void (async () => {
       if (raw.cmd === 'broadcast') {
         const started = now();
-        for (let i = 0; i < raw.count; i++) {
+        for (let i = 0; i < raw.targets.length; i++) {
           const due = started + (i * 1000) / raw.rate;
           const wait = due - now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          nsp.emit('bench:ping' as never, { sentAt: now(), pad } as never);
+          nsp.local.to(roomsOfChange(raw.targets[i]!)).emit('bench:ping' as never, { sentAt: now(), pad } as never);
         }
         send({ kind: 'broadcast-done' });
       } else if (raw.cmd === 'collect') {

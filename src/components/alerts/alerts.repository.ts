@@ -59,8 +59,37 @@ export function createAlertRepository(connection: Connection) {
       return doc ? { positions: { ...INITIAL.positions, ...doc.positions }, sweeps: { ...INITIAL.sweeps, ...doc.sweeps }, counters: { ...INITIAL.counters, ...doc.counters } } : structuredClone(INITIAL);
     },
 
-    async saveRunner(state: RunnerState, session: ClientSession): Promise<void> {
-      await runner.updateOne({ _id: RUNNER_ID } as Filter, { $set: { positions: state.positions, sweeps: state.sweeps, counters: state.counters } }, { session, upsert: true });
+    /**
+     * Claims the next pass for `pass` (one claim per pass, outside any transaction): granted when
+     * nobody holds one or the holder's has run out (it crashed or hangs); answers the state the
+     * pass starts from, or undefined when another runner's pass is under way.
+     */
+    async claimPass(pass: string, at: Date, leaseMs: number): Promise<RunnerState | undefined> {
+      const doc = (await runner.findOneAndUpdate(
+        { _id: RUNNER_ID, $or: [{ claim: null }, { 'claim.until': { $lte: at } }] } as Filter,
+        { $set: { claim: { pass, until: new Date(at.getTime() + leaseMs) } } },
+        { returnDocument: 'after' },
+      )) as unknown as RunnerState | null;
+      return doc ? { positions: { ...INITIAL.positions, ...doc.positions }, sweeps: { ...INITIAL.sweeps, ...doc.sweeps }, counters: { ...INITIAL.counters, ...doc.counters } } : undefined;
+    },
+
+    /** Gives a claim back without a pass (the claimed pass found nothing to do, or failed). */
+    async releasePass(pass: string): Promise<void> {
+      await runner.updateOne({ _id: RUNNER_ID, 'claim.pass': pass } as Filter, { $set: { claim: null } });
+    },
+
+    /**
+     * The claimed pass's outcome, releasing the claim, in its transaction: written only while the
+     * claim is still this pass's and the counters are those it started from (a regulator's act
+     * takes a position too); answers false otherwise, and the pass is run again.
+     */
+    async savePass(pass: string, from: RunnerState, state: RunnerState, session: ClientSession): Promise<boolean> {
+      const result = await runner.updateOne(
+        { _id: RUNNER_ID, 'claim.pass': pass, 'counters.seq': from.counters.seq } as Filter,
+        { $set: { positions: state.positions, sweeps: state.sweeps, counters: state.counters, claim: null } },
+        { session },
+      );
+      return result.matchedCount === 1;
     },
 
     /** Only the counters (a regulator's act on an alert takes the next position). */
@@ -68,9 +97,9 @@ export function createAlertRepository(connection: Connection) {
       await runner.updateOne({ _id: RUNNER_ID } as Filter, { $set: { counters } }, { session, upsert: true });
     },
 
-    async tracks(keys: readonly string[], session: ClientSession): Promise<Map<string, Track>> {
+    async tracks(keys: readonly string[], session?: ClientSession): Promise<Map<string, Track>> {
       if (keys.length === 0) return new Map();
-      const docs = await tracks.find({ _id: { $in: [...keys] } } as Filter, { session }).toArray();
+      const docs = await tracks.find({ _id: { $in: [...keys] } } as Filter, session ? { session } : {}).toArray();
       return new Map(docs.map((d) => [String(d._id), d.value as Track]));
     },
 
@@ -81,9 +110,9 @@ export function createAlertRepository(connection: Connection) {
     },
 
     /** The active alerts of these rule|subject keys. */
-    async activeAlerts(keys: readonly string[], session: ClientSession): Promise<Map<string, AlertRecord>> {
+    async activeAlerts(keys: readonly string[], session?: ClientSession): Promise<Map<string, AlertRecord>> {
       if (keys.length === 0) return new Map();
-      const docs = await alerts.find({ active: true, ruleSubject: { $in: [...keys] } }, { session }).toArray();
+      const docs = await alerts.find({ active: true, ruleSubject: { $in: [...keys] } }, session ? { session } : {}).toArray();
       return new Map(docs.map((d) => [String(d.ruleSubject), toRecord(d)]));
     },
 

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import { ALERT_RULES, type Ledger, type Refusal } from '../ledger';
-import type { QrComponent } from '../qr';
+import { ALERT_RULES, type Ledger, type LedgerEvent, type Refusal } from '../ledger';
+import type { PublicReport, PublicScan, QrComponent } from '../qr';
 import { isOperative, type CredentialHolder, type CylinderSummary, type Registry, type SiteSummary } from '../registry';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import type { Logger } from '../../shared/logger/logger.factory';
@@ -12,7 +12,7 @@ import { ruleSubjectOf } from './alerts.repository';
 import type { EventFacts, RefusalFacts } from './alerts.rules.ledger';
 import type { PublicFacts } from './alerts.rules.public';
 import { toChangePayload } from './alerts.schemas';
-import type { InterlockSource } from './alerts.sources';
+import type { InterlockDecision, InterlockSource } from './alerts.sources';
 
 export interface RunnerDeps {
   repo: AlertRepository;
@@ -60,50 +60,73 @@ const clock = () => performance.timeOrigin + performance.now();
 const DISTRICT_SEARCH_KM = 30;
 const SCALE_SWEEP_MAX_MS = 5 * 60_000;
 
-/** Another process (or an earlier attempt) ran the same pass first: read the positions again. */
+/** The pass's claim ran out (another runner took it over) or a regulator's act took a position meanwhile: run it again. */
 class PassTaken extends Error {
   constructor() {
-    super('another runner took this pass');
+    super('the pass lost its claim or its counters moved');
   }
 }
+
+/** more: a source had a full batch; done: caught up; busy: another runner's pass holds the claim. */
+type PassOutcome = 'more' | 'done' | 'busy';
 
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 const last = <T extends { seq?: number; logSeq?: number; refusalSeq?: number }>(list: readonly T[], pick: (t: T) => number, before: number) => (list.length ? pick(list[list.length - 1] as T) : before);
 
+/** A source of inputs and its position in RunnerState.positions. */
+export type SourceName = keyof RunnerState['positions'];
+const ALL_SOURCES: readonly SourceName[] = ['events', 'refusals', 'scans', 'reports', 'decisions'];
+/** How long a claimed pass may run before another runner may take it over (its holder crashed or hangs). */
+const CLAIM_LEASE_MS = 10_000;
+/** How soon a runner whose claim was refused (another's pass under way) tries again. */
+const CLAIM_RETRY_MS = 25;
+
 /**
- * The rule runner: after a commit (told by the ledger and QR identity) and on a timer, it reads
- * every source after its stored position, runs the rules, and in ONE transaction writes the alerts,
- * their changes, the rules' tracks and the new positions. Rules therefore never run inside an
- * event's transaction, and a crash between an event's commit and the pass loses nothing: the next
- * pass (this process after a restart, or any other) starts from the stored positions. Two processes
- * racing for one pass: the second finds the positions moved and starts again from them.
+ * The rule runner: after a commit (told by the ledger and QR identity, which say which sources
+ * have something new) and on a timer (every source), it claims the next pass, reads the sources
+ * after the stored positions, runs the rules, and in ONE transaction writes the alerts, their
+ * changes, the rules' tracks and the new positions, releasing the claim. Rules therefore never run
+ * inside an event's transaction, and a crash between an event's commit and the pass loses
+ * nothing: the next pass (this process after a restart, or any other) starts from the stored
+ * positions. A pass is claimed once (claimPass): two processes never evaluate the same range; the
+ * one refused tries again as soon as the other's pass has committed. A claim whose holder died
+ * runs out after CLAIM_LEASE_MS, and its transaction, if it still comes, is refused.
  */
 export function createRunner(deps: RunnerDeps) {
   const batchSize = deps.batchSize ?? 500;
   const scaleSweepMs = Math.min(SCALE_SWEEP_MAX_MS, (deps.policy.scaleSilentMinutes * 60_000) / 3);
+  const runnerId = new Types.ObjectId().toHexString();
+  let passCount = 0;
   let stopped = false;
   let running: Promise<void> | undefined;
   let dirty = false;
+  let retryClaim = false;
   let timer: NodeJS.Timeout | undefined;
   let idleWaiters: (() => void)[] = [];
-  /** The positions this process last committed: a pass starts from them without a read (the transaction checks them). */
-  let known: RunnerState | undefined;
-  const poll = setInterval(() => kick(), deps.pollMs);
+  /** The sources told of since the last pass started (a pass reads only those; the timer names all). */
+  let wanted = new Set<SourceName>(ALL_SOURCES);
+  /** The positions this process last committed: the next pass reads from them while its claim is taken. */
+  let known: RunnerState['positions'] | undefined;
+  const poll = setInterval(() => kick(ALL_SOURCES), deps.pollMs);
   poll.unref();
 
   /** When the oldest commit not yet taken by a pass was told (a pass takes every commit told before it started). */
   let kickedAt: number | undefined;
 
-  function kick(wait = deps.batchWaitMs): void {
+  function kick(sources: readonly SourceName[] = ALL_SOURCES, wait = deps.batchWaitMs): void {
     if (stopped) return;
     kickedAt ??= clock();
+    for (const source of sources) wanted.add(source);
     dirty = true;
     if (running || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
       running = loop().finally(() => {
         running = undefined;
-        if (dirty && !stopped) kick(0);
+        if (retryClaim && !stopped) {
+          retryClaim = false;
+          kick([], CLAIM_RETRY_MS);
+        } else if (dirty && !stopped) kick([], 0);
         else for (const resolve of idleWaiters.splice(0)) resolve();
       });
     }, wait);
@@ -113,9 +136,17 @@ export function createRunner(deps: RunnerDeps) {
     while (dirty && !stopped) {
       dirty = false;
       try {
-        for (let more = true; more && !stopped; ) more = await pass();
+        for (let outcome: PassOutcome = 'more'; outcome === 'more' && !stopped; ) {
+          outcome = await pass();
+          if (outcome === 'busy') {
+            dirty = true;
+            retryClaim = true;
+            return;
+          }
+        }
       } catch (error) {
         known = undefined;
+        wanted = new Set(ALL_SOURCES);
         if (error instanceof PassTaken) {
           dirty = true;
           continue;
@@ -126,78 +157,121 @@ export function createRunner(deps: RunnerDeps) {
     }
   }
 
-  async function pass(): Promise<boolean> {
+  type Inputs = [LedgerEvent[], Refusal[], PublicScan[], PublicReport[], InterlockDecision[]];
+  function readSources(p: RunnerState['positions'], sources: ReadonlySet<SourceName>): Promise<Inputs> {
+    const want = (name: SourceName) => sources.has(name);
+    return Promise.all([
+      want('events') ? deps.ledger.eventsInAppendOrder(p.events, batchSize) : [],
+      want('refusals') ? deps.ledger.refusalsInOrder(p.refusals, batchSize) : [],
+      deps.qr && want('scans') ? deps.qr.scansInOrder(p.scans, batchSize) : [],
+      deps.qr && want('reports') ? deps.qr.reportsInOrder(p.reports, batchSize) : [],
+      deps.interlock && want('decisions') ? deps.interlock.decisionsAfter(p.decisions, batchSize) : [],
+    ]);
+  }
+
+  async function pass(): Promise<PassOutcome> {
     const startedAt = clock();
     const told = kickedAt ?? startedAt;
     kickedAt = undefined;
-    const state = known ?? (await deps.repo.runnerState());
+    const sources = wanted;
+    wanted = new Set();
+    const passId = `${runnerId}:${++passCount}`;
     const now = deps.now();
-    const p = state.positions;
-    const [events, refusals, scans, reports, decisions] = await Promise.all([
-      deps.ledger.eventsInAppendOrder(p.events, batchSize),
-      deps.ledger.refusalsInOrder(p.refusals, batchSize),
-      deps.qr ? deps.qr.scansInOrder(p.scans, batchSize) : [],
-      deps.qr ? deps.qr.reportsInOrder(p.reports, batchSize) : [],
-      deps.interlock ? deps.interlock.decisionsAfter(p.decisions, batchSize) : [],
-    ]);
-    const sweepCredentials = state.sweeps.credentialsDay !== dayOf(now);
-    const sweepScales = !!deps.interlock && (!state.sweeps.scalesAt || now.getTime() - state.sweeps.scalesAt.getTime() >= scaleSweepMs);
-    const dueSweeps = (deps.sweeps?.() ?? []).filter((s) => {
-      const at = state.sweeps.external[s.name];
-      return !at || now.getTime() - at.getTime() >= s.everyMs;
-    });
-    const notices = await runSweeps(dueSweeps, now);
-    const batch: Batch = {
-      events,
-      refusals,
-      scans,
-      reports,
-      decisions,
-      ...(sweepScales && deps.interlock ? { silentScales: await deps.interlock.scalesSilentSince(new Date(now.getTime() - deps.policy.scaleSilentMinutes * 60_000)) } : {}),
-      ...(sweepCredentials ? { expiring: await deps.registry.credentialsExpiring(now) } : {}),
-      ...(notices.ran.length ? { notices: notices.found } : {}),
-    };
-    const inputs = events.length + refusals.length + scans.length + reports.length + decisions.length;
-    if (inputs === 0 && !sweepCredentials && !sweepScales && notices.ran.length === 0) return false;
-    const readAt = clock();
-    const facts = await gatherFacts(batch);
-    const factsAt = clock();
-    const next: RunnerState = {
-      positions: {
-        events: last(events, (e) => e.logSeq, p.events),
-        refusals: last(refusals, (r) => r.refusalSeq, p.refusals),
-        scans: last(scans, (s) => s.seq, p.scans),
-        reports: last(reports, (r) => r.seq, p.reports),
-        decisions: last(decisions, (d) => d.seq, p.decisions),
-      },
-      sweeps: {
-        credentialsDay: sweepCredentials ? dayOf(now) : state.sweeps.credentialsDay,
-        scalesAt: sweepScales ? now : state.sweeps.scalesAt,
-        external: { ...state.sweeps.external, ...Object.fromEntries(notices.ran.map((name) => [name, now])) },
-      },
-      counters: state.counters,
-    };
-    let committedState: RunnerState | undefined;
-    const committed = await deps.transaction(async (session) => {
-      const current = await deps.repo.runnerState(session);
-      if (!samePass(current, state)) throw new PassTaken();
-      const tracks = await deps.repo.tracks(trackKeysOf(batch, facts), session);
+    // The claim and the reads at once: the reads start from this process's last positions, and are
+    // read again in the rare case another process's pass has moved them since.
+    const guess = known;
+    const [state, guessed] = await Promise.all([deps.repo.claimPass(passId, now, CLAIM_LEASE_MS), guess ? readSources(guess, sources) : undefined]);
+    if (!state) {
+      for (const source of sources) wanted.add(source);
+      kickedAt = told;
+      return 'busy';
+    }
+    try {
+      const moved = !guess || ALL_SOURCES.some((name) => guess[name] !== state.positions[name]);
+      // Another process moved the positions: every source may have news this process was not told of.
+      const [events, refusals, scans, reports, decisions] = moved ? await readSources(state.positions, new Set(ALL_SOURCES)) : (guessed as Inputs);
+      const p = state.positions;
+      const sweepCredentials = state.sweeps.credentialsDay !== dayOf(now);
+      const sweepScales = !!deps.interlock && (!state.sweeps.scalesAt || now.getTime() - state.sweeps.scalesAt.getTime() >= scaleSweepMs);
+      const dueSweeps = (deps.sweeps?.() ?? []).filter((s) => {
+        const at = state.sweeps.external[s.name];
+        return !at || now.getTime() - at.getTime() >= s.everyMs;
+      });
+      const notices = await runSweeps(dueSweeps, now);
+      const batch: Batch = {
+        events,
+        refusals,
+        scans,
+        reports,
+        decisions,
+        ...(sweepScales && deps.interlock ? { silentScales: await deps.interlock.scalesSilentSince(new Date(now.getTime() - deps.policy.scaleSilentMinutes * 60_000)) } : {}),
+        ...(sweepCredentials ? { expiring: await deps.registry.credentialsExpiring(now) } : {}),
+        ...(notices.ran.length ? { notices: notices.found } : {}),
+      };
+      const inputs = events.length + refusals.length + scans.length + reports.length + decisions.length;
+      if (inputs === 0 && !sweepCredentials && !sweepScales && notices.ran.length === 0) {
+        known = state.positions;
+        await deps.repo.releasePass(passId);
+        return 'done';
+      }
+      const readAt = clock();
+      // Tracks are written by claimed passes only, so they are read outside the transaction, beside the
+      // registry facts: those of the events and refusals at once, those a scan's or report's facts name after.
+      const emptyFacts: BatchFacts = { events: new Map(), refusals: new Map(), scans: new Map(), reports: new Map() };
+      const earlyKeys = trackKeysOf(batch, emptyFacts);
+      const [facts, early] = await Promise.all([gatherFacts(batch), deps.repo.tracks(earlyKeys)]);
+      const lateKeys = trackKeysOf(batch, facts).filter((key) => !early.has(key) && !earlyKeys.includes(key));
+      const tracks = lateKeys.length ? new Map([...early, ...(await deps.repo.tracks(lateKeys))]) : early;
+      const factsAt = clock();
+      const next: RunnerState = {
+        positions: {
+          events: last(events, (e) => e.logSeq, p.events),
+          refusals: last(refusals, (r) => r.refusalSeq, p.refusals),
+          scans: last(scans, (s) => s.seq, p.scans),
+          reports: last(reports, (r) => r.seq, p.reports),
+          decisions: last(decisions, (d) => d.seq, p.decisions),
+        },
+        sweeps: {
+          credentialsDay: sweepCredentials ? dayOf(now) : state.sweeps.credentialsDay,
+          scalesAt: sweepScales ? now : state.sweeps.scalesAt,
+          external: { ...state.sweeps.external, ...Object.fromEntries(notices.ran.map((name) => [name, now])) },
+        },
+        counters: state.counters,
+      };
       const { findings, tracks: changedTracks } = evaluate(batch, facts, tracks, deps.policy, now);
-      const active = await deps.repo.activeAlerts([...new Set(findings.map((f) => ruleSubjectOf({ rule: f.rule, subjectKey: `${f.subject.kind}:${f.subject.id}` })))], session);
-      const merged = mergeFindings(findings, active, current.counters, now, () => new Types.ObjectId().toHexString());
+      // Outside the transaction too: a regulator's or a case's act on an alert meanwhile takes a position, and savePass then refuses the pass.
+      const active = await deps.repo.activeAlerts([...new Set(findings.map((f) => ruleSubjectOf({ rule: f.rule, subjectKey: `${f.subject.kind}:${f.subject.id}` })))]);
+      const merged = mergeFindings(findings, active, state.counters, now, () => new Types.ObjectId().toHexString());
       const payloads = merged.changes.map((c) => toChangePayload(c, ALERT_RULES[c.alert.rule]));
-      await deps.repo.writeAlerts(merged.alerts, session);
-      await deps.repo.insertChanges(merged.changes, payloads, session);
-      await deps.repo.writeTracks(changedTracks, session);
-      await deps.repo.saveRunner({ ...next, counters: merged.counters }, session);
-      committedState = { ...next, counters: merged.counters };
-      return merged.changes.map((c, i): StoredChange => ({ seq: c.seq, districtCode: c.districtCode, enterpriseId: c.enterpriseId, payload: payloads[i] as StoredChange['payload'] }));
-    });
-    known = committedState;
-    const committedAt = clock();
-    if (committed.length > 0) deps.onCommitted(committed);
-    deps.onPass?.({ kickedAt: told, startedAt, readAt, factsAt, committedAt, deliveredAt: clock(), inputs, changes: committed.length });
-    return [events, refusals, scans, reports, decisions].some((list) => list.length >= batchSize);
+      const committed = await deps.transaction(async (session) => {
+        // First: a pass whose claim ran out, or whose counters a regulator's act moved, writes nothing.
+        if (!(await deps.repo.savePass(passId, state, { ...next, counters: merged.counters }, session))) throw new PassTaken();
+        await deps.repo.writeAlerts(merged.alerts, session);
+        await deps.repo.insertChanges(merged.changes, payloads, session);
+        await deps.repo.writeTracks(changedTracks, session);
+        return merged.changes.map((c, i): StoredChange => ({ seq: c.seq, districtCode: c.districtCode, enterpriseId: c.enterpriseId, payload: payloads[i] as StoredChange['payload'] }));
+      });
+      known = next.positions;
+      const committedAt = clock();
+      if (committed.length > 0) deps.onCommitted(committed);
+      deps.onPass?.({ kickedAt: told, startedAt, readAt, factsAt, committedAt, deliveredAt: clock(), inputs, changes: committed.length });
+      const full = (
+        [
+          ['events', events],
+          ['refusals', refusals],
+          ['scans', scans],
+          ['reports', reports],
+          ['decisions', decisions],
+        ] as const
+      ).filter(([, list]) => list.length >= batchSize);
+      for (const [name] of full) wanted.add(name);
+      return full.length > 0 ? 'more' : 'done';
+    } catch (error) {
+      // The claim is given back for the next attempt (this process's or another's); a lost release runs out.
+      for (const source of sources) wanted.add(source);
+      await deps.repo.releasePass(passId).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Runs the due sweeps outside the transaction; one that fails is logged and tried again at the next pass. */
@@ -273,7 +347,7 @@ export function createRunner(deps: RunnerDeps) {
 
   return {
     /** A commit happened: run a pass soon (after batchWaitMs). */
-    kick: () => kick(),
+    kick: (sources?: readonly SourceName[]) => kick(sources),
     /** Resolves when no pass is running or due (tests, benchmarks). */
     settled(): Promise<void> {
       if (!running && !timer) return Promise.resolve();
@@ -289,22 +363,6 @@ export function createRunner(deps: RunnerDeps) {
       idleWaiters = [];
     },
   };
-}
-
-function samePass(a: RunnerState, b: RunnerState): boolean {
-  const p = a.positions;
-  const q = b.positions;
-  return (
-    p.events === q.events && p.refusals === q.refusals && p.scans === q.scans && p.reports === q.reports && p.decisions === q.decisions &&
-    a.sweeps.credentialsDay === b.sweeps.credentialsDay && (a.sweeps.scalesAt?.getTime() ?? null) === (b.sweeps.scalesAt?.getTime() ?? null) &&
-    sameTimes(a.sweeps.external, b.sweeps.external)
-  );
-}
-
-function sameTimes(a: Record<string, Date>, b: Record<string, Date>): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) if (a[k]?.getTime() !== b[k]?.getTime()) return false;
-  return true;
 }
 
 export type Runner = ReturnType<typeof createRunner>;

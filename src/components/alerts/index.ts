@@ -120,8 +120,8 @@ export async function createAlerts(deps: AlertsDeps): Promise<AlertsComponent> {
     logger: deps.logger,
     onCommitted: committed,
   });
-  deps.ledger.onCommitted(() => runner.kick());
-  deps.qr?.onRecorded(() => runner.kick());
+  deps.ledger.onCommitted(() => runner.kick(['events', 'refusals']));
+  deps.qr?.onRecorded(() => runner.kick(['scans', 'reports']));
   // Resume: whatever committed before this process started (or before a crash) is read now.
   runner.kick();
   const service = createAlertsService({ repo, transaction, audit: deps.audit, ledger: deps.ledger, qr: deps.qr, cursors: deps.cursors, now, onCommitted: committed });
