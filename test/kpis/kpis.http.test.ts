@@ -315,6 +315,7 @@ interface Row {
 interface Reconciliation {
   period: { from: string; to: string };
   gapDays: number;
+  sort: string;
   items: Row[];
 }
 
@@ -337,6 +338,16 @@ describe('GET /reconciliation', () => {
     expect(top).toMatchObject({ rank: 1, enterpriseId: a.enterpriseId, siteKind: 'supply_point', district: QINGCHENG, siteName: expect.any(String), enterpriseName: expect.any(String) });
     expect(top?.cylinders.map((c) => c.lastEvent.type).sort()).toEqual(['receive', 'return_empty']);
     expect(body.items.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('ranks by the number unaccounted when asked (sort=unaccounted), and says which ranking it is', async () => {
+    shiftMs = 8 * DAY;
+    const body = await reconciliation(city, '?sort=unaccounted');
+    expect(body).toMatchObject({ sort: 'unaccounted' });
+    expect(body.items[0]?.siteId).toBe(a.supplyPoint);
+    // Ties on zero unaccounted go by rate (0 before null), then by the most filled.
+    expect(body.items.map((r) => r.siteId)).toEqual([a.supplyPoint, a.station, b.supplyPoint, b.station]);
+    expect((await world.as(city).get('/api/v1/reconciliation?sort=volume')).status).toBe(400);
   });
 
   it('does not count as unaccounted what may still reach a customer: before FLOW_GAP_DAYS, they are pending', async () => {

@@ -113,12 +113,20 @@ export function tally(tallies: Map<string, SiteTally>, trips: readonly Trip[]): 
 export const gapRate = (t: Pick<SiteTally, 'reachedCustomers' | 'unaccounted'>): number | null =>
   t.reachedCustomers + t.unaccounted === 0 ? null : t.unaccounted / (t.reachedCustomers + t.unaccounted);
 
-/** Highest gap rate first (null last), then most unaccounted, then most filled; stable on ids. */
-export function rank<T extends SiteTally>(rows: readonly T[]): T[] {
-  return [...rows].sort((a, b) => {
+export type RankBy = 'gapRate' | 'unaccounted';
+
+/**
+ * By gap rate: the highest first (null last), then the most unaccounted. By unaccounted: the most
+ * first, then the highest rate. Then the most filled; stable on ids.
+ */
+export function rank<T extends SiteTally>(rows: readonly T[], by: RankBy = 'gapRate'): T[] {
+  const byRate = (a: T, b: T) => {
     const ra = gapRate(a);
     const rb = gapRate(b);
-    if (ra !== rb) return rb === null ? -1 : ra === null ? 1 : rb - ra;
-    return b.unaccounted - a.unaccounted || b.filled - a.filled || `${a.enterpriseId}${a.siteId}`.localeCompare(`${b.enterpriseId}${b.siteId}`);
-  });
+    if (ra === rb) return 0;
+    return rb === null ? -1 : ra === null ? 1 : rb - ra;
+  };
+  const byCount = (a: T, b: T) => b.unaccounted - a.unaccounted;
+  const [first, second] = by === 'gapRate' ? [byRate, byCount] : [byCount, byRate];
+  return [...rows].sort((a, b) => first(a, b) || second(a, b) || b.filled - a.filled || `${a.enterpriseId}${a.siteId}`.localeCompare(`${b.enterpriseId}${b.siteId}`));
 }

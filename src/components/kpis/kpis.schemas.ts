@@ -30,6 +30,10 @@ export type KpisQuery = z.infer<typeof kpisQuery>;
 export const reconciliationQuery = z.strictObject({
   ...periodFields,
   enterpriseId: objectId.optional().openapi({ description: 'Only this enterprise (an enterprise admin: its own, which is also the default)' }),
+  sort: z
+    .enum(['gapRate', 'unaccounted'])
+    .default('gapRate')
+    .openapi({ description: 'gapRate (default): the highest share of unaccounted cylinders first; unaccounted: the most unaccounted cylinders first (the biggest leaks, whatever the volume)' }),
 });
 export type ReconciliationQuery = z.infer<typeof reconciliationQuery>;
 
@@ -100,8 +104,9 @@ export const reconciliationView = z
   .object({
     period: periodView,
     gapDays: z.number().int().openapi({ description: 'FLOW_GAP_DAYS: how long a filled cylinder has to reach a registered customer' }),
+    sort: z.enum(['gapRate', 'unaccounted']),
     asOf: iso,
-    items: z.array(reconciliationItem).openapi({ description: 'Per enterprise and site, sorted by gapRate (highest first, null last), then unaccounted' }),
+    items: z.array(reconciliationItem).openapi({ description: 'Per enterprise and site, ranked as `sort` says: by gapRate (highest first, null last, then unaccounted), or by unaccounted (most first, then gapRate)' }),
   })
   .openapi('Reconciliation');
 export type ReconciliationView = z.infer<typeof reconciliationView>;

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth';
-import { rank, tally, tripsOf, gapRate, type SiteTally } from './flow.reconcile';
+import { rank, tally, tripsOf, gapRate, type RankBy, type SiteTally } from './flow.reconcile';
 import type { FigureScope, KpisSources, Period } from './kpis.ports';
 import type { ReconciliationItem, ReconciliationQuery, ReconciliationView } from './kpis.schemas';
 import { figureScope, periodOf } from './kpis.scope';
@@ -25,7 +25,7 @@ export function createReconciliationService(deps: ReconciliationDeps) {
   const gapMs = deps.flowGap.days * DAY_MS;
 
   /** Every site's tally over the period, as of `asOf`, rows in scope only (a district: the sites in it), ranked. */
-  async function rows(scope: FigureScope, period: Period, asOf: Date): Promise<SiteRow[]> {
+  async function rows(scope: FigureScope, period: Period, asOf: Date, by: RankBy = 'gapRate'): Promise<SiteRow[]> {
     const tallies = new Map<string, SiteTally>();
     // Events up to N days after the period's end decide the period's last fills; none later matter.
     const window = { from: period.from, to: new Date(period.to.getTime() + gapMs) };
@@ -56,7 +56,7 @@ export function createReconciliationService(deps: ReconciliationDeps) {
         examples: t.examples,
       };
     });
-    return rank(named.filter((r) => !scope.districtCode || r.district === scope.districtCode));
+    return rank(named.filter((r) => !scope.districtCode || r.district === scope.districtCode), by);
   }
 
   return {
@@ -65,10 +65,11 @@ export function createReconciliationService(deps: ReconciliationDeps) {
       const scope = figureScope(principal, query);
       const asOf = deps.now();
       const period = periodOf(query, asOf);
-      const ranked = await rows(scope, period, asOf);
+      const ranked = await rows(scope, period, asOf, query.sort);
       return {
         period: { from: period.from.toISOString(), to: period.to.toISOString() },
         gapDays: deps.flowGap.days,
+        sort: query.sort,
         asOf: asOf.toISOString(),
         items: ranked.map(({ examples, ...row }, i) => ({
           rank: i + 1,
