@@ -147,6 +147,11 @@ export const envSchema = z
     ALERTS_SCALE_SILENT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
     ALERTS_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
     ALERTS_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
+    // The demo city (issue 18): seeded on the first development start, kept alive by simulators.
+    DEMO_SIMULATION: z.enum(['on', 'off']).default('on'),
+    DEMO_CITY_SCALE: z.coerce.number().gt(0, 'must be above 0').max(2).default(1),
+    DEMO_CITY_SEED: z.string().trim().min(1).max(100).default('qingyuan-2026'),
+    DEMO_SIMULATION_INTERVAL_S: z.coerce.number().min(1).max(3600).default(10),
     JWT_SECRET: secret,
     QR_SIGNING_SECRET: secret,
     PII_HASH_SECRET: secret,
