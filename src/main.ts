@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { config as loadDotenv } from 'dotenv';
-import { seedDevelopmentDatabase } from '../seed';
+import { developmentSeeders, seedDevelopmentDatabase } from '../seed';
 import { createApp } from './app';
 import { createComponents } from './components';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -33,8 +33,10 @@ async function main(): Promise<void> {
 async function start(config: Config, logger: Logger, shutdown: Shutdown): Promise<void> {
   const db = await startDatabase(config, logger);
   shutdown.add('database', db.close);
+  // The demo passwords wait for the "ready" line, so they are the last thing on the terminal.
+  const announcements: ((url: string) => string)[] = [];
   if (config.env === 'development') {
-    const outcome = await seedDevelopmentDatabase({ connection: db.database.connection, logger, config });
+    const outcome = await seedDevelopmentDatabase({ connection: db.database.connection, logger, config, announce: (render) => announcements.push(render) }, developmentSeeders(config.demo));
     logger.debug({ outcome }, 'development seed');
   }
 
@@ -57,6 +59,8 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
   await listen(server, config);
   const url = publicUrl(config, server);
   logger.info({ url, db: db.database.info, env: config.env }, `LPG Trace is ready at ${url}`);
+  // stdout only, never the log: the demo passwords exist nowhere else in clear.
+  for (const render of announcements) process.stdout.write(`${render(url)}\n`);
 }
 
 function readConfigOrExit(): Config {

@@ -117,7 +117,7 @@ export function planHistory(random: Random, plan: RegistryPlan, cal: Calendar, s
     for (;;) {
       // At the station, empty. The periodic inspection comes before the cylinder can go out again.
       // Stock rotates: an empty waits its turn in the station yard.
-      t = working(t + r.int(15, 80) * DAY + r.int(0, 8) * HOUR);
+      t = working(t + r.int(25, 110) * DAY + r.int(0, 8) * HOUR);
       const horizon = t + 12 * DAY;
       if (horizon >= lifeEnd) {
         if (!forgetful && t < stop) add('scrap', { kind: 'worker', worker: operator() }, { site: station, payload: { reason: '达到设计使用年限' } });

@@ -61,6 +61,18 @@ export interface Config {
   readonly deliveries: DeliveriesConfig;
   /** Filling scales (issue 12): fill limits per model, and the device protocol's timings. */
   readonly scales: ScaleConfig;
+  /** The demo city (issue 18): seeded on the first development start, kept alive by gentle simulators. */
+  readonly demo: DemoConfig;
+}
+
+export interface DemoConfig {
+  /** Whether the simulators run (development only: production and test never start them). */
+  readonly simulation: boolean;
+  /** 1 = the full demo city (~20,000 cylinders, ~235,000 events); less for a quick start. */
+  readonly cityScale: number;
+  readonly citySeed: string;
+  /** The simulators' pace: one delivery round and one fill round per interval. */
+  readonly simulationIntervalMs: number;
 }
 
 export interface ScaleConfig {
@@ -155,6 +167,12 @@ export function loadConfig(rawEnv: RawEnv, cwd: string = process.cwd()): Config 
       offlineAfterS: env.SCALE_OFFLINE_AFTER_S,
       heartbeatIntervalS: env.SCALE_HEARTBEAT_INTERVAL_S,
       manualModeMaxHours: env.SCALE_MANUAL_MODE_MAX_HOURS,
+    },
+    demo: {
+      simulation: env.NODE_ENV === 'development' && env.DEMO_SIMULATION === 'on',
+      cityScale: env.DEMO_CITY_SCALE,
+      citySeed: env.DEMO_CITY_SEED,
+      simulationIntervalMs: env.DEMO_SIMULATION_INTERVAL_S * 1000,
     },
   });
 }

@@ -150,6 +150,11 @@ export const envSchema = z
     // Flow reconciliation (kpis): how long a filled cylinder has to reach a registered customer, and the unaccounted ones at a site that raise FLOW_GAP.
     FLOW_GAP_DAYS: z.coerce.number().int().min(1).max(90).default(7),
     FLOW_GAP_MIN_CYLINDERS: z.coerce.number().int().min(1).max(100_000).default(5),
+    // The demo city (issue 18): seeded on the first development start, kept alive by simulators.
+    DEMO_SIMULATION: z.enum(['on', 'off']).default('on'),
+    DEMO_CITY_SCALE: z.coerce.number().gt(0, 'must be above 0').max(2).default(1),
+    DEMO_CITY_SEED: z.string().trim().min(1).max(100).default('qingyuan-2026'),
+    DEMO_SIMULATION_INTERVAL_S: z.coerce.number().min(1).max(3600).default(10),
     JWT_SECRET: secret,
     QR_SIGNING_SECRET: secret,
     PII_HASH_SECRET: secret,

@@ -22,11 +22,11 @@ describe('demo accounts of the development seed, on the real registry', () => {
       return true;
     });
     try {
-      await seedDevelopmentDatabase({ connection: database.connection, logger: silentLogger, config }, developmentSeeders);
+      await seedDevelopmentDatabase({ connection: database.connection, logger: silentLogger, config }, developmentSeeders({ cityScale: 0.02, citySeed: 'demo-accounts-test' }));
     } finally {
       spy.mockRestore();
     }
-    for (const m of out.join('').matchAll(/^\s+(\w+)\s+(demo\.\w+)\s+(\S+)$/gm)) printed.set(m[2] ?? '', m[3] ?? '');
+    for (const m of out.join('').matchAll(/^\s+(demo\.\w+)\s+(\S+)\s+\w+\s+\S+$/gm)) printed.set(m[1] ?? '', m[2] ?? '');
     const modules = await createComponents({ connection: database.connection, config, logger: silentLogger });
     server = await listenOnFreePort(createApp({ config: { isProduction: false, http: { bodyLimit: '100kb' } }, logger: silentLogger, database, modules }));
   }, 120_000);
