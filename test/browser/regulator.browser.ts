@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { strongPassword } from '../auth/auth.harness';
 import { anEnterpriseKit, fullCylinder, saleNow, suspendStation, type EnterpriseKit } from '../alerts/alerts.harness';
 import { launchChromium, openContext, startCityWorld, watchProblems, type CityWorld } from './browser.harness';
@@ -162,6 +163,11 @@ describe('a case', () => {
     caseId = page.url().split('/').pop() ?? '';
     await page.locator('.case-status[data-status="open"]').waitFor();
     expect(await page.locator('.case-heading').textContent()).toMatch(new RegExp(`^${DISTRICT}-\\d{4}-0001 · 无证经营$`));
+    // An evidence photo, shown once the platform has it.
+    const photo = new PNG({ width: 4, height: 3 });
+    photo.data.fill(200);
+    await page.locator('.photos input[type=file]').setInputFiles({ name: '现场.png', mimeType: 'image/png', buffer: PNG.sync.write(photo) });
+    await page.locator('.photos .photo img').waitFor();
     await bothSizes(page, 'case-opened');
 
     await page.locator('.officer-select').click();
