@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { strongPassword } from '../auth/auth.harness';
 import { anEnterpriseKit, fullCylinder, saleNow, suspendStation, type EnterpriseKit } from '../alerts/alerts.harness';
 import { launchChromium, openContext, startCityWorld, watchProblems, type CityWorld } from './browser.harness';
@@ -57,10 +58,13 @@ const menuOf = (page: Page) => page.locator('.console-menu .el-menu-item').allTe
 /** The alert an unlicensed sale raised, and the case opened from it, once they exist (the tests made them). */
 let saleAlert = '';
 let caseId = '';
+/** A second full cylinder of the station, filled before its licence was suspended. */
+let secondCylinder = '';
 
 describe('the regulator dashboard', () => {
   it('shows an unlicensed sale made through the API within 2 s without a reload, acknowledges it in place', async () => {
     const cylinderId = await fullCylinder(world.app.world, kit);
+    secondCylinder = await fullCylinder(world.app.world, kit);
     await suspendStation(world.app.world, kit);
     const { context, page, problems } = await session();
     await logIn(page, world.app.url, accounts.city, password);
@@ -82,7 +86,9 @@ describe('the regulator dashboard', () => {
     saleAlert = (await item.getAttribute('data-alert')) ?? '';
     await bothSizes(page, 'dashboard');
 
-    await item.locator('.acknowledge').click();
+    // Acknowledged from the keyboard.
+    await item.locator('.acknowledge').focus();
+    await page.keyboard.press('Enter');
     await page.locator(`.alert-item[data-alert="${saleAlert}"][data-status="acknowledged"]`).waitFor();
     expect(await item.locator('.alert-status').textContent()).toBe('已确认');
     const stored = await world.ok<{ status: string }>('GET', `/api/v1/alerts/${saleAlert}`, world.city);
@@ -96,6 +102,28 @@ describe('the regulator dashboard', () => {
     await page.keyboard.press('Escape');
     await page.locator('.dashboard-page.big-screen').waitFor({ state: 'detached' });
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('resumes after a lost connection without a gap: a sale made while it was down shows once it is back', async () => {
+    const { context, page, problems } = await session();
+    await logIn(page, world.app.url, accounts.city, password);
+    await page.goto(`${world.app.url}/console/dashboard`);
+    await page.locator('.feed-status[data-status="live"]').waitFor();
+    const item = page.locator(`.alert-item[data-alert="${saleAlert}"]`);
+    expect(await item.textContent()).not.toContain('2 次');
+    // The network goes, and the platform's end of the connection with it.
+    await context.setOffline(true);
+    for (const socket of world.app.world.realtime.io.of('/alerts').sockets.values()) socket.conn.close();
+    await page.locator('.feed-status[data-status="offline"]').waitFor();
+    const refused = await world.app.world.as(kit.admin).post('/api/v1/events', saleNow(secondCylinder, kit));
+    expect(refused.body.code).toBe('SITE_LICENCE_INVALID');
+    await context.setOffline(false);
+    await page.locator('.feed-status[data-status="live"]').waitFor({ timeout: 15_000 });
+    await item.filter({ hasText: '2 次' }).waitFor();
+    expect(await page.locator(`.alert-item[data-alert="${saleAlert}"]`).count()).toBe(1);
+    // The browser reports the requests the offline page could not make; nothing else.
+    expect(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|socket\.io/.test(p))).toEqual([]);
     await context.close();
   });
 
@@ -135,6 +163,11 @@ describe('a case', () => {
     caseId = page.url().split('/').pop() ?? '';
     await page.locator('.case-status[data-status="open"]').waitFor();
     expect(await page.locator('.case-heading').textContent()).toMatch(new RegExp(`^${DISTRICT}-\\d{4}-0001 · 无证经营$`));
+    // An evidence photo, shown once the platform has it.
+    const photo = new PNG({ width: 4, height: 3 });
+    photo.data.fill(200);
+    await page.locator('.photos input[type=file]').setInputFiles({ name: '现场.png', mimeType: 'image/png', buffer: PNG.sync.write(photo) });
+    await page.locator('.photos .photo img').waitFor();
     await bothSizes(page, 'case-opened');
 
     await page.locator('.officer-select').click();

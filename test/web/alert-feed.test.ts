@@ -140,6 +140,16 @@ describe('the live alert feed', () => {
     expect(feed.alerts.map((a) => a.id)).toEqual(['a3', 'a2', 'a1']);
   });
 
+  it('connects again, from the last change seen, when the server let the connection go', async () => {
+    const { feed, socket } = await started([alert('a1', 4)]);
+    socket.emit('connect');
+    socket.active = false;
+    socket.emit('disconnect', 'io server disconnect');
+    expect(socket.handshakes).toEqual([{ token: 'T1', since: 4 }, { token: 'T1', since: 4 }]);
+    socket.emit('connect');
+    expect(feed.status).toBe('live');
+  });
+
   it('refreshes an expired token and connects again; a refusal no refresh cures is shown', async () => {
     const { feed, socket } = await started([]);
     expect(socket.handshakes).toEqual([{ token: 'T1' }]);

@@ -1,6 +1,6 @@
 import { allows, PAGES } from '../../web/src/router/pages';
 import { draftFromAlerts } from '../../web/src/views/regulator/case-source';
-import { withTimes } from '../../web/src/views/regulator/format';
+import { localIso, withTimes } from '../../web/src/views/regulator/format';
 import type { AlertView } from '../../web/src/views/regulator/regulator.api';
 
 /** The regulator pages' pure parts: who sees them, what a case opened from alerts starts with. */
@@ -72,5 +72,14 @@ describe('a note with times', () => {
     const local = new Date('2026-12-17T15:59:59.000Z');
     const pad = (n: number) => String(n).padStart(2, '0');
     expect(shown).toBe(`officer x, ${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())} ${pad(local.getHours())}:${pad(local.getMinutes())}`);
+  });
+});
+
+describe('a moment in the console\'s zone', () => {
+  it('names the same instant with the zone\'s offset', () => {
+    const at = new Date('2026-03-01T01:02:03.004Z');
+    const text = localIso(at);
+    expect(text).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
+    expect(new Date(text).getTime()).toBe(at.getTime());
   });
 });

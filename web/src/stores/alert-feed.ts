@@ -83,9 +83,13 @@ export const useAlertFeedStore = defineStore('alertFeed', () => {
       refusal.value = '';
       refreshedOnce = false;
     });
-    s.on('disconnect', () => {
-      if (socket.value === s) status.value = 'offline';
-    });
+    s.on('disconnect', ((reason: string) => {
+      if (socket.value !== s) return;
+      status.value = 'offline';
+      // The client reconnects by itself after a lost transport, not after the server let it go
+      // (a restart of the server's components): then it asks again, and a refusal is shown.
+      if (reason === 'io server disconnect') s.connect();
+    }) as never);
     s.on('alert:new', received as never);
     s.on('alert:update', received as never);
     s.on('connect_error', ((error: Error & { data?: { code?: string } }) => {
