@@ -101,7 +101,7 @@ describe('the enterprise console', () => {
   it('imports a GBK file: names the bad row in Chinese, then imports the fixed file', async () => {
     const { context, page, problems } = await session();
     await logIn(page, world.app.url, accounts.admin, password);
-    expect(await menuOf(page)).toEqual(['工作台', '被拒事件', '本企业告警', '离线冲突', '燃气企业', '站点', '车辆', '从业人员', '用户', '气瓶', '证照与换证', '批量导入', '赋码与标签', '气瓶追溯', '灌装秤实时']);
+    expect(await menuOf(page)).toEqual(['工作台', '被拒事件', '本企业告警', '整改案件', '离线冲突', '燃气企业', '站点', '车辆', '从业人员', '用户', '气瓶', '证照与换证', '批量导入', '赋码与标签', '气瓶追溯', '灌装秤实时']);
     await page.locator('.console-menu .el-menu-item', { hasText: '批量导入' }).click();
     await page.waitForURL(/\/console\/imports$/);
 

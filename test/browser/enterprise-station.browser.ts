@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { aWorker } from '../../seed/builders';
 import type { Principal } from '../../src/components/auth';
 import { alertsClient } from '../alerts/alerts.harness';
@@ -13,8 +14,8 @@ import { ensureConsoleBuilt, logIn, SCREENS, screenshot } from './console.harnes
  * The enterprise's and the filling station's pages in Debian's Chromium: the enterprise admin (who
  * runs its filling stations: the platform has no separate station role) watches its scales live —
  * today's fills per scale and operator, a regulator's lock and the denial it causes, shown without
- * a reload — reads its alerts with their evidence, resolves an offline collision, and submits a
- * licence renewal. Every page in Chinese, at 1280×800 and 1920×1080, nothing in the browser console.
+ * a reload — reads its alerts with their evidence, resolves an offline collision, submits a licence
+ * renewal, and answers a regulator's case with a rectification and a photo. Every page in Chinese, at 1280×800 and 1920×1080, nothing in the browser console.
  */
 let world: LedgerWorld;
 let browser: Browser;
@@ -105,7 +106,7 @@ describe('the station page: the scales live', () => {
   it("shows today's fills per scale and per operator, then a regulator's lock and the denial it causes, without a reload", async () => {
     const { context, page, problems } = await session();
     await logIn(page, world.url, username, password);
-    expect(await menuOf(page)).toEqual(['工作台', '被拒事件', '本企业告警', '离线冲突', '燃气企业', '站点', '车辆', '从业人员', '用户', '气瓶', '证照与换证', '批量导入', '赋码与标签', '气瓶追溯', '灌装秤实时']);
+    expect(await menuOf(page)).toEqual(['工作台', '被拒事件', '本企业告警', '整改案件', '离线冲突', '燃气企业', '站点', '车辆', '从业人员', '用户', '气瓶', '证照与换证', '批量导入', '赋码与标签', '气瓶追溯', '灌装秤实时']);
     await page.locator('.console-menu .el-menu-item', { hasText: '灌装秤实时' }).click();
     await page.waitForURL(/\/console\/station\/scales/);
     await page.locator('.scale-card').nth(1).waitFor();
@@ -212,6 +213,65 @@ describe('the enterprise pages', () => {
     const site = await expectStatus<{ fillingLicence: { status: string; renewal?: { number: string } } }>(world.as(city).get(`/api/v1/sites/${kit.kit.station}`), 200);
     expect([site.fillingLicence.status, site.fillingLicence.renewal?.number]).toEqual(['valid', 'TS2210-QY-2031']);
     await screenshot(page, 'enterprise-credential-renewal-1280x800');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("the enterprise's cases", () => {
+  /** A photo of the rectified site: a real PNG the browser can draw. */
+  function aPhoto(): Buffer {
+    const png = new PNG({ width: 48, height: 32 });
+    for (let i = 0; i < png.data.length; i += 4) png.data.set([40, 140, 80, 255], i);
+    return PNG.sync.write(png);
+  }
+
+  it("submits the rectification of a case a regulator opened about its station, with a photo, and sees it awaiting review", async () => {
+    // A district regulator (a real account: the case names its officer) opens the case through the API and assigns it.
+    const officer = `officer${Math.random().toString(36).slice(2, 7)}`;
+    const officerId = await world.insertUser({ username: officer, role: 'district_regulator', password, districtCode: '441802' });
+    const token = (await world.login(officer, password)).accessToken;
+    const opened = await world.call('POST', '/api/v1/cases', {
+      token,
+      body: { source: { type: 'own' }, subject: { type: 'site', id: kit.kit.station }, legalBasis: '《城镇燃气管理条例》第四十五条', title: '充装站过量充装', description: '1号灌装秤充装净重 15.6 kg，超过允许充装量' },
+    });
+    if (opened.status !== 201) throw new Error(`open: ${opened.status} ${JSON.stringify(opened.body)}`);
+    const caseId = String(opened.body.id);
+    const deadline = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const assigned = await world.call('POST', `/api/v1/cases/${caseId}/assign`, { token, body: { officerId, deadline } });
+    if (assigned.status !== 200) throw new Error(`assign: ${assigned.status} ${JSON.stringify(assigned.body)}`);
+
+    const { context, page, problems } = await session();
+    await logIn(page, world.url, username, password);
+    await page.locator('.console-menu .el-menu-item', { hasText: '整改案件' }).click();
+    const row = page.locator('.enterprise-cases tbody tr', { hasText: '充装站过量充装' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('整改中');
+    expect(await row.locator('.case-number').textContent()).toBe(String(opened.body.number));
+    await shoot(page, 'enterprise-cases');
+    await row.locator('.open-case').click();
+    await page.waitForURL(new RegExp(`/console/enterprise/cases/${caseId}$`));
+    await page.locator('.rectify-form').waitFor();
+    // Nothing said: the field says so, and nothing is sent.
+    await page.locator('.submit-rectification').click();
+    await expect(page.locator('.rectify-form .el-form-item__error').first().textContent()).resolves.toBe('请填写整改说明');
+    await page.locator('.rectify-form textarea[name=text]').fill('已停用1号灌装秤并送检，重新培训充装工，建立充装复核制度');
+    await page.locator('.photo-input').setInputFiles({ name: '整改现场.png', mimeType: 'image/png', buffer: aPhoto() });
+    await page.locator('.photo-picker .photo-thumb img').waitFor();
+    await shoot(page, 'enterprise-case-rectify');
+    await page.locator('.submit-rectification').click();
+    await page.locator('.case-status', { hasText: '待复查' }).waitFor();
+    await page.locator('.rectification .rectification-photo img').waitFor();
+    expect(await page.locator('.rectification .rectification-text').textContent()).toContain('已停用1号灌装秤并送检');
+    expect(await page.locator('.rectify-form').count()).toBe(0);
+    await shoot(page, 'enterprise-case-submitted');
+
+    // What the regulator reads now: the rectification with the very photo the browser sent.
+    const stored = await world.call('GET', `/api/v1/cases/${caseId}`, { token });
+    const rectifications = stored.body.rectifications as { text: string; photoIds: string[] }[];
+    expect([stored.body.status, rectifications.length, rectifications[0]?.photoIds.length]).toEqual(['submitted', 1, 1]);
+    const photo = await fetch(`${world.url}/api/v1/cases/${caseId}/photos/${rectifications[0]?.photoIds[0] ?? ''}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(Buffer.from(await photo.arrayBuffer()).equals(aPhoto())).toBe(true);
     expect(problems).toEqual([]);
     await context.close();
   });
