@@ -50,11 +50,13 @@ router.beforeEach((to) => (!to.meta.public && !phone.user ? { name: 'login' } : 
 
 const app = createApp(App);
 for (const component of [Button, Cell, CellGroup, Empty, Field, Icon, Notify, Popup, Radio, RadioGroup, Search, Switch, Tab, Tabs, Tag, Toast]) app.use(component);
-app.use(i18n).use(router);
+app.use(i18n);
 
+// The router's first navigation runs its guard, which needs to know who is logged in: only after start().
 void start().then(async () => {
+  app.use(router);
+  await router.isReady();
   app.mount('#app');
-  if (!phone.user) await router.replace({ name: 'login' });
 });
 
 if ('serviceWorker' in navigator) {

@@ -125,7 +125,7 @@ export async function recordVisit(page: Page, customer: { realName: string; phon
   }
   await page.locator('.phone-last4 input').fill(customer.phone.slice(-4));
   await page.locator('.save').click();
-  await page.locator('.customer-search').waitFor();
+  await page.locator('.customer-search input').waitFor();
 }
 
 /** Turns a label PNG into a Y4M clip (4:2:0) that Chromium's fake camera plays in a loop. */

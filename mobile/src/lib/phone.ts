@@ -154,7 +154,8 @@ export async function record(kind: FlowKind, body: Record<string, unknown>, labe
   const entry: OutboxEntry = {
     visitId,
     kind,
-    body: { ...body, visitId, occurredAt: new Date().toISOString() },
+    // A plain copy: what the screens hand over may be reactive proxies, which IndexedDB cannot clone.
+    body: { ...(JSON.parse(JSON.stringify(body)) as Record<string, unknown>), visitId, occurredAt: new Date().toISOString() },
     media: media.map((m) => m.sha256),
     label,
     state: 'pending',
@@ -162,7 +163,7 @@ export async function record(kind: FlowKind, body: Record<string, unknown>, labe
     createdAt: new Date().toISOString(),
   };
   await db.transaction('rw', db.outbox, db.media, async () => {
-    for (const m of media) if (!(await db.media.get(m.sha256))) await db.media.put({ ...m, uploaded: false });
+    for (const m of media) if (!(await db.media.get(m.sha256))) await db.media.put({ sha256: m.sha256, type: m.type, data: m.data, uploaded: false });
     await db.outbox.add(entry);
   });
   await reload();
