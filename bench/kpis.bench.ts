@@ -69,7 +69,6 @@ async function main(): Promise<void> {
     const loaded = await timed(() =>
       loadCity(city, {
         connection: database.connection,
-        database,
         config,
         logger,
         onProgress: (p) => {

@@ -204,6 +204,7 @@ describe('rules over the interlock, the scales and the credentials (fabricated s
     SERVICE_LIFE_EXCEEDED: ['OVER_AGE_CYLINDER cylinder:cyl1'],
     FOREIGN_FILLER: [],
     NOT_INSPECTED: [],
+    PRE_FILL_CHECK_FAILED: [],
     NOT_EMPTY: [],
     TARE_UNKNOWN: [],
     STATION_LICENCE_INVALID: ['UNLICENSED_SELLER site:site1'],

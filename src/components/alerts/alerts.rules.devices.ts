@@ -22,7 +22,7 @@ export type DenySubject = 'cylinder' | 'operator' | 'code' | 'site' | 'enterpris
  * - the station's site or filling licence, or its enterprise's licence, not valid: UNLICENSED_SELLER
  *   on the station or the enterprise (filling is selling's first step);
  * - an operator with no valid certificate (or unknown): UNTRAINED_WORKER, on the worker;
- * - lost, another unit's cylinder, not inspected, not empty, no tare, the wrong station's operator,
+ * - lost, another unit's cylinder, not inspected or failing its pre-fill check, not empty, no tare, the wrong station's operator,
  *   a locked scale: none (refused, and nothing was filled).
  */
 export const DENY_REASON_RULES: Readonly<Record<InterlockDenyCode, { rule: AlertRuleCode; subject: DenySubject } | null>> = {
@@ -34,6 +34,7 @@ export const DENY_REASON_RULES: Readonly<Record<InterlockDenyCode, { rule: Alert
   SERVICE_LIFE_EXCEEDED: { rule: 'OVER_AGE_CYLINDER', subject: 'cylinder' },
   FOREIGN_FILLER: null,
   NOT_INSPECTED: null,
+  PRE_FILL_CHECK_FAILED: null,
   NOT_EMPTY: null,
   TARE_UNKNOWN: null,
   STATION_LICENCE_INVALID: { rule: 'UNLICENSED_SELLER', subject: 'site' },

@@ -145,8 +145,6 @@ export interface Registry extends CylinderIdentityPort {
    * within a district or an enterprise when given.
    */
   cylindersPastDate(field: 'nextInspectionDate' | 'serviceLifeEndsAt', at: Date, scope: { districtCode?: string; enterpriseId?: string }, batchSize?: number): AsyncIterable<string[]>;
-  /** Sites by id in one indexed read (reports name the sites they count), keyed by id. Unscoped. */
-  sitesByIds(ids: readonly string[]): Promise<Map<string, SiteSummary>>;
   /** Enterprises' names by id in one indexed read. Unscoped. */
   enterpriseNames(ids: readonly string[]): Promise<Map<string, string>>;
 }
@@ -435,14 +433,6 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
     async siteById(siteId) {
       const doc = await byId(repos.sites, siteId);
       return doc ? siteSummary(doc) : undefined;
-    },
-    async sitesByIds(siteIds) {
-      const objectIds = [...new Set(siteIds)].filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
-      const found = new Map<string, SiteSummary>();
-      if (objectIds.length === 0) return found;
-      const docs = (await models.sites.collection.find({ _id: { $in: objectIds } }).toArray()) as StoredDoc[];
-      for (const doc of docs) found.set(doc._id.toHexString(), siteSummary(doc));
-      return found;
     },
     async sitesNear(point, radiusKm) {
       const [lng, lat] = point;
