@@ -170,6 +170,7 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     cursors,
     registry,
     alerts,
+    deliveries,
     accounts: { accountById: (id) => auth.userRepository.findById(id) },
     ...overrides.cases,
   });

@@ -122,6 +122,8 @@ export const PROBLEM_CODES: Record<string, CodeMessages> = {
  */
 const WORDS: readonly Bilingual[] = [
   { en: 'case', zh: '案件' },
+  { en: 'inspection', zh: '检查记录' },
+  { en: 'hazard', zh: '隐患' },
   { en: 'cases', zh: '案件' },
   { en: 'assign', zh: '交办' },
   { en: 'rectification', zh: '提交整改' },
@@ -456,6 +458,19 @@ const SENTENCES: readonly Bilingual[] = [
   { en: 'hazards are not kept by this deployment', zh: '本系统未启用隐患' },
   { en: 'Role {role} may not {command} cases', zh: '{role}无权对案件执行{command}' },
   { en: 'Role {role} may not upload case photos', zh: '{role}无权上传案件照片' },
+  { en: 'must be 2–40 lowercase letters, digits or _, starting with a letter', zh: '须为 2–40 位小写字母、数字或 _，以字母开头' },
+  { en: 'names an item code twice', zh: '检查项编码重复' },
+  { en: 'is required when the item failed', zh: '检查项不合格时必填' },
+  { en: 'is not a business customer (a restaurant)', zh: '不是单位（餐饮）用户' },
+  { en: 'is not a filling station', zh: '不是充装站' },
+  { en: 'is not a supply point', zh: '不是瓶装供应站' },
+  { en: 'is no version of the checklist of this premises type', zh: '不是该类场所检查表的版本' },
+  { en: 'is no item of this checklist version', zh: '不是该版本检查表的检查项' },
+  { en: 'is answered twice', zh: '重复填写' },
+  { en: 'must be after inspectedAt', zh: '须晚于检查时间' },
+  { en: 'leaves items unanswered: {codes}', zh: '以下检查项未填写：{codes}' },
+  { en: 'Hazard {id} is handled in another case', zh: '隐患 {id} 已在其他案件中处理' },
+  { en: 'Hazard {id} is closed', zh: '隐患 {id} 已消除' },
   // Deliveries (issue 13)
   { en: 'the collision was accepted or dismissed before; nothing changed', zh: '该冲突此前已被接受或驳回，未作改动' },
   { en: 'no collision {id}', zh: '不存在冲突 {id}' },
