@@ -125,6 +125,7 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     sites: registry,
     cylinders: registry,
     ledger: overrides.qrLedger ?? ledgerPort(ledger),
+    cursors,
   });
   modules.push(qr.module);
   const devices = await createDevices({
@@ -171,6 +172,7 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     registry,
     alerts,
     deliveries,
+    reports: qr.reports,
     accounts: { accountById: (id) => auth.userRepository.findById(id) },
     ...overrides.cases,
   });

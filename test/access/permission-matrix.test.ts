@@ -192,6 +192,21 @@ const INSPECTIONS_EXPECTED: Record<Who, Record<InspectionCell, number>> = {
   anonymous: { list: 401, record: 401, checklists: 401, editChecklist: 401, hazards: 401 },
 };
 
+/**
+ * The public's reports (issue 15): the regulators' queue (an unknown report is their 404), read by
+ * the auditor too; the reporter's status check needs no login (a malformed receipt: 400 for anyone).
+ */
+type ReportCell = 'queue' | 'dismiss' | 'status';
+const REPORTS_EXPECTED: Record<Who, Record<ReportCell, number>> = {
+  city_regulator: { queue: 200, dismiss: 404, status: 400 },
+  district_regulator: { queue: 200, dismiss: 404, status: 400 },
+  enterprise_admin: { queue: 403, dismiss: 403, status: 400 },
+  filling_operator: { queue: 403, dismiss: 403, status: 400 },
+  delivery_worker: { queue: 403, dismiss: 403, status: 400 },
+  auditor: { queue: 200, dismiss: 403, status: 400 },
+  anonymous: { queue: 401, dismiss: 401, status: 400 },
+};
+
 const DISTRICT_A = '441802';
 const DISTRICT_B = '441881';
 
@@ -420,6 +435,17 @@ describe('the permission matrix', () => {
       hazards: () => app.call('GET', '/api/v1/hazards', { token }),
     };
     expect((await requests[cell]()).status).toBe(INSPECTIONS_EXPECTED[who][cell]);
+  });
+
+  const reportCells = WHO.flatMap((who) => (Object.keys(REPORTS_EXPECTED[who]) as ReportCell[]).map((cell) => [who, cell] as const));
+  it.each(reportCells)('%s → public reports: %s', async (who, cell) => {
+    const token = tokens.get(who);
+    const requests: Record<ReportCell, () => ReturnType<typeof app.call>> = {
+      queue: () => app.call('GET', '/api/v1/public-reports', { token }),
+      dismiss: () => app.call('POST', '/api/v1/public-reports/0123456789abcdef01234567/dismiss', { token, body: { reason: '矩阵' } }),
+      status: () => app.call('GET', '/api/v1/public/report-status?receipt=nope', { token }),
+    };
+    expect((await requests[cell]()).status).toBe(REPORTS_EXPECTED[who][cell]);
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {
