@@ -26,6 +26,14 @@ export type { CaseFigures } from './cases.figures';
 export type { CaseAccounts, CaseHazards, CaseReports, CaseSourceRecord } from './cases.ports';
 export type { CaseView } from './cases.schemas';
 
+/**
+ * The case figures on a connection alone, for a component that holds no CasesComponent (the KPIs):
+ * the same counts as `CasesComponent.caseFigures`.
+ */
+export function caseFiguresOn(connection: Connection, now: () => Date = () => new Date()): CasesComponent['caseFigures'] {
+  return figuresOf(createCasesRepository(connection), now);
+}
+
 /** A photo of a case's evidence is at most this large. */
 export const CASE_PHOTO_MAX_BYTES = 1024 * 1024;
 
