@@ -149,7 +149,7 @@ describe('the public verification page, on a phone', () => {
     expect(pages.genuine.details).toContain(world.enterpriseName);
   });
 
-  it('warns about a cylinder scrapped at its periodic inspection, and about one overdue for inspection', async () => {
+  it('heads a genuine code of a scrapped or an overdue cylinder with the danger, not with "genuine"', async () => {
     const [scrapped, overdue, genuine] = await Promise.all([world.commissioned(), world.fallenDue(), world.commissioned()]);
     await world.ok('POST', '/api/v1/events', world.city, anEvent('periodic_inspection', scrapped.id).at(world.station).with({ result: 'fail' }).build(), [201]);
     const pages = await onPhone(async (page) => {
@@ -159,10 +159,41 @@ describe('the public verification page, on a phone', () => {
       };
       return { scrapped: await look(scrapped), overdue: await look(overdue), genuine: await look(genuine) };
     });
-    expect(pages.scrapped).toMatchObject({ verdict: zh.verdict.genuine, warnings: [zh.warnings.SCRAPPED], status: zh.status.scrapped });
-    expect(pages.overdue).toMatchObject({ verdict: zh.verdict.genuine, warnings: [zh.warnings.OVERDUE_INSPECTION], status: zh.status.overdue_inspection });
-    expect(pages.genuine).toMatchObject({ warnings: [], status: zh.status.in_service });
+    expect(pages.scrapped).toMatchObject({ verdict: '已报废气瓶，禁止使用', warnings: [zh.warnings.SCRAPPED], status: zh.status.scrapped });
+    expect(pages.overdue).toMatchObject({ verdict: '超期未检气瓶，禁止充装和使用', warnings: [zh.warnings.OVERDUE_INSPECTION], status: zh.status.overdue_inspection });
+    expect(pages.genuine).toMatchObject({ verdict: zh.verdict.genuine, warnings: [], status: zh.status.in_service });
+    for (const warned of [pages.scrapped, pages.overdue]) expect(warned.verdict).not.toContain('正品');
     expect(new Set([pages.scrapped.verdictColour, pages.overdue.verdictColour, pages.genuine.verdictColour]).size).toBe(3);
+  });
+});
+
+describe('a code without its signature, and the manual entry of a damaged label', () => {
+  it('says a code opened without its signature cannot be verified (scan the cylinder), not that it is fake', async () => {
+    const code = await world.commissioned();
+    const view = await onPhone(async (page) => {
+      await open(page, `/8003/${code.grai}`);
+      return { ...(await seen(page)), advice: (await page.locator('.advice').textContent())?.trim() ?? '' };
+    });
+    expect(view).toMatchObject({ verdict: '无法核验：请扫描气瓶上的二维码', warnings: [zh.warnings.MISSING_SIGNATURE] });
+    expect(view.verdict).not.toContain('不是真码');
+    expect(view.advice).toContain('扫描气瓶上的二维码');
+    expect(view.details).not.toContain(world.enterpriseName);
+  });
+
+  it('finds the code typed from a damaged label, as a GRAI or as the steel-stamp serial', async () => {
+    const code = await world.commissioned();
+    const { serial } = await world.ok<{ serial: string }>('GET', `/api/v1/cylinders/${code.id}`, world.admin);
+    const landed = await onPhone(async (page) => {
+      const lookUp = async (typed: string) => {
+        await open(page, code.path);
+        await page.locator('.manual input[name="code"]').fill(typed);
+        await page.locator('.manual button[type="submit"]').tap();
+        await page.waitForURL((url) => url.pathname === `/8003/${code.grai}`);
+        return (await seen(page)).verdict;
+      };
+      return { grai: await lookUp(`(8003) ${code.grai.slice(0, 7)} ${code.grai.slice(7)}`), serial: await lookUp(serial) };
+    });
+    expect(landed).toEqual({ grai: zh.verdict.unverified, serial: zh.verdict.unverified });
   });
 });
 
@@ -177,8 +208,9 @@ describe('reporting a problem from the verification page', () => {
     expect(await page.locator('.thanks').count()).toBe(0);
   }
 
-  it('stores a report with its note, and thanks the reporter where they can see it', async () => {
+  it('stores a report with its note, thanks the reporter where they can see it and shows the receipt number', async () => {
     const code = await world.commissioned();
+    let shownReceipt = '';
     await onPhone(async (page) => {
       await open(page, code.path);
       await page.locator('select[name="reason"]').selectOption({ label: zh.report.reasons.unlicensed_seller });
@@ -190,10 +222,16 @@ describe('reporting a problem from the verification page', () => {
       const [box, screen] = [await thanks.boundingBox(), page.viewportSize()];
       expect(box && screen && box.y >= 0 && box.y + box.height <= screen.height).toBe(true);
       expect(await seen(page)).toMatchObject({ lang: 'zh-CN', verdict: zh.verdict.genuine });
+      return (await page.locator('.receipt-number').textContent())?.trim() ?? '';
+    }).then((receipt) => {
+      expect(receipt).toMatch(/^JB[2-9A-HJ-NP-Z]{10}$/);
+      shownReceipt = receipt;
     });
-    expect((await reportsFor(code.grai)).map((r) => [r.reason, r.note, r.coordinates, r.verdict])).toEqual([
-      ['unlicensed_seller', '路边三轮车在卖气', undefined, 'genuine'],
+    expect((await reportsFor(code.grai)).map((r) => [r.reason, r.note, r.coordinates, r.verdict, r.receipt])).toEqual([
+      ['unlicensed_seller', '路边三轮车在卖气', undefined, 'genuine', shownReceipt],
     ]);
+    // The receipt reads the report's status, with no login.
+    expect((await world.app.call('GET', `/api/v1/public/report-status?receipt=${shownReceipt}`)).body).toMatchObject({ status: 'received' });
   });
 
   it('will not send a report without a chosen problem: it says so, and only the report sent once one is chosen is stored', async () => {
