@@ -316,6 +316,7 @@ interface Reconciliation {
   period: { from: string; to: string };
   gapDays: number;
   sort: string;
+  workers: { workerId: string; unaccounted: number }[];
   items: Row[];
 }
 
@@ -338,6 +339,8 @@ describe('GET /reconciliation', () => {
     expect(top).toMatchObject({ rank: 1, enterpriseId: a.enterpriseId, siteKind: 'supply_point', district: QINGCHENG, siteName: expect.any(String), enterpriseName: expect.any(String) });
     expect(top?.cylinders.map((c) => c.lastEvent.type).sort()).toEqual(['receive', 'return_empty']);
     expect(body.items.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
+    // Every event here was recorded by an enterprise admin, no worker: no worker to rank.
+    expect(body.workers).toEqual([]);
   });
 
   it('ranks by the number unaccounted when asked (sort=unaccounted), and says which ranking it is', async () => {
