@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     for (const r of ranking.items.slice(0, 6)) process.stdout.write(`  #${r.rank} ${r.siteName} (${r.siteKind}): filled ${r.filled}, reached ${r.reachedCustomers}, unaccounted ${r.unaccounted}, gap ${r.gapRate === null ? '-' : round(r.gapRate)}${plantedIds.includes(r.siteId ?? '') ? '  ← planted' : ''}\n`);
     process.stdout.write('  by unaccounted:\n');
     for (const r of byCount.items.slice(0, 6)) process.stdout.write(`  #${r.rank} ${r.siteName} (${r.siteKind}): filled ${r.filled}, reached ${r.reachedCustomers}, unaccounted ${r.unaccounted}, gap ${r.gapRate === null ? '-' : round(r.gapRate)}${plantedIds.includes(r.siteId ?? '') ? '  ← planted' : ''}\n`);
+    process.stdout.write(`  workers who last handled the most unaccounted cylinders: ${JSON.stringify(ranking.workers.slice(0, 3))}\n`);
     const [first] = ranking.items;
     for (const c of first?.cylinders.slice(0, 3) ?? []) process.stdout.write(`    e.g. ${c.cylinderId} filled ${c.filledAt}, last ${c.lastEvent.type} at ${c.lastEvent.at}\n`);
     for (const module of components.modules) await module.stop?.();

@@ -1,5 +1,5 @@
 import type { CylinderFlow, FlowStep } from '../../src/components/ledger';
-import { gapRate, rank, tally, tripsOf, type SiteTally } from '../../src/components/kpis';
+import { gapRate, rank, tally, tallyWorkers, tripsOf, type SiteTally } from '../../src/components/kpis';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-01T08:00:00+08:00');
@@ -69,6 +69,20 @@ describe('the tally and the ranking', () => {
       [STATION, 2, 1, 0, 0, 1, 0],
     ]);
     expect(ranked[0]?.examples.map((e) => e.cylinderId)).toEqual(['b', 'c']);
+  });
+
+  it('counts the worker who handled each unaccounted cylinder last, per site', () => {
+    const counts = new Map<string, number>();
+    const cyl = (id: string, ...steps: FlowStep[]): CylinderFlow => ({ ...flow(...steps), cylinderId: id });
+    for (const f of [
+      cyl('a', step('fill', 0, STATION), step('dispatch', 0.1, null, 'w1'), step('receive', 0.2, POINT, 'w2')),
+      cyl('b', step('fill', 0, STATION), step('dispatch', 0.1, null, 'w1'), step('receive', 0.2, POINT, 'w2')),
+      cyl('c', step('fill', 0, STATION), step('dispatch', 0.1, null, 'w3')),
+      cyl('d', step('fill', 0, STATION), step('dispatch', 0.1, null, 'w1'), step('hand_over', 0.5, null, 'w1')),
+    ]) {
+      tallyWorkers(counts, tripsOf(f, options));
+    }
+    expect(Object.fromEntries(counts)).toEqual({ [`${POINT}|w2`]: 2, [`${STATION}|w3`]: 1 });
   });
 
   it('puts sites with no due departure (rate null) last', () => {

@@ -271,6 +271,19 @@ describe('GET /kpis: bad queries', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('defines each figure by its numerator and denominator, and documents the four routes', async () => {
+    const doc = (await world.http.get('/api/openapi.json')).body as { paths: Record<string, unknown>; components: { schemas: Record<string, { properties: Record<string, { properties: Record<string, { description?: string }> }> }> } };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/kpis', '/api/v1/kpis.csv', '/api/v1/reconciliation', '/api/v1/reconciliation.csv']));
+    const figures = doc.components.schemas.Kpis?.properties.figures?.properties ?? {};
+    expect(figures.caseFilingRate?.description).toMatch(/立案率.*Numerator: alerts of an illegal operation.*Denominator: all such alerts/s);
+    expect(figures.rectificationRate?.description).toMatch(/整治率.*Numerator: unlicensed points.*Denominator: all such unlicensed points/s);
+    for (const name of ['openCases', 'overdueCases', 'overdueCylinders', 'pastServiceLife', 'fillsPerStationPerDay', 'denialsByReason', 'confirmedHandOverRate', 'alertsByRule']) {
+      expect([name, (figures[name]?.description ?? '').length > 40]).toEqual([name, true]);
+    }
+  });
+});
+
 describe('GET /kpis.csv', () => {
   it('is the same figures as a UTF-8 CSV with a BOM and Chinese headers, named by its period', async () => {
     const res = await world.as(city).get('/api/v1/kpis.csv?from=2026-11-01&to=2026-11-30').buffer(true).parse((r, done) => {
@@ -316,6 +329,7 @@ interface Reconciliation {
   period: { from: string; to: string };
   gapDays: number;
   sort: string;
+  workers: { workerId: string; unaccounted: number }[];
   items: Row[];
 }
 
@@ -338,6 +352,8 @@ describe('GET /reconciliation', () => {
     expect(top).toMatchObject({ rank: 1, enterpriseId: a.enterpriseId, siteKind: 'supply_point', district: QINGCHENG, siteName: expect.any(String), enterpriseName: expect.any(String) });
     expect(top?.cylinders.map((c) => c.lastEvent.type).sort()).toEqual(['receive', 'return_empty']);
     expect(body.items.map((r) => r.rank)).toEqual([1, 2, 3, 4]);
+    // Every event here was recorded by an enterprise admin, no worker: no worker to rank.
+    expect(body.workers).toEqual([]);
   });
 
   it('ranks by the number unaccounted when asked (sort=unaccounted), and says which ranking it is', async () => {

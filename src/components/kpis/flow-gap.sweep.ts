@@ -13,13 +13,13 @@ export const FLOW_GAP_EVERY_MS = 3_600_000;
  * noticed. The notice's state is the count, so a site whose gap grows is noticed again (a new
  * occurrence of its one open alert), one whose gap stays the same is not.
  */
-export function flowGapSweep(reconciliation: Pick<ReconciliationService, 'rows'>, settings: FlowGapSettings): AlertSweep {
+export function flowGapSweep(reconciliation: Pick<ReconciliationService, 'reconcile'>, settings: FlowGapSettings): AlertSweep {
   return {
     name: 'flow-gap',
     everyMs: FLOW_GAP_EVERY_MS,
     async run(now) {
       const period = { from: new Date(now.getTime() - FLOW_GAP_WINDOW_DAYS * DAY_MS), to: now };
-      const rows = await reconciliation.rows({}, period, now);
+      const { rows } = await reconciliation.reconcile({}, period, now);
       return rows
         .filter((r) => r.siteId !== null && r.unaccounted >= settings.minCylinders)
         .map((r): SweepNotice => ({

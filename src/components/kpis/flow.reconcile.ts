@@ -109,6 +109,18 @@ export function tally(tallies: Map<string, SiteTally>, trips: readonly Trip[]): 
   }
 }
 
+/**
+ * The workers who handled unaccounted cylinders last (the trip's last event's worker), per site:
+ * `site|worker` → count (mutates `counts`). Trips whose last event had no worker (a scale's fill) are not counted.
+ */
+export function tallyWorkers(counts: Map<string, number>, trips: readonly Trip[]): void {
+  for (const trip of trips) {
+    if (trip.outcome !== 'unaccounted' || !trip.last.workerId) continue;
+    const key = `${trip.siteId ?? ''}|${trip.last.workerId}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+}
+
 /** unaccounted / (reached + unaccounted); null when no trip was due and left. */
 export const gapRate = (t: Pick<SiteTally, 'reachedCustomers' | 'unaccounted'>): number | null =>
   t.reachedCustomers + t.unaccounted === 0 ? null : t.unaccounted / (t.reachedCustomers + t.unaccounted);

@@ -11,7 +11,7 @@ export type { CasesPort, CaseFigures } from './kpis.ports';
 export type { FlowGapSettings } from './reconciliation.service';
 export { ILLEGAL_OPERATION_RULES, DEFINITIONS as KPI_DEFINITIONS } from './kpis.definitions';
 export { FLOW_GAP_WINDOW_DAYS, FLOW_GAP_EVERY_MS } from './flow-gap.sweep';
-export { tripsOf, tally, rank, gapRate, type Trip, type TripOutcome, type SiteTally, type RankBy } from './flow.reconcile';
+export { tripsOf, tally, tallyWorkers, rank, gapRate, type Trip, type TripOutcome, type SiteTally, type RankBy } from './flow.reconcile';
 
 export const DEFAULT_FLOW_GAP: FlowGapSettings = { days: 7, minCylinders: 5 };
 

@@ -106,6 +106,9 @@ export const reconciliationView = z
     gapDays: z.number().int().openapi({ description: 'FLOW_GAP_DAYS: how long a filled cylinder has to reach a registered customer' }),
     sort: z.enum(['gapRate', 'unaccounted']),
     asOf: iso,
+    workers: z
+      .array(z.object({ workerId: z.string(), unaccounted: z.number().int() }))
+      .openapi({ description: 'The workers who last handled the unaccounted cylinders of these sites (the last event of the cylinder\'s trip), most first, at most 20' }),
     items: z.array(reconciliationItem).openapi({ description: 'Per enterprise and site, ranked as `sort` says: by gapRate (highest first, null last, then unaccounted), or by unaccounted (most first, then gapRate)' }),
   })
   .openapi('Reconciliation');

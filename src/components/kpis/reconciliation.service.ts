@@ -1,5 +1,5 @@
 import type { Principal } from '../auth';
-import { rank, tally, tripsOf, gapRate, type RankBy, type SiteTally } from './flow.reconcile';
+import { rank, tally, tallyWorkers, tripsOf, gapRate, type RankBy, type SiteTally } from './flow.reconcile';
 import type { FigureScope, KpisSources, Period } from './kpis.ports';
 import type { ReconciliationItem, ReconciliationQuery, ReconciliationView } from './kpis.schemas';
 import { figureScope, periodOf } from './kpis.scope';
@@ -19,18 +19,30 @@ export interface ReconciliationDeps extends Pick<KpisSources, 'ledger' | 'regist
 const DAY_MS = 86_400_000;
 
 export type SiteRow = Omit<ReconciliationItem, 'rank' | 'cylinders'> & { examples: SiteTally['examples'] };
+export interface WorkerRow {
+  workerId: string;
+  unaccounted: number;
+}
+/** How many workers the report lists. */
+const TOP_WORKERS = 20;
 
 /** Flow reconciliation: the ledger's per-cylinder flows folded into per-site tallies (flow.reconcile.ts), named and ranked. */
 export function createReconciliationService(deps: ReconciliationDeps) {
   const gapMs = deps.flowGap.days * DAY_MS;
 
-  /** Every site's tally over the period, as of `asOf`, rows in scope only (a district: the sites in it), ranked. */
-  async function rows(scope: FigureScope, period: Period, asOf: Date, by: RankBy = 'gapRate'): Promise<SiteRow[]> {
+  /**
+   * Every site's tally over the period, as of `asOf`, rows in scope only (a district: the sites in
+   * it), ranked; and the workers who last handled the unaccounted cylinders of those sites.
+   */
+  async function reconcile(scope: FigureScope, period: Period, asOf: Date, by: RankBy = 'gapRate'): Promise<{ rows: SiteRow[]; workers: WorkerRow[] }> {
     const tallies = new Map<string, SiteTally>();
+    const byWorker = new Map<string, number>();
     // Events up to N days after the period's end decide the period's last fills; none later matter.
     const window = { from: period.from, to: new Date(period.to.getTime() + gapMs) };
     for await (const flow of deps.ledger.figures.cylinderFlows(scope.enterpriseId ? { enterpriseId: scope.enterpriseId } : {}, window)) {
-      tally(tallies, tripsOf(flow, { period, gapMs, asOf }));
+      const trips = tripsOf(flow, { period, gapMs, asOf });
+      tally(tallies, trips);
+      tallyWorkers(byWorker, trips);
     }
     const all = [...tallies.values()];
     const [sites, enterprises] = await Promise.all([
@@ -56,16 +68,26 @@ export function createReconciliationService(deps: ReconciliationDeps) {
         examples: t.examples,
       };
     });
-    return rank(named.filter((r) => !scope.districtCode || r.district === scope.districtCode), by);
+    const inScope = named.filter((r) => !scope.districtCode || r.district === scope.districtCode);
+    const sitesInScope = new Set(inScope.map((r) => r.siteId ?? ''));
+    const workers = new Map<string, number>();
+    for (const [key, n] of byWorker) {
+      const [siteId = '', workerId = ''] = key.split('|');
+      if (sitesInScope.has(siteId)) workers.set(workerId, (workers.get(workerId) ?? 0) + n);
+    }
+    return {
+      rows: rank(inScope, by),
+      workers: [...workers].map(([workerId, unaccounted]) => ({ workerId, unaccounted })).sort((a, b) => b.unaccounted - a.unaccounted || a.workerId.localeCompare(b.workerId)).slice(0, TOP_WORKERS),
+    };
   }
 
   return {
-    rows,
+    reconcile,
     async report(principal: Principal, query: ReconciliationQuery): Promise<ReconciliationView> {
       const scope = figureScope(principal, query);
       const asOf = deps.now();
       const period = periodOf(query, asOf);
-      const ranked = await rows(scope, period, asOf, query.sort);
+      const { rows: ranked, workers } = await reconcile(scope, period, asOf, query.sort);
       return {
         period: { from: period.from.toISOString(), to: period.to.toISOString() },
         gapDays: deps.flowGap.days,
@@ -80,6 +102,7 @@ export function createReconciliationService(deps: ReconciliationDeps) {
             lastEvent: { type: e.last.type, at: e.last.at.toISOString(), siteId: e.last.siteId, workerId: e.last.workerId },
           })),
         })),
+        workers,
       };
     },
   };

@@ -113,7 +113,8 @@ export function createLedgerFigures(models: LedgerModels) {
             },
           },
         ],
-        { batchSize: 1_000 },
+        // A year of a large city's flows outgrows mongod's 100 MB in-memory $group limit: let it spill.
+        { batchSize: 1_000, allowDiskUse: true },
       );
       for await (const doc of cursor) {
         const steps = (doc.steps as { type: EventType; at: Date; seq: number; site?: string; paySite?: string; worker?: string }[])
