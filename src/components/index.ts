@@ -127,6 +127,7 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     sites: registry,
     cylinders: registry,
     ledger: overrides.qrLedger ?? ledgerPort(ledger),
+    cursors,
   });
   modules.push(qr.module);
   const devices = await createDevices({
@@ -172,6 +173,8 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     cursors,
     registry,
     alerts,
+    deliveries,
+    reports: qr.reports,
     accounts: { accountById: (id) => auth.userRepository.findById(id) },
     ...overrides.cases,
   });

@@ -176,6 +176,37 @@ const CASES_EXPECTED: Record<Who, Record<CaseCell, number>> = {
   anonymous: { list: 401, open: 401, review: 401, rectification: 401, photo: 401 },
 };
 
+/**
+ * Inspections (issue 15): regulators record them (an empty body is their 400), the enterprise and
+ * the auditor read; the checklists are read by all of these and edited by the city alone; the one
+ * hazard list is read by everyone with hazards (the delivery worker sees its enterprise's at the door).
+ */
+type InspectionCell = 'list' | 'record' | 'checklists' | 'editChecklist' | 'hazards';
+const INSPECTIONS_EXPECTED: Record<Who, Record<InspectionCell, number>> = {
+  city_regulator: { list: 200, record: 400, checklists: 200, editChecklist: 400, hazards: 200 },
+  district_regulator: { list: 200, record: 400, checklists: 200, editChecklist: 403, hazards: 200 },
+  enterprise_admin: { list: 200, record: 403, checklists: 200, editChecklist: 403, hazards: 200 },
+  filling_operator: { list: 403, record: 403, checklists: 403, editChecklist: 403, hazards: 403 },
+  delivery_worker: { list: 403, record: 403, checklists: 403, editChecklist: 403, hazards: 200 },
+  auditor: { list: 200, record: 403, checklists: 200, editChecklist: 403, hazards: 200 },
+  anonymous: { list: 401, record: 401, checklists: 401, editChecklist: 401, hazards: 401 },
+};
+
+/**
+ * The public's reports (issue 15): the regulators' queue (an unknown report is their 404), read by
+ * the auditor too; the reporter's status check needs no login (a malformed receipt: 400 for anyone).
+ */
+type ReportCell = 'queue' | 'dismiss' | 'status';
+const REPORTS_EXPECTED: Record<Who, Record<ReportCell, number>> = {
+  city_regulator: { queue: 200, dismiss: 404, status: 400 },
+  district_regulator: { queue: 200, dismiss: 404, status: 400 },
+  enterprise_admin: { queue: 403, dismiss: 403, status: 400 },
+  filling_operator: { queue: 403, dismiss: 403, status: 400 },
+  delivery_worker: { queue: 403, dismiss: 403, status: 400 },
+  auditor: { queue: 200, dismiss: 403, status: 400 },
+  anonymous: { queue: 401, dismiss: 401, status: 400 },
+};
+
 const DISTRICT_A = '441802';
 const DISTRICT_B = '441881';
 
@@ -391,6 +422,30 @@ describe('the permission matrix', () => {
     const res = await requests[cell]();
     expect(res.status).toBe(CASES_EXPECTED[who][cell]);
     if (res.status === 404) expect(res.body.code).toBe('NOT_FOUND');
+  });
+
+  const inspectionCells = WHO.flatMap((who) => (Object.keys(INSPECTIONS_EXPECTED[who]) as InspectionCell[]).map((cell) => [who, cell] as const));
+  it.each(inspectionCells)('%s → inspections: %s', async (who, cell) => {
+    const token = tokens.get(who);
+    const requests: Record<InspectionCell, () => ReturnType<typeof app.call>> = {
+      list: () => app.call('GET', '/api/v1/inspections', { token }),
+      record: () => app.call('POST', '/api/v1/inspections', { token, body: {} }),
+      checklists: () => app.call('GET', '/api/v1/inspection-checklists', { token }),
+      editChecklist: () => app.call('PUT', '/api/v1/inspection-checklists/station', { token, body: {} }),
+      hazards: () => app.call('GET', '/api/v1/hazards', { token }),
+    };
+    expect((await requests[cell]()).status).toBe(INSPECTIONS_EXPECTED[who][cell]);
+  });
+
+  const reportCells = WHO.flatMap((who) => (Object.keys(REPORTS_EXPECTED[who]) as ReportCell[]).map((cell) => [who, cell] as const));
+  it.each(reportCells)('%s → public reports: %s', async (who, cell) => {
+    const token = tokens.get(who);
+    const requests: Record<ReportCell, () => ReturnType<typeof app.call>> = {
+      queue: () => app.call('GET', '/api/v1/public-reports', { token }),
+      dismiss: () => app.call('POST', '/api/v1/public-reports/0123456789abcdef01234567/dismiss', { token, body: { reason: '矩阵' } }),
+      status: () => app.call('GET', '/api/v1/public/report-status?receipt=nope', { token }),
+    };
+    expect((await requests[cell]()).status).toBe(REPORTS_EXPECTED[who][cell]);
   });
 
   it('answers an out-of-scope record exactly like a missing one', async () => {

@@ -261,7 +261,8 @@ describe('public verification page /8003/{GRAI}', () => {
     expect(alteredRes.body).toMatchObject({ verdict: expect.not.stringMatching(/^genuine$/) });
     const digit = `${c.grai.slice(0, 3)}${(Number(c.grai[3]) + 1) % 10}${c.grai.slice(4)}`;
     expect((await world.http.get(`/8003/${digit}?s=${signature}`).set('Accept', 'application/json')).body).toMatchObject({ verdict: 'not_genuine', warnings: ['MALFORMED_CODE'] });
-    expect((await world.http.get(`/8003/${c.grai}`).set('Accept', 'application/json')).body).toMatchObject({ verdict: 'not_genuine', warnings: ['MISSING_SIGNATURE'] });
+    // Without its signature (typed by hand) the code cannot be verified: neither genuine nor fake.
+    expect((await world.http.get(`/8003/${c.grai}`).set('Accept', 'application/json')).body).toMatchObject({ verdict: 'unverified', signature: 'missing', warnings: ['MISSING_SIGNATURE'] });
   });
 
   it('refuses every other spelling of a printed signature: only the canonical base64url is genuine', async () => {
@@ -290,7 +291,8 @@ describe('public verification page /8003/{GRAI}', () => {
   it('speaks English with ?lang=en or Accept-Language, Chinese otherwise', async () => {
     const c = await commissioned(aCylinder().overdue());
     const en = visibleText((await world.http.get(`${pathOf(c.uri)}&lang=en`)).text);
-    expect(en).toContain('Genuine cylinder: the code is authentic');
+    expect(en).toContain('Cylinder overdue for inspection: do not fill or use it');
+    expect(en).not.toContain('Genuine cylinder');
     expect(en).toContain('overdue for its periodic inspection');
     const byHeader = await world.http.get(pathOf(c.uri)).set('Accept-Language', 'en-US,en;q=0.9');
     expect(byHeader.text).toContain('<html lang="en">');
@@ -358,14 +360,18 @@ describe('public verification page /8003/{GRAI}', () => {
     expect(form.headers.location).toContain('reported=1');
     const thanks = await world.http.get(form.headers.location as string);
     expect(visibleText(thanks.text)).toContain('已收到您的举报，感谢您的监督！');
+    const receipt = /receipt=(JB[0-9A-Z]{10})/.exec(String(form.headers.location))?.[1];
+    expect(receipt).toMatch(/^JB[2-9A-HJ-NP-Z]{10}$/);
+    expect(visibleText(thanks.text)).toMatch(new RegExp(`举报回执号：\\s*${receipt}`));
 
     const json = await world.http.post(`/8003/${c.grai}/report`).set('Accept', 'application/json').send({ reason: 'suspected_fake' });
     expect(json.status).toBe(201);
     const reports = await world.connection.collection('public_reports').find({ grai: c.grai }).sort({ at: 1 }).toArray();
     expect(reports.map((r) => [r.reason, r.note, r.coordinates, r.verdict])).toEqual([
       ['unlicensed_seller', '路边三轮车在卖气', [113.0568, 23.6812], 'genuine'],
-      ['suspected_fake', undefined, undefined, 'not_genuine'],
+      ['suspected_fake', undefined, undefined, 'unverified'],
     ]);
+    expect(json.body.receipt).toMatch(/^JB[2-9A-HJ-NP-Z]{10}$/);
 
     const bad = await world.http.post(`/8003/${c.grai}/report`).set('Accept', 'application/json').send({ reason: 'nonsense', ip: '1.2.3.4' });
     expect(bad.status).toBe(400);

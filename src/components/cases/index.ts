@@ -6,7 +6,15 @@ import type { PageCursors } from '../../shared/http/page.cursor';
 import type { AlertsComponent } from '../alerts';
 import { caseFigures as figuresOf, type CaseFigures } from './cases.figures';
 import { registerCasesOpenApi } from './cases.openapi';
-import type { CaseAccounts, CaseHazards, CaseReports } from './cases.ports';
+import type { CaseAccounts, CaseReports } from './cases.ports';
+import type { Deliveries } from '../deliveries';
+import type { Registry } from '../registry';
+import { createHazardsService } from './hazards.service';
+import { registerInspectionsOpenApi } from './inspections.openapi';
+import { createInspectionsRepository } from './inspections.repository';
+import { inspectionsRoutes } from './inspections.routes';
+import { createInspectionsService } from './inspections.service';
+import { Router } from 'express';
 import { createCasesRepository } from './cases.repository';
 import { casesRoutes } from './cases.routes';
 import { createCasesService, type CasesService } from './cases.service';
@@ -25,12 +33,13 @@ export interface CasesDeps {
   connection: Connection;
   audit: AuditService;
   cursors: PageCursors;
-  registry: SubjectRegistry;
+  registry: SubjectRegistry & Pick<Registry, 'customerContact'>;
+  /** The household safety checks' hazards (deliveries component), listed with the inspections' own. */
+  deliveries: Pick<Deliveries, 'hazards'>;
   alerts: Pick<AlertsComponent, 'service' | 'registerSweep'>;
   accounts: CaseAccounts;
   /** The public's reports queue (qr component); without it a case is not opened from a report. */
   reports?: CaseReports;
-  hazards?: CaseHazards;
   /** How often the overdue sweep runs (tests: often). */
   overdueSweepMs?: number;
   now?: () => Date;
@@ -43,19 +52,29 @@ export interface CasesComponent {
   caseFigures(scope: { district?: string; enterpriseId?: string }, period: { from: Date; to: Date }): Promise<CaseFigures>;
 }
 
-/** Cases (立案 → 整改 → 复查销号): builds its indexes, registers its overdue sweep with supervision, serves /cases. */
+/**
+ * Cases (立案 → 整改 → 复查销号), premises inspections with their checklists, and the one hazard list:
+ * builds its indexes (and the default checklists), registers its overdue sweep with supervision,
+ * serves /cases, /inspection-checklists, /inspections and /hazards.
+ */
 export async function createCases(deps: CasesDeps): Promise<CasesComponent> {
   const repo = createCasesRepository(deps.connection);
   await repo.init();
   const now = deps.now ?? (() => new Date());
+  const transaction = unitOfWork(deps.connection);
+  const inspectionsRepo = createInspectionsRepository(deps.connection);
+  // Seeding time is the wall clock's: a test's movable clock is not set while components are built.
+  await inspectionsRepo.init(new Date());
+  const inspections = createInspectionsService({ repo: inspectionsRepo, transaction, audit: deps.audit, cursors: deps.cursors, registry: deps.registry, now });
+  const hazards = createHazardsService({ repo: inspectionsRepo, deliveries: deps.deliveries, cursors: deps.cursors, now });
   const service = createCasesService({
     repo,
-    transaction: unitOfWork(deps.connection),
+    transaction,
     audit: deps.audit,
     cursors: deps.cursors,
     registry: deps.registry,
     alerts: deps.alerts.service,
-    hazards: deps.hazards,
+    hazards,
     reports: deps.reports,
     accounts: deps.accounts,
     photoMaxBytes: CASE_PHOTO_MAX_BYTES,
@@ -65,8 +84,11 @@ export async function createCases(deps: CasesDeps): Promise<CasesComponent> {
   return {
     module: {
       name: 'cases',
-      router: casesRoutes(service, CASE_PHOTO_MAX_BYTES),
-      registerOpenApi: registerCasesOpenApi,
+      router: Router().use(casesRoutes(service, CASE_PHOTO_MAX_BYTES)).use(inspectionsRoutes(inspections, hazards)),
+      registerOpenApi: (registry) => {
+        registerCasesOpenApi(registry);
+        registerInspectionsOpenApi(registry);
+      },
       // A photo sent as base64 JSON is a third larger than the image.
       largeBodies: [{ path: '/cases/:id/photos', limit: `${Math.ceil((CASE_PHOTO_MAX_BYTES * 4) / 3 / 1000) + 10}kb` }],
     },

@@ -32,6 +32,8 @@ export interface HazardRecord {
   districtCode: string;
   deadline: Date;
   status: 'open' | 'closed';
+  /** When the check that found it took place (device time). */
+  foundAt: Date;
 }
 
 export interface HazardFilter {
@@ -41,6 +43,11 @@ export interface HazardFilter {
   status?: 'open' | 'closed';
   /** Only those due before this instant (overdue ones: now). */
   deadlineBefore?: Date;
+  /** Only these hazards / all but these (ids other components keep, e.g. those in a case). */
+  ids?: readonly string[];
+  excludeIds?: readonly string[];
+  /** Strictly after this position of the order (deadline, then id): the next page of a listing. */
+  after?: { deadline: Date; id: string };
   limit?: number;
 }
 
@@ -144,7 +151,12 @@ export function createSupervision(deps: SupervisionDeps) {
     if (filter.customerId) query.customerId = filter.customerId;
     if (filter.status) query.status = filter.status;
     if (filter.deadlineBefore) query.deadline = { $lt: filter.deadlineBefore };
-    const rows = await deps.repo.hazardsFind(query, Math.max(1, Math.min(filter.limit ?? 1000, 10_000)));
+    const oids = (ids: readonly string[]) => ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+    const and: Filter[] = [query];
+    if (filter.ids) and.push({ _id: { $in: oids(filter.ids) } });
+    if (filter.excludeIds && filter.excludeIds.length > 0) and.push({ _id: { $nin: oids(filter.excludeIds) } });
+    if (filter.after) and.push(afterPosition(HAZARDS, { value: filter.after.deadline, id: filter.after.id }));
+    const rows = await deps.repo.hazardsFind(and.length === 1 ? query : { $and: and }, Math.max(1, Math.min(filter.limit ?? 1000, 10_000)));
     return rows.map(hazardRecord);
   }
 
@@ -152,5 +164,5 @@ export function createSupervision(deps: SupervisionDeps) {
 }
 
 function hazardRecord(h: HazardDoc): HazardRecord {
-  return { id: h._id.toHexString(), checkId: h.checkId, item: h.item, customerId: h.customerId, enterpriseId: h.enterpriseId.toHexString(), districtCode: h.districtCode, deadline: h.deadline, status: h.status };
+  return { id: h._id.toHexString(), checkId: h.checkId, item: h.item, customerId: h.customerId, enterpriseId: h.enterpriseId.toHexString(), districtCode: h.districtCode, deadline: h.deadline, status: h.status, foundAt: h.foundAt };
 }

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { unitOfWork } from '../../shared/db/unit-of-work';
 import type { ApiModule } from '../../shared/http/api-module';
 import { sharedRateLimit } from '../../shared/rate-limit/shared.limiter';
+import { createPageCursors, type PageCursors } from '../../shared/http/page.cursor';
 import type { AuditService } from '../audit';
 import { createCommissionService, type CommissionService } from './commission.service';
 import type { CylinderPort, LedgerPort, SitePort } from './qr.ports';
@@ -11,7 +12,10 @@ import type { PublicReportDoc, PublicScanDoc } from './qr.model';
 import { qrRoutes, registerQrOpenApi } from './qr.routes';
 import { clientHashKey, keyringOf, type QrSettings } from './qr.settings';
 import type { QrKeyring } from './qr.signature';
-import { registerVerifyOpenApi, verifyPages } from './verify.pages';
+import { rateLimit, registerVerifyOpenApi, verifyPages } from './verify.pages';
+import { registerReportsOpenApi, reportsRoutes } from './reports.routes';
+import { createReportsService, type ReportsService } from './reports.service';
+import { Router } from 'express';
 import { createVerifyService, type VerifyService } from './verify.service';
 
 export { buildGrai, parseGrai, gs1CheckDigit, humanReadable, type Grai } from './grai.code';
@@ -37,6 +41,8 @@ export interface QrDeps {
    * binds codes only and pages show no fill.
    */
   ledger?: LedgerPort;
+  /** The listings' cursors (the public reports' queue); its own when absent. */
+  cursors?: PageCursors;
   now?: () => Date;
 }
 
@@ -46,6 +52,8 @@ export interface QrComponent {
   keyring: QrKeyring;
   commission: CommissionService;
   verify: VerifyService;
+  /** The public's reports as regulators handle them, and the port a case takes one in through. */
+  reports: ReportsService;
   /**
    * The public's scans of verification links and its reports, in the order they were stored:
    * seq > afterSeq (all when omitted). Positions are gap-free, taken in each one's transaction.
@@ -104,27 +112,37 @@ export async function createQr(deps: QrDeps): Promise<QrComponent> {
   deps.ledger?.onCylinderScrapped((id, session) => commission.retireScrapped(id, session));
   // Per client address per minute, counted in MongoDB: every process of the deployment shares the count.
   const limiter = sharedRateLimit({ connection: deps.connection, collection: QR_SCAN_LIMIT_COLLECTION, prefix: 'scan', windowSeconds: 60, limit: deps.settings.scanRatePerMinute });
+  // The receipt check shares the scans' count per address: guessing receipts costs what scanning does.
+  const statusLimiter = sharedRateLimit({ connection: deps.connection, collection: QR_SCAN_LIMIT_COLLECTION, prefix: 'report-status', windowSeconds: 60, limit: Math.max(1, Math.min(30, deps.settings.scanRatePerMinute)) });
+  const reports = createReportsService({ repo, transaction, audit: deps.audit, cursors: deps.cursors ?? createPageCursors(deps.settings.signingSecret), now });
   return {
     module: {
       name: 'qr',
-      router: qrRoutes(commission),
+      router: Router().use(qrRoutes(commission)).use(reportsRoutes(reports, rateLimit(statusLimiter))),
       pages: verifyPages(verify, limiter),
       registerOpenApi: (registry) => {
         registerQrOpenApi(registry);
         registerVerifyOpenApi(registry);
+        registerReportsOpenApi(registry);
       },
     },
     keyring,
     commission,
     verify,
+    reports,
     scansInOrder: async (afterSeq, limit) => (await repo.inOrder('scans', afterSeq, clamp(limit))).map(withId),
-    reportsInOrder: async (afterSeq, limit) => (await repo.inOrder('reports', afterSeq, clamp(limit))).map(withId),
+    reportsInOrder: async (afterSeq, limit) => (await repo.inOrder('reports', afterSeq, clamp(limit))).map(withId).map(withoutContact),
     scansByIds: async (ids) => (await repo.byIds('scans', objectIds(ids))).map(withId),
-    reportsByIds: async (ids) => (await repo.byIds('reports', objectIds(ids))).map(withId),
+    reportsByIds: async (ids) => (await repo.byIds('reports', objectIds(ids))).map(withId).map(withoutContact),
     onRecorded: (listener) => {
       recordedListeners.push(listener);
     },
   };
+}
+
+/** Supervision shows reports to whoever sees the alert: never the reporter's contact (only the regulators' queue has it). */
+function withoutContact<T extends { contact?: string }>({ contact: _contact, ...rest }: T): Omit<T, 'contact'> {
+  return rest;
 }
 
 const clamp = (limit: number) => Math.max(1, Math.min(limit, 10_000));

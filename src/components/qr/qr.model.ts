@@ -37,7 +37,25 @@ export interface PublicReportDoc {
   verdict: string;
   at: Date;
   clientHash: string;
+  /** 举报回执号 `JB` + 10 characters, shown to the reporter, who reads the outcome with it. (Absent on reports stored before receipts existed.) */
+  receipt?: string;
+  /** How to reach the reporter, when given: the regulators' queue shows it, nothing else does. */
+  contact?: string;
+  /** From the location (the nearest registered site); null: the city's queue. */
+  districtCode?: string | null;
+  /** The queue's state (absent: new). A duplicate follows the report it duplicates. */
+  status?: PublicReportStatus;
+  /** Later reports of the same code at the same place (≈100 m) within the window. */
+  duplicates?: number;
+  duplicateOf?: Types.ObjectId;
+  caseId?: string | null;
+  outcome?: 'rectified' | 'unfounded' | null;
+  dismissal?: { reason: string; by: { userId: string; username: string; role: string }; at: Date };
+  updatedAt?: Date;
 }
+
+export const PUBLIC_REPORT_STATUSES = ['new', 'in_case', 'closed', 'dismissed'] as const;
+export type PublicReportStatus = (typeof PUBLIC_REPORT_STATUSES)[number];
 
 export interface CounterDoc {
   _id: string;
@@ -79,9 +97,23 @@ function schemas() {
       verdict: { type: String, required: true },
       at: { type: Date, required: true },
       clientHash: { type: String, required: true },
+      receipt: String,
+      contact: String,
+      districtCode: { type: String, default: undefined },
+      status: { type: String, enum: PUBLIC_REPORT_STATUSES },
+      duplicates: Number,
+      duplicateOf: Schema.Types.ObjectId,
+      caseId: { type: String, default: undefined },
+      outcome: { type: String, default: undefined },
+      dismissal: { type: new Schema({ reason: String, by: { userId: String, username: String, role: String }, at: Date }, { _id: false }), required: false },
+      updatedAt: Date,
     },
     { ...options, collection: 'public_reports' },
   );
+  reports.index({ receipt: 1 }, { unique: true, partialFilterExpression: { receipt: { $exists: true } } });
+  // The regulators' queue: originals newest first, by district and status; a case's reports.
+  reports.index({ districtCode: 1, status: 1, at: -1 });
+  reports.index({ caseId: 1 });
   reports.index({ grai: 1, at: -1 });
   reports.index({ at: -1 });
   reports.index({ seq: 1 }, { unique: true, partialFilterExpression: { seq: { $exists: true } } });

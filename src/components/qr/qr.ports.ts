@@ -1,6 +1,6 @@
 import type { ClientSession } from 'mongoose';
 import type { Principal } from '../auth';
-import type { CylinderIdentityPort, SiteSummary } from '../registry';
+import type { CylinderIdentityPort, NearbySite, SiteSummary } from '../registry';
 
 /** What the commissioning step tells the custody ledger: the `commission` event of one cylinder. */
 export interface CommissionRecord {
@@ -43,7 +43,9 @@ export interface LedgerPort {
 
 export interface SitePort {
   siteById(siteId: string): Promise<SiteSummary | undefined>;
+  /** Registered sites near a point ([lng, lat]), nearest first: a public report's district is the nearest one's. */
+  sitesNear?(point: [number, number], radiusKm: number): Promise<NearbySite[]>;
 }
 
 /** The registry's cylinders: QR identity reads them and binds a GRAI, never touching their collection. */
-export type CylinderPort = Pick<CylinderIdentityPort, 'cylinderIdentity' | 'bindGrai' | 'unbindGrai' | 'graiBound' | 'enterpriseName'>;
+export type CylinderPort = Pick<CylinderIdentityPort, 'cylinderIdentity' | 'bindGrai' | 'unbindGrai' | 'graiBound' | 'enterpriseName'> & Partial<Pick<CylinderIdentityPort, 'graiOfSerial'>>;

@@ -50,6 +50,27 @@ export function createQrRepository(connection: Connection) {
       await models.reports.collection.insertOne({ _id, seq, ...report }, { session });
       return _id.toHexString();
     },
+    async reportById(id: string, scope: Record<string, unknown>, session?: ClientSession): Promise<PublicReportDoc | undefined> {
+      if (!/^[0-9a-f]{24}$/.test(id)) return undefined;
+      return ((await models.reports.collection.findOne({ $and: [scope, { _id: new Types.ObjectId(id) }] }, { session })) as unknown as PublicReportDoc | null) ?? undefined;
+    },
+    async reportByReceipt(receipt: string): Promise<PublicReportDoc | undefined> {
+      return ((await models.reports.collection.findOne({ receipt })) as unknown as PublicReportDoc | null) ?? undefined;
+    },
+    async listReports(filter: Record<string, unknown>, limit: number): Promise<PublicReportDoc[]> {
+      return (await models.reports.collection.find(filter).sort({ at: -1, _id: -1 }).limit(limit).toArray()) as unknown as PublicReportDoc[];
+    },
+    /** Open originals of a code reported since `since` (the candidates a new report may duplicate). */
+    async openReportsOf(grai: string, since: Date, session: ClientSession): Promise<PublicReportDoc[]> {
+      const filter = { grai, at: { $gte: since }, duplicateOf: { $exists: false }, status: { $nin: ['closed', 'dismissed'] } };
+      return (await models.reports.collection.find(filter, { session }).sort({ at: -1 }).limit(200).toArray()) as unknown as PublicReportDoc[];
+    },
+    async updateReport(id: Types.ObjectId, set: Record<string, unknown>, session: ClientSession, inc?: Record<string, number>): Promise<void> {
+      await models.reports.collection.updateOne({ _id: id }, { $set: set, ...(inc ? { $inc: inc } : {}) }, { session });
+    },
+    async closeReportsOfCase(caseId: string, set: Record<string, unknown>, session: ClientSession): Promise<void> {
+      await models.reports.collection.updateMany({ caseId, status: 'in_case' }, { $set: set }, { session });
+    },
     /** Scans (or reports) with seq > afterSeq, in position order (all when afterSeq is undefined). */
     async inOrder<K extends PublicRecordKind>(kind: K, afterSeq: number | undefined, limit: number): Promise<(K extends 'scans' ? PublicScanDoc : PublicReportDoc)[]> {
       const filter = afterSeq === undefined ? { seq: { $exists: true } } : { seq: { $gt: afterSeq } };

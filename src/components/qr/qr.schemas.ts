@@ -61,18 +61,22 @@ const latitude = z.preprocess(emptyAsUndefined, z.coerce.number().min(-90).max(9
 const longitude = z.preprocess(emptyAsUndefined, z.coerce.number().min(-180).max(180).optional());
 
 export const verifyParams = z.object({ grai: z.string().min(1).max(64) });
+/** The manual entry box: a GRAI or a steel-stamp serial read off a damaged label. */
+export const findQuery = z.object({ code: z.string().trim().min(1).max(64), lang: z.enum(['zh', 'en']).optional().catch(undefined) });
 export const verifyQuery = z.object({
   s: z.string().max(64).optional(),
   lang: z.enum(['zh', 'en']).optional().catch(undefined),
   lat: latitude.catch(undefined),
   lng: longitude.catch(undefined),
   reported: z.literal('1').optional().catch(undefined),
+  receipt: z.string().regex(/^JB[2-9A-HJ-NP-Z]{10}$/).optional().catch(undefined),
 });
 
 export const reportBody = z
   .strictObject({
     reason: z.enum(REPORT_REASONS),
     note: z.preprocess(emptyAsUndefined, z.string().trim().max(500).optional()),
+    contact: z.preprocess(emptyAsUndefined, z.string().trim().max(60).refine((s) => !s.startsWith('$'), 'must not start with $').optional()).openapi({ description: 'How the regulator may reach the reporter (optional; shown to regulators only)' }),
     lat: latitude,
     lng: longitude,
   })
@@ -82,7 +86,7 @@ export const reportBody = z
 export const verificationView = z
   .object({
     grai: z.string(),
-    verdict: z.enum(['genuine', 'not_genuine', 'unknown']),
+    verdict: z.enum(['genuine', 'not_genuine', 'unknown', 'unverified']).openapi({ description: 'unverified: a code of the city without its signature (typed by hand): scan the code on the cylinder' }),
     signature: z.enum(['valid', 'missing', 'invalid']),
     warnings: z.array(z.enum(WARNINGS)),
     checkedAt: z.string(),

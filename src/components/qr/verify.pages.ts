@@ -5,7 +5,7 @@ import { json, problemResponse, type OpenAPIRegistry } from '../../shared/openap
 import { z } from '../../shared/openapi/zod.openapi';
 import { AppError } from '../../shared/errors/app.error';
 import type { RateLimit } from '../../shared/rate-limit/shared.limiter';
-import { reportBody, verificationView, verifyParams, verifyQuery } from './qr.schemas';
+import { findQuery, reportBody, verificationView, verifyParams, verifyQuery } from './qr.schemas';
 import type { Lang } from './verify.i18n';
 import type { VerifyService } from './verify.service';
 import { renderVerifyPage } from './verify.view';
@@ -25,7 +25,8 @@ function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
-function rateLimit(limiter: RateLimit): RequestHandler {
+/** 429 RATE_LIMITED past the limiter's count for the client's address (the public routes of QR identity). */
+export function rateLimit(limiter: RateLimit): RequestHandler {
   return async (req, res, next) => {
     const outcome = await limiter.take(clientAddress(req));
     if (outcome.allowed) {
@@ -45,6 +46,13 @@ export function verifyPages(service: VerifyService, limiter: RateLimit): Router 
   const router = Router();
   router.use('/8003', rateLimit(limiter));
 
+  // The manual entry box (a damaged label): to the code's page, without a signature, so "unverified".
+  router.get('/8003/find', async (req, res) => {
+    const { code, lang } = findQuery.parse(req.query);
+    const grai = (await service.findCode(code)) ?? code.replace(/\s+/g, '');
+    res.redirect(303, `/8003/${encodeURIComponent(grai)}${lang ? `?lang=${lang}` : ''}`);
+  });
+
   router.get('/8003/:grai', async (req, res) => {
     const { grai } = verifyParams.parse(req.params);
     const query = verifyQuery.parse(req.query);
@@ -56,19 +64,19 @@ export function verifyPages(service: VerifyService, limiter: RateLimit): Router 
       res.json(verification);
       return;
     }
-    res.type('html').send(renderVerifyPage({ verification, lang: langOf(req, query.lang), signature: query.s, reported: query.reported === '1' }));
+    res.type('html').send(renderVerifyPage({ verification, lang: langOf(req, query.lang), signature: query.s, reported: query.reported === '1', ...(query.receipt ? { receipt: query.receipt } : {}) }));
   });
 
   router.post('/8003/:grai/report', async (req, res) => {
     const { grai } = verifyParams.parse(req.params);
     const query = verifyQuery.parse(req.query);
     const input = reportBody.parse(req.body ?? {});
-    const { id } = await service.report(grai, query.s, input, { clientAddress: clientAddress(req) });
+    const { id, receipt } = await service.report(grai, query.s, input, { clientAddress: clientAddress(req) });
     if (wantsJson(req)) {
-      res.status(201).json({ id });
+      res.status(201).json({ id, receipt });
       return;
     }
-    const back = new URLSearchParams({ ...(query.s ? { s: query.s } : {}), lang: langOf(req, query.lang), reported: '1' });
+    const back = new URLSearchParams({ ...(query.s ? { s: query.s } : {}), lang: langOf(req, query.lang), reported: '1', receipt });
     res.redirect(303, `/8003/${encodeURIComponent(grai)}?${back.toString()}`);
   });
 
@@ -111,8 +119,14 @@ export function registerVerifyOpenApi(registry: OpenAPIRegistry): void {
     },
   });
   registry.registerPath({
+    method: 'get', path: '/8003/find', tags,
+    summary: 'The manual entry of a damaged label: a GRAI or a steel-stamp serial, redirected to its page (without a signature: verdict unverified)',
+    request: { query: z.object({ code: z.string().openapi({ description: 'A GRAI (spaces and (8003) allowed) or a steel-stamp serial' }), lang: z.enum(['zh', 'en']).optional() }) },
+    responses: { 303: { description: 'To /8003/{grai}' }, 400: problemResponse('VALIDATION_FAILED'), ...rateLimited },
+  });
+  registry.registerPath({
     method: 'post', path: '/8003/{grai}/report', tags, summary: 'Report a problem with a cylinder (form or JSON); browsers are redirected back to the page',
     request: { params, body: { content: { 'application/json': { schema: reportBody }, 'application/x-www-form-urlencoded': { schema: reportBody } }, required: true } },
-    responses: { 201: { description: 'Stored', ...json(z.object({ id: z.string() })) }, 303: { description: 'Stored; back to the page' }, 400: problemResponse('VALIDATION_FAILED'), ...rateLimited },
+    responses: { 201: { description: 'Stored, with the receipt number (举报回执号) the reporter reads the outcome with (GET /api/v1/public/report-status)', ...json(z.object({ id: z.string(), receipt: z.string().openapi({ example: 'JB7K2M9QH4XA' }) })) }, 303: { description: 'Stored; back to the page' }, 400: problemResponse('VALIDATION_FAILED'), ...rateLimited },
   });
 }

@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
+import { greatCircleKm } from '../../shared/geo/great-circle';
 import { cylinderStatus, isOperative, type CylinderIdentity, type CylinderStatus } from '../registry';
 import { parseGrai } from './grai.code';
 import type { CylinderPort, LedgerPort, SitePort } from './qr.ports';
@@ -23,7 +24,12 @@ export const WARNINGS = [
 ] as const;
 export type Warning = (typeof WARNINGS)[number];
 
-export type Verdict = 'genuine' | 'not_genuine' | 'unknown';
+/**
+ * `unverified`: a code of the city's that came without its signature (typed by hand, a link cut
+ * short): it cannot be told genuine or not, so it is neither — the page asks for the code on the
+ * cylinder to be scanned. A wrong signature is `not_genuine`.
+ */
+export type Verdict = 'genuine' | 'not_genuine' | 'unknown' | 'unverified';
 
 export interface Verification {
   grai: string;
@@ -66,6 +72,21 @@ export interface VerifyDeps {
   now?: () => Date;
 }
 
+/** Receipts read aloud and typed back: no 0/O, 1/I. */
+const RECEIPT_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+export const RECEIPT_PATTERN = /^JB[2-9A-HJ-NP-Z]{10}$/;
+export function newReceipt(): string {
+  let out = 'JB';
+  for (let i = 0; i < 10; i++) out += RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)];
+  return out;
+}
+
+/** A report of the same code within this distance and window is the same report again (counted, not queued twice). */
+export const REPORT_DEDUPE_KM = 0.1;
+export const REPORT_DEDUPE_WINDOW_MS = 7 * 86_400_000;
+/** A report's district is the nearest registered site's within this distance. */
+export const REPORT_DISTRICT_RADIUS_KM = 10;
+
 const FULL_STATES = new Set(['full_at_station', 'in_transit', 'at_supply_point', 'with_customer']);
 
 /** A hash that changes every UTC day: floods and clones show within a day, no person across days. */
@@ -91,7 +112,7 @@ export function createVerifyService(deps: VerifyDeps) {
     if (parsed.grai.companyPrefix !== settings.companyPrefix) return { ...base, verdict: 'unknown', signature: sig, warnings: ['FOREIGN_CODE'] };
     const cylinder = await deps.cylinders.cylinderIdentity({ grai: graiText });
     if (!cylinder) return { ...base, verdict: 'unknown', signature: sig, warnings: ['UNKNOWN_CODE'] };
-    if (!check.valid) return { ...base, verdict: 'not_genuine', signature: sig, warnings: [sig === 'missing' ? 'MISSING_SIGNATURE' : 'BAD_SIGNATURE'] };
+    if (!check.valid) return sig === 'missing' ? { ...base, verdict: 'unverified', signature: sig, warnings: ['MISSING_SIGNATURE'] } : { ...base, verdict: 'not_genuine', signature: sig, warnings: ['BAD_SIGNATURE'] };
     return { ...base, verdict: 'genuine', signature: 'valid', ...(await describe(cylinder, at)) };
   }
 
@@ -136,6 +157,15 @@ export function createVerifyService(deps: VerifyDeps) {
   }
 
   return {
+    /**
+     * The GRAI a damaged label's reader typed: a GRAI as it is (spaces, `(8003)` dropped), or a
+     * cylinder's steel-stamp serial when exactly one registered cylinder carries it. Undefined: no such code.
+     */
+    async findCode(entry: string): Promise<string | undefined> {
+      const compact = entry.replace(/\(8003\)|\s+/g, '').toUpperCase();
+      if (/^\d{14}[0-9A-Z]{1,16}$/.test(compact)) return compact;
+      return deps.cylinders.graiOfSerial ? await deps.cylinders.graiOfSerial(entry.trim()) : undefined;
+    },
     /** Verifies a scanned code and records the scan (without personal data). */
     async verify(graiText: string, signature: string | undefined, scan: ScanContext): Promise<Verification> {
       const at = now();
@@ -153,21 +183,45 @@ export function createVerifyService(deps: VerifyDeps) {
       return result;
     },
 
-    async report(graiText: string, signature: string | undefined, input: { reason: string; note?: string; lat?: number; lng?: number }, scan: ScanContext): Promise<{ id: string }> {
+    /**
+     * Stores a report with a receipt for the reporter. The same code reported again within
+     * ≈100 m (or, without a location, again without one) within a week is a duplicate of the
+     * open report: counted on it, its status shared, not queued twice.
+     */
+    async report(graiText: string, signature: string | undefined, input: { reason: string; note?: string; contact?: string; lat?: number; lng?: number }, scan: ScanContext): Promise<{ id: string; receipt: string; duplicate: boolean }> {
       const at = now();
       const { verdict } = await assess(graiText, signature, at);
-      const doc = {
-        grai: graiText.slice(0, 40),
-        reason: input.reason,
-        ...(input.note ? { note: input.note } : {}),
-        ...(input.lat !== undefined && input.lng !== undefined ? { coordinates: [Math.round(input.lng * 1e4) / 1e4, Math.round(input.lat * 1e4) / 1e4] as [number, number] } : {}),
-        verdict,
-        at,
-        clientHash: clientHash(deps.hashKey, scan.clientAddress, at),
-      };
-      const id = await deps.transaction((session) => repo.insertReport(doc, session));
+      const coordinates = input.lat !== undefined && input.lng !== undefined ? ([Math.round(input.lng * 1e4) / 1e4, Math.round(input.lat * 1e4) / 1e4] as [number, number]) : undefined;
+      const nearest = coordinates ? (await deps.sites.sitesNear?.(coordinates, REPORT_DISTRICT_RADIUS_KM))?.[0] : undefined;
+      const grai = graiText.slice(0, 40);
+      const receipt = newReceipt();
+      const outcome = await deps.transaction(async (session) => {
+        const candidates = await repo.openReportsOf(grai, new Date(at.getTime() - REPORT_DEDUPE_WINDOW_MS), session);
+        const original = candidates.find((c) => (coordinates && c.coordinates ? greatCircleKm(coordinates, c.coordinates) <= REPORT_DEDUPE_KM : !coordinates && !c.coordinates));
+        const doc = {
+          grai,
+          reason: input.reason,
+          ...(input.note ? { note: input.note } : {}),
+          ...(input.contact ? { contact: input.contact } : {}),
+          ...(coordinates ? { coordinates } : {}),
+          verdict,
+          at,
+          clientHash: clientHash(deps.hashKey, scan.clientAddress, at),
+          receipt,
+          districtCode: original ? (original.districtCode ?? null) : (nearest?.districtCode ?? null),
+          status: original ? (original.status ?? 'new') : ('new' as const),
+          duplicates: 0,
+          caseId: original?.caseId ?? null,
+          outcome: null,
+          updatedAt: at,
+          ...(original ? { duplicateOf: original._id } : {}),
+        };
+        const id = await repo.insertReport(doc, session);
+        if (original) await repo.updateReport(original._id, { updatedAt: at }, session, { duplicates: 1 });
+        return { id, duplicate: !!original };
+      });
       deps.onRecorded?.('reports');
-      return { id };
+      return { ...outcome, receipt };
     },
   };
 }

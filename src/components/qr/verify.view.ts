@@ -8,6 +8,8 @@ export interface VerifyPageInput {
   /** The signature to carry into links and the report form, as scanned. */
   signature: string | undefined;
   reported: boolean;
+  /** The receipt number of the report just sent, shown to the reporter. */
+  receipt?: string;
 }
 
 // The city's clock: dates on the page are read by people in China.
@@ -25,8 +27,18 @@ type DetailRow = { label: string; value: string } & ({ kind: 'text' } | { kind: 
 const DANGER = new Set(['MALFORMED_CODE', 'FOREIGN_CODE', 'UNKNOWN_CODE', 'BAD_SIGNATURE', 'MISSING_SIGNATURE', 'SCRAPPED', 'PAST_SERVICE_LIFE']);
 
 function level(v: Verification): 'ok' | 'careful' | 'danger' {
+  if (v.verdict === 'unverified') return 'careful';
   if (v.verdict !== 'genuine' || v.warnings.some((w) => DANGER.has(w))) return 'danger';
   return v.warnings.length > 0 ? 'careful' : 'ok';
+}
+
+/** What the cylinder's state forbids, gravest first: a genuine code on it is headed by that, not by "genuine". */
+const HEADLINE_WARNINGS = ['SCRAPPED', 'LOST', 'PAST_SERVICE_LIFE', 'OVERDUE_INSPECTION'] as const;
+
+function headline(v: Verification, m: (typeof MESSAGES)[Lang]): string {
+  if (v.verdict !== 'genuine') return m.verdict[v.verdict];
+  const danger = HEADLINE_WARNINGS.find((w) => v.warnings.includes(w));
+  return danger ? m.headline[danger] : m.verdict.genuine;
 }
 
 function query(params: Record<string, string | undefined>): string {
@@ -35,7 +47,7 @@ function query(params: Record<string, string | undefined>): string {
 }
 
 /** The public verification page: server-rendered (views/verify.eta), mobile first, no inline script. */
-export function renderVerifyPage({ verification: v, lang, signature, reported }: VerifyPageInput): string {
+export function renderVerifyPage({ verification: v, lang, signature, reported, receipt }: VerifyPageInput): string {
   const m = MESSAGES[lang];
   const tone = level(v);
   const rows: DetailRow[] = [{ label: m.fields.grai, value: v.grai, kind: 'code' }];
@@ -58,12 +70,15 @@ export function renderVerifyPage({ verification: v, lang, signature, reported }:
     title: m.title,
     brand: m.brand,
     tone,
-    verdict: m.verdict[v.verdict],
-    advice: m.advice[tone],
+    verdict: headline(v, m),
+    advice: v.verdict === 'unverified' ? m.unverifiedAdvice : m.advice[tone],
     warnings: v.warnings.map((w) => m.warnings[w]),
     rows,
     reportHeading: m.report.heading,
     thanks: reported ? m.report.thanks : undefined,
+    receipt: reported && receipt ? { label: m.report.receipt, value: receipt, hint: m.report.receiptHint } : undefined,
+    contactLabel: m.report.contact,
+    manual: { ...m.manual, action: '/8003/find', lang },
     reasonLabel: m.report.reason,
     // The template puts a placeholder option first, so that `required` makes the reporter choose:
     // a preselected reason would file an untouched form as "suspected fake".

@@ -86,6 +86,11 @@ export function createCylinderIdentity(repos: { cylinders: RecordRepository; ent
     async graiBound(grai: string, session?: ClientSession): Promise<boolean> {
       return (await repos.cylinders.findOne({ grai }, session)) !== null;
     },
+    /** The GRAI of the one commissioned cylinder stamped with this serial (the public page's manual entry); none when no or several cylinders carry it. */
+    async graiOfSerial(serial: string): Promise<string | undefined> {
+      const docs = await repos.cylinders.find({ serial, grai: { $exists: true } }, { _id: 1 }, 2);
+      return docs.length === 1 && typeof docs[0]?.grai === 'string' ? docs[0].grai : undefined;
+    },
     async enterpriseName(enterpriseId: string): Promise<string | undefined> {
       if (!Types.ObjectId.isValid(enterpriseId)) return undefined;
       const doc = await repos.enterprises.findOne({ _id: new Types.ObjectId(enterpriseId) });

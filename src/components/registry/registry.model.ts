@@ -182,6 +182,8 @@ function schemas() {
     { ...options, collection: 'cylinders' },
   );
   cylinders.index({ enterpriseId: 1, serial: 1 }, { unique: true });
+  // The public page's manual entry of a damaged label's steel-stamp serial (any enterprise's).
+  cylinders.index({ serial: 1 });
   cylinders.index({ grai: 1 }, { unique: true, partialFilterExpression: { grai: { $exists: true } } });
   cylinders.index({ fillingSiteId: 1 });
   cylinders.index({ nextInspectionDate: 1 });
