@@ -178,7 +178,7 @@ const en: typeof zhCN = {
     types: { station: 'Filling station', supply_point: 'Supply point', restaurant: 'Restaurant' },
     hazardStatus: { open: 'Open', in_case: 'In a case', closed: 'Closed' },
     sources: { inspection: 'Inspection', household: 'Home check' },
-    source: 'Source', household: 'Household', noHazards: 'No hazards', openCase: 'Open a case from these ({n})',
+    source: 'Source', foundAt: 'Found', household: 'Household', noHazards: 'No hazards', openCase: 'Open a case from these ({n})',
   },
   reports: {
     none: 'No reports', allStatuses: 'All statuses', receipt: 'Receipt', text: 'Report', where: 'Where', duplicates: 'Duplicates', received: 'Received', detail: 'Report',

@@ -176,7 +176,7 @@ export default {
     types: { station: '充装站', supply_point: '供应站', restaurant: '餐饮场所' },
     hazardStatus: { open: '待整改', in_case: '已立案', closed: '已消除' },
     sources: { inspection: '场所检查', household: '入户安检' },
-    source: '来源', household: '居民用户', noHazards: '暂无隐患', openCase: '对所选隐患立案（{n}）',
+    source: '来源', foundAt: '发现时间', household: '居民用户', noHazards: '暂无隐患', openCase: '对所选隐患立案（{n}）',
   },
   reports: {
     none: '暂无举报', allStatuses: '全部状态', receipt: '回执号', text: '举报内容', where: '地点', duplicates: '重复', received: '收到时间', detail: '举报详情',
