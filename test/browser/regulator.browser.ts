@@ -228,6 +228,104 @@ describe('the KPIs page', () => {
   });
 });
 
+describe('premises inspections', () => {
+  it('the city adds a checklist item (a bad code named next to it), a district officer records an inspection with a failed item, and its hazard becomes a case', async () => {
+    const city = await session();
+    await logIn(city.page, world.app.url, accounts.city, password);
+    await city.page.locator('.console-menu .el-menu-item', { hasText: '检查表' }).click();
+    const meta = city.page.locator('.checklists-page > p.muted');
+    await meta.filter({ hasText: '当前第' }).waitFor();
+    const version = Number(/第 (\d+) 版/.exec((await meta.textContent()) ?? '')?.[1]);
+    await city.page.locator('.add-item').click();
+    const last = city.page.locator('.checklist-editor tbody tr').last();
+    await last.locator('td').nth(0).locator('input').fill('Gas Alarm');
+    await last.locator('td').nth(1).locator('input').fill('燃气泄漏报警器每月测试');
+    await last.locator('td').nth(2).locator('input').fill('Gas leak alarm tested monthly');
+    await city.page.locator('.save-checklist').click();
+    await expect(last.locator('.field-error').textContent()).resolves.toMatch(/小写字母/);
+    await last.locator('td').nth(0).locator('input').fill('gas_alarm_test');
+    await city.page.locator('.save-checklist').click();
+    await city.page.locator('.el-message--success', { hasText: `第 ${version + 1} 版` }).waitFor();
+    await bothSizes(city.page, 'checklists');
+    expect(city.problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
+    await city.context.close();
+
+    const station = await world.ok<{ name: string }>('GET', `/api/v1/sites/${kit.station}`, world.city);
+    const { context, page, problems } = await session();
+    await logIn(page, world.app.url, accounts.district, password);
+    await page.goto(`${world.app.url}/console/inspections`);
+    await page.locator('.record-inspection').click();
+    const dialog = page.locator('.inspection-dialog');
+    await dialog.locator('.checklist-table tbody tr').first().waitFor();
+    expect(await dialog.locator('.checklist-table').textContent()).toContain('燃气泄漏报警器每月测试');
+    await dialog.locator('.premises-select').click();
+    await page.locator('.el-select-dropdown__item', { hasText: station.name }).click();
+    const first = dialog.locator('.checklist-table tbody tr').first();
+    await first.locator('.el-switch').click();
+    await first.locator('td').nth(2).locator('input').fill('灭火器压力不足');
+    // A failed item without a deadline: the platform names it on the item.
+    await dialog.locator('.save-inspection').click();
+    await expect(first.locator('.field-error').textContent()).resolves.toMatch(/必填|须填写|required/);
+    const deadline = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    await first.locator('.el-date-editor input').fill(deadline);
+    await first.locator('.el-date-editor input').press('Enter');
+    await bothSizes(page, 'inspection-form');
+    await dialog.locator('.save-inspection').click();
+    await page.locator('.el-message--success', { hasText: '检查已登记' }).waitFor();
+    const row = page.locator('.inspections-table tbody tr', { hasText: station.name });
+    await row.filter({ hasText: '1 项不合格' }).waitFor();
+    await bothSizes(page, 'inspections');
+
+    await page.locator('.console-menu .el-menu-item', { hasText: '隐患' }).click();
+    const hazard = page.locator('.hazards-table tbody tr', { hasText: station.name }).first();
+    await hazard.waitFor();
+    await bothSizes(page, 'hazards');
+    await hazard.locator('.el-checkbox').click();
+    await page.locator('.open-case-hazards').click();
+    const open = page.locator('.open-case-dialog');
+    await open.locator('[data-field="legalBasis"] input').fill('《城镇燃气管理条例》第四十九条');
+    await open.locator('.confirm-open-case').click();
+    await page.waitForURL(/\/console\/cases\/[0-9a-f]{24}$/);
+    await page.locator('.case-status[data-status="open"]').waitFor();
+    expect(await page.locator('.case-facts').textContent()).toContain('1 项隐患');
+    const hazards = await world.ok<{ items: { status: string; caseId: string | null }[] }>('GET', '/api/v1/hazards?source=inspection', world.city);
+    expect(hazards.items.filter((h) => h.status === 'in_case')).toHaveLength(1);
+    expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('the public reports queue', () => {
+  it('shows a report made on the verification page with the reporter\'s contact, and dismisses it with a reason', async () => {
+    const cylinder = await world.commissioned();
+    const made = await world.app.world.http
+      .post(`${cylinder.path.split('?')[0] ?? ''}/report?${cylinder.path.split('?')[1] ?? ''}`)
+      .set('Accept', 'application/json')
+      .send({ reason: 'damaged_or_leaking', note: '小区门口气瓶阀门漏气', contact: '13800138000' });
+    expect(made.status).toBe(201);
+    const { context, page, problems } = await session();
+    await logIn(page, world.app.url, accounts.city, password);
+    await page.locator('.console-menu .el-menu-item', { hasText: '群众举报' }).click();
+    const row = page.locator('.reports-table tbody tr', { hasText: '小区门口气瓶阀门漏气' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(String(made.body.receipt));
+    await row.click();
+    const drawer = page.locator('.report-facts');
+    await drawer.waitFor();
+    expect(await drawer.textContent()).toContain('13800138000');
+    expect(await drawer.textContent()).toContain('气瓶破损或漏气');
+    await bothSizes(page, 'reports');
+    await page.locator('.drawer-actions .dismiss').click();
+    await page.locator('.dismiss-reason textarea').fill('经核查为误报，气瓶已由企业回收');
+    await page.locator('.el-dialog .confirm').click();
+    await page.locator('.el-message--success', { hasText: '已不予受理' }).waitFor();
+    const stored = await world.ok<{ status: string; dismissal: { reason: string } | null }>('GET', `/api/v1/public-reports/${String(made.body.id)}`, world.city);
+    expect(stored).toMatchObject({ status: 'dismissed', dismissal: { reason: '经核查为误报，气瓶已由企业回收' } });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('the scale map', () => {
   it('shows the district\'s filling stations and locks one with a reason', async () => {
     const { context, page, problems } = await session();

@@ -1,8 +1,7 @@
-/**
- * The server's compiler (tsconfig.json) reads the consoles' page table in the unit tests without
- * compiling its pages: a `.vue` file is a component to it (vue-tsc checks the pages themselves).
- */
+// The server's compiler checks the consoles' unit tests too; it reads a page table's lazy imports of
+// single-file components (which vue-tsc and Vite compile) as components, never their insides.
 declare module '*.vue' {
-  const component: import('vue').Component;
+  import type { DefineComponent } from 'vue';
+  const component: DefineComponent;
   export default component;
 }

@@ -178,10 +178,12 @@ const en: typeof zhCN = {
     types: { station: 'Filling station', supply_point: 'Supply point', restaurant: 'Restaurant' },
     hazardStatus: { open: 'Open', in_case: 'In a case', closed: 'Closed' },
     sources: { inspection: 'Inspection', household: 'Home check' },
-    source: 'Source', household: 'Household', noHazards: 'No hazards', openCase: 'Open a case from these ({n})',
+    source: 'Source', foundAt: 'Found', household: 'Household', noHazards: 'No hazards', openCase: 'Open a case from these ({n})',
   },
   reports: {
     none: 'No reports', allStatuses: 'All statuses', receipt: 'Receipt', text: 'Report', where: 'Where', duplicates: 'Duplicates', received: 'Received', detail: 'Report',
+    reasonLabel: 'Kind', dismissalReason: 'Why dismissed',
+    reasons: { suspected_fake: 'Suspected fake', unlicensed_seller: 'Unlicensed seller', mobile_selling: 'Mobile selling', damaged_or_leaking: 'Damaged or leaking', overdue_in_use: 'Overdue, still in use', other: 'Other' },
     code: 'Cylinder code', contact: 'Contact', dismiss: 'Dismiss', dismissed: 'Dismissed', caseTitle: 'Public report {receipt}',
     status: { new: 'New', in_case: 'In a case', dismissed: 'Dismissed', closed: 'Closed' },
   },

@@ -176,10 +176,12 @@ export default {
     types: { station: '充装站', supply_point: '供应站', restaurant: '餐饮场所' },
     hazardStatus: { open: '待整改', in_case: '已立案', closed: '已消除' },
     sources: { inspection: '场所检查', household: '入户安检' },
-    source: '来源', household: '居民用户', noHazards: '暂无隐患', openCase: '对所选隐患立案（{n}）',
+    source: '来源', foundAt: '发现时间', household: '居民用户', noHazards: '暂无隐患', openCase: '对所选隐患立案（{n}）',
   },
   reports: {
     none: '暂无举报', allStatuses: '全部状态', receipt: '回执号', text: '举报内容', where: '地点', duplicates: '重复', received: '收到时间', detail: '举报详情',
+    reasonLabel: '举报类型', dismissalReason: '不予受理理由',
+    reasons: { suspected_fake: '疑似假冒气瓶', unlicensed_seller: '无证经营', mobile_selling: '流动销售', damaged_or_leaking: '气瓶破损或漏气', overdue_in_use: '超期未检仍在使用', other: '其他' },
     code: '气瓶编码', contact: '联系方式', dismiss: '不予受理', dismissed: '已不予受理', caseTitle: '群众举报 {receipt}',
     status: { new: '待处理', in_case: '已立案', dismissed: '不予受理', closed: '已办结' },
   },

@@ -110,7 +110,7 @@ export interface Checklist {
   version: number;
   items: ChecklistItem[];
   updatedAt: string;
-  updatedBy: Account | string | null;
+  updatedBy: Account | null;
 }
 export interface InspectionResult {
   code: string;
@@ -143,17 +143,19 @@ export interface HazardView {
 }
 export interface ReportView {
   id: string;
-  receipt: string;
+  receipt: string | null;
   status: 'new' | 'in_case' | 'dismissed' | 'closed';
   district: string | null;
   location: { lat: number; lng: number; address?: string } | null;
   code: string | null;
   grai: string | null;
+  reason: string;
   text: string;
   photoId: string | null;
   contact: string | null;
   duplicates: number;
   caseId: string | null;
+  dismissal?: { reason: string; at: string } | null;
   createdAt: string;
 }
 
