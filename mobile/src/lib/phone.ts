@@ -83,6 +83,10 @@ export async function start(): Promise<void> {
 }
 
 export async function login(username: string, password: string): Promise<void> {
+  // Unsent visits are the last worker's: uploaded under another account they would be misattributed.
+  if (phone.user && phone.user.username !== username && pendingCount() > 0) {
+    throw new ApiError(409, { title: 'Conflict', status: 409, code: 'OTHER_WORKER_PENDING' });
+  }
   const session = await api.login(username, password);
   if (session.user.role !== 'delivery_worker') {
     await api.logout().catch(() => undefined);
