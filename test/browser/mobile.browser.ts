@@ -20,11 +20,16 @@ let pw: PhoneWorld;
 /** Serials of cylinders on the van, made at the start (the kit's own tokens do not outlive a slow run). */
 let onTheVan: string[] = [];
 const take = (n: number) => onTheVan.splice(0, n);
+/** A second worker of the enterprise, whose account is deactivated while the phone is offline. */
+let second: { username: string; userId: string };
 
 beforeAll(async () => {
   ensurePhoneAppBuilt();
   [browser, pw] = await Promise.all([launchChromium(), startPhoneWorld('mobile-browser')]);
   onTheVan = await pw.serials(await pw.kit.cylinders(41, 'in_transit'));
+  const worker = await pw.kit.worker();
+  second = { username: `${pw.username}b`, userId: '' };
+  second.userId = await pw.world.insertUser({ username: second.username, role: 'delivery_worker', password: pw.password, enterpriseId: pw.kit.enterpriseId, districtCode: pw.kit.districtCode, workerId: worker.workerId as string });
 });
 
 /** A screenshot of the screen as the worker first sees it (from the top). */
@@ -61,7 +66,7 @@ describe('the delivery worker\'s phone app', () => {
       await recordVisit(page, pw.customers[i % pw.customers.length]!, serial, cameraPhoto(i));
     }
     expect(await page.getByTestId('pending').getAttribute('data-count')).toBe('20');
-    await expect(page.getByTestId('pending').textContent()).resolves.toContain('待上传 20 条');
+    await page.getByTestId('pending').filter({ hasText: '待上传 20 条' }).waitFor();
 
     // The app opens from its cache with no network at all, and the outbox is still there.
     const reloaded = await page.reload();
@@ -142,9 +147,7 @@ describe('the delivery worker\'s phone app', () => {
   });
 
   it('tells the worker at the next sync that the account was deactivated, keeping the unsent visits', async () => {
-    const worker = await pw.kit.worker();
-    const username = `${pw.username}b`;
-    const userId = await pw.world.insertUser({ username, role: 'delivery_worker', password: pw.password, enterpriseId: pw.kit.enterpriseId, districtCode: pw.kit.districtCode, workerId: worker.workerId as string });
+    const { username, userId } = second;
     const { context, page } = await phone();
     await phoneLogin(page, pw.world.url, username, pw.password);
     await context.setOffline(true);
@@ -160,7 +163,6 @@ describe('the delivery worker\'s phone app', () => {
     await expect(banner.textContent()).resolves.toContain('账号已停用');
     await expect(banner.textContent()).resolves.toContain('1 条');
     expect(await page.getByTestId('pending').getAttribute('data-count')).toBe('1');
-    expect((await pw.visits()).some((v) => v.events.some(() => false))).toBe(false);
     await shot(page, 'mobile-360x640-account-ended');
     await context.close();
   });

@@ -193,7 +193,8 @@ export function sync(): Promise<void> {
 }
 
 async function upload(): Promise<void> {
-  if (!phone.user) return;
+  // Offline there is nothing to try: the 'online' event starts the next upload.
+  if (!phone.user || !navigator.onLine) return;
   try {
     if (!api.session) {
       const session = await api.restore();
