@@ -13,8 +13,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY seed ./seed
 COPY web ./web
+COPY mobile ./mobile
 COPY scripts ./scripts
-RUN npm run build && npm run build:web
+RUN npm run build && npm run build:web && npm run build:mobile
 
 # --- prod-deps: production dependencies only ------------------------------------------------
 FROM ${NODE_IMAGE} AS prod-deps
@@ -33,6 +34,7 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/web/dist ./web/dist
+COPY --from=build /app/mobile/dist ./mobile/dist
 COPY package.json ./
 COPY views ./views
 COPY public ./public

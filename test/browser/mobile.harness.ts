@@ -41,7 +41,8 @@ export async function startPhoneWorld(label: string, customers = 4): Promise<Pho
   const username = `worker${Math.random().toString(36).slice(2, 8)}`;
   const password = strongPassword();
   const userId = await world.insertUser({ username, role: 'delivery_worker', password, enterpriseId: kit.enterpriseId, districtCode: kit.districtCode, workerId: worker.workerId as string });
-  const admin = world.as(kit.admin);
+  // A fresh token per call: the world's tokens expire within a long browser run on a loaded machine.
+  const admin = { get: (path: string) => world.as(kit.admin).get(path) };
   const named: PhoneWorld['customers'] = [];
   for (const c of kit.customers) {
     const body = await expectStatus<{ realName: string }>(admin.get(`/api/v1/customers/${c.id}`), 200);
@@ -98,7 +99,10 @@ export async function waitForPending(page: Page, n: number, timeout = 60_000): P
 }
 
 /** A photo as a phone camera makes one: a PNG of `width`×`height`, its colour varied by `seed`. */
-export function cameraPhoto(seed: number, width = 1600, height = 1200): Buffer {
+const photos = new Map<number, Buffer>();
+export function cameraPhoto(seed: number, width = 1400, height = 1050): Buffer {
+  const known = photos.get(seed);
+  if (known) return known;
   const png = new PNG({ width, height });
   for (let i = 0; i < width * height; i++) {
     png.data[i * 4] = (i * 7 + seed * 40) % 256;
@@ -106,7 +110,9 @@ export function cameraPhoto(seed: number, width = 1600, height = 1200): Buffer {
     png.data[i * 4 + 2] = (seed * 91) % 256;
     png.data[i * 4 + 3] = 255;
   }
-  return PNG.sync.write(png);
+  const photo = PNG.sync.write(png);
+  photos.set(seed, photo);
+  return photo;
 }
 
 /** Records one visit through the screens: a full cylinder in by its stamped serial, the safety check with a photo, the phone's last digits. */

@@ -7,7 +7,7 @@ const en: typeof zh = {
   net: { online: 'Online', offline: 'Offline', syncing: 'Uploading…', pending: '{n} to upload', synced: 'All uploaded', lastSync: 'Last sync {at}' },
   login: {
     title: 'Delivery worker login', username: 'Username', password: 'Password', submit: 'Log in', failed: 'Wrong username or password, or the account is deactivated',
-    offline: 'The first login needs the network', notWorker: 'This account is not a delivery worker', hint: 'Log in once for the shift; record offline, uploads follow when online',
+    offline: 'The first login needs the network', notWorker: 'This account is not a delivery worker', otherWorker: 'The phone holds unsent records of {name}: {name} must log in and upload them first', hint: 'Log in once for the shift; record offline, uploads follow when online',
   },
   account: {
     ended: 'The account was deactivated or the session ended: log in again. The {n} unsent records stay on the phone and upload after you log in.',

@@ -5,7 +5,7 @@ export default {
   net: { online: '在线', offline: '离线', syncing: '正在上传…', pending: '待上传 {n} 条', synced: '已全部上传', lastSync: '上次同步 {at}' },
   login: {
     title: '送气工登录', username: '用户名', password: '密码', submit: '登录', failed: '用户名或密码错误，或账号已停用',
-    offline: '首次登录需要网络', notWorker: '该账号不是送气工账号', hint: '一次登录，整个班次有效；离线也能记录，联网后自动上传',
+    offline: '首次登录需要网络', notWorker: '该账号不是送气工账号', otherWorker: '手机上还有 {name} 未上传的记录，须由 {name} 登录上传后才能换人', hint: '一次登录，整个班次有效；离线也能记录，联网后自动上传',
   },
   account: {
     ended: '账号已停用或登录已失效，请重新登录。未上传的 {n} 条记录仍保存在手机上，登录后继续上传。',

@@ -83,6 +83,10 @@ export async function start(): Promise<void> {
 }
 
 export async function login(username: string, password: string): Promise<void> {
+  // Unsent visits are the last worker's: uploaded under another account they would be misattributed.
+  if (phone.user && phone.user.username !== username && pendingCount() > 0) {
+    throw new ApiError(409, { title: 'Conflict', status: 409, code: 'OTHER_WORKER_PENDING' });
+  }
   const session = await api.login(username, password);
   if (session.user.role !== 'delivery_worker') {
     await api.logout().catch(() => undefined);
@@ -189,7 +193,8 @@ export function sync(): Promise<void> {
 }
 
 async function upload(): Promise<void> {
-  if (!phone.user) return;
+  // Offline there is nothing to try: the 'online' event starts the next upload.
+  if (!phone.user || !navigator.onLine) return;
   try {
     if (!api.session) {
       const session = await api.restore();
