@@ -13,7 +13,7 @@ describe('the scale simulator (npm run sim:scales)', () => {
   });
   afterAll(() => world.stop());
 
-  it('provisions over HTTP, fills, is refused bad cylinders, buffers offline and uploads later, and sends cylinders round to fill them again', async () => {
+  it('provisions over HTTP, fills, is refused bad cylinders, fills offline against its allowlist and uploads the buffer later, and sends cylinders round to fill them again', async () => {
     let reached: (s: SimSummary) => void = () => undefined;
     const enough = new Promise<SimSummary>((resolve) => (reached = resolve));
     const sim = await startScaleSimulator({
@@ -27,7 +27,7 @@ describe('the scale simulator (npm run sim:scales)', () => {
       behaviour: { badRate: 0.25, outageRate: 0.15, maxFillWaitMs: 50, clockSpreadMs: 2_000 },
       reportEveryMs: 100,
       onSummary: (s) => {
-        if (s.fills.accepted >= 16 && s.bursts >= 1 && s.roundTrips >= 4 && Object.keys(s.denials).length >= 2) reached(s);
+        if (s.fills.accepted >= 16 && s.bursts >= 1 && s.offlineFills >= 1 && s.roundTrips >= 4 && Object.keys(s.denials).length >= 2) reached(s);
       },
     });
     let final: SimSummary;
@@ -50,6 +50,8 @@ describe('the scale simulator (npm run sim:scales)', () => {
     expect(new Set(stored.map((r) => `${String(r.deviceId)}:${String(r.fillId)}`)).size).toBe(stored.length);
     expect(final.fills.duplicate).toBeGreaterThan(0);
     expect(final.fills.refused).toBe(0);
+    // Fills made offline against the signed allowlist arrived in the bursts, marked as such.
+    expect(stored.filter((r) => r.offline).length).toBe(final.offlineFills);
     // Realistic weights: a YSP-15's net near 14.5 kg, its gross the tare plus the net.
     const ysp15 = stored.filter((r) => (r.cylinder as { model: string }).model === 'YSP-15');
     expect(ysp15.length).toBeGreaterThan(0);

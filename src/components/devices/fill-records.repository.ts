@@ -21,6 +21,8 @@ export interface FillRecord {
   eventId: string;
   inspectEventId?: string;
   authorizationId: string | null;
+  /** Made offline against an allowlist: what the interlock would deny on arrival (empty: nothing). */
+  offline?: { allowlistId: string; deniedNow: string[] };
   /** Recorded through the user API or EPCIS capture while the station was in manual mode (no scale). */
   manual?: boolean;
   cylinder: { id: string; grai?: string; serial: string; model: string; nominalKg: number; registeredTareKg?: number };

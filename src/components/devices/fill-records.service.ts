@@ -31,6 +31,10 @@ export const fillRecordView = z
     eventId: z.string().openapi({ description: 'The ledger fill event' }),
     inspectEventId: z.string().optional(),
     authorizationId: z.string().nullable().openapi({ description: 'The allow it was filled under; null for a manual fill' }),
+    offline: z
+      .object({ allowlistId: z.string(), deniedNow: z.array(z.string()).openapi({ description: 'Reason codes the interlock would deny it with on arrival (empty: none)' }) })
+      .optional()
+      .openapi({ description: 'Made offline against a signed allowlist and judged again on arrival' }),
     manual: z.boolean().openapi({ description: 'Recorded without a scale (through the user API or EPCIS) while a regulator had the station in manual mode; its anomalies include manual_mode' }),
     cylinder: z.object({ id: z.string(), grai: z.string().optional(), serial: z.string().openapi({ description: '钢印号' }), model: z.string(), nominalKg: z.number(), registeredTareKg: z.number().optional() }),
     station: z.object({ id: z.string(), name: z.string().optional(), fillingLicenceNumber: z.string().optional().openapi({ description: '气瓶充装许可证编号' }) }),

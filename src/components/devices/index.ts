@@ -21,6 +21,7 @@ import { createScaleControlsRepository } from './scale-controls.repository';
 import { createFillRecordsRepository } from './fill-records.repository';
 import { createFillReportService } from './fill-report.service';
 import { createManualFillsProjector } from './manual-fills.projector';
+import { createAllowlistRepository, createOfflineAllowlists } from './offline-allowlist';
 import type { Logger } from '../../shared/logger/logger.factory';
 import { createHeartbeat } from './heartbeat.service';
 import { createFillRecordsService, fillRecordsRoutes, registerFillRecordsOpenApi } from './fill-records.service';
@@ -38,6 +39,7 @@ export { DEVICE_HEADERS, MAX_DEVICE_CLOCK_SKEW_MS, bodyHash, newNonce, signReque
 export { DEVICE_AUTH_REFUSALS, type DeviceAuthRefusal } from './device.auth';
 export type { QrCodes } from './interlock.code';
 export { INTERLOCK_DENY_CODES, type InterlockDenyCode } from './interlock.decide';
+export { ALLOWLIST_TTL_MS, allowlistSigningString, signAllowlist, type AllowlistAnswer } from './offline-allowlist';
 
 /** The production defaults of the scale settings (config.scales). */
 export const DEFAULT_SCALE_CONFIG: ScaleConfig = {
@@ -148,7 +150,8 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
   const decisions = createInterlockRepository(deps.connection, now);
   const controls = createScaleControlsRepository(deps.connection);
   const records = createFillRecordsRepository(deps.connection);
-  await Promise.all([devices.ensureIndexes(), nonces.ensureIndexes(), decisions.init(), controls.init(), records.init()]);
+  const allowlistRepository = createAllowlistRepository(deps.connection);
+  await Promise.all([devices.ensureIndexes(), nonces.ensureIndexes(), decisions.init(), controls.init(), records.init(), allowlistRepository.init()]);
   const secrets = createDeviceSecrets(deps.serverSecret);
   const keys = createDeviceKeys(secrets);
   const service = createDevicesService({
@@ -178,9 +181,26 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
     registry: deps.registry,
     cylinderOfCode: interlock.cylinderOfCode,
     workerOfCode: interlock.workerOfCode,
+    judgeNow: interlock.judgeNow,
+    allowlists: allowlistRepository,
     now,
   });
-  const heartbeat = createHeartbeat({ devices, controls, fillLimits: scales.fillLimits, heartbeatIntervalS: scales.heartbeatIntervalS, authorizationTtlS: scales.authorizationTtlS, now });
+  const allowlists = createOfflineAllowlists({
+    registry: deps.registry,
+    ledger: deps.ledger,
+    repository: allowlistRepository,
+    judge: async (device, at) => {
+      const station = await interlock.stationFacts(device);
+      return (cylinder, state) => interlock.judgeOffline(device, cylinder, state, at, station);
+    },
+    keyOf: async (device) => {
+      const found = await devices.credentialOf(device.id);
+      if (!found) throw new Error(`device ${device.id} vanished`);
+      return keys.remember(device.id, found.secretSalt);
+    },
+    now,
+  });
+  const heartbeat = createHeartbeat({ devices, controls, allowlists, fillLimits: scales.fillLimits, heartbeatIntervalS: scales.heartbeatIntervalS, authorizationTtlS: scales.authorizationTtlS, now });
   const scaleControls = createScaleControlsService({
     transaction: unitOfWork(deps.connection),
     audit: deps.audit,

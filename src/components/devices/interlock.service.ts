@@ -134,7 +134,55 @@ export function createInterlockService(deps: InterlockDeps) {
     };
   }
 
+  /** Everything decideFill reads about the station, the enterprise and the locks (for the offline allowlist). */
+  async function stationFacts(device: DeviceRecord) {
+    const [sites, enterprises, stationLock] = await Promise.all([
+      registry.credentialHolders('sites', [device.siteId]),
+      registry.credentialHolders('enterprises', [device.enterpriseId]),
+      deps.controls.stationLock(device.siteId),
+    ]);
+    const site = sites.get(device.siteId);
+    const enterprise = enterprises.get(device.enterpriseId);
+    return {
+      station: {
+        id: device.siteId,
+        enterpriseId: device.enterpriseId,
+        active: site?.active ?? false,
+        ...(site?.credentials.licence ? { licence: site.credentials.licence } : {}),
+        ...(site?.credentials.fillingLicence ? { fillingLicence: site.credentials.fillingLicence } : {}),
+      },
+      enterprise: { id: device.enterpriseId, ...(enterprise?.credentials.licence ? { licence: enterprise.credentials.licence } : {}) },
+      locks: { ...(device.lock ? { scale: device.lock } : {}), ...(stationLock ? { station: stationLock } : {}) },
+    };
+  }
+
   return {
+    /**
+     * The verdict of a cylinder at this scale at `at`, its operator and pre-fill check taken as in
+     * order (the offline allowlist: the scale learns those offline; they are judged on arrival).
+     * Station facts are read once per `stationOf` promise (one allowlist, one read).
+     */
+    judgeOffline(device: DeviceRecord, cylinder: InterlockCylinder, state: CylinderState, at: Date, station: Awaited<ReturnType<typeof stationFacts>>) {
+      const operatorInOrder: InterlockOperator = { workerId: 'offline', enterpriseId: device.enterpriseId, siteId: device.siteId, role: 'filling_operator', active: true, certificate: { number: 'offline', validFrom: new Date(0), validTo: new Date(8.64e15), verifiedAt: new Date(0) } };
+      return decideFill({
+        at,
+        signature: 'valid',
+        cylinder,
+        state,
+        ...station,
+        operator: operatorInOrder,
+        operatorCode: 'offline',
+        checks: { valve: 'ok', leak: 'none', appearance: 'ok', residualKg: 0 },
+        limit: fillLimitOf(deps.fillLimits, cylinder.model, cylinder.nominalKg),
+        policy: registry.policy,
+      });
+    },
+    stationFacts,
+    /** What the interlock would answer this request now, without storing a decision (a fill made offline, judged on arrival). */
+    async judgeNow(device: DeviceRecord, body: AuthorizeBody) {
+      const known = await facts(device, body, deps.now());
+      return { facts: known, verdict: decideFill(known) };
+    },
     /** The cylinder a code names at this scale (a fill report's code is checked against its allow by it). */
     async cylinderOfCode(device: DeviceRecord, code: string): Promise<string | undefined> {
       return (await cylinderOf(device, code)).cylinder?.id;

@@ -82,6 +82,7 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions): Promi
     bursts: 0,
     burstReports: 0,
     offline: 0,
+    offlineFills: 0,
     failedClosed: 0,
     clockResyncs: 0,
     heartbeats: 0,

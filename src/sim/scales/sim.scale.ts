@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { signAllowlist, type AllowlistAnswer } from '../../components/devices';
 import { DeviceClient, type DeviceCredentials, type UserClient } from './sim.client';
 import type { SimCylinder, SimStation, SimWorld } from './sim.provision';
 import { bump, type LatencySample, type SimSummary } from './sim.summary';
@@ -47,7 +48,8 @@ export interface ScaleContext {
 interface Report {
   fillId: string;
   sequence: number;
-  authorizationId: string;
+  authorizationId?: string;
+  allowlistId?: string;
   code: string;
   operator: string;
   tareKg: number;
@@ -88,11 +90,12 @@ export class SimScale {
   private offlineUntil = 0;
   private lastHeartbeat = 0;
   private readonly cycleMs: number;
+  private allowlist: { id: string; expiresAt: number; grais: Set<string> } | undefined;
 
   constructor(
     private readonly ctx: ScaleContext,
     private readonly station: SimStation,
-    credentials: DeviceCredentials,
+    private readonly credentials: DeviceCredentials,
     private readonly index: number,
   ) {
     const spread = ctx.behaviour.clockSpreadMs;
@@ -142,7 +145,8 @@ export class SimScale {
   private async cycle(): Promise<void> {
     const { summary, behaviour } = this.ctx;
     if (this.offline) {
-      summary.failedClosed += 1;
+      // Offline: only a cylinder on a valid allowlist may be filled; anything else fails closed.
+      if (!(await this.fillOffline())) summary.failedClosed += 1;
       return;
     }
     if (this.buffer.length > 0 && this.degradedFills === 0) await this.uploadBuffer();
@@ -167,14 +171,18 @@ export class SimScale {
 
   private async heartbeat(): Promise<void> {
     this.lastHeartbeat = Date.now();
-    const res = await this.call<{ config?: { clockOffsetMs?: number } }>('POST', '/api/v1/device/heartbeat', {
+    const res = await this.call<{ config?: { clockOffsetMs?: number }; offlineAllowlist?: AllowlistAnswer | null }>('POST', '/api/v1/device/heartbeat', {
       firmware: 'SIM-200 v1.4.2',
       sequence: this.sequence,
       bufferedReports: this.buffer.length,
       calibrationDueOn: new Date(Date.now() + 180 * 86_400_000).toISOString().slice(0, 10),
+      offlineAllowlist: true,
     });
     if (res.status !== 200) throw new Error(`heartbeat: ${res.status} ${JSON.stringify(res.body)}`);
     this.ctx.summary.heartbeats += 1;
+    const list = res.body.offlineAllowlist;
+    // A list is used only when its signature is the platform's (made with this scale's own secret).
+    this.allowlist = list && list.signature === signAllowlist(this.credentials.secret, list) ? { id: list.id, expiresAt: Date.parse(list.expiresAt), grais: new Set(list.cylinders.map((c) => c.grai)) } : undefined;
     const offset = res.body.config?.clockOffsetMs ?? 0;
     // A scale sets its clock when it is more than a second off (the answer's own trip is in the figure).
     if (Math.abs(offset) > 1_000) {
@@ -211,6 +219,44 @@ export class SimScale {
     return cylinder ? { code: cylinder.code, cylinder } : undefined;
   }
 
+  /** A fill while the line is down, against the allowlist: no authorize, the report buffered with the list's id. */
+  private async fillOffline(): Promise<boolean> {
+    const list = this.allowlist;
+    if (!list || this.clock() > list.expiresAt) return false;
+    const onList = this.station.cylinders.filter((c) => c.where === 'fillable' && !c.busy && list.grais.has(/\/8003\/([0-9A-Za-z]+)/.exec(c.code)?.[1] ?? ''));
+    const cylinder = pick(onList);
+    if (!cylinder) return false;
+    cylinder.busy = true;
+    try {
+      const operator = pick(this.station.operators) as string;
+      const weighed = await this.weigh(cylinder.nominalKg * (14.5 / 15), cylinder.tareKg);
+      this.buffer.push({ ...weighed, fillId: this.newFillId(), sequence: ++this.sequence, allowlistId: list.id, code: cylinder.code, operator, checks: { valve: 'ok', leak: 'none', appearance: 'ok', residualKg: round2(Math.random() * 0.4) } });
+      cylinder.where = 'full';
+      this.ctx.summary.offlineFills += 1;
+      return true;
+    } finally {
+      cylinder.busy = false;
+    }
+  }
+
+  private newFillId(): string {
+    return `f${this.index.toString(36)}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  }
+
+  /** Realistic weights, and the fill's real duration (waited for, up to maxFillWaitMs). */
+  private async weigh(targetNetKg: number, registeredTare: number): Promise<Pick<Report, 'tareKg' | 'grossKg' | 'netKg' | 'startedAt' | 'endedAt'>> {
+    const { behaviour } = this.ctx;
+    const startedAt = this.clock() + 2_000 + Math.random() * 4_000;
+    const overfill = Math.random() < behaviour.overfillRate;
+    const netKg = round2(overfill ? targetNetKg + 0.7 + Math.random() * 0.4 : targetNetKg + gauss() * 0.12);
+    const tareKg = round2(registeredTare + gauss() * 0.04);
+    // Fill for as long as it takes (a YSP-15 a little over a minute), unless told to go faster.
+    const fillMs = Math.min((netKg / KG_PER_S) * 1000 * (0.9 + Math.random() * 0.2), behaviour.maxFillWaitMs);
+    await this.ctx.sleep(fillMs + 2_000 * Math.min(1, behaviour.maxFillWaitMs / 60_000));
+    const endedAt = Math.max(this.clock(), startedAt + fillMs + 1);
+    return { tareKg, grossKg: round2(tareKg + netKg), netKg, startedAt: cityTime(startedAt), endedAt: cityTime(endedAt) };
+  }
+
   private async attempt(): Promise<void> {
     const { summary } = this.ctx;
     const chosen = this.choose();
@@ -228,7 +274,7 @@ export class SimScale {
   }
 
   private async fill(code: string, cylinder: SimCylinder | undefined, failCheck: boolean): Promise<void> {
-    const { summary, latency, behaviour } = this.ctx;
+    const { summary, latency } = this.ctx;
     const operator = pick(this.station.operators) as string;
     const checks: Report['checks'] = failCheck
       ? { valve: Math.random() < 0.5 ? 'defective' : 'ok', leak: Math.random() < 0.5 ? 'leaking' : 'none', appearance: 'damaged', residualKg: round2(Math.random() * 0.5) }
@@ -245,29 +291,8 @@ export class SimScale {
       return;
     }
     summary.allows += 1;
-    const startedAt = this.clock() + 2_000 + Math.random() * 4_000;
-    const targetNetKg = answer.targetNetKg ?? (cylinder?.nominalKg ?? 15) * (14.5 / 15);
-    const overfill = Math.random() < behaviour.overfillRate;
-    const netKg = round2(overfill ? targetNetKg + 0.7 + Math.random() * 0.4 : targetNetKg + gauss() * 0.12);
-    const registeredTare = answer.cylinder?.tareKg ?? cylinder?.tareKg ?? 14.5;
-    const tareKg = round2(registeredTare + gauss() * 0.04);
-    // Fill for as long as it takes (a YSP-15 a little over a minute), unless told to go faster.
-    const fillMs = Math.min((netKg / KG_PER_S) * 1000 * (0.9 + Math.random() * 0.2), behaviour.maxFillWaitMs);
-    await this.ctx.sleep(fillMs + 2_000 * Math.min(1, behaviour.maxFillWaitMs / 60_000));
-    const endedAt = Math.max(this.clock(), startedAt + fillMs + 1);
-    const report: Report = {
-      fillId: `f${this.index.toString(36)}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
-      sequence: ++this.sequence,
-      authorizationId: answer.authorizationId,
-      code,
-      operator,
-      tareKg,
-      grossKg: round2(tareKg + netKg),
-      netKg,
-      startedAt: cityTime(startedAt),
-      endedAt: cityTime(endedAt),
-      checks,
-    };
+    const weighed = await this.weigh(answer.targetNetKg ?? (cylinder?.nominalKg ?? 15) * (14.5 / 15), answer.cylinder?.tareKg ?? cylinder?.tareKg ?? 14.5);
+    const report: Report = { ...weighed, fillId: this.newFillId(), sequence: ++this.sequence, authorizationId: answer.authorizationId, code, operator, checks };
     if (cylinder) cylinder.where = 'full';
     if (this.degradedFills > 0) {
       this.buffer.push(report);

@@ -17,6 +17,8 @@ export interface SimSummary {
   burstReports: number;
   /** Scales offline now, and the fills they did not start because they fail closed. */
   offline: number;
+  /** Fills made offline against a signed allowlist (buffered, judged again on arrival). */
+  offlineFills: number;
   failedClosed: number;
   clockResyncs: number;
   heartbeats: number;
@@ -67,7 +69,7 @@ export function summaryLine(s: SimSummary): string {
     `fills ${s.fills.accepted} (+${s.fills.duplicate} dup, ${s.fills.refused} refused)`,
     `authorize ${s.authorizations} (allow ${s.allows}) p50 ${s.authorizeMs.p50 ?? '-'} ms p99 ${s.authorizeMs.p99 ?? '-'} ms`,
     `denials ${denials || '-'}`,
-    `buffered ${s.buffered} (offline ${s.offline}, bursts ${s.bursts}/${s.burstReports} reports, fail-closed ${s.failedClosed})`,
+    `buffered ${s.buffered} (offline ${s.offline}, offline fills ${s.offlineFills}, bursts ${s.bursts}/${s.burstReports} reports, fail-closed ${s.failedClosed})`,
     `clock resyncs ${s.clockResyncs}, round trips ${s.roundTrips}, reweighs ${s.reweighs}, idle ${s.idle}, errors ${s.errors}`,
   ].join(' | ');
 }
