@@ -50,6 +50,8 @@ const UNKNOWN_SHARE = 0.2;
 const BASELINE_EVENTS = Number(process.env.ALERTS_BENCH_BASELINE_EVENTS ?? 2_000);
 const DISTRICTS = QINGYUAN_DISTRICTS.map((d) => d.code);
 const DB_NAME = 'bench_alerts';
+/** The benchmark's tokens outlive it (the default 15 minutes would end the sockets in the middle of a long run). */
+const TOKEN_TTL_S = 6 * 3_600;
 
 /** A child process of this benchmark (tsx loaded, structured-clone IPC for the typed arrays). */
 function child(script: string, args: string[] = []): ChildProcess {
@@ -154,7 +156,7 @@ async function main(): Promise<void> {
     // The sockets, dealt round-robin over the client processes (each gets every kind of scope).
     const clientProcs = Array.from({ length: CLIENT_PROCESSES }, () => child('alerts-bench.clients.ts'));
     procs.push(...clientProcs);
-    const dealt = clientProcs.map((_, k) => scopes.flatMap((scope, i) => (i % CLIENT_PROCESSES === k ? [{ scope, token: signAccessToken(BENCH_SECRETS.JWT_SECRET, principals[i] as Principal) }] : [])));
+    const dealt = clientProcs.map((_, k) => scopes.flatMap((scope, i) => (i % CLIENT_PROCESSES === k ? [{ scope, token: signAccessToken(BENCH_SECRETS.JWT_SECRET, principals[i] as Principal, TOKEN_TTL_S) }] : [])));
     const connected = await Promise.all(clientProcs.map((p, k) => ask<Extract<ClientsAnswer, { kind: 'connected' }>>(p, { cmd: 'connect', url, sockets: dealt[k] ?? [] } satisfies ClientsCommand, 'connected')));
     process.stdout.write(`${connected.reduce((n, c) => n + c.count, 0)} sockets connected in ${CLIENT_PROCESSES} processes\n`);
     const sender = child('alerts-bench.sender.ts');
@@ -167,7 +169,7 @@ async function main(): Promise<void> {
       const expect = (k: number) => dealt[k]!.map(({ scope }) => targets.filter((e) => inScope(scope, e)).length);
       return (await Promise.all(clientProcs.map((p, k) => ask<Extract<ClientsAnswer, { kind: 'pings' }>>(p, { cmd: 'pings', expect: expect(k) } satisfies ClientsCommand, 'pings')))).flatMap((a) => Array.from(a.latencies));
     };
-    const adminToken = new Map(DISTRICTS.map((code) => [code, signAccessToken(BENCH_SECRETS.JWT_SECRET, perDistrict.get(code)!.admin)]));
+    const adminToken = new Map(DISTRICTS.map((code) => [code, signAccessToken(BENCH_SECRETS.JWT_SECRET, perDistrict.get(code)!.admin, TOKEN_TTL_S)]));
 
     const runs: RunFigures[] = [];
     for (let run = 0; run < RUNS; run++) {
@@ -190,6 +192,7 @@ async function main(): Promise<void> {
       const sent = await ask<SenderAnswer>(sender, { cmd: 'send', url, rate: RATE, concurrency: SENDERS, events: events.map(({ token, body }) => ({ token, body })) } satisfies SenderCommand, 'sent');
       // Refused: 422 (overdue) or 404 (CYLINDER_NOT_FOUND, the unknown codes), by the one reason table.
       const notRefused = sent.statuses.filter((s) => s !== 422 && s !== 404).length;
+      if (notRefused > 0) process.stdout.write(`statuses: ${JSON.stringify(Object.fromEntries([...new Set(sent.statuses)].map((code) => [code, sent.statuses.filter((x) => x === code).length])))}\n`);
       // Wait for every socket to have its scope's alerts (or give up after 60 s without progress).
       const wanted = clientProcs.map((_, k) => dealt[k]!.map(({ scope }) => events.filter((e) => inScope(scope, e)).length));
       let lastTotal = -1;

@@ -78,8 +78,9 @@ export type SourceName = keyof RunnerState['positions'];
 const ALL_SOURCES: readonly SourceName[] = ['events', 'refusals', 'scans', 'reports', 'decisions'];
 /** How long a claimed pass may run before another runner may take it over (its holder crashed or hangs). */
 const CLAIM_LEASE_MS = 10_000;
-/** How soon a runner whose claim was refused (another's pass under way) tries again. */
+/** How soon a runner whose claim was refused (another's pass under way) tries again: doubling while it stays refused, up to a second. */
 const CLAIM_RETRY_MS = 25;
+const CLAIM_RETRY_MAX_MS = 1_000;
 
 /**
  * The rule runner: after a commit (told by the ledger and QR identity, which say which sources
@@ -89,7 +90,7 @@ const CLAIM_RETRY_MS = 25;
  * inside an event's transaction, and a crash between an event's commit and the pass loses
  * nothing: the next pass (this process after a restart, or any other) starts from the stored
  * positions. A pass is claimed once (claimPass): two processes never evaluate the same range; the
- * one refused tries again as soon as the other's pass has committed. A claim whose holder died
+ * one refused tries again shortly (25 ms, doubling while refused, at most 1 s). A claim whose holder died
  * runs out after CLAIM_LEASE_MS, and its transaction, if it still comes, is refused.
  */
 export function createRunner(deps: RunnerDeps) {
@@ -101,6 +102,8 @@ export function createRunner(deps: RunnerDeps) {
   let running: Promise<void> | undefined;
   let dirty = false;
   let retryClaim = false;
+  /** Claims refused in a row (the retry waits longer each time). */
+  let refusedClaims = 0;
   let timer: NodeJS.Timeout | undefined;
   let idleWaiters: (() => void)[] = [];
   /** The sources told of since the last pass started (a pass reads only those; the timer names all). */
@@ -125,7 +128,7 @@ export function createRunner(deps: RunnerDeps) {
         running = undefined;
         if (retryClaim && !stopped) {
           retryClaim = false;
-          kick([], CLAIM_RETRY_MS);
+          kick([], Math.min(CLAIM_RETRY_MAX_MS, CLAIM_RETRY_MS * 2 ** Math.min(refusedClaims - 1, 10)));
         } else if (dirty && !stopped) kick([], 0);
         else for (const resolve of idleWaiters.splice(0)) resolve();
       });
@@ -184,8 +187,10 @@ export function createRunner(deps: RunnerDeps) {
     if (!state) {
       for (const source of sources) wanted.add(source);
       kickedAt = told;
+      refusedClaims += 1;
       return 'busy';
     }
+    refusedClaims = 0;
     try {
       const moved = !guess || ALL_SOURCES.some((name) => guess[name] !== state.positions[name]);
       // Another process moved the positions: every source may have news this process was not told of.
