@@ -135,6 +135,7 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     // The interlock reads scanned codes with the city's QR settings and keys.
     qr: { domain: qrConfig.domain, companyPrefix: qrConfig.companyPrefix, keyring: qr.keyring },
     scales,
+    logger: deps.logger,
   });
   modules.push(devices.module);
   const deliveries = await createDeliveries(deps, {

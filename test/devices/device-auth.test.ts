@@ -1,5 +1,6 @@
 import { signedHeaders } from '../../src/components/devices';
 import { anEnterpriseKit, expectStatus, startLedgerWorld, type EnterpriseKit, type LedgerWorld } from '../ledger/ledger.harness';
+import { startWorld } from '../support/world';
 import { aScale, signed, type Scale } from './devices.harness';
 
 describe('signed device requests', () => {
@@ -83,6 +84,34 @@ describe('signed device requests', () => {
     await expectStatus(world.as(kit.admin).post(`/api/v1/devices/${other.id}/revoke`), 200);
     const res = await signed(world, other, 'GET', '/api/v1/device/me');
     expect([res.status, res.body.code]).toEqual([401, 'DEVICE_REVOKED']);
+  });
+
+  it('refuses a revoked scale on its next request in every process, also one that holds its key', async () => {
+    const other = await aScale(world, kit.admin, kit.station, '两进程吊销的秤');
+    const second = await startWorld('device_auth_second', { database: world.dbRef, secrets: world.secrets });
+    try {
+      // Both processes have verified it once (and so hold its key).
+      expect((await signed(world, other, 'GET', '/api/v1/device/me')).status).toBe(200);
+      expect((await signed(second, other, 'GET', '/api/v1/device/me')).status).toBe(200);
+      await expectStatus(world.as(kit.admin).post(`/api/v1/devices/${other.id}/revoke`), 200);
+      for (const process of [second, world, second]) {
+        const res = await signed(process, other, 'GET', '/api/v1/device/me');
+        expect([res.status, res.body.code]).toEqual([401, 'DEVICE_REVOKED']);
+      }
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('checks a known scale’s signature before any database round trip: a forged request costs none', async () => {
+    expect((await signed(world, scale, 'GET', '/api/v1/device/me')).status).toBe(200);
+    world.commands.length = 0;
+    const forged = await signed(world, { id: scale.id, secret: `${scale.secret}x` }, 'GET', '/api/v1/device/me');
+    expect([forged.status, forged.body.code]).toEqual([401, 'DEVICE_SIGNATURE_INVALID']);
+    expect(world.commands).toEqual([]);
+    const good = await signed(world, scale, 'GET', '/api/v1/device/me');
+    expect(good.status).toBe(200);
+    expect(world.commands).toEqual(expect.arrayContaining(['find', 'insert']));
   });
 
   it('keeps a used nonce in a TTL collection, past the window only', async () => {

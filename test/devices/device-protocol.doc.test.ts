@@ -4,6 +4,7 @@ import express from 'express';
 import request from 'supertest';
 import { bodyHash, DEVICE_AUTH_REFUSALS, signRequest, stringToSign } from '../../src/components/devices';
 import { deviceAuthentication } from '../../src/components/devices/device.auth';
+import { createDeviceKeys } from '../../src/components/devices/device.keys';
 import type { DeviceRecord } from '../../src/components/devices/device.repository';
 import { REJECTION_REASONS } from '../../src/components/ledger';
 import { errorMiddleware } from '../../src/shared/errors/error.middleware';
@@ -54,7 +55,7 @@ describe('the device protocol document', () => {
     app.use(
       deviceAuthentication({
         devices: { credentialOf: async (id) => (id === e.deviceId ? { device, secretSalt: 'salt' } : undefined), markSeen: async () => undefined },
-        secrets: { derive: () => e.secret },
+        keys: createDeviceKeys({ derive: () => e.secret }),
         nonces: { claim: async () => true },
         now: () => new Date(Number(e.timestamp) + 1000),
       }),
@@ -73,7 +74,7 @@ describe('the device protocol document', () => {
 
   it('lists every refusal code of a signed request, and every deny code of the interlock with its Chinese message', () => {
     for (const code of Object.keys(DEVICE_AUTH_REFUSALS)) expect(doc).toContain(`\`${code}\``);
-    const deny = ['UNKNOWN_CODE', 'BAD_SIGNATURE', 'SCRAPPED', 'LOST', 'INSPECTION_OVERDUE', 'SERVICE_LIFE_EXCEEDED', 'FOREIGN_FILLER', 'NOT_INSPECTED', 'NOT_EMPTY', 'STATION_LICENCE_INVALID', 'FILLING_LICENCE_INVALID', 'ENTERPRISE_LICENCE_INVALID', 'OPERATOR_UNCERTIFIED', 'OPERATOR_NOT_AT_THIS_STATION', 'SCALE_LOCKED', 'TARE_UNKNOWN'] as const;
+    const deny = ['UNKNOWN_CODE', 'BAD_SIGNATURE', 'SCRAPPED', 'LOST', 'INSPECTION_OVERDUE', 'SERVICE_LIFE_EXCEEDED', 'FOREIGN_FILLER', 'NOT_INSPECTED', 'PRE_FILL_CHECK_FAILED', 'NOT_EMPTY', 'STATION_LICENCE_INVALID', 'FILLING_LICENCE_INVALID', 'ENTERPRISE_LICENCE_INVALID', 'OPERATOR_UNCERTIFIED', 'OPERATOR_NOT_AT_THIS_STATION', 'SCALE_LOCKED', 'TARE_UNKNOWN'] as const;
     for (const code of deny) {
       expect(doc).toContain(`\`${code}\``);
       expect(REJECTION_REASONS[code].zh).toEqual(expect.any(String));

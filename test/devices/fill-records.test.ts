@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { expectStatus, principal, startLedgerWorld, type LedgerWorld } from '../ledger/ledger.harness';
+import { anEvent, expectStatus, inManualMode, principal, startLedgerWorld, type LedgerWorld } from '../ledger/ledger.harness';
 import { aCylinderAtScale, aFillReport, anAllow, aScale, aScaleKit, signed, type ScaleKit } from './devices.harness';
 
 interface Page {
@@ -90,5 +90,26 @@ describe('filling records: per station and day, per scale, per operator', () => 
     const last = async (id: string) => (await world.connection.collection('events').find({ cylinderId: id }).sort({ cylinderSeq: -1 }).limit(1).toArray())[0];
     expect(await last(pass.id)).toMatchObject({ type: 'inspect', payload: { result: 'pass' }, toState: 'inspected_at_station' });
     expect(await last(fail.id)).toMatchObject({ type: 'inspect', payload: { result: 'fail' }, toState: 'empty_at_station', disposition: 'urn:epcglobal:cbv:disp:non_conformant' });
+  });
+
+  it('lists the fills recorded without a scale during a manual mode with the station’s and the operator’s, marked manual', async () => {
+    await inManualMode(world, kit.kit.station);
+    const cylinder = await aCylinderAtScale(world, kit.kit);
+    const operator = principal('filling_operator', { enterpriseId: kit.kit.enterpriseId, workerId: kit.operator.id });
+    const body = { ...anEvent('fill', cylinder.id).at(kit.kit.station).with({ tareKg: 14.5, grossKg: 29.3, netKg: 14.8, durationS: 80 }).build(), occurredAt: new Date().toISOString() };
+    const recorded = await expectStatus<{ event: { eventId: string } }>(world.as(operator).post('/api/v1/events', body), 201);
+    await world.components.devices.syncManualFills();
+    const station = await list(kit.kit.admin, `siteId=${kit.kit.station}&day=${today()}`);
+    const manual = station.items.find((r) => r.fillId === recorded.event.eventId) as unknown as Record<string, unknown>;
+    expect(manual).toMatchObject({ manual: true, scale: null, authorizationId: null, eventId: recorded.event.eventId, netKg: 14.8, permittedNetKg: 14.5, deviationKg: 0.3, operator: { workerId: kit.operator.id }, cylinder: { id: cylinder.id, serial: cylinder.serial } });
+    expect(manual.anomalies).toEqual(expect.arrayContaining(['manual_mode']));
+    expect(station.items.filter((r) => (r as unknown as { manual: boolean }).manual)).toHaveLength(1);
+    expect(station.items.find((r) => r.fillId === fillIds[0])).toMatchObject({ manual: false });
+    expect((await list(kit.kit.admin, `operatorWorkerId=${kit.operator.id}`)).items.map((r) => r.fillId)).toContain(recorded.event.eventId);
+    // Read twice (a second pass, another process), it is stored once; another enterprise reads none of it.
+    await world.connection.collection('fill_record_positions').deleteMany({});
+    await world.components.devices.syncManualFills();
+    expect(await world.connection.collection('fill_records').countDocuments({ fillId: recorded.event.eventId })).toBe(1);
+    expect((await list(other.kit.admin, `siteId=${kit.kit.station}`)).items).toEqual([]);
   });
 });

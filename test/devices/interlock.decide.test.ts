@@ -65,6 +65,9 @@ const CAUSES = {
   NOT_INSPECTED: (f) => {
     f.state = 'empty_at_station';
   },
+  PRE_FILL_CHECK_FAILED: (f) => {
+    f.checks = { valve: 'defective', leak: 'none', appearance: 'ok', residualKg: 0.4 };
+  },
   NOT_EMPTY: (f) => {
     f.state = 'with_customer';
   },
@@ -99,7 +102,7 @@ const CODES = Object.keys(CAUSES) as Code[];
  */
 const EXCLUSIVE: Record<string, string> = {
   ...Object.fromEntries(
-    (['SCRAPPED', 'LOST', 'INSPECTION_OVERDUE', 'SERVICE_LIFE_EXCEEDED', 'FOREIGN_FILLER', 'NOT_INSPECTED', 'NOT_EMPTY', 'TARE_UNKNOWN'] as const).map((c) => [
+    (['SCRAPPED', 'LOST', 'INSPECTION_OVERDUE', 'SERVICE_LIFE_EXCEEDED', 'FOREIGN_FILLER', 'NOT_INSPECTED', 'PRE_FILL_CHECK_FAILED', 'NOT_EMPTY', 'TARE_UNKNOWN'] as const).map((c) => [
       `UNKNOWN_CODE+${c}`,
       'a reason about the cylinder needs a known cylinder',
     ]),
@@ -107,6 +110,7 @@ const EXCLUSIVE: Record<string, string> = {
   'LOST+NOT_INSPECTED': 'one state: lost is not a fillable state',
   'LOST+NOT_EMPTY': 'LOST says why it is not fillable',
   'NOT_INSPECTED+NOT_EMPTY': 'one state: fillable or not',
+  'NOT_INSPECTED+PRE_FILL_CHECK_FAILED': 'checks sent with the request decide on the spot: the check was made, and failed',
 };
 const pairKey = (a: Code, b: Code) => (CODES.indexOf(a) < CODES.indexOf(b) ? `${a}+${b}` : `${b}+${a}`);
 
@@ -151,15 +155,22 @@ describe('the filling-scale interlock', () => {
   });
 
   it('names every reason at once when everything is wrong', () => {
-    const verdict = decideWith(...CODES.filter((c) => !['UNKNOWN_CODE', 'LOST', 'NOT_EMPTY'].includes(c)));
-    expect(codesOf(verdict)).toHaveLength(CODES.length - 3);
+    const verdict = decideWith(...CODES.filter((c) => !['UNKNOWN_CODE', 'LOST', 'NOT_EMPTY', 'NOT_INSPECTED'].includes(c)));
+    expect(codesOf(verdict)).toHaveLength(CODES.length - 4);
   });
 
-  it('denies failed checks sent now even for a cylinder the ledger has as inspected', () => {
+  it('denies failed checks sent now even for a cylinder the ledger has as inspected, naming the failed items', () => {
     const facts = { ...legal(), checks: { valve: 'ok' as const, leak: 'leaking' as const, appearance: 'damaged' as const, residualKg: 0 } };
     const verdict = decideFill(facts);
-    expect(codesOf(verdict)).toEqual(['NOT_INSPECTED']);
+    expect(codesOf(verdict)).toEqual(['PRE_FILL_CHECK_FAILED']);
     expect(verdict.reasons[0]?.detail).toBe('the pre-fill check failed: leak, appearance');
+  });
+
+  it('decides NOT_INSPECTED on the spot from the checks sent: passing ones allow an empty cylinder, failing ones deny it as a failed check only', () => {
+    const empty = { ...legal(), state: 'empty_at_station' as const };
+    expect(codesOf(decideFill(empty))).toEqual(['NOT_INSPECTED']);
+    expect(decideFill({ ...empty, checks: { valve: 'ok', leak: 'none', appearance: 'ok', residualKg: 1.2 } }).decision).toBe('allow');
+    expect(codesOf(decideFill({ ...empty, checks: { valve: 'defective', leak: 'leaking', appearance: 'ok', residualKg: 0 } }))).toEqual(['PRE_FILL_CHECK_FAILED']);
   });
 
   it('treats an unknown operator as both uncertified and not of this station', () => {

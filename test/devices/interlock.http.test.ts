@@ -68,7 +68,11 @@ describe('POST /api/v1/device/fills/authorize', () => {
     expect(codes(await authorize({ code: fresh.uri }))).toEqual(['NOT_INSPECTED']);
     const checks = { valve: 'ok', leak: 'none', appearance: 'ok', residualKg: 0.3 };
     expect((await authorize({ code: fresh.uri, checks })).decision).toBe('allow');
-    expect(codes(await authorize({ code: fresh.uri, checks: { ...checks, leak: 'leaking' } }))).toEqual(['NOT_INSPECTED']);
+    const leaking = await authorize({ code: fresh.uri, checks: { ...checks, leak: 'leaking' } });
+    expect(codes(leaking)).toEqual(['PRE_FILL_CHECK_FAILED']);
+    expect(leaking.reasons[0]?.message.zh).toBe('充装前检查不合格（瓶阀、泄漏或外观），不得充装');
+    const inspected = await aCylinderAtScale(world, kit.kit);
+    expect(codes(await authorize({ code: inspected.uri, checks: { ...checks, valve: 'defective' } }))).toEqual(['PRE_FILL_CHECK_FAILED']);
   });
 
   it('refuses an operator without a valid certificate, and a staff number nobody has', async () => {

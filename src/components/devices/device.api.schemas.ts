@@ -53,7 +53,8 @@ export const fillReport = z
   .strictObject({
     fillId: scaleKey.openapi({ description: "The scale's own id of the fill: its idempotency key. The same fillId is stored once, however often it is sent" }),
     sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description: "The scale's upload sequence number: a buffer is uploaded oldest first" }),
-    authorizationId: z.string().regex(/^[0-9a-f]{24}$/, 'must be the authorizationId of an allow').openapi({ description: 'The allow this fill was made under' }),
+    authorizationId: z.string().regex(/^[0-9a-f]{24}$/, 'must be the authorizationId of an allow').optional().openapi({ description: 'The allow this fill was made under (or allowlistId for a fill made offline)' }),
+    allowlistId: z.string().regex(/^[0-9a-f]{24}$/, 'must be the id of an offline allowlist').optional().openapi({ description: 'A fill made offline: the offline allowlist (heartbeat) it was made under, instead of an authorizationId' }),
     code: z.string().trim().min(1).max(300).openapi({ description: 'The code as authorized' }),
     operator: z.string().trim().min(1).max(64).openapi({ description: 'The operator as authorized' }),
     tareKg: kg,
@@ -65,6 +66,7 @@ export const fillReport = z
   })
   .superRefine((r, ctx) => {
     if (Math.abs(r.grossKg - r.tareKg - r.netKg) > NET_TOLERANCE_KG) ctx.addIssue({ code: 'custom', path: ['netKg'], message: `must equal grossKg − tareKg (±${NET_TOLERANCE_KG} kg)` });
+    if ((r.authorizationId === undefined) === (r.allowlistId === undefined)) ctx.addIssue({ code: 'custom', path: ['authorizationId'], message: 'give exactly one of authorizationId (an allow) and allowlistId (a fill made offline)' });
     const duration = Date.parse(r.endedAt) - Date.parse(r.startedAt);
     if (duration <= 0 || duration > 3_600_000) ctx.addIssue({ code: 'custom', path: ['endedAt'], message: 'must be after startedAt, within an hour' });
   })
@@ -84,6 +86,10 @@ export const fillOutcome = z
     eventId: z.string().optional().openapi({ description: 'The ledger fill event' }),
     anomalies: z.array(z.enum(['overfill', 'tare_mismatch', 'manual_mode'])).optional(),
     reasons: z.array(z.object({ code: z.string(), message: z.object({ zh: z.string(), en: z.string() }), detail: z.string() })).optional(),
+    deniedNow: z
+      .array(z.object({ code: z.string(), message: z.object({ zh: z.string(), en: z.string() }), detail: z.string() }))
+      .optional()
+      .openapi({ description: 'A fill made offline (allowlistId): what the interlock would deny it with now; it is recorded all the same, and marked' }),
   })
   .openapi('FillReportOutcome');
 export type FillOutcome = z.infer<typeof fillOutcome>;
@@ -127,6 +133,7 @@ export const heartbeatBody = z
     sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description: "The scale's last upload sequence number" }),
     bufferedReports: z.number().int().min(0).max(1_000_000).openapi({ description: 'Reports held in its offline buffer, not yet accepted' }),
     calibrationDueOn: z.iso.date('must be a date (YYYY-MM-DD)').nullable().optional().openapi({ description: 'When its calibration (计量检定) falls due' }),
+    offlineAllowlist: z.boolean().optional().openapi({ description: 'Ask for a signed offline allowlist (30 minutes) of the station’s cylinders that pass the interlock now' }),
   })
   .openapi('Heartbeat');
 export type HeartbeatBody = z.infer<typeof heartbeatBody>;
@@ -143,6 +150,19 @@ export const heartbeatAnswer = z
       authorizationTtlS: z.number().int(),
     }),
     serverTime: z.string().openapi({ format: 'date-time' }),
+    offlineAllowlist: z
+      .object({
+        id: z.string(),
+        deviceId: z.string(),
+        siteId: z.string(),
+        issuedAt: z.string().openapi({ format: 'date-time' }),
+        expiresAt: z.string().openapi({ format: 'date-time', description: 'Fill nothing on it after this' }),
+        cylinders: z.array(z.object({ grai: z.string(), serial: z.string(), model: z.string(), nominalKg: z.number(), tareKg: z.number(), targetNetKg: z.number(), maxGrossKg: z.number() })).openapi({ description: 'At most 2,000 cylinders of the station that pass the interlock until expiresAt (the operator is judged on arrival)' }),
+        signature: z.string().openapi({ description: 'Lowercase hex HMAC-SHA256 with the device secret over `id \\n deviceId \\n expiresAt \\n grai,grai,…`' }),
+      })
+      .nullable()
+      .optional()
+      .openapi({ description: 'Present when asked for: the list (null while the scale or its station is locked)' }),
   })
   .openapi('HeartbeatAnswer');
 export type HeartbeatAnswer = z.infer<typeof heartbeatAnswer>;

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError, type FieldError } from '../../shared/errors/app.error';
 import type { NonceStore } from './device.nonces';
-import type { DeviceRecord, DeviceRepository } from './device.repository';
-import type { DeviceSecrets } from './device.secret';
+import type { DeviceKeys } from './device.keys';
+import type { DeviceCredential, DeviceRecord, DeviceRepository } from './device.repository';
 import { DEVICE_HEADERS, MAX_DEVICE_CLOCK_SKEW_MS, NONCE_PATTERN, signatureMatches } from './device.signature';
 
 /**
@@ -74,7 +74,7 @@ function rawBody(req: Request): Buffer {
 
 export interface DeviceAuthDeps {
   devices: Pick<DeviceRepository, 'credentialOf' | 'markSeen'>;
-  secrets: Pick<DeviceSecrets, 'derive'>;
+  keys: DeviceKeys;
   nonces: Pick<NonceStore, 'claim'>;
   now: () => Date;
 }
@@ -84,6 +84,12 @@ export interface DeviceAuthDeps {
  * its revocation, the signature over the raw body, the clock window, the nonce. Then sets
  * `req.device` and replaces the raw body by its parsed JSON. Every answer carries X-Server-Time
  * (unix ms), so a scale refused for its clock can set it.
+ *
+ * The round trips: a device whose key this process holds (DeviceKeys) has its signature checked
+ * first, then its record (status, lock) is read, its nonce claimed and — at most every few
+ * seconds — its lastSeenAt written, all at once. Only the first request a process sees from a
+ * device reads the record before the signature (to derive the key), so a stranger still never
+ * spends a nonce.
  */
 export function deviceAuthentication(deps: DeviceAuthDeps): RequestHandler {
   return (req, res, next) => {
@@ -94,23 +100,39 @@ export function deviceAuthentication(deps: DeviceAuthDeps): RequestHandler {
 
   async function authenticate(req: Request, now: Date): Promise<void> {
     const presented = presentedHeaders(req);
-    const found = await deps.devices.credentialOf(presented.deviceId);
-    if (!found) throw refuse('DEVICE_UNKNOWN');
     const body = rawBody(req);
-    const secret = deps.secrets.derive(found.device.id, found.secretSalt);
     const parts = { method: req.method, path: req.originalUrl, timestamp: presented.timestamp, nonce: presented.nonce, body };
-    if (!signatureMatches(secret, parts, presented.signature)) throw refuse('DEVICE_SIGNATURE_INVALID');
-    if (found.device.status !== 'active') throw refuse('DEVICE_REVOKED');
     const sentAt = Number(presented.timestamp);
     const skew = sentAt - now.getTime();
-    if (Math.abs(skew) > MAX_DEVICE_CLOCK_SKEW_MS) {
+    const inWindow = Math.abs(skew) <= MAX_DEVICE_CLOCK_SKEW_MS;
+    const keepUntil = new Date(Math.max(sentAt, now.getTime()) + MAX_DEVICE_CLOCK_SKEW_MS + NONCE_MARGIN_MS);
+    const claim = () => (inWindow ? deps.nonces.claim(presented.deviceId, presented.nonce, keepUntil) : Promise.resolve(false));
+    const seen = () => (inWindow && !deps.keys.seenRecently(presented.deviceId, now.getTime(), SEEN_RESOLUTION_MS) ? deps.devices.markSeen(presented.deviceId, now) : Promise.resolve());
+
+    let found: DeviceCredential | undefined;
+    let claimed: Promise<boolean>;
+    const cached = deps.keys.keyOf(presented.deviceId);
+    if (cached !== undefined) {
+      if (!signatureMatches(cached, parts, presented.signature)) throw refuse('DEVICE_SIGNATURE_INVALID');
+      claimed = claim();
+      // The claim's rejection is awaited below; until then it must not go unhandled.
+      claimed.catch(() => undefined);
+      [found] = await Promise.all([deps.devices.credentialOf(presented.deviceId), seen()]);
+      if (!found) throw refuse('DEVICE_UNKNOWN');
+    } else {
+      found = await deps.devices.credentialOf(presented.deviceId);
+      if (!found) throw refuse('DEVICE_UNKNOWN');
+      if (!signatureMatches(deps.keys.remember(found.device.id, found.secretSalt), parts, presented.signature)) throw refuse('DEVICE_SIGNATURE_INVALID');
+      claimed = found.device.status === 'active' ? Promise.all([claim(), seen()]).then(([c]) => c) : Promise.resolve(false);
+    }
+    if (found.device.status !== 'active') {
+      deps.keys.forget(found.device.id);
+      throw refuse('DEVICE_REVOKED');
+    }
+    if (!inWindow) {
       throw refuse('DEVICE_CLOCK_SKEW', `The device clock is ${Math.round(skew / 1000)} s off the platform's (server time ${now.getTime()}, also in X-Server-Time); at most ±300 s is accepted (设备时钟偏差超过 5 分钟，请校时)`);
     }
-    const keepUntil = new Date(Math.max(sentAt, now.getTime()) + MAX_DEVICE_CLOCK_SKEW_MS + NONCE_MARGIN_MS);
-    if (!(await deps.nonces.claim(found.device.id, presented.nonce, keepUntil))) throw refuse('DEVICE_NONCE_REPLAYED');
-    if (!found.device.lastSeenAt || now.getTime() - found.device.lastSeenAt.getTime() >= SEEN_RESOLUTION_MS) {
-      await deps.devices.markSeen(found.device.id, now);
-    }
+    if (!(await claimed)) throw refuse('DEVICE_NONCE_REPLAYED');
     req.device = { ...found.device, lastSeenAt: now };
     req.deviceSentAt = sentAt;
     req.body = parseJson(body);

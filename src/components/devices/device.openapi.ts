@@ -42,7 +42,7 @@ export function registerDeviceApiOpenApi(registry: OpenAPIRegistry): void {
     path: '/api/v1/device/fills/authorize',
     summary: 'The interlock: may this cylinder be filled now, by this operator, on this scale? Every decision is kept',
     description:
-      'Deny codes (all that apply, from the one reason table): UNKNOWN_CODE, BAD_SIGNATURE, SCRAPPED, LOST, INSPECTION_OVERDUE, SERVICE_LIFE_EXCEEDED, FOREIGN_FILLER, NOT_INSPECTED, NOT_EMPTY, STATION_LICENCE_INVALID, FILLING_LICENCE_INVALID, ENTERPRISE_LICENCE_INVALID, OPERATOR_UNCERTIFIED, OPERATOR_NOT_AT_THIS_STATION, SCALE_LOCKED, TARE_UNKNOWN. There is no override.',
+      'Deny codes (all that apply, from the one reason table): UNKNOWN_CODE, BAD_SIGNATURE, SCRAPPED, LOST, INSPECTION_OVERDUE, SERVICE_LIFE_EXCEEDED, FOREIGN_FILLER, NOT_INSPECTED, PRE_FILL_CHECK_FAILED, NOT_EMPTY, STATION_LICENCE_INVALID, FILLING_LICENCE_INVALID, ENTERPRISE_LICENCE_INVALID, OPERATOR_UNCERTIFIED, OPERATOR_NOT_AT_THIS_STATION, SCALE_LOCKED, TARE_UNKNOWN. There is no override.',
     request: { body: { ...json(authorizeBody), required: true } },
     responses: { 200: { description: 'The decision (a deny is a 200 too: the request was understood)', ...json(authorizeAnswer) }, 400: problemResponse('VALIDATION_FAILED, MALFORMED_JSON'), ...DEVICE_COMMON_RESPONSES },
   });

@@ -2,6 +2,7 @@ import { AppError } from '../../shared/errors/app.error';
 import type { Page, PageCursors } from '../../shared/http/page.cursor';
 import { authorize, scopeFilter, type Principal } from '../auth';
 import type { DeviceRecord, DeviceRepository } from './device.repository';
+import type { DeviceKeys } from './device.keys';
 import type { DeviceSecrets } from './device.secret';
 import type { CreateDeviceBody, DeviceCredentials, DeviceView, ListDevicesQuery } from './devices.schemas';
 
@@ -22,6 +23,8 @@ export const FILLING_STATION = 'filling_station';
 export interface DevicesServiceDeps {
   devices: DeviceRepository;
   secrets: DeviceSecrets;
+  /** This process's cache of signing keys: a revoked device's is dropped at once. */
+  keys?: Pick<DeviceKeys, 'forget'>;
   siteLookup?: SiteLookup;
   cursors: PageCursors;
   now: () => Date;
@@ -121,6 +124,7 @@ export function createDevicesService(deps: DevicesServiceDeps) {
       authorize(principal, 'devices', 'deactivate');
       const scope = scopeFilter(principal, 'devices');
       const revoked = await devices.revoke(id, scope, principal.userId, deps.now());
+      deps.keys?.forget(id);
       if (revoked) return toView(revoked);
       const existing = await devices.findInScope(id, scope);
       if (!existing) throw notFound();

@@ -13,19 +13,24 @@ import type { PreFillChecks } from './interlock.decide';
  */
 export interface FillRecord {
   _id: Types.ObjectId;
-  deviceId: string;
+  /** The scale; null for a fill recorded without one (manual mode). */
+  deviceId: string | null;
   fillId: string;
   /** The scale's own upload sequence number. */
   sequence: number;
   eventId: string;
   inspectEventId?: string;
-  authorizationId: string;
+  authorizationId: string | null;
+  /** Made offline against an allowlist: what the interlock would deny on arrival (empty: nothing). */
+  offline?: { allowlistId: string; deniedNow: string[] };
+  /** Recorded through the user API or EPCIS capture while the station was in manual mode (no scale). */
+  manual?: boolean;
   cylinder: { id: string; grai?: string; serial: string; model: string; nominalKg: number; registeredTareKg?: number };
   station: { id: string; name?: string; fillingLicenceNumber?: string };
   enterpriseId: string;
   districtCode: string;
-  scale: { id: string; name: string; serialNumber?: string; calibrationDueOn?: string };
-  operator: { workerId?: string; staffNumber: string; certificateNumber?: string };
+  scale: { id: string; name: string; serialNumber?: string; calibrationDueOn?: string } | null;
+  operator: { workerId?: string; staffNumber?: string; certificateNumber?: string };
   checks?: PreFillChecks;
   tareKg: number;
   grossKg: number;
@@ -59,6 +64,13 @@ function model(connection: Connection): Model<FillRecord> {
   return (connection.models.FillRecord as Model<FillRecord> | undefined) ?? connection.model<FillRecord>('FillRecord', schema);
 }
 
+/** How far the manual-fill projection has read the ledger (manual-fills.projector.ts). */
+const positionSchema = new Schema<{ _id: string; logSeq: number }>({ _id: String, logSeq: Number }, { collection: 'fill_record_positions', versionKey: false, autoCreate: true });
+function positionModel(connection: Connection): Model<{ _id: string; logSeq: number }> {
+  return (connection.models.FillRecordPosition as Model<{ _id: string; logSeq: number }> | undefined) ?? connection.model('FillRecordPosition', positionSchema);
+}
+const MANUAL_FILLS = 'manual-fills';
+
 export type FillRecordQuery = ({ siteId: string; day?: string } | { deviceId: string } | { operatorWorkerId: string }) & {
   /** Scope: the caller's enterprise or district, when the caller is not city-wide. */
   enterpriseId?: string;
@@ -73,9 +85,17 @@ export type FillRecordsRepository = ReturnType<typeof createFillRecordsRepositor
 export function createFillRecordsRepository(connection: Connection) {
   const Model = model(connection);
   const records = Model.collection as unknown as Collection<FillRecord>;
+  const positions = positionModel(connection).collection as unknown as Collection<{ _id: string; logSeq: number }>;
   return {
     init: async () => {
-      await Model.init();
+      await Promise.all([Model.init(), positionModel(connection).init()]);
+    },
+    /** The manual-fill projection's position: it only moves forward, whichever process writes it. */
+    position: {
+      get: async () => (await positions.findOne({ _id: MANUAL_FILLS }))?.logSeq,
+      set: async (logSeq: number) => {
+        await positions.updateOne({ _id: MANUAL_FILLS }, { $max: { logSeq } }, { upsert: true });
+      },
     },
     /** Stores the record unless the scale's fill id has one; answers the stored one either way. */
     async store(record: NewFillRecord): Promise<{ record: FillRecord; created: boolean }> {

@@ -30,13 +30,21 @@ export const fillRecordView = z
     sequence: z.number().int(),
     eventId: z.string().openapi({ description: 'The ledger fill event' }),
     inspectEventId: z.string().optional(),
-    authorizationId: z.string(),
+    authorizationId: z.string().nullable().openapi({ description: 'The allow it was filled under; null for a manual fill' }),
+    offline: z
+      .object({ allowlistId: z.string(), deniedNow: z.array(z.string()).openapi({ description: 'Reason codes the interlock would deny it with on arrival (empty: none)' }) })
+      .optional()
+      .openapi({ description: 'Made offline against a signed allowlist and judged again on arrival' }),
+    manual: z.boolean().openapi({ description: 'Recorded without a scale (through the user API or EPCIS) while a regulator had the station in manual mode; its anomalies include manual_mode' }),
     cylinder: z.object({ id: z.string(), grai: z.string().optional(), serial: z.string().openapi({ description: '钢印号' }), model: z.string(), nominalKg: z.number(), registeredTareKg: z.number().optional() }),
     station: z.object({ id: z.string(), name: z.string().optional(), fillingLicenceNumber: z.string().optional().openapi({ description: '气瓶充装许可证编号' }) }),
     enterpriseId: z.string(),
     districtCode: z.string(),
-    scale: z.object({ id: z.string(), name: z.string(), serialNumber: z.string().optional(), calibrationDueOn: z.string().optional().openapi({ description: 'Its calibration date (计量检定有效期) as its heartbeat said' }) }),
-    operator: z.object({ workerId: z.string().optional(), staffNumber: z.string(), certificateNumber: z.string().optional().openapi({ description: '安全培训合格证编号' }) }),
+    scale: z
+      .object({ id: z.string(), name: z.string(), serialNumber: z.string().optional(), calibrationDueOn: z.string().optional().openapi({ description: 'Its calibration date (计量检定有效期) as its heartbeat said' }) })
+      .nullable()
+      .openapi({ description: 'null for a manual fill (no scale)' }),
+    operator: z.object({ workerId: z.string().optional(), staffNumber: z.string().optional().openapi({ description: 'As the scale sent it (a manual fill names the worker only)' }), certificateNumber: z.string().optional().openapi({ description: '安全培训合格证编号' }) }),
     checks: checks.optional().openapi({ description: 'Each pre-fill check item (充装前检查)' }),
     tareKg: z.number(),
     grossKg: z.number(),
@@ -54,15 +62,15 @@ export type FillRecordView = z.infer<typeof fillRecordView>;
 export const fillRecordPage = pageSchema(fillRecordView, 'FillRecordPage');
 
 function toView(r: FillRecord): FillRecordView {
-  const { _id, startedAtInstant: _s, endedAtInstant: _e, receivedAt, ...rest } = r;
-  return { id: _id.toHexString(), ...rest, receivedAt: receivedAt.toISOString() };
+  const { _id, startedAtInstant: _s, endedAtInstant: _e, receivedAt, deviceId: _d, manual, ...rest } = r;
+  return { id: _id.toHexString(), ...rest, manual: manual === true, receivedAt: receivedAt.toISOString() };
 }
 
 export type FillRecordsService = ReturnType<typeof createFillRecordsService>;
 
 /**
  * Filling records, one indexed read per listing: a station's (per day), a scale's, an operator's,
- * newest first. Scoped like every read: a district regulator its district's, an enterprise its
+ * newest first. A station's and an operator's include the manual fills (marked `manual`). Scoped like every read: a district regulator its district's, an enterprise its
  * own; another's record reads like none.
  */
 export function createFillRecordsService(deps: { records: FillRecordsRepository; cursors: PageCursors }) {

@@ -6,7 +6,8 @@ import type { DeviceRecord, DeviceRepository } from './device.repository';
 import type { FillRecordsRepository, NewFillRecord } from './fill-records.repository';
 import { failedChecks } from './interlock.decide';
 import type { InterlockRepository, StoredDecision } from './interlock.repository';
-import { reasonAnswer } from './interlock.service';
+import { reasonAnswer, type InterlockService } from './interlock.service';
+import type { StoredAllowlist } from './offline-allowlist';
 import { MAX_DEVICE_CLOCK_SKEW_MS } from './device.signature';
 
 export interface FillReportDeps {
@@ -19,6 +20,9 @@ export interface FillReportDeps {
   cylinderOfCode(device: DeviceRecord, code: string): Promise<string | undefined>;
   /** The worker a staff number or card names in the scale's enterprise. */
   workerOfCode(device: DeviceRecord, code: string): Promise<string | undefined>;
+  /** The interlock's answer now, not stored (a fill made offline, judged on arrival). */
+  judgeNow: InterlockService['judgeNow'];
+  allowlists: { byId(id: string): Promise<StoredAllowlist | null> };
   now: () => Date;
 }
 
@@ -47,10 +51,60 @@ export type FillReportService = ReturnType<typeof createFillReportService>;
  * an offline buffer is taken in the scale's sequence order.
  */
 export function createFillReportService(deps: FillReportDeps) {
+  /**
+   * A fill made offline against an allowlist: this scale's list, started before it expired, the
+   * cylinder on it. Then the interlock is asked as if the scale had asked now, and the fill is
+   * given an allow of its own (one per fill, however often it is sent) that keeps what the
+   * interlock would deny now: the fill happened and is recorded, marked with those reasons.
+   */
+  async function offlineAllow(device: DeviceRecord, report: FillReport, allowlistId: string): Promise<StoredDecision | Rejection> {
+    const list = await deps.allowlists.byId(allowlistId);
+    if (!list || list.deviceId !== device.id) return refusal('AUTHORIZATION_INVALID', `no offline allowlist ${allowlistId} of this scale`);
+    if (Date.parse(report.startedAt) - MAX_DEVICE_CLOCK_SKEW_MS > list.expiresAt.getTime()) {
+      return refusal('AUTHORIZATION_EXPIRED', `the fill started ${report.startedAt}, after the offline allowlist expired ${list.expiresAt.toISOString()}`);
+    }
+    const { facts, verdict } = await deps.judgeNow(device, { code: report.code, operator: report.operator, requestId: `offline-${report.fillId}`.slice(0, 64), ...(report.checks ? { checks: report.checks } : {}) });
+    const c = facts.cylinder;
+    if (!c || !list.cylinderIds.includes(c.id)) return refusal('AUTHORIZATION_INVALID', `the cylinder is not on the offline allowlist ${allowlistId}`);
+    const [stored] = await deps.decisions.append([
+      {
+        kind: 'authorize',
+        decision: 'allow',
+        reasons: [],
+        offline: { allowlistId, deniedNow: verdict.reasons },
+        deviceId: device.id,
+        siteId: device.siteId,
+        enterpriseId: device.enterpriseId,
+        districtCode: device.districtCode,
+        cylinderId: c.id,
+        cylinder: { ...(c.grai ? { grai: c.grai } : {}), serial: c.serial, model: c.model, nominalKg: c.nominalKg, ...(c.tareKg !== undefined ? { tareKg: c.tareKg } : {}) },
+        code: report.code,
+        operator: report.operator,
+        ...(facts.operator ? { operatorWorkerId: facts.operator.workerId } : {}),
+        // One allow per offline fill: a resent report finds the first.
+        requestId: `offline:${report.fillId}`,
+        at: deps.now(),
+        expiresAt: list.expiresAt,
+        usedByFillId: null,
+        targetNetKg: verdict.targetNetKg,
+        maxGrossKg: verdict.maxGrossKg,
+        ...(report.checks ? { checks: report.checks } : {}),
+      },
+    ]);
+    return stored as StoredDecision;
+  }
+
   async function check(device: DeviceRecord, report: FillReport): Promise<Checked> {
-    const authorization = await deps.decisions.byId(report.authorizationId);
+    if (report.allowlistId) {
+      const allowed = await offlineAllow(device, report, report.allowlistId);
+      if (!('_id' in allowed)) return { report, refusal: allowed };
+      if ((await deps.decisions.consume(allowed._id, report.fillId)) === 'used') return { report, refusal: refusal('AUTHORIZATION_USED', `the offline allow of fill ${report.fillId} was used by another fill`) };
+      return { report, authorization: allowed };
+    }
+    const authorizationId = report.authorizationId as string;
+    const authorization = await deps.decisions.byId(authorizationId);
     if (!authorization || authorization.kind !== 'authorize' || authorization.decision !== 'allow' || authorization.deviceId !== device.id) {
-      return { report, refusal: refusal('AUTHORIZATION_INVALID', `no allow ${report.authorizationId} of this scale`) };
+      return { report, refusal: refusal('AUTHORIZATION_INVALID', `no allow ${authorizationId} of this scale`) };
     }
     if (report.code !== authorization.code && (await deps.cylinderOfCode(device, report.code)) !== authorization.cylinderId) {
       return { report, refusal: refusal('AUTHORIZATION_INVALID', `the allow ${report.authorizationId} is for another cylinder`) };
@@ -130,6 +184,7 @@ export function createFillReportService(deps: FillReportDeps) {
       permittedNetKg,
       deviationKg: Math.round((report.netKg - permittedNetKg) * 100) / 100,
       anomalies: (event.payload.anomalies as NewFillRecord['anomalies'] | undefined) ?? [],
+      ...(authorization.offline ? { offline: { allowlistId: authorization.offline.allowlistId, deniedNow: authorization.offline.deniedNow.map((r) => r.reason) } } : {}),
       startedAt: report.startedAt,
       endedAt: report.endedAt,
       startedAtInstant: new Date(report.startedAt),
@@ -210,6 +265,7 @@ export function createFillReportService(deps: FillReportDeps) {
         status: fill.status === 'accepted' ? 'accepted' : 'duplicate',
         eventId: fill.event.eventId,
         anomalies: stored.record.anomalies,
+        ...(item.authorization.offline ? { deniedNow: item.authorization.offline.deniedNow.map(reasonAnswer) } : {}),
       });
     }
     await keepRefused(device, refused);

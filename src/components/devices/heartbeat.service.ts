@@ -2,10 +2,12 @@ import { maxNetKg, type FillLimits } from '../ledger';
 import type { HeartbeatAnswer, HeartbeatBody } from './device.api.schemas';
 import type { DeviceRecord, DeviceRepository } from './device.repository';
 import type { ScaleControlsRepository } from './scale-controls.repository';
+import type { AllowlistAnswer } from './offline-allowlist';
 
 export interface HeartbeatDeps {
   devices: Pick<DeviceRepository, 'recordHeartbeat'>;
   controls: Pick<ScaleControlsRepository, 'stationLock'>;
+  allowlists: { issue(device: DeviceRecord): Promise<AllowlistAnswer> };
   fillLimits: FillLimits;
   heartbeatIntervalS: number;
   authorizationTtlS: number;
@@ -15,7 +17,8 @@ export interface HeartbeatDeps {
 /**
  * A scale's heartbeat: what it says is kept on its record (firmware, sequence, offline buffer,
  * calibration date; heard from now), and it is told whether it is locked (itself or its station),
- * the fill limits the platform marks by, and how far its clock is off.
+ * the fill limits the platform marks by, and how far its clock is off; and, when it asks, its
+ * signed offline allowlist (offline-allowlist.ts).
  */
 export function createHeartbeat(deps: HeartbeatDeps) {
   const tolerances = {
@@ -29,7 +32,10 @@ export function createHeartbeat(deps: HeartbeatDeps) {
       deps.controls.stationLock(device.siteId),
     ]);
     const lock = device.lock ?? stationLock;
+    // A locked scale fills nothing, offline or not: it gets no list.
+    const allowlist = body.offlineAllowlist ? { offlineAllowlist: lock ? null : await deps.allowlists.issue(device) } : {};
     return {
+      ...allowlist,
       locked: !!lock,
       lockReason: lock?.reason ?? null,
       config: { tolerances, clockOffsetMs: at.getTime() - sentAt, heartbeatIntervalS: deps.heartbeatIntervalS, authorizationTtlS: deps.authorizationTtlS },

@@ -11,6 +11,7 @@ import { createNonceStore } from './device.nonces';
 import { registerDeviceApiOpenApi } from './device.openapi';
 import { createDeviceRepository } from './device.repository';
 import { createDeviceSecrets } from './device.secret';
+import { createDeviceKeys } from './device.keys';
 import { devicesRoutes, registerDevicesOpenApi } from './devices.routes';
 import { createDevicesService, toView, type SiteLookup } from './devices.service';
 import type { QrCodes } from './interlock.code';
@@ -19,6 +20,9 @@ import { createInterlockService } from './interlock.service';
 import { createScaleControlsRepository } from './scale-controls.repository';
 import { createFillRecordsRepository } from './fill-records.repository';
 import { createFillReportService } from './fill-report.service';
+import { createManualFillsProjector } from './manual-fills.projector';
+import { createAllowlistRepository, createOfflineAllowlists } from './offline-allowlist';
+import type { Logger } from '../../shared/logger/logger.factory';
 import { createHeartbeat } from './heartbeat.service';
 import { createFillRecordsService, fillRecordsRoutes, registerFillRecordsOpenApi } from './fill-records.service';
 import { scaleControlsRoutes } from './scale-controls.routes';
@@ -32,6 +36,7 @@ export { createDeviceSecrets, type DeviceSecrets } from './device.secret';
 export { DEVICE_HEADERS, MAX_DEVICE_CLOCK_SKEW_MS, bodyHash, newNonce, signRequest, signedHeaders, stringToSign, type SignedParts } from './device.signature';
 export { DEVICE_AUTH_REFUSALS, type DeviceAuthRefusal } from './device.auth';
 export type { QrCodes } from './interlock.code';
+export { ALLOWLIST_TTL_MS, allowlistSigningString, signAllowlist, type AllowlistAnswer } from './offline-allowlist';
 
 /** The production defaults of the scale settings (config.scales). */
 export const DEFAULT_SCALE_CONFIG: ScaleConfig = {
@@ -72,6 +77,8 @@ export interface DevicesComponent {
   decisionsAfter(afterSeq: number, limit: number): Promise<InterlockDecision[]>;
   /** Active scales not heard from since `before` (never heard from: lastSeenAt null). */
   scalesSilentSince(before: Date): Promise<SilentScale[]>;
+  /** Projects the manual fills committed so far into the filling records (it runs after every commit anyway). */
+  syncManualFills(): Promise<void>;
 }
 
 export interface DevicesComponentDeps {
@@ -86,6 +93,7 @@ export interface DevicesComponentDeps {
   /** Every lock, unlock and manual mode is audited. */
   audit: AuditService;
   scales?: ScaleConfig;
+  logger?: Pick<Logger, 'error'>;
   now?: () => Date;
 }
 
@@ -134,11 +142,14 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
   const decisions = createInterlockRepository(deps.connection, now);
   const controls = createScaleControlsRepository(deps.connection);
   const records = createFillRecordsRepository(deps.connection);
-  await Promise.all([devices.ensureIndexes(), nonces.ensureIndexes(), decisions.init(), controls.init(), records.init()]);
+  const allowlistRepository = createAllowlistRepository(deps.connection);
+  await Promise.all([devices.ensureIndexes(), nonces.ensureIndexes(), decisions.init(), controls.init(), records.init(), allowlistRepository.init()]);
   const secrets = createDeviceSecrets(deps.serverSecret);
+  const keys = createDeviceKeys(secrets);
   const service = createDevicesService({
     devices,
     secrets,
+    keys,
     ...(deps.siteLookup ? { siteLookup: deps.siteLookup } : {}),
     cursors: deps.cursors,
     now,
@@ -162,9 +173,26 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
     registry: deps.registry,
     cylinderOfCode: interlock.cylinderOfCode,
     workerOfCode: interlock.workerOfCode,
+    judgeNow: interlock.judgeNow,
+    allowlists: allowlistRepository,
     now,
   });
-  const heartbeat = createHeartbeat({ devices, controls, fillLimits: scales.fillLimits, heartbeatIntervalS: scales.heartbeatIntervalS, authorizationTtlS: scales.authorizationTtlS, now });
+  const allowlists = createOfflineAllowlists({
+    registry: deps.registry,
+    ledger: deps.ledger,
+    repository: allowlistRepository,
+    judge: async (device, at) => {
+      const station = await interlock.stationFacts(device);
+      return (cylinder, state) => interlock.judgeOffline(device, cylinder, state, at, station);
+    },
+    keyOf: async (device) => {
+      const found = await devices.credentialOf(device.id);
+      if (!found) throw new Error(`device ${device.id} vanished`);
+      return keys.remember(device.id, found.secretSalt);
+    },
+    now,
+  });
+  const heartbeat = createHeartbeat({ devices, controls, allowlists, fillLimits: scales.fillLimits, heartbeatIntervalS: scales.heartbeatIntervalS, authorizationTtlS: scales.authorizationTtlS, now });
   const scaleControls = createScaleControlsService({
     transaction: unitOfWork(deps.connection),
     audit: deps.audit,
@@ -175,7 +203,16 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
     offlineAfterMs: scales.offlineAfterS * 1000,
     now,
   });
-  const authenticate = deviceAuthentication({ devices, secrets, nonces, now });
+  const manualFills = createManualFillsProjector({
+    ledger: deps.ledger,
+    records,
+    registry: deps.registry,
+    position: records.position,
+    onError: (error) => deps.logger?.error({ err: error }, 'manual fills: projection pass failed; retried on the next commit'),
+  });
+  deps.ledger.onCommitted(() => manualFills.kick());
+  manualFills.kick();
+  const authenticate = deviceAuthentication({ devices, keys, nonces, now });
   const router = Router()
     .use(devicesRoutes(service))
     .use(scaleControlsRoutes(scaleControls))
@@ -192,7 +229,9 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
         registerFillRecordsOpenApi(registry);
       },
       rawBodies: [{ path: '/device', limit: DEVICE_BODY_LIMIT }],
+      stop: () => manualFills.stop(),
     },
+    syncManualFills: () => manualFills.catchUp(),
     decisionsAfter: async (afterSeq, limit) => (await decisions.after(afterSeq, Math.max(1, Math.min(limit, 10_000)))).map(decisionView),
     scalesSilentSince: (before) => devices.silentSince(before),
   };

@@ -15,8 +15,11 @@ import { credentialRefusal, cylinderDateRefusals, maxNetKg, type CredentialPolic
  *   NOT_EMPTY: any other state that is not empty at a station (full, on the road, with a customer,
  *   never commissioned). A lost or scrapped cylinder is not also NOT_EMPTY: LOST / SCRAPPED say why.
  * - NOT_INSPECTED: in a fillable state, no passed pre-fill check since it came back — neither an
- *   `inspect` pass in the ledger nor passing checks sent with this request. Checks sent now that
- *   fail deny even a cylinder the ledger has as inspected: the scale has just found a fault.
+ *   `inspect` pass in the ledger nor checks sent with this request. Checks sent with the request
+ *   decide on the spot: passing ones stand for the inspection, failing ones deny as
+ *   PRE_FILL_CHECK_FAILED (never also NOT_INSPECTED: the check was made), even a cylinder the
+ *   ledger has as inspected and whatever its state — the scale has just found a fault on it.
+ *   residualKg is a measurement, not a pass/fail item.
  * - FOREIGN_FILLER: the cylinder is registered to another filling station (another enterprise's
  *   cylinder is registered to another station too): DB4114/T 185 §4.7, one filling unit per cylinder.
  * - The station: its site licence (STATION_LICENCE_INVALID, also when the site is closed), its
@@ -138,10 +141,10 @@ function cylinderReasons(facts: InterlockFacts, cylinder: InterlockCylinder): Re
   if (state === 'lost') reasons.push(refusal('LOST', `cylinder ${cylinder.serial} is reported lost`));
   reasons.push(...cylinderDateRefusals(cylinder, facts.at, 'filled'));
   if (cylinder.fillingSiteId !== facts.station.id) reasons.push(refusal('FOREIGN_FILLER', `cylinder ${cylinder.serial} is registered to filling station ${cylinder.fillingSiteId}, not this one`));
+  const failed = facts.checks ? failedChecks(facts.checks) : [];
+  if (failed.length > 0) reasons.push(refusal('PRE_FILL_CHECK_FAILED', `the pre-fill check failed: ${failed.join(', ')}`));
   if (FILLABLE.includes(state)) {
-    const failed = facts.checks ? failedChecks(facts.checks) : [];
-    if (failed.length > 0) reasons.push(refusal('NOT_INSPECTED', `the pre-fill check failed: ${failed.join(', ')}`));
-    else if (!facts.checks && state !== 'inspected_at_station') reasons.push(refusal('NOT_INSPECTED', 'no passed pre-fill check since it came back: record an inspect pass, or send the checks'));
+    if (!facts.checks && state !== 'inspected_at_station') reasons.push(refusal('NOT_INSPECTED', 'no passed pre-fill check since it came back: record an inspect pass, or send the checks'));
   } else if (state !== 'lost' && state !== 'scrapped') {
     reasons.push(refusal('NOT_EMPTY', `the cylinder is ${state === 'unregistered' ? 'not commissioned' : state}, not empty at a station`));
   }

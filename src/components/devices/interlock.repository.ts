@@ -36,6 +36,8 @@ export interface StoredDecision {
   targetNetKg?: number | null;
   maxGrossKg?: number | null;
   checks?: PreFillChecks;
+  /** An allow given on arrival to a fill made offline against an allowlist, with what the interlock would deny now. */
+  offline?: { allowlistId: string; deniedNow: Rejection[] };
   /** The fill that used this authorization (one fill per allow). */
   usedByFillId?: string | null;
 }

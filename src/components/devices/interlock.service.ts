@@ -58,8 +58,9 @@ export type InterlockService = ReturnType<typeof createInterlockService>;
 /**
  * Asks the interlock (interlock.decide.ts) on a scale's behalf: reads every fact it decides on
  * (the cylinder the code names, its ledger state, the station's and its enterprise's licences, the
- * operator and the certificate, the locks), fresh for every request, decides, stores the decision
- * (allow or deny) and answers it. A resent request (same requestId) gets its first decision.
+ * operator and the certificate, the locks), fresh for every request and all at once, decides,
+ * stores the decision (allow or deny) and answers it. A resent request (same requestId) gets its
+ * first decision.
  */
 export function createInterlockService(deps: InterlockDeps) {
   const { registry } = deps;
@@ -93,15 +94,22 @@ export function createInterlockService(deps: InterlockDeps) {
     };
   }
 
+  /** The cylinder and, chained right after it, its ledger state: one branch of the parallel reads. */
+  async function cylinderWithState(device: DeviceRecord, code: string) {
+    const found = await cylinderOf(device, code);
+    const projection = found.cylinder ? await deps.ledger.cylinderState(found.cylinder.id) : null;
+    return { ...found, projection };
+  }
+
   async function facts(device: DeviceRecord, body: AuthorizeBody, at: Date): Promise<InterlockFacts> {
-    const [{ cylinder, signature }, operator, sites, enterprises, stationLock] = await Promise.all([
-      cylinderOf(device, body.code),
+    // Every read at once; the deepest branches are two round trips (code → cylinder → state, staff number → worker).
+    const [{ cylinder, signature, projection }, operator, sites, enterprises, stationLock] = await Promise.all([
+      cylinderWithState(device, body.code),
       operatorOf(device, body.operator),
       registry.credentialHolders('sites', [device.siteId]),
       registry.credentialHolders('enterprises', [device.enterpriseId]),
       deps.controls.stationLock(device.siteId),
     ]);
-    const projection = cylinder ? await deps.ledger.cylinderState(cylinder.id) : null;
     const site = sites.get(device.siteId);
     const enterprise = enterprises.get(device.enterpriseId);
     return {
@@ -126,7 +134,55 @@ export function createInterlockService(deps: InterlockDeps) {
     };
   }
 
+  /** Everything decideFill reads about the station, the enterprise and the locks (for the offline allowlist). */
+  async function stationFacts(device: DeviceRecord) {
+    const [sites, enterprises, stationLock] = await Promise.all([
+      registry.credentialHolders('sites', [device.siteId]),
+      registry.credentialHolders('enterprises', [device.enterpriseId]),
+      deps.controls.stationLock(device.siteId),
+    ]);
+    const site = sites.get(device.siteId);
+    const enterprise = enterprises.get(device.enterpriseId);
+    return {
+      station: {
+        id: device.siteId,
+        enterpriseId: device.enterpriseId,
+        active: site?.active ?? false,
+        ...(site?.credentials.licence ? { licence: site.credentials.licence } : {}),
+        ...(site?.credentials.fillingLicence ? { fillingLicence: site.credentials.fillingLicence } : {}),
+      },
+      enterprise: { id: device.enterpriseId, ...(enterprise?.credentials.licence ? { licence: enterprise.credentials.licence } : {}) },
+      locks: { ...(device.lock ? { scale: device.lock } : {}), ...(stationLock ? { station: stationLock } : {}) },
+    };
+  }
+
   return {
+    /**
+     * The verdict of a cylinder at this scale at `at`, its operator and pre-fill check taken as in
+     * order (the offline allowlist: the scale learns those offline; they are judged on arrival).
+     * Station facts are read once per `stationOf` promise (one allowlist, one read).
+     */
+    judgeOffline(device: DeviceRecord, cylinder: InterlockCylinder, state: CylinderState, at: Date, station: Awaited<ReturnType<typeof stationFacts>>) {
+      const operatorInOrder: InterlockOperator = { workerId: 'offline', enterpriseId: device.enterpriseId, siteId: device.siteId, role: 'filling_operator', active: true, certificate: { number: 'offline', validFrom: new Date(0), validTo: new Date(8.64e15), verifiedAt: new Date(0) } };
+      return decideFill({
+        at,
+        signature: 'valid',
+        cylinder,
+        state,
+        ...station,
+        operator: operatorInOrder,
+        operatorCode: 'offline',
+        checks: { valve: 'ok', leak: 'none', appearance: 'ok', residualKg: 0 },
+        limit: fillLimitOf(deps.fillLimits, cylinder.model, cylinder.nominalKg),
+        policy: registry.policy,
+      });
+    },
+    stationFacts,
+    /** What the interlock would answer this request now, without storing a decision (a fill made offline, judged on arrival). */
+    async judgeNow(device: DeviceRecord, body: AuthorizeBody) {
+      const known = await facts(device, body, deps.now());
+      return { facts: known, verdict: decideFill(known) };
+    },
     /** The cylinder a code names at this scale (a fill report's code is checked against its allow by it). */
     async cylinderOfCode(device: DeviceRecord, code: string): Promise<string | undefined> {
       return (await cylinderOf(device, code)).cylinder?.id;
@@ -135,10 +191,10 @@ export function createInterlockService(deps: InterlockDeps) {
       return (await operatorOf(device, code))?.workerId;
     },
     async authorize(device: DeviceRecord, body: AuthorizeBody): Promise<AuthorizeAnswer> {
-      const earlier = await deps.decisions.byRequest(device.id, body.requestId);
-      if (earlier) return authorizationAnswer(earlier);
       const at = deps.now();
-      const known = await facts(device, body, at);
+      // A resent request is rare: look for its first decision while the facts are read, not before.
+      const [earlier, known] = await Promise.all([deps.decisions.byRequest(device.id, body.requestId), facts(device, body, at)]);
+      if (earlier) return authorizationAnswer(earlier);
       const verdict = decideFill(known);
       const c = known.cylinder;
       const decision: NewDecision = {

@@ -45,6 +45,7 @@ export const REJECTION_REASONS = {
   LOST: { status: 422, zh: '气瓶已报失', en: 'The cylinder is reported lost' },
   FOREIGN_FILLER: { status: 422, zh: '气瓶登记在其他充装单位，本站不得充装', en: 'The cylinder is registered to another filling unit' },
   NOT_INSPECTED: { status: 422, zh: '气瓶回站后未通过充装前检查', en: 'The cylinder has passed no pre-fill check since it came back' },
+  PRE_FILL_CHECK_FAILED: { status: 422, zh: '充装前检查不合格（瓶阀、泄漏或外观），不得充装', en: 'The pre-fill check just made failed (valve, leak or appearance)' },
   NOT_EMPTY: { status: 422, zh: '气瓶不在可充装状态（未作为空瓶回站或未建档）', en: 'The cylinder is not in a fillable state (not back empty, or not commissioned)' },
   STATION_LICENCE_INVALID: { status: 422, zh: '充装站许可证无效', en: "The filling station's licence is not valid" },
   OPERATOR_UNCERTIFIED: { status: 422, zh: '充装工未登记或安全培训合格证无效', en: "The operator is not registered or the operator's safety-training certificate is not valid" },

@@ -459,6 +459,8 @@ const SENTENCES: readonly Bilingual[] = [
   // Scales (issue 12)
   { en: 'must be 8–64 URL-safe characters (A–Z a–z 0–9 - _)', zh: '须为 8–64 位 URL 安全字符（A–Z a–z 0–9 - _）' },
   { en: 'must be the authorizationId of an allow', zh: '须为一次准许充装的授权编号' },
+  { en: 'must be the id of an offline allowlist', zh: '须为离线白名单的编号' },
+  { en: 'give exactly one of authorizationId (an allow) and allowlistId (a fill made offline)', zh: '须在 authorizationId（准许充装的授权）与 allowlistId（离线灌装所依据的白名单）中给出且只给出一项' },
   { en: 'must be after startedAt, within an hour', zh: '须晚于 startedAt，且在一小时之内' },
   { en: 'must be the 24-hex-digit device id POST /devices gave', zh: '须为登记设备时给出的 24 位十六进制设备编号' },
   { en: 'must be unix time in milliseconds', zh: '须为 Unix 毫秒时间' },

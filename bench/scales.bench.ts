@@ -1,0 +1,260 @@
+/**
+ * Filling-scale benchmark (issue 12). Three processes: the embedded server, the real app
+ * (bench/scales.app.ts) and this one, which is 200 simulated scales (the simulator's signed
+ * client, src/sim/scales). All 200 scales run at once; each, FILLS times, authorizes a cylinder of
+ * its station (QR URI, operator, pre-fill checks), reports the fill, and pauses (exponentially
+ * distributed, so that together they make RATE fills a second: an open loop, as real scales are —
+ * a closed loop of 200 would measure only how long the queue is). 200 real scales at 30 fills an
+ * hour make 1.7 a second; the default 4 is more than twice that (BENCH_SCALES_RATE, _FILLS). The baseline, measured in the
+ * same run with the same clients, pauses and concurrency: the app's hello route (GET
+ * /api/v1/bench/hello, through the same middleware) in place of each authorize and report. Figures:
+ * authorize p50 and p99 (ms, client-side), as ratios to the hello route's; the goal is p99 ≤ 25 ms.
+ * Runs alternate which goes first; medians of RUNS runs after a warm-up. Afterwards every report
+ * is sent again at once: each must be answered a duplicate, and the fill records and fill events
+ * must number exactly the fills reported — none lost, none twice.
+ * Run: npm run bench:scales
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { MongoClient, ObjectId } from 'mongodb';
+import { signAccessToken } from '../src/components/auth';
+import { DeviceClient, UserClient } from '../src/sim/scales/sim.client';
+import { startServerProcess } from '../test/support/embedded-server.process';
+import { median, percentile, report } from './lib/bench';
+
+const SCALES = 200;
+const STATIONS = 10;
+const FILLS = Number(process.env.BENCH_SCALES_FILLS ?? 2);
+/** Fills per second the 200 scales make together: each waits an exponential pause between fills (open loop). */
+const RATE = Number(process.env.BENCH_SCALES_RATE ?? 4);
+const RUNS = 3;
+const GOAL_P99_MS = 25;
+const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef', QR_SIGNING_SECRET: 'bench-qr-secret-0123456789abcdef', PII_HASH_SECRET: 'bench-pii-secret-0123456789abcdef', LEDGER_SIGNING_KEY: 'bench-ledger-key-0123456789abcdef' };
+const DB_NAME = 'bench_scales';
+
+interface Scale {
+  client: DeviceClient;
+  station: number;
+  operator: string;
+}
+interface Ready {
+  id: string;
+  uri: string;
+}
+interface Report {
+  scale: number;
+  body: Record<string, unknown>;
+}
+
+function startApp(uri: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'scales.app.ts')], {
+    env: { ...process.env, BENCH_DB_URI: uri, BENCH_DB_NAME: DB_NAME, BENCH_SECRETS: JSON.stringify(SECRETS) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.once('line', (line) => resolve({ url: (JSON.parse(line) as { url: string }).url, child }));
+    child.once('exit', (code) => reject(new Error(`the app process exited (${code})`)));
+  });
+}
+
+async function main(): Promise<void> {
+  const server = await startServerProcess();
+  const uri = `${server.uri}${server.uri.includes('?') ? '&' : '?'}connectTimeoutMS=600000&socketTimeoutMS=0`;
+  const mongo = new MongoClient(uri);
+  await mongo.connect();
+  const db = mongo.db(DB_NAME);
+  let app: { url: string; child: ChildProcess } | undefined;
+  try {
+    app = await startApp(uri);
+    const { url } = app;
+    // The world, inserted raw as a regulator would have verified it: one enterprise, STATIONS
+    // filling stations with their licences, a certified filling operator at each, an admin account.
+    const at = new Date();
+    const verified = (prefix: string) => ({ number: `${prefix}-${Date.now()}`, validFrom: new Date('2020-01-01'), validTo: new Date('2030-01-01'), verifiedAt: at });
+    const enterpriseId = new ObjectId();
+    const base = { enterpriseId, districtCode: '441802', active: true, createdAt: at, updatedAt: at };
+    await db.collection('enterprises').insertOne({ _id: enterpriseId, name: '清远燃气有限公司', districtCode: '441802', address: '清城区', licence: verified('E'), active: true, createdAt: at, updatedAt: at });
+    const stations = Array.from({ length: STATIONS }, (_, i) => ({ _id: new ObjectId(), ...base, kind: 'filling_station', name: `充装站${i + 1}`, code: `S${i + 1}`, address: '清城区', coordinates: [113.05 + i * 0.01, 23.68], licence: verified(`S${i}`), fillingLicence: verified(`F${i}`) }));
+    await db.collection('sites').insertMany(stations);
+    const workers = stations.map((s, i) => ({ _id: new ObjectId(), ...base, siteId: s._id, realName: `充装工${i}`, staffNumber: `FO${i}`, idNumberHash: `bench-fo-${i}`, idNumberLast4: '0000', role: 'filling_operator', certificate: verified(`C${i}`) }));
+    await db.collection('workers').insertMany(workers);
+    const { insertedId: adminId } = await db.collection('users').insertOne({ username: 'bench-admin', displayName: 'bench-admin', role: 'enterprise_admin', enterpriseId, districtCode: null, workerId: null, active: true, passwordHash: 'x', passwordChangedAt: at, failedLoginCount: 0, lockedUntil: null, createdAt: at, updatedAt: at });
+    const admin = new UserClient(url, signAccessToken(SECRETS.JWT_SECRET, { kind: 'user', userId: adminId.toHexString(), username: 'bench-admin', role: 'enterprise_admin', enterpriseId: enterpriseId.toHexString() }), 600_000);
+
+    // The scales, registered through the API (the secret shown once), SCALES / STATIONS per station.
+    const scales: Scale[] = [];
+    for (let k = 0; k < SCALES; k++) {
+      const station = k % STATIONS;
+      const created = await admin.expect<{ deviceId: string; secret: string }>('POST', '/api/v1/devices', { siteId: (stations[station] as { _id: ObjectId })._id.toHexString(), name: `灌装秤${k + 1}` }, [201]);
+      scales.push({ client: new DeviceClient(url, { id: created.deviceId, secret: created.secret }, Date.now, 600_000), station, operator: `FO${station}` });
+    }
+
+    // Cylinders for every fill of every run: registered raw, commissioned through the QR API (their
+    // signed URIs kept), inspected through the ledger.
+    const perRun = SCALES * FILLS;
+    const total = perRun * (RUNS + 1);
+    process.stdout.write(`setting up ${total} cylinders...\n`);
+    const pool = Array.from({ length: total }, (_, i) => ({
+      _id: new ObjectId(), ...base, districtCode: '441802', serial: `B${String(i).padStart(7, '0')}`, manufacturer: '佛山', manufactureDate: new Date('2022-01-01'),
+      nominalKg: 15, model: 'YSP-15', tareKg: 14.5, fillingSiteId: (stations[Math.floor(i / FILLS) % SCALES % STATIONS] as { _id: ObjectId })._id, nextInspectionDate: new Date('2030-01-01'), designLifeYears: 8, serviceLifeEndsAt: new Date('2030-01-01'),
+    }));
+    for (let i = 0; i < pool.length; i += 5000) await db.collection('cylinders').insertMany(pool.slice(i, i + 5000));
+    const ready: Ready[] = [];
+    for (let i = 0; i < pool.length; i += 200) {
+      const ids = pool.slice(i, i + 200).map((c) => c._id.toHexString());
+      const { items } = await admin.expect<{ items: { cylinderId: string; status: string; code?: { uri: string } }[] }>('POST', '/api/v1/qr/commission', { cylinderIds: ids }, [200]);
+      for (const item of items) {
+        if (item.status !== 'commissioned' || !item.code) throw new Error(`commission: ${JSON.stringify(item)}`);
+        ready.push({ id: item.cylinderId, uri: item.code.uri });
+      }
+    }
+    const byId = new Map(pool.map((c) => [c._id.toHexString(), c]));
+    for (let i = 0; i < ready.length; i += 1000) {
+      const events = ready.slice(i, i + 1000).map((c) => ({ eventId: randomUUID(), cylinderId: c.id, type: 'inspect', occurredAt: new Date().toISOString(), where: { siteId: (byId.get(c.id) as { fillingSiteId: ObjectId }).fillingSiteId.toHexString() }, payload: { result: 'pass' } }));
+      const body = await admin.expect<{ accepted: number }>('POST', '/api/v1/events/batch', { events }, [200, 207]);
+      if (body.accepted !== events.length) throw new Error(`inspect: ${JSON.stringify(body).slice(0, 300)}`);
+    }
+    // Cylinder i belongs to scale ⌊i / FILLS⌋ mod SCALES (its station's), in run ⌊i / perRun⌋.
+    const cylinderOf = (run: number, scale: number, fill: number) => ready[run * perRun + scale * FILLS + fill] as Ready;
+
+    const reports: Report[] = [];
+    let fillNo = 0;
+    let retries = 0;
+    const pause = () => new Promise((resolve) => setTimeout(resolve, -Math.log(1 - Math.random()) * (SCALES / RATE) * 1000));
+    /** A request that met a dropped connection (a loaded machine) is sent once more: signed anew, idempotent by its key. */
+    const once = async <T>(send: () => Promise<T>): Promise<T> => {
+      try {
+        return await send();
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error;
+        retries += 1;
+        return send();
+      }
+    };
+    /** Every scale at once: FILLS times authorize, then report; the authorize latencies. */
+    async function fillRun(run: number): Promise<{ latencies: number[]; reportLatencies: number[] }> {
+      const latencies: number[] = [];
+      const reportLatencies: number[] = [];
+      await Promise.all(
+        scales.map(async (scale, k) => {
+          for (let f = 0; f < FILLS; f++) {
+            await pause();
+            const cylinder = cylinderOf(run, k, f);
+            const request = { code: cylinder.uri, operator: scale.operator, requestId: `b${run}-${k}-${f}-${randomUUID().slice(0, 8)}`, checks: { valve: 'ok', leak: 'none', appearance: 'ok', residualKg: 0.2 } };
+            const t = performance.now();
+            const res = await once(() => scale.client.call<{ decision: string; authorizationId: string; reasons: unknown[] }>('POST', '/api/v1/device/fills/authorize', request));
+            latencies.push(performance.now() - t);
+            if (res.status !== 200 || res.body.decision !== 'allow') throw new Error(`authorize: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+            const endedAt = Date.now();
+            const body = { fillId: `bench-${run}-${k}-${f}-${++fillNo}`, sequence: run * FILLS + f + 1, authorizationId: res.body.authorizationId, code: cylinder.uri, operator: scale.operator, tareKg: 14.52, grossKg: 29.0, netKg: 14.48, startedAt: new Date(endedAt - 72_000).toISOString(), endedAt: new Date(endedAt).toISOString() };
+            const r = performance.now();
+            const sent = await once(() => scale.client.call<{ status: string }>('POST', '/api/v1/device/fills', body));
+            reportLatencies.push(performance.now() - r);
+            if (sent.status !== 201 && sent.status !== 200) throw new Error(`fill report: ${sent.status} ${JSON.stringify(sent.body).slice(0, 300)}`);
+            reports.push({ scale: k, body });
+          }
+        }),
+      );
+      return { latencies, reportLatencies };
+    }
+    /** The same clients, as often (an authorize and a report per fill), on the hello route. */
+    async function helloRun(): Promise<number[]> {
+      const latencies: number[] = [];
+      await Promise.all(
+        scales.map(async () => {
+          for (let i = 0; i < 2 * FILLS; i++) {
+            if (i % 2 === 0) await pause();
+            const t = performance.now();
+            const res = await once(async () => {
+              const r = await fetch(`${url}/api/v1/bench/hello`);
+              await r.text();
+              return r;
+            });
+            latencies.push(performance.now() - t);
+            if (res.status !== 200) throw new Error(`hello: ${res.status}`);
+          }
+        }),
+      );
+      return latencies;
+    }
+
+    const rounds = { authorizeP50: [] as number[], authorizeP99: [] as number[], helloP50: [] as number[], helloP99: [] as number[], reportP50: [] as number[], reportP99: [] as number[], fillsPerS: [] as number[] };
+    for (let run = 0; run <= RUNS; run++) {
+      let fills: Awaited<ReturnType<typeof fillRun>>;
+      let hello: number[];
+      const started = { fills: 0, seconds: 0 };
+      const timedFills = async () => {
+        const t = performance.now();
+        const r = await fillRun(run);
+        started.seconds = (performance.now() - t) / 1000;
+        started.fills = perRun;
+        return r;
+      };
+      if (run % 2 === 0) {
+        fills = await timedFills();
+        hello = await helloRun();
+      } else {
+        hello = await helloRun();
+        fills = await timedFills();
+      }
+      const a50 = percentile(fills.latencies, 50);
+      const a99 = percentile(fills.latencies, 99);
+      const h50 = percentile(hello, 50);
+      const h99 = percentile(hello, 99);
+      process.stdout.write(`run ${run}${run === 0 ? ' (warm-up)' : ''}: authorize p50 ${a50.toFixed(1)} ms p99 ${a99.toFixed(1)} ms; report p50 ${percentile(fills.reportLatencies, 50).toFixed(1)} ms p99 ${percentile(fills.reportLatencies, 99).toFixed(1)} ms; hello p50 ${h50.toFixed(1)} ms p99 ${h99.toFixed(1)} ms; ${(started.fills / started.seconds).toFixed(0)} fills/s\n`);
+      if (run === 0) continue;
+      rounds.authorizeP50.push(a50);
+      rounds.authorizeP99.push(a99);
+      rounds.helloP50.push(h50);
+      rounds.helloP99.push(h99);
+      rounds.reportP50.push(percentile(fills.reportLatencies, 50));
+      rounds.reportP99.push(percentile(fills.reportLatencies, 99));
+      rounds.fillsPerS.push(started.fills / started.seconds);
+    }
+
+    // Every report again, all at once: answered duplicates, stored once.
+    const again: string[] = [];
+    for (let i = 0; i < reports.length; i += SCALES) {
+      again.push(...(await Promise.all(reports.slice(i, i + SCALES).map(async (r) => (await once(() => (scales[r.scale] as Scale).client.call<{ status: string }>('POST', '/api/v1/device/fills', r.body))).body.status))));
+    }
+    const duplicates = again.filter((s) => s === 'duplicate').length;
+    const deviceIds = scales.map((s) => s.client.credentials.id);
+    const records = await db.collection('fill_records').countDocuments({ deviceId: { $in: deviceIds } });
+    const fillEvents = await db.collection('events').countDocuments({ type: 'fill', 'actor.kind': 'device' });
+    const distinct = (await db.collection('fill_records').distinct('fillId', { deviceId: { $in: deviceIds } })).length;
+    const sent = reports.length;
+    process.stdout.write(`${sent} fills reported, ${records} fill records (${distinct} distinct), ${fillEvents} fill events, ${duplicates}/${sent} resent answered duplicate\n`);
+
+    const authorizeP99 = median(rounds.authorizeP99);
+    const authorizeP50 = median(rounds.authorizeP50);
+    const helloP99 = median(rounds.helloP99);
+    const helloP50 = median(rounds.helloP50);
+    report(
+      'scales',
+      [
+        { name: `authorize p99, ${SCALES} scales at once, ${RATE} fills/s (absolute goal)`, value: authorizeP99, unit: 'ms', target: `≤ ${GOAL_P99_MS}`, met: authorizeP99 <= GOAL_P99_MS },
+        { name: 'authorize p99 / hello p99 (same clients, same concurrency)', value: authorizeP99 / helloP99, unit: '×', target: 'reported', met: true, absolute: { value: authorizeP99, unit: 'ms' }, baseline: { name: 'hello p99', value: helloP99, unit: 'ms' } },
+        { name: 'authorize p50 / hello p50', value: authorizeP50 / helloP50, unit: '×', target: 'reported', met: true, absolute: { value: authorizeP50, unit: 'ms' }, baseline: { name: 'hello p50', value: helloP50, unit: 'ms' } },
+        { name: 'fills lost or stored twice (records, events, resent reports)', value: Math.abs(records - sent) + Math.abs(distinct - sent) + Math.abs(fillEvents - sent) + (sent - duplicates), unit: 'fills', target: '= 0', met: records === sent && distinct === sent && fillEvents === sent && duplicates === sent },
+      ],
+      { scales: SCALES, stations: STATIONS, fillsPerScalePerRun: FILLS, runs: RUNS, targetFillsPerS: RATE, retriedAfterDroppedConnection: retries, reportP50Ms: median(rounds.reportP50), reportP99Ms: median(rounds.reportP99), fillsPerS: median(rounds.fillsPerS), rounds },
+    );
+  } finally {
+    if (app) {
+      const exited = new Promise((resolve) => app?.child.once('exit', resolve));
+      app.child.kill('SIGTERM');
+      await exited;
+    }
+    await mongo.close();
+    server.kill('SIGTERM');
+    await server.exited;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
