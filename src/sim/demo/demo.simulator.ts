@@ -3,6 +3,7 @@ import { signAccessToken, type Principal } from '../../components/auth';
 import type { Components } from '../../components';
 import type { CylinderProjection } from '../../components/ledger';
 import type { Logger } from '../../shared/logger/logger.factory';
+import { startScaleSimulator, type ScaleSimulator } from '../scales';
 
 /**
  * The demo city at work (issue 18), gently: every round a filling operator inspects an empty
@@ -12,9 +13,10 @@ import type { Logger } from '../../shared/logger/logger.factory';
  * cylinder with a steel stamp no city enterprise registered, or an overfill. Alerts, fills and
  * deliveries so appear while a user watches. DEMO_SIMULATION=off stops all of it.
  *
- * The fills take the "simple fill path" (issue 18 §3): recorded in the app process as the
- * station's registered scale through the ledger's capture, not through the signed device API —
- * the scale simulator of issue 12 does that once it is merged.
+ * The fills come from the scale simulator of issue 12 (src/sim/scales: one scale at 安达's
+ * station, signed device API, interlock, weights, offline buffers). The staged overfill, and the
+ * fills of any round while that simulator could not start, take the "simple fill path": recorded
+ * in the app process as the station's registered scale through the ledger's capture.
  */
 export interface DemoSimulatorDeps {
   components: Pick<Components, 'auth' | 'registry' | 'ledger'>;
@@ -25,6 +27,8 @@ export interface DemoSimulatorDeps {
   logger: Logger;
   /** Every how many rounds a violation is staged (the first round always stages one). */
   violationEvery?: number;
+  /** Fills per hour of the simulated scale (issue 12); 0 keeps it off and fills by the simple path. */
+  scaleRate?: number;
 }
 
 export interface DemoSimulator {
@@ -59,6 +63,7 @@ export function startDemoSimulators(deps: DemoSimulatorDeps): DemoSimulator {
   const stats: SimStats = { rounds: 0, fills: 0, deliveries: 0, violations: 0, failures: 0 };
   const every = deps.violationEvery ?? 6;
   let cast: Cast | undefined;
+  let scales: ScaleSimulator | undefined;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -73,15 +78,31 @@ export function startDemoSimulators(deps: DemoSimulatorDeps): DemoSimulator {
 
   async function round(): Promise<void> {
     try {
-      cast ??= await castOf(deps);
-      if (!cast) return;
+      if (!cast) {
+        cast = await castOf(deps);
+        if (!cast) return;
+        void startScales(cast);
+      }
       const n = stats.rounds++;
       if (n % every === 0) await violation(cast, n / every);
-      await fillOne(cast);
+      if (!scales) await fillOne(cast);
       await deliverOne(cast);
     } catch (error) {
       stats.failures++;
       deps.logger.warn({ err: error }, 'demo simulator: a round failed');
+    }
+  }
+
+  /** The signed-device scale simulator at 安达's station, in the background (its provisioning reads the station's cylinders). */
+  async function startScales(c: Cast): Promise<void> {
+    const rate = deps.scaleRate ?? 30;
+    if (rate <= 0) return;
+    try {
+      const sim = await startScaleSimulator({ baseUrl: deps.baseUrl, admin: { token: signAccessToken(deps.jwtSecret, c.admin) }, stations: 1, scalesPerStation: 1, rate, behaviour: { maxFillWaitMs: 20_000 } });
+      if (stopped) await sim.stop();
+      else scales = sim;
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'demo simulator: the scale simulator did not start; fills take the simple path');
     }
   }
 
@@ -176,6 +197,7 @@ export function startDemoSimulators(deps: DemoSimulatorDeps): DemoSimulator {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      await scales?.stop();
     },
     stats: () => ({ ...stats }),
   };
