@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { config as loadDotenv } from 'dotenv';
 import { developmentSeeders, seedDevelopmentDatabase } from '../seed';
 import { createApp } from './app';
-import { createComponents } from './components';
+import { buildComponents } from './components';
 import { ConfigError, loadConfig, type Config } from './config';
 import { startDatabase } from './shared/db/database.starter';
 import { drainHttpServer } from './shared/lifecycle/http.drain';
 import { createShutdown, installProcessHandlers, type Shutdown } from './shared/lifecycle/shutdown.coordinator';
 import { createLogger, type Logger } from './shared/logger/logger.factory';
 import { createRealtime } from './shared/realtime/realtime.server';
+import { startDemoSimulators } from './sim/demo/demo.simulator';
 
 /** config → database → http + socket.io → shutdown hooks; nothing else. */
 async function main(): Promise<void> {
@@ -40,7 +41,8 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
     logger.debug({ outcome }, 'development seed');
   }
 
-  const modules = await createComponents({ connection: db.database.connection, config, logger });
+  const components = await buildComponents({ connection: db.database.connection, config, logger });
+  const { modules } = components;
   // After http (shutdown runs last-added first), before the database: background runners stop with it open.
   shutdown.add('components', async () => {
     for (const module of modules) await module.stop?.();
@@ -58,8 +60,17 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
 
   await listen(server, config);
   const url = publicUrl(config, server);
+  if (config.demo.simulation) {
+    const { port } = server.address() as AddressInfo;
+    const host = ['0.0.0.0', '::'].includes(config.http.host) ? '127.0.0.1' : config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+    const simulators = startDemoSimulators({ components, baseUrl: `http://${host}:${port}`, jwtSecret: config.secrets.JWT_SECRET, intervalMs: config.demo.simulationIntervalMs, logger });
+    // Stops first (added last): its rounds talk to the server the next steps close.
+    shutdown.add('demo simulators', () => simulators.stop());
+  }
   logger.info({ url, db: db.database.info, env: config.env }, `LPG Trace is ready at ${url}`);
-  // stdout only, never the log: the demo passwords exist nowhere else in clear.
+  // stdout only, never the log: the demo passwords exist nowhere else in clear. After the log's
+  // buffered lines (the ready line among them), so they are the last thing on the terminal.
+  if (announcements.length > 0) await new Promise<void>((done) => logger.flush(() => done()));
   for (const render of announcements) process.stdout.write(`${render(url)}\n`);
 }
 

@@ -84,7 +84,7 @@ export function planHistory(random: Random, plan: RegistryPlan, cal: Calendar, s
   }
   const suspendedAt = Date.parse(plan.enterprises[SUSPENDED_ENTERPRISE]?.licence.suspendedAt ?? '9999-01-01');
   const unlicensedSince = Date.parse(plan.sites[plan.unlicensedSupplyPoint]?.licence.validTo ?? '9999-01-01');
-  const budget = { unlicensed: Math.max(3, Math.round(12 * scale)), untrained: Math.max(3, Math.round(8 * scale)), suspended: Math.max(2, Math.round(6 * scale)), overdue: Math.max(2, Math.round(10 * scale)) };
+  const budget = { unlicensed: Math.max(3, Math.round(12 * scale)), untrained: Math.max(3, Math.round(8 * scale)), suspended: Math.max(2, Math.round(6 * scale)), overdue: Math.max(2, Math.round(10 * scale)), overfill: Math.max(2, Math.round(50 * scale)) };
   const untrained = plan.workers[plan.untrainedWorker];
   const overfillStation = plan.stationOf.get(OVERFILL_ENTERPRISE) as number;
   let clonedCylinder = -1;
@@ -146,7 +146,8 @@ export function planHistory(random: Random, plan: RegistryPlan, cal: Calendar, s
       add('inspect', { kind: 'worker', worker: operator() }, { site: station, payload: { result: 'pass' } });
       t += r.int(8, 40) * 60_000;
       if (t >= stop) return;
-      const overfill = cylinder.station === overfillStation && t > end - 60 * DAY && r.chance(0.06);
+      const overfill = cylinder.station === overfillStation && t > end - 60 * DAY && budget.overfill > 0 && r.chance(0.2);
+      if (overfill) budget.overfill--;
       add('fill', { kind: 'scale', station, operator: operator() }, { site: station, payload: fillPayload(r, cylinder, overfill), ...(overfill ? { planted: 'overfilling_station' as PlantedCase } : {}) });
       if (overfill) {
         t += r.int(20, 90) * 60_000;
@@ -158,7 +159,7 @@ export function planHistory(random: Random, plan: RegistryPlan, cal: Calendar, s
       const customer = r.pick(s.customers);
       const cust = plan.customers[customer];
       if (!cust) return;
-      const local = s.points.filter((p) => plan.sites[p]?.districtCode === cust.districtCode);
+      const local = s.points.filter((p) => p !== plan.diversionSite && plan.sites[p]?.districtCode === cust.districtCode);
       const diversion = cylinder.enterprise === DIVERSION_ENTERPRISE && r.chance(0.22);
       const viaPoint = diversion || (local.length > 0 && r.chance(0.6));
       const deliverer = worker(customer);
@@ -172,17 +173,17 @@ export function planHistory(random: Random, plan: RegistryPlan, cal: Calendar, s
         if (point === plan.unlicensedSupplyPoint && t > unlicensedSince) {
           if (budget.unlicensed > 0) {
             budget.unlicensed--;
-            add('receive', { kind: 'worker', worker: deliverer }, { site: point, payload: {}, planted: 'unlicensed_supply_point' });
+            add('receive', { kind: 'worker', worker: worker(customer) }, { site: point, payload: {}, planted: 'unlicensed_supply_point' });
           }
           point = undefined;
           t += r.int(30, 90) * 60_000;
         } else {
-          add('receive', { kind: 'worker', worker: deliverer }, { site: point, payload: {} });
+          add('receive', { kind: 'worker', worker: worker(customer) }, { site: point, payload: {} });
           if (diversion) {
             // Sold on to nobody the platform knows: the empties come back, no hand-over ever recorded.
             t = working(t + r.int(3, 12) * DAY);
             if (t >= stop) return;
-            add('return_empty', { kind: 'worker', worker: deliverer }, { site: station, payload: { condition: 'empty' }, planted: 'diversion_site' });
+            add('return_empty', { kind: 'worker', worker: worker(customer) }, { site: station, payload: { condition: 'empty' }, planted: 'diversion_site' });
             continue;
           }
           t = working(t + r.int(1, 72) * HOUR);
@@ -190,7 +191,7 @@ export function planHistory(random: Random, plan: RegistryPlan, cal: Calendar, s
       }
       if (t >= stop) return;
       const by = worker(customer);
-      if (untrained && cylinder.enterprise === untrained.enterprise && t > end - 12 * DAY && budget.untrained > 0 && r.chance(0.2)) {
+      if (untrained && cylinder.enterprise === untrained.enterprise && t > end - 30 * DAY && budget.untrained > 0 && r.chance(0.5)) {
         budget.untrained--;
         add('hand_over', { kind: 'worker', worker: plan.untrainedWorker }, { customer, coordinates: cust.coordinates, payload: handOver(), planted: 'untrained_worker' });
         t += r.int(20, 60) * 60_000;
@@ -234,7 +235,7 @@ export function planHistory(random: Random, plan: RegistryPlan, cal: Calendar, s
       outOfCitySerials.push(serial);
       const t = working(end - r.int(2, 30) * DAY + r.int(0, 8) * HOUR);
       const customer = r.pick(lianzhou.customers);
-      push({ type: 'hand_over', occurredAt: new Date(t).toISOString(), cylinder: { serial, enterprise: 3 }, by: { kind: 'worker', worker: lianzhou.deliverers[k % lianzhou.deliverers.length] as number }, customer, coordinates: plan.customers[customer]?.coordinates as [number, number], payload: handOver(), planted: 'out_of_city_cylinder' });
+      push({ type: 'hand_over', occurredAt: new Date(t).toISOString(), cylinder: { serial, enterprise: 3 }, by: { kind: 'worker', worker: lianzhou.deliverers[0] as number }, customer, coordinates: plan.customers[customer]?.coordinates as [number, number], payload: handOver(), planted: 'out_of_city_cylinder' });
     }
   }
 

@@ -1,0 +1,103 @@
+import { createApp } from '../../src/app';
+import { buildComponents, type Components } from '../../src/components';
+import { connectDatabase, type Database } from '../../src/shared/db/database.connection';
+import { createDemoAccounts, type PrintedAccount } from '../../seed/city/city.accounts';
+import { generateCity, loadCity, type City, type CityIds, type LoadResult } from '../../seed/city';
+import { TEST_SECRETS } from '../auth/auth.harness';
+import { listenOnFreePort, silentLogger, type RunningServer } from '../foundation/app.harness';
+import { startTestDatabase, type TestDatabase } from '../support/mongo';
+
+/**
+ * The demo city written through the platform's own paths (issue 18), at a small scale: nothing
+ * the generator meant as normal is refused, every planted violation is refused or flagged, and a
+ * city regulator logging in afterwards finds them as alerts, with chains that verify.
+ */
+describe('the demo city, loaded through the registry, the devices API and the ledger', () => {
+  let testDb: TestDatabase;
+  let database: Database;
+  let server: RunningServer;
+  let components: Components;
+  let city: City;
+  let loaded: LoadResult;
+  let ids: CityIds;
+  let accounts: PrintedAccount[] = [];
+  const config = { secrets: TEST_SECRETS, env: 'development' as const };
+
+  beforeAll(async () => {
+    testDb = await startTestDatabase('demo_city');
+    database = await connectDatabase(testDb.uri, { mode: 'embedded', engine: 'lpg-embedded', name: testDb.dbName });
+    city = generateCity({ seed: 'load-test', scale: 0.02 });
+    loaded = await loadCity(city, {
+      connection: database.connection,
+      config,
+      logger: silentLogger,
+      afterLoad: async (c, i) => {
+        accounts = await createDemoAccounts(city, i, c);
+      },
+    });
+    ids = loaded.ids;
+    // The app as it starts afterwards: supervision catches up with the history from its stored position.
+    components = await buildComponents({ connection: database.connection, config, logger: silentLogger, auth: { bcryptCost: 4 } });
+    server = await listenOnFreePort(createApp({ config: { isProduction: false, http: { bodyLimit: '100kb' } }, logger: silentLogger, database, modules: components.modules }));
+  }, 300_000);
+  afterAll(async () => {
+    await server?.close();
+    for (const m of components?.modules ?? []) await m.stop?.();
+    await components?.ledgerLog.stop();
+    await database?.connection.db?.dropDatabase();
+    await database?.close();
+    await testDb?.stop();
+  });
+
+  const get = async (path: string, token: string) => {
+    const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const login = async (username: string) => {
+    const password = accounts.find((a) => a.username === username)?.password;
+    const res = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    expect(res.status).toBe(200);
+    return String(((await res.json()) as { accessToken: string }).accessToken);
+  };
+  /** Polls the alert list until an alert of `rule` shows (supervision works through the year in the background). */
+  const alertOf = async (token: string, rule: string): Promise<Record<string, unknown>> => {
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      const { body } = await get(`/api/v1/alerts?rule=${rule}&limit=5`, token);
+      const item = (body.items as Record<string, unknown>[] | undefined)?.[0];
+      if (item) return item;
+      if (Date.now() > deadline) throw new Error(`no ${rule} alert within 240 s`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  };
+
+  it('accepts every event the generator meant as normal, and refuses the planted ones', () => {
+    expect(loaded.unexpected).toEqual([]);
+    expect(loaded.accepted).toBeGreaterThan(0.99 * city.events.length);
+    expect(loaded.plantedRefusals.unlicensed_supply_point).toBeGreaterThan(0);
+    expect(loaded.plantedRefusals.untrained_worker).toBeGreaterThan(0);
+    expect(loaded.plantedRefusals.out_of_city_cylinder).toBe(city.planted.outOfCitySerials.length);
+  });
+
+  it('shows the city regulator the planted cases as alerts', async () => {
+    const token = await login('demo.city');
+    const unlicensed = await alertOf(token, 'UNLICENSED_SELLER');
+    expect(unlicensed).toMatchObject({ subject: { kind: 'site', id: ids.sites[city.planted.unlicensedSupplyPoint] } });
+    const untrained = await alertOf(token, 'UNTRAINED_WORKER');
+    expect(untrained).toMatchObject({ subject: { kind: 'worker', id: ids.workers[city.planted.untrainedWorker] } });
+    expect(await alertOf(token, 'OUT_OF_CITY_CYLINDER')).toMatchObject({ subject: { kind: 'code' } });
+    expect(await alertOf(token, 'CLONED_CODE')).toMatchObject({ subject: { kind: 'cylinder', id: ids.cylinders[city.planted.clonedCylinder] } });
+    expect(await alertOf(token, 'OVERFILL')).toMatchObject({ subject: { kind: 'site', id: ids.sites[city.planted.overfillingStation] } });
+  }, 300_000);
+
+  it("verifies a cylinder's year-long chain, and keeps the district regulator to its district", async () => {
+    const busiest = [...city.events.reduce((m, e) => (typeof e.cylinder === 'number' ? m.set(e.cylinder, (m.get(e.cylinder) ?? 0) + 1) : m), new Map<number, number>())].sort((a, b) => b[1] - a[1])[0]?.[0] as number;
+    const token = await login('demo.city');
+    const verified = await get(`/api/v1/cylinders/${ids.cylinders[busiest]}/chain/verify`, token);
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ ok: true });
+    const district = await login('demo.district');
+    const foreign = city.cylinders.findIndex((c) => city.enterprises[c.enterprise]?.districtCode === '441882');
+    expect((await get(`/api/v1/cylinders/${ids.cylinders[foreign]}`, district)).status).toBe(404);
+  }, 120_000);
+});
