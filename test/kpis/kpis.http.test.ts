@@ -15,7 +15,8 @@ import { startWorld, type World } from '../support/world';
  *   a5 sold at the station (unconfirmed)                                   → reached
  * Enterprise B (清新区 441803) fills b1: dispatched, received, handed over (confirmed) → reached.
  * Enterprise C (清新区) has a scale whose interlock denied two requests.
- * Alerts: four codes the city never issued (OUT_OF_CITY_CYLINDER, A's): two taken into a case, one
+ * Alerts: four codes the city never issued (OUT_OF_CITY_CYLINDER, A's, in A's district: a refusal
+ * takes its site's district): two taken into a case, one
  * dismissed; one sale at B's suspended station (UNLICENSED_SELLER in 清新区) taken into a case
  * closed as rectified.
  */
@@ -174,7 +175,7 @@ describe('GET /kpis: the figures of a hand-built world', () => {
     // Alerts as raised, the dismissed one included, by rule and district.
     expect(figures.alertsByRule).toEqual(
       expect.arrayContaining([
-        { rule: 'OUT_OF_CITY_CYLINDER', zh: '外地充装', en: expect.any(String), district: null, count: 4 },
+        { rule: 'OUT_OF_CITY_CYLINDER', zh: '外地充装', en: expect.any(String), district: QINGCHENG, count: 4 },
         { rule: 'UNLICENSED_SELLER', zh: '无证经营', en: 'Unlicensed seller', district: QINGXIN, count: 1 },
       ]),
     );
