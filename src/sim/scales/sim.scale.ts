@@ -154,7 +154,13 @@ export class SimScale {
     if (this.degradedFills === 0 && Math.random() < behaviour.outageRate) {
       this.degradedFills = 2 + Math.floor(Math.random() * 6);
     }
+    const degraded = this.degradedFills > 0;
     await this.attempt();
+    // The line degrades for a few cycles (filled or not: a station may run out of cylinders), then is gone for a few more.
+    if (degraded) {
+      this.degradedFills -= 1;
+      if (this.degradedFills === 0) this.offlineUntil = Date.now() + this.cycleMs * (2 + Math.random() * 3);
+    }
   }
 
   /** A signed call; a clock refusal sets the clock from X-Server-Time and sends again once. */
@@ -296,9 +302,6 @@ export class SimScale {
     if (cylinder) cylinder.where = 'full';
     if (this.degradedFills > 0) {
       this.buffer.push(report);
-      this.degradedFills -= 1;
-      // The line is gone altogether now: no fill starts for a few cycles.
-      if (this.degradedFills === 0) this.offlineUntil = Date.now() + this.cycleMs * (2 + Math.random() * 3);
       return;
     }
     const sent = await this.call<Outcome>('POST', '/api/v1/device/fills', report);
