@@ -186,9 +186,11 @@ describe('a code without its signature, and the manual entry of a damaged label'
     const landed = await onPhone(async (page) => {
       const lookUp = async (typed: string) => {
         await open(page, code.path);
+        // The signed page is on the same path: wait for the page the lookup lands on, not the one it left.
+        const signedPage = page.url();
         await page.locator('.manual input[name="code"]').fill(typed);
         await page.locator('.manual button[type="submit"]').tap();
-        await page.waitForURL((url) => url.pathname === `/8003/${code.grai}`);
+        await page.waitForURL((url) => url.pathname === `/8003/${code.grai}` && url.href !== signedPage);
         return (await seen(page)).verdict;
       };
       return { grai: await lookUp(`(8003) ${code.grai.slice(0, 7)} ${code.grai.slice(7)}`), serial: await lookUp(serial) };
