@@ -68,9 +68,8 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
     shutdown.add('demo simulators', () => simulators.stop());
   }
   logger.info({ url, db: db.database.info, env: config.env }, `LPG Trace is ready at ${url}`);
-  // stdout only, never the log: the demo passwords exist nowhere else in clear. After the log's
-  // buffered lines (the ready line among them), so they are the last thing on the terminal.
-  if (announcements.length > 0) await new Promise<void>((done) => logger.flush(() => done()));
+  // stdout only, never the log: the demo passwords exist nowhere else in clear. The log writes
+  // synchronously, so they come after the ready line, the last thing on the terminal.
   for (const render of announcements) process.stdout.write(`${render(url)}\n`);
 }
 

@@ -31,7 +31,10 @@ export function createLogger(options: LoggerOptions): Logger {
   };
   const wantPretty = options.format === 'pretty' || (options.format === 'auto' && options.env === 'development');
   const pretty = wantPretty ? prettyStream() : undefined;
-  return pretty ? pino(base, pretty) : pino(base);
+  // Synchronous JSON to stdout, like the pretty stream: pino's default stream writes later, so a line
+  // logged just before process.exit was lost, and text written straight to stdout after a line (the
+  // demo accounts after the ready line) could reach the terminal before it.
+  return pino(base, pretty ?? pino.destination({ dest: 1, sync: true }));
 }
 
 /**
