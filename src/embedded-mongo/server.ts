@@ -98,7 +98,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     },
     cursors: new Map(),
     nextCursorId: () => Long.fromNumber(Date.now() % 1_000_000 * 1_000_000 + nextCursor++),
-    counters: { connectionsCurrent: 0, connectionsTotal: 0, commands: new Map() },
+    counters: { connectionsCurrent: 0, connectionsTotal: 0, commands: new Map(), timings: new Map() },
   };
   const dispatcher = dispatcherFor(state);
   const sockets = new Set<net.Socket>();

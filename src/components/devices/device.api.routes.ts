@@ -5,12 +5,14 @@ import type { FillReportService } from './fill-report.service';
 import type { DeviceView } from './devices.schemas';
 import type { DeviceRecord } from './device.repository';
 import type { InterlockService } from './interlock.service';
+import type { AuthorizeTimings, ServiceStages } from './authorize.timing';
 
 export interface DeviceApiServices {
   view(device: DeviceRecord): DeviceView;
   interlock: InterlockService;
   fills: FillReportService;
   heartbeat(device: DeviceRecord, body: HeartbeatBody, sentAt: number): Promise<HeartbeatAnswer>;
+  timings?: AuthorizeTimings;
 }
 
 /** A single report's status: a new fill 201, the same fill again 200, refused 422 (with its reasons, kept as evidence). */
@@ -28,7 +30,15 @@ export function deviceApiRoutes(authenticate: RequestHandler, services: DeviceAp
   });
   router.post('/fills/authorize', async (req, res) => {
     const device = deviceOf(req);
-    res.set('Cache-Control', 'no-store').json(await services.interlock.authorize(device, authorizeBody.parse(req.body)));
+    const timings = services.timings?.active ? services.timings : undefined;
+    const stages: ServiceStages = { factsMs: 0, decideMs: 0, storeMs: 0 };
+    const answer = await services.interlock.authorize(device, authorizeBody.parse(req.body), timings ? stages : undefined, req.devicePrefetch);
+    const answering = performance.now();
+    res.set('Cache-Control', 'no-store').json(answer);
+    if (timings) {
+      const done = performance.now();
+      timings.emit({ authMs: req.deviceAuthMs ?? 0, ...stages, answerMs: done - answering, totalMs: done - (req.deviceAuthStarted ?? done) });
+    }
   });
   router.post('/fills', async (req, res) => {
     const device = deviceOf(req);

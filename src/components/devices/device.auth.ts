@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError, type FieldError } from '../../shared/errors/app.error';
 import type { NonceStore } from './device.nonces';
-import type { DeviceKeys } from './device.keys';
+import type { DeviceHome, DeviceKeys } from './device.keys';
 import type { DeviceCredential, DeviceRecord, DeviceRepository } from './device.repository';
 import { DEVICE_HEADERS, MAX_DEVICE_CLOCK_SKEW_MS, NONCE_PATTERN, signatureMatches } from './device.signature';
 
@@ -32,6 +32,11 @@ declare module 'express-serve-static-core' {
     device?: DeviceRecord;
     /** Its X-Timestamp: the device clock when it signed. */
     deviceSentAt?: number;
+    /** When authentication began and how long it took (performance.now() ms): an authorize's stage times. */
+    deviceAuthStarted?: number;
+    deviceAuthMs?: number;
+    /** What DeviceAuthDeps.prefetch started for this request while it was being authenticated. */
+    devicePrefetch?: Promise<unknown>;
   }
 }
 
@@ -77,6 +82,13 @@ export interface DeviceAuthDeps {
   keys: DeviceKeys;
   nonces: Pick<NonceStore, 'claim'>;
   now: () => Date;
+  /**
+   * Reads a route may start while its request's device record and nonce are still being checked
+   * (the interlock's facts, so that an authorize waits for one round trip less): started only for
+   * a request whose signature has already been checked against the device's key, so a stranger
+   * cannot make the platform read anything; the route ignores them when authentication fails.
+   */
+  prefetch?: { path: string; start(device: DeviceHome & { id: string }, body: unknown): Promise<unknown> };
 }
 
 /**
@@ -95,7 +107,12 @@ export function deviceAuthentication(deps: DeviceAuthDeps): RequestHandler {
   return (req, res, next) => {
     const now = deps.now();
     res.set('X-Server-Time', String(now.getTime()));
-    authenticate(req, now).then(next, next);
+    const started = performance.now();
+    req.deviceAuthStarted = started;
+    authenticate(req, now).then(() => {
+      req.deviceAuthMs = performance.now() - started;
+      next();
+    }, next);
   };
 
   async function authenticate(req: Request, now: Date): Promise<void> {
@@ -114,6 +131,7 @@ export function deviceAuthentication(deps: DeviceAuthDeps): RequestHandler {
     const cached = deps.keys.keyOf(presented.deviceId);
     if (cached !== undefined) {
       if (!signatureMatches(cached, parts, presented.signature)) throw refuse('DEVICE_SIGNATURE_INVALID');
+      prefetch(req, presented.deviceId, body, inWindow);
       claimed = claim();
       // The claim's rejection is awaited below; until then it must not go unhandled.
       claimed.catch(() => undefined);
@@ -122,7 +140,8 @@ export function deviceAuthentication(deps: DeviceAuthDeps): RequestHandler {
     } else {
       found = await deps.devices.credentialOf(presented.deviceId);
       if (!found) throw refuse('DEVICE_UNKNOWN');
-      if (!signatureMatches(deps.keys.remember(found.device.id, found.secretSalt), parts, presented.signature)) throw refuse('DEVICE_SIGNATURE_INVALID');
+      const home = { siteId: found.device.siteId, enterpriseId: found.device.enterpriseId };
+      if (!signatureMatches(deps.keys.remember(found.device.id, found.secretSalt, home), parts, presented.signature)) throw refuse('DEVICE_SIGNATURE_INVALID');
       claimed = found.device.status === 'active' ? Promise.all([claim(), seen()]).then(([c]) => c) : Promise.resolve(false);
     }
     if (found.device.status !== 'active') {
@@ -136,6 +155,21 @@ export function deviceAuthentication(deps: DeviceAuthDeps): RequestHandler {
     req.device = { ...found.device, lastSeenAt: now };
     req.deviceSentAt = sentAt;
     req.body = parseJson(body);
+  }
+
+  function prefetch(req: Request, deviceId: string, body: Buffer, inWindow: boolean): void {
+    const home = deps.keys.homeOf(deviceId);
+    if (!deps.prefetch || req.path !== deps.prefetch.path || !home || !inWindow) return;
+    let parsed: unknown;
+    try {
+      parsed = parseJson(body);
+    } catch {
+      return;
+    }
+    const started = deps.prefetch.start({ id: deviceId, ...home }, parsed);
+    // Awaited by the route when authentication succeeds; until then (or if it fails) never unhandled.
+    started.catch(() => undefined);
+    req.devicePrefetch = started;
   }
 }
 

@@ -10,9 +10,17 @@ import type { DeviceSecrets } from './device.secret';
  * Also remembers when this process last marked each device seen, so the seen-write is skipped
  * without reading the device first.
  */
+/** Where a device is registered: fixed for its life (a scale moved to another station is registered anew). */
+export interface DeviceHome {
+  siteId: string;
+  enterpriseId: string;
+}
+
 export interface DeviceKeys {
   keyOf(deviceId: string): string | undefined;
-  remember(deviceId: string, secretSalt: string): string;
+  /** The station and enterprise of a device whose key this process holds (known from the same read). */
+  homeOf(deviceId: string): DeviceHome | undefined;
+  remember(deviceId: string, secretSalt: string, home?: DeviceHome): string;
   forget(deviceId: string): void;
   /** Whether this process marked the device seen less than `resolutionMs` before `now`; if not, notes it does now. */
   seenRecently(deviceId: string, now: number, resolutionMs: number): boolean;
@@ -22,16 +30,20 @@ export interface DeviceKeys {
 const DEFAULT_CAPACITY = 20_000;
 
 export function createDeviceKeys(secrets: Pick<DeviceSecrets, 'derive'>, capacity = DEFAULT_CAPACITY): DeviceKeys {
-  const keys = new Map<string, { key: string; seenAt: number }>();
+  const keys = new Map<string, { key: string; seenAt: number; home?: DeviceHome }>();
   return {
     keyOf: (deviceId) => keys.get(deviceId)?.key,
-    remember(deviceId, secretSalt) {
+    homeOf: (deviceId) => keys.get(deviceId)?.home,
+    remember(deviceId, secretSalt, home) {
       const known = keys.get(deviceId);
-      if (known) return known.key;
+      if (known) {
+        if (home && !known.home) known.home = home;
+        return known.key;
+      }
       // Map keeps insertion order: the oldest entry goes first when full.
       if (keys.size >= capacity) keys.delete(keys.keys().next().value as string);
       const key = secrets.derive(deviceId, secretSalt);
-      keys.set(deviceId, { key, seenAt: 0 });
+      keys.set(deviceId, { key, seenAt: 0, ...(home ? { home } : {}) });
       return key;
     },
     forget: (deviceId) => {

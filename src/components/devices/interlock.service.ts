@@ -1,14 +1,15 @@
 import { fillLimitOf, reasonInfo, type CylinderState, type FillLimits, type Ledger, type Rejection } from '../ledger';
-import type { CylinderIdentity, Registry } from '../registry';
-import type { AuthorizeAnswer, AuthorizeBody } from './device.api.schemas';
+import type { CredentialHolder, CylinderIdentity, Registry } from '../registry';
+import { authorizeBody, type AuthorizeAnswer, type AuthorizeBody } from './device.api.schemas';
 import type { DeviceRecord } from './device.repository';
 import { readCode, type QrCodes } from './interlock.code';
 import { decideFill, type InterlockCylinder, type InterlockFacts, type InterlockOperator } from './interlock.decide';
 import type { InterlockRepository, NewDecision, StoredDecision } from './interlock.repository';
-import type { ScaleControlsRepository } from './scale-controls.repository';
+import type { ControlLock, ScaleControlsRepository } from './scale-controls.repository';
+import type { ServiceStages } from './authorize.timing';
 
 export interface InterlockDeps {
-  registry: Pick<Registry, 'cylinderIdentity' | 'codes' | 'credentialHolders' | 'policy'>;
+  registry: Pick<Registry, 'cylinderIdentity' | 'codes' | 'credentialHolders' | 'credentialHolderByCode' | 'policy'>;
   ledger: Pick<Ledger, 'cylinderState'>;
   qr: QrCodes;
   decisions: InterlockRepository;
@@ -55,6 +56,28 @@ const toInterlockCylinder = (c: CylinderIdentity): InterlockCylinder => ({
 
 export type InterlockService = ReturnType<typeof createInterlockService>;
 
+/** A device as the interlock's reads need it: its id and where it is registered. */
+type Home = Pick<DeviceRecord, 'id' | 'siteId' | 'enterpriseId'>;
+
+const READS = Symbol('interlock fact reads');
+
+/** What readFacts read for one authorize request (marked, so a prefetch is recognised as the interlock's own). */
+interface FactReads {
+  [READS]: true;
+  deviceId: string;
+  body: AuthorizeBody;
+  earlier: StoredDecision | null;
+  cylinder: CylinderIdentity | undefined;
+  signature: InterlockFacts['signature'];
+  projection: Awaited<ReturnType<Ledger['cylinderState']>>;
+  operator: InterlockOperator | undefined;
+  site: CredentialHolder | undefined;
+  enterprise: CredentialHolder | undefined;
+  stationLock: ControlLock | null;
+}
+
+const isFactReads = (value: unknown): value is FactReads => typeof value === 'object' && value !== null && READS in value;
+
 /**
  * Asks the interlock (interlock.decide.ts) on a scale's behalf: reads every fact it decides on
  * (the cylinder the code names, its ledger state, the station's and its enterprise's licences, the
@@ -65,7 +88,7 @@ export type InterlockService = ReturnType<typeof createInterlockService>;
 export function createInterlockService(deps: InterlockDeps) {
   const { registry } = deps;
 
-  async function cylinderOf(device: DeviceRecord, code: string): Promise<{ cylinder?: CylinderIdentity; signature: InterlockFacts['signature'] }> {
+  async function cylinderOf(device: Pick<Home, 'enterpriseId'>, code: string): Promise<{ cylinder?: CylinderIdentity; signature: InterlockFacts['signature'] }> {
     const read = readCode(code, deps.qr);
     if (read.kind === 'grai') {
       const cylinder = await registry.cylinderIdentity({ grai: read.grai });
@@ -80,9 +103,9 @@ export function createInterlockService(deps: InterlockDeps) {
     return { signature: 'none' };
   }
 
-  async function operatorOf(device: DeviceRecord, code: string): Promise<InterlockOperator | undefined> {
-    const workerId = (await registry.codes.idsByCode('workers', device.enterpriseId, [code])).get(code);
-    const worker = workerId ? (await registry.credentialHolders('workers', [workerId])).get(workerId) : undefined;
+  async function operatorOf(device: Pick<Home, 'enterpriseId'>, code: string): Promise<InterlockOperator | undefined> {
+    // One indexed read (enterprise, staff number) with the certificate: the operator's branch is one round trip deep.
+    const worker = await registry.credentialHolderByCode('workers', device.enterpriseId, code);
     if (!worker) return undefined;
     return {
       workerId: worker.id,
@@ -95,28 +118,37 @@ export function createInterlockService(deps: InterlockDeps) {
   }
 
   /** The cylinder and, chained right after it, its ledger state: one branch of the parallel reads. */
-  async function cylinderWithState(device: DeviceRecord, code: string) {
+  async function cylinderWithState(device: Home, code: string) {
     const found = await cylinderOf(device, code);
     const projection = found.cylinder ? await deps.ledger.cylinderState(found.cylinder.id) : null;
     return { ...found, projection };
   }
 
-  async function facts(device: DeviceRecord, body: AuthorizeBody, at: Date): Promise<InterlockFacts> {
-    // Every read at once; the deepest branches are two round trips (code → cylinder → state, staff number → worker).
-    const [{ cylinder, signature, projection }, operator, sites, enterprises, stationLock] = await Promise.all([
+  /**
+   * Every read an authorize decides on, at once; none depends on the device record itself (its
+   * status and lock come from authentication's read), so they may start while it runs. The deepest
+   * branch is two round trips (code → cylinder → its ledger state).
+   */
+  async function readFacts(device: Home, body: AuthorizeBody, withEarlier: boolean): Promise<FactReads> {
+    const [earlier, { cylinder, signature, projection }, operator, sites, enterprises, stationLock] = await Promise.all([
+      // A resent request is rare: look for its first decision while the facts are read, not before.
+      withEarlier ? deps.decisions.byRequest(device.id, body.requestId) : null,
       cylinderWithState(device, body.code),
       operatorOf(device, body.operator),
       registry.credentialHolders('sites', [device.siteId]),
       registry.credentialHolders('enterprises', [device.enterpriseId]),
       deps.controls.stationLock(device.siteId),
     ]);
-    const site = sites.get(device.siteId);
-    const enterprise = enterprises.get(device.enterpriseId);
+    return { [READS]: true, deviceId: device.id, body, earlier, cylinder, signature, projection, operator, site: sites.get(device.siteId), enterprise: enterprises.get(device.enterpriseId), stationLock };
+  }
+
+  function assemble(device: DeviceRecord, reads: FactReads, at: Date): InterlockFacts {
+    const { body, cylinder, site, enterprise, operator, stationLock } = reads;
     return {
       at,
-      signature,
+      signature: reads.signature,
       ...(cylinder ? { cylinder: toInterlockCylinder(cylinder) } : {}),
-      state: (projection?.state ?? 'unregistered') as CylinderState,
+      state: (reads.projection?.state ?? 'unregistered') as CylinderState,
       station: {
         id: device.siteId,
         enterpriseId: device.enterpriseId,
@@ -132,6 +164,18 @@ export function createInterlockService(deps: InterlockDeps) {
       limit: fillLimitOf(deps.fillLimits, cylinder?.model, cylinder?.nominalKg),
       policy: registry.policy,
     };
+  }
+
+  async function facts(device: DeviceRecord, body: AuthorizeBody, at: Date): Promise<InterlockFacts> {
+    return assemble(device, await readFacts(device, body, false), at);
+  }
+
+  /** The prefetched reads when they were made for this very request (same device, same body), else undefined. */
+  async function prefetchedFor(device: DeviceRecord, body: AuthorizeBody, prefetched: Promise<unknown> | undefined): Promise<FactReads | undefined> {
+    const reads = prefetched ? await prefetched : undefined;
+    if (!isFactReads(reads) || reads.deviceId !== device.id) return undefined;
+    const same = reads.body.code === body.code && reads.body.operator === body.operator && reads.body.requestId === body.requestId && JSON.stringify(reads.body.checks) === JSON.stringify(body.checks);
+    return same ? reads : undefined;
   }
 
   /** Everything decideFill reads about the station, the enterprise and the locks (for the offline allowlist). */
@@ -190,11 +234,25 @@ export function createInterlockService(deps: InterlockDeps) {
     async workerOfCode(device: DeviceRecord, code: string): Promise<string | undefined> {
       return (await operatorOf(device, code))?.workerId;
     },
-    async authorize(device: DeviceRecord, body: AuthorizeBody): Promise<AuthorizeAnswer> {
+    /**
+     * Starts an authorize request's reads while it is being authenticated (DeviceAuthDeps.prefetch):
+     * the body as sent, undefined when it is not a valid authorize body (the route then refuses it).
+     */
+    prefetch(device: Home, raw: unknown): Promise<unknown> {
+      const parsed = authorizeBody.safeParse(raw);
+      return parsed.success ? readFacts(device, parsed.data, true) : Promise.resolve(undefined);
+    },
+    /**
+     * Decides and stores; uses the reads `prefetched` made for this request when there are, else
+     * reads them now. `stages` (when given) gets the time of each step.
+     */
+    async authorize(device: DeviceRecord, body: AuthorizeBody, stages?: ServiceStages, prefetched?: Promise<unknown>): Promise<AuthorizeAnswer> {
       const at = deps.now();
-      // A resent request is rare: look for its first decision while the facts are read, not before.
-      const [earlier, known] = await Promise.all([deps.decisions.byRequest(device.id, body.requestId), facts(device, body, at)]);
-      if (earlier) return authorizationAnswer(earlier);
+      const started = stages ? performance.now() : 0;
+      const reads = (await prefetchedFor(device, body, prefetched)) ?? (await readFacts(device, body, true));
+      if (reads.earlier) return authorizationAnswer(reads.earlier);
+      const known = assemble(device, reads, at);
+      const decided = stages ? performance.now() : 0;
       const verdict = decideFill(known);
       const c = known.cylinder;
       const decision: NewDecision = {
@@ -216,7 +274,13 @@ export function createInterlockService(deps: InterlockDeps) {
         maxGrossKg: verdict.maxGrossKg,
         ...(body.checks ? { checks: body.checks } : {}),
       };
+      const storing = stages ? performance.now() : 0;
       const [stored] = await deps.decisions.append([decision]);
+      if (stages) {
+        stages.factsMs = decided - started;
+        stages.decideMs = storing - decided;
+        stages.storeMs = performance.now() - storing;
+      }
       return authorizationAnswer(stored as StoredDecision);
     },
   };

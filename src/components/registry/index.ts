@@ -9,7 +9,7 @@ import { credentialStatus, credentialStatusFilter, type CredentialStatus } from 
 import { createCylinderIdentity, type CylinderIdentities } from './cylinder.identity';
 import type { RecordDefinition, RegistryResource } from './registry.definition';
 import { createBulkUpsert, type BulkUpsertPort } from './registry.bulk-upsert';
-import { createCodeLookups, fillMissingCodes, type CodeLookups } from './registry.codes';
+import { CODE_FIELDS, createCodeLookups, fillMissingCodes, type CodeLookups } from './registry.codes';
 import { registryModels, type StoredCredential, type StoredDoc } from './registry.model';
 import { DEFAULT_POLICY, QINGYUAN_DISTRICTS, type DistrictSeed, type RegistryPolicy } from './registry.policy';
 import { createRecordRepository, initModels, insertIfMissing, type RecordRepository } from './registry.repository';
@@ -119,6 +119,11 @@ export interface Registry extends CylinderIdentityPort {
   cylinderRefs(refs: { ids: readonly string[]; grais: readonly string[] }): Promise<Map<string, CylinderSummary>>;
   /** Records with their stored credentials, by id, in one indexed read (the ledger batches its look-ups): unscoped. */
   credentialHolders(resource: CredentialHolderResource, ids: readonly string[]): Promise<Map<string, CredentialHolder>>;
+  /**
+   * The record of `enterpriseId` a human code names (a staff number, a station code, a plate), with
+   * its stored credentials, in one indexed read (the filling-scale interlock's operator). Unscoped.
+   */
+  credentialHolderByCode(resource: 'sites' | 'vehicles' | 'workers', enterpriseId: string, code: string): Promise<CredentialHolder | undefined>;
   /** The policy credential and cylinder statuses are derived with (the ledger decides with the same). */
   policy: RegistryPolicy;
   /** A vehicle or customer: owner and district, for reference checks. */
@@ -187,6 +192,28 @@ export interface CustomerContact extends OwnedSummary {
 }
 
 export type LifecycleChange = { inspectedOn: Date; nextInspectionDate: Date } | { scrappedAt: Date };
+
+const HOLDER_PROJECTION = { enterpriseId: 1, districtCode: 1, active: 1, kind: 1, role: 1, siteId: 1, licence: 1, fillingLicence: 1, permit: 1, certificate: 1 };
+
+/** A stored site, vehicle, worker or enterprise as a CredentialHolder (read with HOLDER_PROJECTION). */
+function holderOf(resource: CredentialHolderResource, doc: StoredDoc): CredentialHolder {
+  const credentials: CredentialHolder['credentials'] = {};
+  for (const field of ['licence', 'fillingLicence', 'permit', 'certificate'] as const) {
+    const c = doc[field];
+    if (c && typeof c === 'object') credentials[field] = c as StoredCredential;
+  }
+  const id = doc._id.toHexString();
+  return {
+    id,
+    enterpriseId: resource === 'enterprises' ? id : doc.enterpriseId instanceof Types.ObjectId ? doc.enterpriseId.toHexString() : '',
+    districtCode: String(doc.districtCode),
+    active: doc.active,
+    ...(typeof doc.kind === 'string' ? { kind: doc.kind } : {}),
+    ...(typeof doc.role === 'string' ? { role: doc.role } : {}),
+    ...(doc.siteId instanceof Types.ObjectId ? { siteId: doc.siteId.toHexString() } : {}),
+    credentials,
+  };
+}
 
 const DEFINITIONS: Record<RegistryResource, RecordDefinition> = {
   districts: districtsRecord as RecordDefinition,
@@ -368,27 +395,15 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
       const found = new Map<string, CredentialHolder>();
       if (objectIds.length === 0) return found;
       // On every captured event: the driver's own collection, skipping mongoose's query casting.
-      const projection = { enterpriseId: 1, districtCode: 1, active: 1, kind: 1, role: 1, siteId: 1, licence: 1, fillingLicence: 1, permit: 1, certificate: 1 };
-      const docs = (await models[resource].collection.find({ _id: { $in: objectIds } }, { projection }).toArray()) as StoredDoc[];
-      for (const doc of docs) {
-        const credentials: CredentialHolder['credentials'] = {};
-        for (const field of ['licence', 'fillingLicence', 'permit', 'certificate'] as const) {
-          const c = doc[field];
-          if (c && typeof c === 'object') credentials[field] = c as StoredCredential;
-        }
-        const id = doc._id.toHexString();
-        found.set(id, {
-          id,
-          enterpriseId: resource === 'enterprises' ? id : hexOf(doc.enterpriseId),
-          districtCode: String(doc.districtCode),
-          active: doc.active,
-          ...(typeof doc.kind === 'string' ? { kind: doc.kind } : {}),
-          ...(typeof doc.role === 'string' ? { role: doc.role } : {}),
-          ...(doc.siteId instanceof Types.ObjectId ? { siteId: doc.siteId.toHexString() } : {}),
-          credentials,
-        });
-      }
+      const docs = (await models[resource].collection.find({ _id: { $in: objectIds } }, { projection: HOLDER_PROJECTION }).toArray()) as StoredDoc[];
+      for (const doc of docs) found.set(doc._id.toHexString(), holderOf(resource, doc));
       return found;
+    },
+    async credentialHolderByCode(resource, enterpriseId, code) {
+      if (!Types.ObjectId.isValid(enterpriseId)) return undefined;
+      const { field, normalize } = CODE_FIELDS[resource];
+      const doc = (await models[resource].collection.findOne({ enterpriseId: new Types.ObjectId(enterpriseId), [field]: normalize(code) }, { projection: HOLDER_PROJECTION })) as StoredDoc | null;
+      return doc ? holderOf(resource, doc) : undefined;
     },
     policy,
     async ownedRef(resource, id) {

@@ -31,7 +31,19 @@ export interface ServerState {
   info: ServerInfo;
   cursors: Map<string, CursorState>;
   nextCursorId: () => Long;
-  counters: { connectionsCurrent: number; connectionsTotal: number; commands: Map<string, number> };
+  counters: { connectionsCurrent: number; connectionsTotal: number; commands: Map<string, number>; timings: Map<string, CommandTiming> };
+}
+
+/**
+ * What one kind of command (name and collection) has cost this server: how many ran, the time in
+ * the handler (parse, plan, filter, write to memory) and the time spent after it waiting for the
+ * journal (with a dbPath; 0 in memory), in milliseconds. serverStatus reports them (`embedded`).
+ */
+export interface CommandTiming {
+  count: number;
+  handlerMs: number;
+  maxHandlerMs: number;
+  durableMs: number;
 }
 
 export interface CommandContext {

@@ -86,14 +86,28 @@ export class Dispatcher {
     };
     if (command.autocommit === false) return this.inTransaction(name, handler, command, ctx);
     const txnNumber = txnNumberOf(command);
-    if (sessionKey && txnNumber !== undefined && RETRYABLE.has(name)) return this.retryable(handler, command, ctx, txnNumber);
+    if (sessionKey && txnNumber !== undefined && RETRYABLE.has(name)) return this.retryable(name, handler, command, ctx, txnNumber);
+    const started = performance.now();
     const reply = await handler(command, ctx);
+    const handled = performance.now();
     await Promise.all([...ctx.durable, this.server.engine.finish(ctx.target as AutoBatch)]);
+    this.time(name, command, started, handled);
     return reply;
   }
 
+  private time(name: string, command: Document, started: number, handled: number): void {
+    const target = command[name];
+    const key = typeof target === 'string' ? `${name} ${target}` : name;
+    const timing = this.server.counters.timings.get(key) ?? { count: 0, handlerMs: 0, maxHandlerMs: 0, durableMs: 0 };
+    timing.count++;
+    timing.handlerMs += handled - started;
+    timing.maxHandlerMs = Math.max(timing.maxHandlerMs, handled - started);
+    timing.durableMs += performance.now() - handled;
+    this.server.counters.timings.set(key, timing);
+  }
+
   /** A retried statement (same session and txnNumber) answers the first reply instead of applying again. */
-  private async retryable(handler: Handler, command: Document, ctx: CommandContext, txnNumber: number): Promise<Document> {
+  private async retryable(name: string, handler: Handler, command: Document, ctx: CommandContext, txnNumber: number): Promise<Document> {
     const session = ctx.sessionKey as string;
     const previous = this.server.engine.retries.get(session);
     if (previous && previous.txnNumber === txnNumber) {
@@ -104,9 +118,12 @@ export class Dispatcher {
       throw new MongoCommandError(225, 'TransactionTooOld', `Cannot start transaction ${txnNumber} on session ${session} because a newer transaction ${previous.txnNumber} has already started`);
     }
     this.touch(session);
+    const started = performance.now();
     const reply = await handler(command, ctx);
+    const handled = performance.now();
     const record = reply.writeErrors ? undefined : { session, txnNumber, reply };
     await Promise.all([...ctx.durable, this.server.engine.finish(ctx.target as AutoBatch, record)]);
+    this.time(name, command, started, handled);
     return reply;
   }
 
@@ -133,7 +150,9 @@ export class Dispatcher {
       throw new MongoCommandError(251, 'NoSuchTransaction', txn?.abortReason && txn.txnNumber === txnNumber ? txn.abortReason : `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, {}, ['TransientTransactionError']);
     }
     if (name === 'commitTransaction') {
+      const started = performance.now();
       await engine.commit(txn);
+      this.time(name, command, started, started);
       return { ok: 1 };
     }
     if (name === 'abortTransaction') {
@@ -143,9 +162,12 @@ export class Dispatcher {
     ctx.txn = txn;
     ctx.target = txn;
     try {
+      const started = performance.now();
       const reply = await handler(command, ctx);
+      const handled = performance.now();
       if (reply.writeErrors) engine.abort(txn);
       await Promise.all(ctx.durable);
+      this.time(`${name} (transaction)`, { [`${name} (transaction)`]: command[name] }, started, handled);
       return reply;
     } catch (err) {
       // As in MongoDB, a failed statement aborts the whole transaction.

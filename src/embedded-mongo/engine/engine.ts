@@ -49,6 +49,8 @@ export class Engine {
   private readonly transactions = new Set<Transaction>();
   private readonly locks = new Map<string, Transaction>();
   readonly retries = new Map<string, RetryRecord>();
+  /** Reads of non-empty collections that no index answered, by namespace (serverStatus reports them). */
+  readonly collectionScans = new Map<string, number>();
   private clock = 1;
   private journalTail: Promise<void> = Promise.resolve();
   private checkpointing = false;
@@ -158,6 +160,7 @@ export class Engine {
     const consider = (id: string, doc: Document | null): void => {
       if (doc && matches(doc)) out.push(doc);
     };
+    if (!ids && coll.docs.size > 0) this.collectionScans.set(coll.ns, (this.collectionScans.get(coll.ns) ?? 0) + 1);
     if (ids) {
       for (const id of ids) if (!own?.has(id)) consider(id, coll.docs.get(id)?.doc ?? null);
     } else if (!txn) {

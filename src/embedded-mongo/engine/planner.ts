@@ -1,4 +1,5 @@
 import { BSONRegExp, type Document } from 'bson';
+import { compileFilter } from '../query';
 import type { Collection } from './collection';
 import { idKey } from './id-key';
 import { HIGH, LOW, type IndexStore } from './index-store';
@@ -67,7 +68,7 @@ export function planCandidates(coll: Collection, filter: Document): Set<string> 
   }
   let best: { index: IndexStore; bounds: Bound[]; score: number } | undefined;
   for (const index of coll.indexes.values()) {
-    if (index.spec.sparse || index.spec.partialFilterExpression) continue;
+    if (!coversFilter(index, byField)) continue;
     const bounds: Bound[] = [];
     for (const field of index.fields) {
       const bound = firstBound(byField.get(field));
@@ -83,6 +84,59 @@ export function planCandidates(coll: Collection, filter: Document): Set<string> 
   const ids = new Set<string>();
   for (const [low, high] of expand(best.bounds)) best.index.idsInRange(low, high, ids);
   return ids;
+}
+
+/**
+ * Whether every document the filter can match is in the index. A full index holds them all; a
+ * sparse one leaves out documents lacking all its fields, so the filter must pin one of them to
+ * non-null values; a partial one holds only documents passing its expression, so the filter must
+ * pin every field that expression names to values that pass it (a unique partial index on
+ * `{ grai: { $exists: true } }` then answers `{ grai: 'x' }`, as MongoDB's planner does). Without
+ * this a look-up by a partially indexed code scanned the whole collection.
+ */
+function coversFilter(index: IndexStore, byField: Map<string, unknown[]>): boolean {
+  const { sparse, partialFilterExpression } = index.spec;
+  if (sparse && !index.fields.some((field) => pinnedPoints(byField.get(field)) !== undefined)) return false;
+  if (!partialFilterExpression) return true;
+  const required = fieldConditions(partialFilterExpression);
+  if (!required) return false;
+  for (const [field, conds] of required) {
+    const points = pinnedPoints(byField.get(field));
+    if (!points) return false;
+    const passes = compileFilter({ $and: conds.map((c) => ({ [field]: c })) });
+    if (!points.every((p) => passes(probe(field, p)))) return false;
+  }
+  return true;
+}
+
+/** The expression's conditions by field, when it is a conjunction of field conditions (else undefined: not understood, so not used). */
+function fieldConditions(expression: Document): Map<string, unknown[]> | undefined {
+  const out = new Map<string, unknown[]>();
+  const add = (f: Document): boolean =>
+    Object.entries(f).every(([field, cond]) => {
+      if (field === '$and') return Array.isArray(cond) && cond.every((c) => isPlainObject(c) && add(c));
+      if (field.startsWith('$')) return false;
+      out.set(field, [...(out.get(field) ?? []), cond]);
+      return true;
+    });
+  return add(expression) ? out : undefined;
+}
+
+/** The values an equality or $in on the field allows, when all are non-null scalars (a matching document then has the field). */
+function pinnedPoints(conds: unknown[] | undefined): unknown[] | undefined {
+  for (const c of conds ?? []) {
+    const b = boundFor(c);
+    if (b && 'points' in b && b.points.length > 0 && b.points.every((p) => p !== null && !isPlainObject(p))) return b.points;
+  }
+  return undefined;
+}
+
+/** A document holding `value` at the dotted `path`. */
+function probe(path: string, value: unknown): Document {
+  const parts = path.split('.');
+  let doc: unknown = value;
+  for (let i = parts.length - 1; i >= 0; i--) doc = { [parts[i] as string]: doc };
+  return doc as Document;
 }
 
 function firstBound(conds: unknown[] | undefined): Bound | undefined {

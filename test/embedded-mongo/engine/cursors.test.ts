@@ -12,7 +12,7 @@ function context(): CommandContext {
     info: { host: '127.0.0.1', port: 1, replSetName: 'rs0', startedAt: new Date(), electionId: undefined as never, storage: 'memory' },
     cursors: new Map(),
     nextCursorId: () => Long.fromNumber(next++),
-    counters: { connectionsCurrent: 0, connectionsTotal: 0, commands: new Map() },
+    counters: { connectionsCurrent: 0, connectionsTotal: 0, commands: new Map(), timings: new Map() },
   };
   return { server, engine, db: 'db', connectionId: 1, durable: [], target: new AutoBatch() };
 }

@@ -42,6 +42,34 @@ describe('engine', () => {
     expect(planCandidates(coll, { s: 'v1' })).toBeNull();
   });
 
+  it('answers a look-up by a partially indexed code from the index when the filter implies the partial expression', () => {
+    const docs = Array.from({ length: 500 }, (_, i) => ({ _id: i, ...(i % 2 === 0 ? { grai: `G${i}` } : {}), requestId: i % 3 === 0 ? `r${i}` : i, d: i % 5 }));
+    const { engine, ns } = setup(docs, [
+      { key: { grai: 1 }, name: 'grai_1', unique: true, partialFilterExpression: { grai: { $exists: true } } },
+      { key: { d: 1, requestId: 1 }, name: 'd_requestId', unique: true, partialFilterExpression: { requestId: { $type: 'string' } } },
+    ]);
+    const coll = engine.collection(ns)!;
+    expect([...(planCandidates(coll, { grai: 'G42' }) ?? ['scan'])]).toEqual([idKey(42)]);
+    expect(engine.find(coll, { grai: { $in: ['G2', 'G4', 'G5'] } }).map((d) => d._id)).toEqual([2, 4]);
+    expect([...(planCandidates(coll, { d: 3, requestId: 'r3' }) ?? ['scan'])]).toEqual([idKey(3)]);
+    expect(engine.find(coll, { d: 3, requestId: 'r3' }).map((d) => d._id)).toEqual([3]);
+    // The index lacks documents these filters match: only a scan answers them right.
+    expect(planCandidates(coll, { grai: null })).toBeNull();
+    expect(planCandidates(coll, { d: 1, requestId: 1 })).toBeNull();
+    expect(engine.find(coll, { d: 1, requestId: 1 }).map((d) => d._id)).toEqual([1]);
+    expect(planCandidates(coll, { grai: { $exists: false } })).toBeNull();
+    expect(planCandidates(coll, { d: 2 })).toBeNull();
+  });
+
+  it('uses a sparse index only for a filter that pins one of its fields to a non-null value', () => {
+    const docs = Array.from({ length: 100 }, (_, i) => ({ _id: i, ...(i % 4 === 0 ? { x: i } : {}) }));
+    const { engine, ns } = setup(docs, [{ key: { x: 1 }, name: 'x_1', sparse: true }]);
+    const coll = engine.collection(ns)!;
+    expect([...(planCandidates(coll, { x: 8 }) ?? ['scan'])]).toEqual([idKey(8)]);
+    expect(planCandidates(coll, { x: null })).toBeNull();
+    expect(engine.find(coll, { x: null }).length).toBe(75);
+  });
+
   it('indexes array elements so an equality on one element finds the document', () => {
     const { engine, ns } = setup(many(10), [{ key: { tags: 1 }, name: 'tags_1' }]);
     const coll = engine.collection(ns)!;
