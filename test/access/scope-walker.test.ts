@@ -1,4 +1,4 @@
-import { aCustomer } from '../../seed/builders';
+import { aCustomer, aCylinder } from '../../seed/builders';
 import type { Principal } from '../../src/components/auth';
 import { unknownCodes } from '../alerts/alerts.harness';
 import { aDeliveryKit, aPng, expectStatus, principal, type DeliveryKit } from '../deliveries/deliveries.harness';
@@ -61,12 +61,12 @@ async function populate(kit: DeliveryKit, tag: string): Promise<void> {
   const deadline = new Date(Date.now() + 7 * 86_400_000).toISOString();
   const results = station.items.map((i, n) => (n === 0 ? { code: i.code, passed: false, deadline, note: '现场发现' } : { code: i.code, passed: true }));
   await expectStatus(world.as(regulator).post('/api/v1/inspections', { premises: { type: 'station', id: kit.station }, checklistVersion: station.version, inspectedAt: new Date().toISOString(), results }), 201);
-  const cylinder = (await expectStatus<{ items: { id: string }[] }>(admin.get('/api/v1/cylinders'), 200)).items[0]?.id ?? '';
-  const code = await world.as(kit.admin).get(`/api/v1/cylinders/${cylinder}/code`);
-  if (code.status === 200) {
-    const uri = new URL(String((code.body as { uri: string }).uri));
-    await world.http.post(`${uri.pathname}/report${uri.search}`).set('Accept', 'application/json').send({ reason: 'unlicensed_seller', note: `${tag}路边卖气` }).expect(201);
-  }
+  const cylinder = (await expectStatus<{ id: string }>(admin.post('/api/v1/cylinders', aCylinder().registeredTo(kit.station).build()), 201)).id;
+  await expectStatus(admin.post(`/api/v1/cylinders/${cylinder}/commission`), 201);
+  const { uri } = await expectStatus<{ uri: string }>(admin.get(`/api/v1/cylinders/${cylinder}/code`), 200);
+  const printed = new URL(uri);
+  await world.http.post(`${printed.pathname}/report${printed.search}`).set('Accept', 'application/json').send({ reason: 'unlicensed_seller', note: `${tag}路边卖气` }).expect(201);
+  await world.insertUser({ username: `admin${tag.toLowerCase()}`, role: 'enterprise_admin', enterpriseId: kit.enterpriseId, districtCode: kit.districtCode, password: 'Scope-Walker-Passw0rd!' });
   const worker = await kit.worker();
   if (kit === a1) workerA1 = worker;
   const png = aPng(tag.length + tag.charCodeAt(0));
@@ -123,6 +123,7 @@ describe('records of another tenant, through every route that takes their id', (
 
   it('answers each outsider exactly as for a record that does not exist, on every route', async () => {
     const wrong: string[] = [];
+    const covered = new Set<string>();
     let probed = 0;
     for (const { route: listing, url } of listings()) {
       const targets = byIdRoutes(listing.path);
@@ -137,12 +138,17 @@ describe('records of another tenant, through every route that takes their id', (
             const missing = { ...values, id: '0123456789abcdef01234567' };
             const [theirs, none] = [await call(p, route.method, urlOf(route, values), body), await call(p, route.method, urlOf(route, missing), body)];
             probed += 1;
+            covered.add(listing.path);
             if (theirs.status !== none.status || theirs.body.code !== none.body.code) wrong.push(`${who}: ${route.method} ${urlOf(route, values)} → ${theirs.status} ${String(theirs.body.code)} (a missing id: ${none.status} ${String(none.body.code)})`);
           }
         }
       }
     }
     expect(probed).toBeGreaterThan(100);
+    // Every kind of record the city was given was attacked through its routes.
+    expect([...covered].sort()).toEqual(
+      expect.arrayContaining(['alerts', 'cases', 'customers', 'cylinders', 'devices', 'enterprises', 'inspections', 'public-reports', 'sites', 'users', 'vehicles', 'workers'].map((x) => `/api/v1/${x}`)),
+    );
     expect(wrong).toEqual([]);
   }, 600_000);
 
