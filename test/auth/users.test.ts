@@ -108,9 +108,9 @@ describe('accounts: who may create, read, change and deactivate which users', ()
     expect(ofDistrict).toEqual(expect.arrayContaining(['admin.a', 'district.qc']));
     expect(ofDistrict).not.toContain('admin.b');
     expect(await names(city)).toEqual(expect.arrayContaining(['admin.a', 'admin.b', 'city', 'district.qc']));
-    // A filter naming another enterprise finds nothing, rather than widening the scope.
+    // A filter naming another enterprise is refused: it never widens the scope.
     const viaFilter = await app.call('GET', `/api/v1/users?enterpriseId=${entB}`, { token: adminA });
-    expect(viaFilter.body.items).toEqual([]);
+    expect([viaFilter.status, viaFilter.body.items]).toEqual([403, undefined]);
   });
 
   it('pages with a cursor and keeps the scope on every page', async () => {

@@ -1,6 +1,7 @@
 import { anEnterprise } from '../../seed/builders';
 import { OBJECT_ID_PATTERN } from '../../src/shared/http/object-id.schema';
-import { newId, startAuthTestApp, strongPassword, type AuthTestApp } from '../auth/auth.harness';
+import { startAuthTestApp, strongPassword, type AuthTestApp } from '../auth/auth.harness';
+import { isIdLike, isObjectId, routes, send, urlOf, type Answer, type Document, type Parameter, type Route } from './openapi.walker';
 
 /**
  * Every id a route takes in its path or query is parsed at the edge. This walks the whole OpenAPI
@@ -9,74 +10,31 @@ import { newId, startAuthTestApp, strongPassword, type AuthTestApp } from '../au
  * segments a route treats as codes rather than ids (an enum such as a label format or an import
  * registry) may answer 404 instead.
  */
-interface Parameter {
-  name: string;
-  in: 'path' | 'query' | 'header';
-  required?: boolean;
-  schema?: { type?: string; pattern?: string; enum?: unknown[]; default?: unknown };
-}
-interface Operation {
-  parameters?: Parameter[];
-  requestBody?: unknown;
-}
-type Document = { paths: Record<string, Record<string, Operation>> };
-
 const MALFORMED = 'not-an-id';
-const ID_LIKE = /(^id$|Ids?$|^before$)/;
-// Ledger event ids and delivery visit ids are client-made UUIDs, looked up as strings and never cast: unknown is a 404.
-const LOOKED_UP_AS_TEXT = new Set(['eventId', 'visitId']);
-const isIdLike = (p: Parameter) => ID_LIKE.test(p.name);
-const isObjectId = (p: Parameter) => isIdLike(p) && !LOOKED_UP_AS_TEXT.has(p.name);
-
-/** A value the parameter accepts, so that only the one parameter under test is malformed. */
-function validValue(p: Parameter): string {
-  if (p.schema?.enum?.length) return String(p.schema.enum[0]);
-  if (isIdLike(p)) return newId();
-  if (p.schema?.type === 'integer' || p.schema?.type === 'number') return '1';
-  return 'x';
-}
 
 interface Probe {
-  method: string;
-  path: string;
+  route: Route;
   param: Parameter;
   url: string;
-  hasBody: boolean;
 }
 
 function probes(doc: Document): Probe[] {
-  const out: Probe[] = [];
-  for (const [template, operations] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(operations)) {
-      const params = op.parameters ?? [];
-      const pathParams = params.filter((p) => p.in === 'path');
-      const targets = params.filter((p) => p.in === 'path' || (p.in === 'query' && isIdLike(p)));
-      for (const param of targets) {
-        let url = template;
-        for (const p of pathParams) url = url.replace(`{${p.name}}`, encodeURIComponent(p === param ? MALFORMED : validValue(p)));
-        const query = new URLSearchParams();
-        for (const p of params.filter((q) => q.in === 'query' && (q.required || q === param))) query.set(p.name, p === param ? MALFORMED : validValue(p));
-        const qs = query.toString();
-        out.push({ method: method.toUpperCase(), path: template, param, url: qs ? `${url}?${qs}` : url, hasBody: op.requestBody !== undefined });
-      }
-    }
-  }
-  return out;
+  return routes(doc).flatMap((route) =>
+    route.params
+      .filter((p) => p.in === 'path' || (p.in === 'query' && isIdLike(p)))
+      .map((param) => ({ route, param, url: urlOf(route, { [param.name]: MALFORMED }) })),
+  );
 }
 
-/** Any answer, JSON or not (a page may answer HTML); the status and the problem's field list. */
-async function callWith(url: string, probe: Probe, token: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (probe.hasBody) headers['content-type'] = 'application/json';
-  const res = await fetch(`${url}${probe.url}`, { method: probe.method, headers, ...(probe.hasBody ? { body: '{}' } : {}) });
-  const text = await res.text();
-  let body: Record<string, unknown> = { text: text.slice(0, 200) };
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // not JSON: kept as text for the failure message
-  }
-  return { status: res.status, body };
+/** The probe with the route's body (an empty object) when it takes one. */
+function callWith(base: string, probe: Probe, token: string): Promise<Answer> {
+  const hasBody = probe.route.bodyTypes.length > 0;
+  return send(base, {
+    method: probe.route.method,
+    url: probe.url,
+    headers: { authorization: `Bearer ${token}`, ...(hasBody ? { 'content-type': 'application/json' } : {}) },
+    ...(hasBody ? { body: '{}' } : {}),
+  });
 }
 
 describe('malformed ids in any route of the API', () => {
@@ -105,7 +63,7 @@ describe('malformed ids in any route of the API', () => {
   afterAll(() => app.close());
 
   it('finds the id parameters of every component in the document', () => {
-    const found = probes(doc).map((p) => `${p.method} ${p.path} ${p.param.name}`);
+    const found = probes(doc).map((p) => `${p.route.method} ${p.route.path} ${p.param.name}`);
     expect(found).toEqual(
       expect.arrayContaining([
         'GET /api/v1/cylinders/{id}/export id',
@@ -126,7 +84,7 @@ describe('malformed ids in any route of the API', () => {
     const undocumented = probes(doc)
       // cylinderIds is a comma-separated list: each item is parsed with the same schema.
       .filter((p) => isObjectId(p.param) && p.param.name !== 'cylinderIds' && p.param.schema?.pattern !== OBJECT_ID_PATTERN.source)
-      .map((p) => `${p.method} ${p.path} ${p.param.name}`);
+      .map((p) => `${p.route.method} ${p.route.path} ${p.param.name}`);
     expect(undocumented).toEqual([]);
   });
 
@@ -139,7 +97,7 @@ describe('malformed ids in any route of the API', () => {
       // A role the permission table refuses is answered 403 before anything is parsed; that is no leak.
       if (res.status === 403) refused.set(probe.url, (refused.get(probe.url) ?? 0) + 1);
       const acceptable = res.status === 403 || (res.status === 400 && named) || (codeSegment && [400, 404].includes(res.status));
-      if (!acceptable) wrong.push(`${probe.method} ${probe.url} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      if (!acceptable) wrong.push(`${probe.route.method} ${probe.url} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
     }
     expect(wrong).toEqual([]);
   });

@@ -46,10 +46,10 @@ describe('scope: every enterprise sees only its own records, a district regulato
     expect(await expectStatus<Body>(world.as(f.city).get(`/api/v1/${resource}/${bIds[resource]}`), 200)).toEqual(before);
   });
 
-  it('filtering by another enterprise\'s id returns nothing rather than its records', async () => {
-    for (const resource of ['sites', 'vehicles', 'workers', 'customers', 'cylinders']) {
-      const page = await expectStatus<Page>(world.as(f.adminA).get(`/api/v1/${resource}?enterpriseId=${f.enterpriseB}`), 200);
-      expect(page.items).toEqual([]);
+  it('refuses a filter naming another enterprise\'s id (403) rather than answering its records', async () => {
+    for (const resource of ['enterprises', 'sites', 'vehicles', 'workers', 'customers', 'cylinders']) {
+      await expectStatus(world.as(f.adminA).get(`/api/v1/${resource}?enterpriseId=${f.enterpriseB}`), 403);
+      await expectStatus(world.as(f.adminA).get(`/api/v1/${resource}?enterpriseId=${f.enterpriseA}`), 200);
     }
     const own = await expectStatus<Page>(world.as(f.adminA).get('/api/v1/enterprises'), 200);
     expect(own.items.map((e) => e.id)).toEqual([f.enterpriseA]);
@@ -88,8 +88,9 @@ describe('scope: every enterprise sees only its own records, a district regulato
       expect(page.items.every((i) => i.districtCode === '441803')).toBe(true);
     }
     await expectStatus(qingxin.get(`/api/v1/sites/${f.stationA}`), 404);
-    const filtered = await expectStatus<Page>(qingxin.get('/api/v1/cylinders?districtCode=441802'), 200);
-    expect(filtered.items).toEqual([]);
+    // A filter naming another district is refused, as in every listing (it never widens the scope).
+    const filtered = await expectStatus<{ detail: string }>(qingxin.get('/api/v1/cylinders?districtCode=441802').set('Accept-Language', 'zh-CN'), 403);
+    expect(filtered.detail).toBe('区县监管部门只能查看本区县的数据');
     const districts = await expectStatus<Page>(qingxin.get('/api/v1/districts'), 200);
     expect(districts.items.map((d) => d.code)).toEqual(['441803']);
   });

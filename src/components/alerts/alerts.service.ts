@@ -1,5 +1,5 @@
 import type { AuditService } from '../audit';
-import { authorize, type Principal } from '../auth';
+import { authorize, refuseWiderFilter, type Principal } from '../auth';
 import { ALERT_RULES, eventView, mayReadEvent, type Ledger } from '../ledger';
 import type { QrComponent } from '../qr';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
@@ -148,6 +148,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     },
     async list(principal: Principal, query: AlertsQuery): Promise<Page<AlertView>> {
       const filters: Filter[] = [scopeOf(principal)];
+      refuseWiderFilter(principal, { district: query.district, enterpriseId: query.enterprise });
       if (query.rule) filters.push({ rule: query.rule });
       if (query.severity) filters.push({ severity: query.severity });
       if (query.status) filters.push({ status: query.status });

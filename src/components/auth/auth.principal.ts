@@ -40,6 +40,22 @@ export function authorize(principal: Principal, resource: Resource, action: Acti
   }
 }
 
+/**
+ * A listing's filter may narrow the caller's scope, never name another: a district regulator
+ * filtering by another district, or an enterprise's user by another enterprise, is refused (403)
+ * rather than answered an empty page, the same in every listing and export. It is decided from the
+ * caller alone, so it tells nothing of whether the named district or enterprise holds records.
+ */
+export function refuseWiderFilter(principal: Principal, asked: { district?: string | undefined; enterpriseId?: string | undefined }): void {
+  if (principal.role === 'district_regulator' && asked.district !== undefined && asked.district !== principal.districtCode) {
+    throw AppError.forbidden('A district regulator lists its own district only');
+  }
+  const enterpriseRole = principal.role === 'enterprise_admin' || principal.role === 'filling_operator' || principal.role === 'delivery_worker';
+  if (enterpriseRole && asked.enterpriseId !== undefined && asked.enterpriseId !== principal.enterpriseId) {
+    throw AppError.forbidden('An enterprise lists its own records only');
+  }
+}
+
 /** A filter that matches nothing: the caller's scope is empty for this resource. */
 const NOTHING = { _id: { $in: [] as Types.ObjectId[] } };
 

@@ -17,7 +17,7 @@ import { createUsersService, type UsersService } from './users.service';
 import { registerUsersOpenApi, usersRoutes } from './users.routes';
 
 export { ROLES, RESOURCES, ACTIONS, PERMISSIONS, can, type Role, type Resource, type Action } from './auth.permissions';
-export { principalOf, authorize, scopeFilter, type Principal } from './auth.principal';
+export { principalOf, authorize, refuseWiderFilter, scopeFilter, type Principal } from './auth.principal';
 export { signAccessToken, verifyAccessToken, accessTokenExpiresAt, authenticate, ACCESS_TOKEN_TTL_SECONDS } from './auth.tokens';
 export { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './login.throttle';
 export type { AccountRegistryLookups } from './auth.ports';

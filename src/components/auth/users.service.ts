@@ -1,7 +1,7 @@
 import { AppError, type FieldError } from '../../shared/errors/app.error';
 import type { Page, PageCursors } from '../../shared/http/page.cursor';
 import { AUTHORITY_RANK, type Role } from './auth.permissions';
-import { authorize, scopeFilter, type Principal } from './auth.principal';
+import { authorize, refuseWiderFilter, scopeFilter, type Principal } from './auth.principal';
 import { authErrors } from './auth.errors';
 import type { UserView } from './auth.schemas';
 import type { ActiveAccountCheck } from './active-account.check';
@@ -123,6 +123,7 @@ export function createUsersService(deps: UsersServiceDeps) {
 
     async list(principal: Principal, query: ListUsersQuery): Promise<Page<UserView>> {
       authorize(principal, 'users', 'read');
+      refuseWiderFilter(principal, { district: query.districtCode, enterpriseId: query.enterpriseId });
       const afterId = query.cursor ? String(deps.cursors.decode(LISTING, query.cursor).value) : undefined;
       const page = await users.list(
         scopeFilter(principal, 'users'),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Types, type ClientSession } from 'mongoose';
 import type { AuditService } from '../audit';
-import { authorize, can, scopeFilter, type Principal } from '../auth';
+import { authorize, can, refuseWiderFilter, scopeFilter, type Principal } from '../auth';
 import { sniffImage } from '../deliveries';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { AppError } from '../../shared/errors/app.error';
@@ -262,6 +262,7 @@ export function createCasesService(deps: CasesServiceDeps) {
     async list(principal: Principal, raw: unknown): Promise<Page<CaseView>> {
       const scope = scopeOf(principal);
       const query = casesQuery.parse(raw);
+      refuseWiderFilter(principal, { district: query.district, enterpriseId: query.enterpriseId });
       const now = deps.now();
       const filters: Filter[] = [scope];
       if (query.status) filters.push({ status: query.status });

@@ -1,5 +1,5 @@
 import { Types, type ClientSession } from 'mongoose';
-import { authorize, scopeFilter, type Principal } from '../auth';
+import { authorize, refuseWiderFilter, scopeFilter, type Principal } from '../auth';
 import { SAFETY_ITEMS, type Deliveries, type HazardFilter, type HazardRecord } from '../deliveries';
 import { AppError } from '../../shared/errors/app.error';
 import type { Page, PageCursors } from '../../shared/http/page.cursor';
@@ -60,6 +60,7 @@ export function createHazardsService(deps: HazardsServiceDeps) {
   async function list(principal: Principal, raw: unknown): Promise<Page<HazardView>> {
     authorize(principal, 'hazards', 'read');
     const query = hazardsQuery.parse(raw);
+    refuseWiderFilter(principal, { district: query.district });
     const after = query.cursor ? deps.cursors.decode(LISTING, query.cursor) : undefined;
     const afterPos = after && after.value instanceof Date && after.id ? { deadline: after.value, id: after.id } : undefined;
     const want = query.limit + 1;

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { AuditService } from '../audit';
-import { authorize, scopeFilter, type Principal } from '../auth';
+import { authorize, refuseWiderFilter, scopeFilter, type Principal } from '../auth';
 import type { Registry } from '../registry';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { AppError, type FieldError } from '../../shared/errors/app.error';
@@ -130,6 +130,7 @@ export function createInspectionsService(deps: InspectionsServiceDeps) {
     async list(principal: Principal, raw: unknown): Promise<Page<InspectionView>> {
       authorize(principal, 'inspections', 'read');
       const query = inspectionsQuery.parse(raw);
+      refuseWiderFilter(principal, { district: query.district });
       const filters: Filter[] = [scopeFilter(principal, 'inspections')];
       if (query.district) filters.push({ districtCode: query.district });
       if (query.premisesType) filters.push({ 'premises.type': query.premisesType });

@@ -8,12 +8,14 @@ import type { StationActivityService } from './station-activity.service';
 export function stationActivityRoutes(service: StationActivityService): Router {
   const router = Router();
   router.get('/stations/:id/interlock-decisions', async (req, res) => {
+    const principal = principalOf(req);
     const { id } = stationActivityParams.parse(req.params);
-    res.json(await service.decisions(principalOf(req), id, stationDecisionsQuery.parse(req.query)));
+    res.json(await service.decisions(principal, id, stationDecisionsQuery.parse(req.query)));
   });
   router.get('/stations/:id/fill-summary', async (req, res) => {
+    const principal = principalOf(req);
     const { id } = stationActivityParams.parse(req.params);
-    res.json(await service.fillSummary(principalOf(req), id, fillSummaryQuery.parse(req.query).day));
+    res.json(await service.fillSummary(principal, id, fillSummaryQuery.parse(req.query).day));
   });
   return router;
 }

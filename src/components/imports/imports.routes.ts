@@ -19,8 +19,9 @@ export function importRoutes(service: ImportService): Router {
     '/imports/:resource',
     // Who and what are checked before a 20 MB body is read.
     (req, _res, next) => {
+      const principal = principalOf(req);
       const { resource } = parseResource(req);
-      authorize(principalOf(req), resource, 'import');
+      authorize(principal, resource, 'import');
       next();
     },
     rawCsv,
@@ -44,8 +45,9 @@ export function importRoutes(service: ImportService): Router {
     },
   );
   router.get('/imports/:resource/template', (req, res) => {
+    const principal = principalOf(req);
     const { resource } = parseResource(req);
-    authorize(principalOf(req), resource, 'import');
+    authorize(principal, resource, 'import');
     // A UTF-8 BOM, so that Excel opens the Chinese headers as UTF-8; the import reads it either way.
     res
       .type('text/csv; charset=utf-8')

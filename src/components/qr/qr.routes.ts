@@ -22,18 +22,21 @@ export function qrRoutes(service: CommissionService): Router {
   });
 
   router.post('/cylinders/:id/retire-code', async (req, res) => {
+    const principal = principalOf(req);
     const { id } = idParams.parse(req.params);
-    res.json(await service.retire(principalOf(req), id));
+    res.json(await service.retire(principal, id));
   });
 
   router.get('/cylinders/:id/code', async (req, res) => {
+    const principal = principalOf(req);
     const { id } = idParams.parse(req.params);
-    res.json(await service.code(principalOf(req), id));
+    res.json(await service.code(principal, id));
   });
 
   router.get('/cylinders/:id/label.:format', async (req, res) => {
+    const principal = principalOf(req);
     const { id, format } = labelParams.parse(req.params);
-    const code = await service.code(principalOf(req), id);
+    const code = await service.code(principal, id);
     const content = { uri: code.uri, graiText: code.graiText, serial: code.serial };
     res.set('Content-Disposition', `inline; filename="${code.grai}.${format}"`);
     if (format === 'svg') res.type('image/svg+xml').send(labelSvg(content));
@@ -41,8 +44,10 @@ export function qrRoutes(service: CommissionService): Router {
   });
 
   router.post('/qr/commission', async (req, res) => {
+    // Who asks first: a caller without a token learns nothing about the body's shape.
+    const principal = principalOf(req);
     const { cylinderIds } = batchCommissionBody.parse(req.body);
-    res.json({ items: await service.commissionBatch(principalOf(req), cylinderIds) });
+    res.json({ items: await service.commissionBatch(principal, cylinderIds) });
   });
 
   /** The batch's codes; a forbidden role gets nothing at all, a missing or uncommissioned cylinder is listed. */
@@ -61,16 +66,18 @@ export function qrRoutes(service: CommissionService): Router {
   }
 
   router.get('/qr/sheets', async (req, res) => {
+    const principal = principalOf(req);
     const { cylinderIds } = sheetQuery.parse(req.query);
-    const { codes, skipped } = await batchCodes(principalOf(req), cylinderIds);
+    const { codes, skipped } = await batchCodes(principal, cylinderIds);
     res.type('html').send(renderSheet(codes, skipped));
   });
 
   // The same labels as JSON, for the web console: it fetches them with its bearer token (a browser
   // cannot add one to a page it opens) and lays out and prints the A4 sheet itself.
   router.get('/qr/labels', async (req, res) => {
+    const principal = principalOf(req);
     const { cylinderIds } = sheetQuery.parse(req.query);
-    const { codes, skipped } = await batchCodes(principalOf(req), cylinderIds);
+    const { codes, skipped } = await batchCodes(principal, cylinderIds);
     res.set('Cache-Control', 'no-store').json({ items: codes.map((code) => ({ ...code, svg: sheetLabelSvg(code) })), skipped });
   });
 

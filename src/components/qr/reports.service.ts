@@ -1,6 +1,6 @@
 import { Types, type ClientSession } from 'mongoose';
 import type { AuditService } from '../audit';
-import { authorize, type Principal } from '../auth';
+import { authorize, refuseWiderFilter, type Principal } from '../auth';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import { AppError } from '../../shared/errors/app.error';
 import { afterPosition, type Page, type PageCursors } from '../../shared/http/page.cursor';
@@ -68,6 +68,7 @@ export function createReportsService(deps: ReportsServiceDeps) {
     async list(principal: Principal, raw: unknown): Promise<Page<PublicReportView>> {
       const scope = scopeOf(principal);
       const query = publicReportsQuery.parse(raw);
+      refuseWiderFilter(principal, { district: query.district });
       const filters: Record<string, unknown>[] = [scope, { duplicateOf: { $exists: false } }];
       if (query.status) filters.push(query.status === 'new' ? { status: { $in: ['new', null] } } : { status: query.status });
       if (query.district) filters.push({ districtCode: query.district });

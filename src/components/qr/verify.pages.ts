@@ -1,6 +1,5 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
-import { toProblem } from '../../shared/errors/problem.mapper';
-import { PROBLEM_CONTENT_TYPE } from '../../shared/errors/problem.schema';
+import { answerErrorsAsProblem } from '../../shared/errors/error.middleware';
 import { json, problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { z } from '../../shared/openapi/zod.openapi';
 import { AppError } from '../../shared/errors/app.error';
@@ -84,16 +83,13 @@ export function verifyPages(service: VerifyService, limiter: RateLimit): Router 
   return router;
 }
 
-/** Errors of these routes as problem+json unless a browser asked; the app's handler renders pages. */
+/**
+ * Errors of these routes as problem+json unless a browser asked (a client naming no type gets
+ * JSON here); the app's one translator writes either, in the language asked for.
+ */
 const problemForJsonClients: ErrorRequestHandler = (error, req, res, next) => {
-  const prefersHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
-  if (prefersHtml || res.headersSent) {
-    next(error);
-    return;
-  }
-  const problem = toProblem(error, { instance: req.path, requestId: typeof req.id === 'string' ? req.id : undefined, exposeInternals: false });
-  if (problem.status >= 500) req.log?.error({ err: error }, 'request failed');
-  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  if (req.accepts(['application/json', 'text/html']) !== 'text/html') answerErrorsAsProblem(res);
+  next(error);
 };
 
 export function registerVerifyOpenApi(registry: OpenAPIRegistry): void {

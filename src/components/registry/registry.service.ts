@@ -1,6 +1,6 @@
 import { Types, type ClientSession } from 'mongoose';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
-import { authorize, scopeFilter, type Principal } from '../auth';
+import { authorize, refuseWiderFilter, scopeFilter, type Principal } from '../auth';
 import type { AuditService } from '../audit';
 import { AppError } from '../../shared/errors/app.error';
 import { afterPosition, positionValue, type PageCursors } from '../../shared/http/page.cursor';
@@ -118,6 +118,7 @@ export function createRecordService(definition: RecordDefinition, repo: RecordRe
 
     async list(principal, query) {
       authorize(principal, def.resource, 'read');
+      refuseWiderFilter(principal, { district: query.districtCode, enterpriseId: query.enterpriseId });
       const at = now();
       const direction = query.order === 'desc' ? -1 : 1;
       const filters: Filter[] = [scopeFilter(principal, def.resource)];

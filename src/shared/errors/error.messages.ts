@@ -442,6 +442,9 @@ const SENTENCES: readonly Bilingual[] = [
   { en: 'must be at most {days} days after from', zh: '与开始时间（from）相隔不得超过 {days} 天' },
   { en: 'A district regulator reads the figures of its own district only', zh: '区县监管部门只能查看本区县的统计指标' },
   { en: 'An enterprise reads the figures of its own enterprise only', zh: '企业只能查看本企业的统计指标' },
+  // A listing's filter naming another scope (every listing and export)
+  { en: 'A district regulator lists its own district only', zh: '区县监管部门只能查看本区县的数据' },
+  { en: 'An enterprise lists its own records only', zh: '企业只能查看本企业的数据' },
   // Alerts (issue 14)
   { en: 'A dismissed alert is closed; a new occurrence opens a new alert', zh: '已撤销的告警已关闭；再次发生时将新开告警' },
   { en: 'Alert {id} is closed; a case is opened from open alerts', zh: '告警 {id} 已关闭；只能从未关闭的告警立案' },

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { renderView } from '../http/html.view';
 import { AppError } from './app.error';
 import { createMessageCatalog, localizeProblem, negotiateLanguage, type MessageCatalog } from './problem.localize';
@@ -7,6 +7,20 @@ import { PROBLEM_CONTENT_TYPE } from './problem.schema';
 
 export function isApiPath(path: string): boolean {
   return /^\/api(\/|$)/.test(path);
+}
+
+/**
+ * A route outside /api that answers JSON clients as well as browsers (the public verification
+ * page) marks the response so, and this translator answers its errors as problem+json, localized
+ * like every other problem.
+ */
+export function answerErrorsAsProblem(res: Response): void {
+  res.locals.problemJson = true;
+}
+
+/** A client that ranks JSON above HTML (a page's JSON form, a script) gets problem+json outside /api too. */
+function prefersJson(req: Request): boolean {
+  return req.get('accept') !== undefined && req.accepts(['text/html', 'application/json']) === 'application/json';
 }
 
 /** Terminal handler for unmatched routes; the error middleware decides how it looks. */
@@ -42,7 +56,7 @@ export function errorMiddleware(options: { exposeInternals: boolean; messages?: 
     else req.log?.debug({ code: problem.code }, 'request rejected');
 
     res.status(problem.status).set('Content-Language', lang).vary('Accept-Language');
-    if (isApiPath(path) || req.path === '/healthz' || req.path === '/readyz') {
+    if (isApiPath(path) || req.path === '/healthz' || req.path === '/readyz' || res.locals.problemJson === true || prefersJson(req)) {
       res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
       return;
     }

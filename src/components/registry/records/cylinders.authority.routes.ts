@@ -12,20 +12,23 @@ import { cylinderView } from './cylinders.schemas';
 export function cylinderAuthorityRoutes(authority: CylinderAuthority): Router {
   const router = Router();
   router.post('/cylinders/:id/corrections', async (req, res) => {
+    const principal = principalOf(req);
     const { id } = idParams.parse(req.params);
-    res.json(await authority.correct(principalOf(req), id, req.body));
+    res.json(await authority.correct(principal, id, req.body));
   });
   router.post('/cylinders/:id/transfer-requests', async (req, res) => {
+    const principal = principalOf(req);
     const { id } = idParams.parse(req.params);
-    res.status(201).json(await authority.requestTransfer(principalOf(req), id, req.body));
+    res.status(201).json(await authority.requestTransfer(principal, id, req.body));
   });
   router.get('/cylinder-transfer-requests', async (req, res) => {
     res.json(await authority.listTransfers(principalOf(req), transferQuery.parse(req.query)));
   });
   for (const verdict of ['approve', 'reject'] as const) {
     router.post(`/cylinders/:id/transfer-requests/:requestId/${verdict}`, async (req, res) => {
+      const principal = principalOf(req);
       const { id, requestId } = transferParams.parse(req.params);
-      res.json(await authority.decideTransfer(principalOf(req), id, requestId, verdict, req.body));
+      res.json(await authority.decideTransfer(principal, id, requestId, verdict, req.body));
     });
   }
   return router;
