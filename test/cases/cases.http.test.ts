@@ -84,6 +84,10 @@ describe('the path 立案 → 整改 → 复查销号', () => {
     const deadline = new Date(world.clock.now().getTime() + 7 * 86_400_000).toISOString();
     const assigned = await expectStatus<CaseBody>(world.as(district).post(`/api/v1/cases/${opened.id}/assign`, { officerId, deadline }), 200);
     expect(assigned).toMatchObject({ status: 'assigned', deadline, overdue: false, officer: { id: officerId, role: 'district_regulator' } });
+    // The note the system wrote: codes kept, said in the reader's language (English by default).
+    expect(assigned.history[1]?.note).toMatch(new RegExp(`^.+, ${deadline.replace(/[.]/g, '\\.')}$`));
+    const inChinese = await world.http.get(`/api/v1/cases/${opened.id}`).set('Authorization', `Bearer ${world.tokenFor(district)}`).set('Accept-Language', 'zh-CN');
+    expect((inChinese.body as CaseBody).history[1]?.note).toMatch(/^承办人 .+，整改期限 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect((await expectStatus<CaseBody>(admin.get(`/api/v1/cases/${opened.id}`), 200)).actions).toEqual(['rectification']);
     // A regulator does not rectify; the enterprise does not review.
     expect((await expectStatus<Problem>(world.as(district).post(`/api/v1/cases/${opened.id}/rectification`, { text: '代为整改' }), 403)).code).toBe('FORBIDDEN');

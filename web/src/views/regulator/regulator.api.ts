@@ -23,6 +23,7 @@ export interface Evidence {
   id: string;
   at: string;
   note: string;
+  noteText?: { zh: string; en: string };
   record?: Record<string, unknown> | null;
 }
 export interface AlertView {
@@ -40,6 +41,7 @@ export interface AlertView {
   lastSeenAt: string;
   count: number;
   detail: string;
+  detailText?: { zh: string; en: string };
   evidence: Evidence[];
   acknowledged?: { by: Actor; at: string; note?: string };
   dismissed?: { by: Actor; at: string; reason: string };
