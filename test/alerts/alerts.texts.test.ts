@@ -1,7 +1,6 @@
 import type { LedgerEvent, Refusal } from '../../src/components/ledger';
 import { EVENT_TYPES } from '../../src/components/ledger/ledger.contract';
-import { WARNINGS } from '../../src/components/qr/verify.service';
-import { REPORT_REASONS } from '../../src/components/qr/verify.i18n';
+import { REPORT_REASONS, WARNINGS } from '../../src/components/qr';
 import { ALERT_TEXTS, VOCABULARIES, bothTexts, composed, renderText, textOf, textsOf, type Phrase } from '../../src/components/alerts/alerts.texts';
 import { DEFAULT_ALERT_POLICY, type Evidence, type Finding } from '../../src/components/alerts/alerts.findings';
 import { cylinderDates, eventSighting, fillAnomalies, mobileSelling, refusalFindings } from '../../src/components/alerts/alerts.rules.ledger';

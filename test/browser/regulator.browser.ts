@@ -170,7 +170,12 @@ describe('a case', () => {
     const photo = new PNG({ width: 4, height: 3 });
     photo.data.fill(200);
     await page.locator('.photos input[type=file]').setInputFiles({ name: '现场.png', mimeType: 'image/png', buffer: PNG.sync.write(photo) });
-    await page.locator('.photos .photo img').waitFor();
+    await page.locator('.photos .case-photo img').waitFor();
+    // A thumbnail opens the viewer (read with the caller's session); Esc closes it.
+    await page.locator('.photos .case-photo img').first().click();
+    await page.locator('.el-image-viewer__wrapper .el-image-viewer__img').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.el-image-viewer__wrapper').waitFor({ state: 'detached' });
     await bothSizes(page, 'case-opened');
 
     await page.locator('.officer-select').click();

@@ -101,6 +101,9 @@ describe('the path 立案 → 整改 → 复查销号', () => {
     expect(Buffer.compare(image.body as Buffer, PNG)).toBe(0);
     const submitted = await expectStatus<CaseBody>(admin.post(`/api/v1/cases/${opened.id}/rectification`, { text: '已停止使用外地气瓶，全部退回', photoIds: [photoId] }), 200);
     expect(submitted.status).toBe('submitted');
+    // Every photo of the case is listed with the case (the consoles show them as thumbnails), none of its bytes.
+    const photos = (submitted as unknown as { photos: { id: string; type: string; bytes: number; uploadedBy: { id: string } }[] }).photos;
+    expect(photos).toEqual([expect.objectContaining({ id: photoId, type: 'image/png', bytes: PNG.length, uploadedBy: expect.objectContaining({ id: kit.admin.userId }) })]);
     expect(submitted.rectifications).toEqual([expect.objectContaining({ text: '已停止使用外地气瓶，全部退回', photoIds: [photoId], by: expect.objectContaining({ id: kit.admin.userId, role: 'enterprise_admin' }) })]);
 
     const closed = await expectStatus<CaseBody>(world.as(district).post(`/api/v1/cases/${opened.id}/review`, { outcome: 'rectified', note: '复查合格，予以销号' }), 200);

@@ -1,4 +1,5 @@
 import { reasonInfo } from '../ledger';
+import { VERIFY_MESSAGES } from '../qr';
 
 /**
  * THE table of the texts the server composes for people to read beside its stable codes: what an
@@ -61,14 +62,8 @@ export const VOCABULARIES = {
     FILL_NOT_REGISTERED: '非本市登记站点充装',
     RECORD_INACTIVE: '档案已停用',
   },
-  reportReason: {
-    suspected_fake: '疑似假码或假瓶',
-    unlicensed_seller: '无证经营 / 黑气点',
-    mobile_selling: '流动销售',
-    damaged_or_leaking: '气瓶损坏或漏气',
-    overdue_in_use: '超期未检仍在使用',
-    other: '其他',
-  },
+  // The verification page's own words for the reasons a citizen picks.
+  reportReason: VERIFY_MESSAGES.zh.report.reasons,
   interlockKind: { authorize: '充装授权', report_refused: '充装报告' },
   decision: { allow: '允许', deny: '拒绝' },
   credential: { licence: '许可证', fillingLicence: '气瓶充装许可', permit: '危险货物运输许可', certificate: '安全培训合格证' },

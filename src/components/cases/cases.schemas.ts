@@ -142,6 +142,10 @@ export const caseView = z
       }),
     ),
     actions: z.array(z.enum(CASE_COMMANDS)).openapi({ description: 'The commands the case\'s status allows the caller next' }),
+    photos: z
+      .array(z.object({ id: z.string(), type: z.string(), bytes: z.number().int(), uploadedBy: accountView, at: iso }))
+      .optional()
+      .openapi({ description: 'Every photo uploaded to the case, oldest first (GET /cases/{id}/photos/{photoId} serves each); in the answers about one case, not in the list' }),
     createdAt: iso,
     updatedAt: iso,
   })

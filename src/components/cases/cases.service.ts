@@ -79,6 +79,12 @@ export function createCasesService(deps: CasesServiceDeps) {
     };
   }
 
+  /** One case as its own answers show it: the view and every photo of its evidence. */
+  async function single(doc: CaseDoc, principal: Principal, lang: TextLanguage): Promise<CaseView> {
+    const photos = await repo.photosOf(doc._id);
+    return { ...toView(doc, principal, deps.now(), lang), photos: photos.map((p) => ({ id: p._id.toHexString(), type: p.type, bytes: p.bytes, uploadedBy: p.uploadedBy, at: p.createdAt.toISOString() })) };
+  }
+
   async function visible(principal: Principal, id: string, session?: ClientSession): Promise<CaseDoc> {
     const doc = await repo.byId(id, scopeOf(principal), session);
     if (!doc) throw notFound(id);
@@ -161,7 +167,7 @@ export function createCasesService(deps: CasesServiceDeps) {
       return created;
     });
     publish();
-    return toView(doc, principal, deps.now(), lang);
+    return single(doc, principal, lang);
   }
 
   async function audit(principal: Principal, doc: CaseDoc, action: HistoryEntry['action'], before: CaseStatus | null, session: ClientSession, note?: string | null): Promise<void> {
@@ -216,7 +222,7 @@ export function createCasesService(deps: CasesServiceDeps) {
       return next;
     });
     publish();
-    return toView(doc, principal, deps.now(), lang);
+    return single(doc, principal, lang);
   }
 
   return {
@@ -272,7 +278,7 @@ export function createCasesService(deps: CasesServiceDeps) {
       return step(principal, id, 'review', { outcome: body.outcome, note: body.note }, lang);
     },
     async get(principal: Principal, id: string, lang: TextLanguage = 'en'): Promise<CaseView> {
-      return toView(await visible(principal, id), principal, deps.now(), lang);
+      return single(await visible(principal, id), principal, lang);
     },
     async list(principal: Principal, raw: unknown, lang: TextLanguage = 'en'): Promise<Page<CaseView>> {
       const scope = scopeOf(principal);

@@ -87,7 +87,8 @@ export interface CaseView {
   rectifications: { text: string; photoIds: string[]; by: Account; at: string }[];
   history: { action: string; from: string | null; to: string; by: Account; at: string; note: string | null }[];
   actions: string[];
-  photoIds?: string[];
+  /** Every photo of the case (in the answers about one case). */
+  photos?: { id: string; type: string; bytes: number; uploadedBy: Account; at: string }[];
   createdAt: string;
   updatedAt: string;
 }
