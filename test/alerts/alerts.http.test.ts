@@ -74,6 +74,13 @@ describe('GET /api/v1/alerts/{id}', () => {
   it('resolves the evidence to the refusal itself; another district reads it as missing', async () => {
     const alert = await expectStatus<AlertBody>(world.as(principal('district_regulator', { districtCode: DISTRICT_A })).get(`/api/v1/alerts/${unlicensedId}`), 200);
     expect(alert.evidence[0]).toMatchObject({ kind: 'refusal', record: { type: 'sell', reason: 'SITE_LICENCE_INVALID', districtCode: DISTRICT_A } });
+    // What the rule saw: English by default, Chinese for a Chinese reader, both beside it.
+    const reader = principal('district_regulator', { districtCode: DISTRICT_A });
+    const zh = (await world.http.get(`/api/v1/alerts/${unlicensedId}`).set('Authorization', `Bearer ${world.tokenFor(reader)}`).set('Accept-Language', 'zh-CN')).body as { detail: string; detailText: { zh: string; en: string }; evidence: { note: string }[] };
+    expect(zh.detail).toBe('销售被拒绝（站点许可证无效）：站点无有效许可证');
+    expect(zh.evidence[0]?.note).toBe(zh.detail);
+    expect((alert as unknown as { detail: string }).detail).toBe('sell refused (SITE_LICENCE_INVALID) by a site without a valid licence');
+    expect(zh.detailText).toEqual({ zh: zh.detail, en: 'sell refused (SITE_LICENCE_INVALID) by a site without a valid licence' });
     const outside = await world.as(principal('district_regulator', { districtCode: DISTRICT_B })).get(`/api/v1/alerts/${unlicensedId}`);
     const missing = await world.as(principal('district_regulator', { districtCode: DISTRICT_B })).get('/api/v1/alerts/0123456789abcdef01234567');
     expect([outside.status, outside.body.code]).toEqual([missing.status, missing.body.code]);

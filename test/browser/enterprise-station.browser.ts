@@ -261,7 +261,12 @@ describe("the enterprise's cases", () => {
     await shoot(page, 'enterprise-case-rectify');
     await page.locator('.submit-rectification').click();
     await page.locator('.case-status', { hasText: '待复查' }).waitFor();
-    await page.locator('.rectification .rectification-photo img').waitFor();
+    await page.locator('.rectification .case-photo img').waitFor();
+    // A thumbnail opens the viewer (read with the caller's session); Esc closes it.
+    await page.locator('.rectification .case-photo img').first().click();
+    await page.locator('.el-image-viewer__wrapper .el-image-viewer__img').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.el-image-viewer__wrapper').waitFor({ state: 'detached' });
     expect(await page.locator('.rectification .rectification-text').textContent()).toContain('已停用1号灌装秤并送检');
     expect(await page.locator('.rectify-form').count()).toBe(0);
     await shoot(page, 'enterprise-case-submitted');

@@ -81,6 +81,8 @@ describe('the regulator dashboard', () => {
     await item.waitFor({ timeout: 2_000 });
     expect(Date.now() - answeredAt).toBeLessThan(2_000);
     expect(await item.locator('.alert-title').textContent()).toBe('无证经营');
+    // What the rule saw, pushed over the socket, in Chinese.
+    expect(await item.locator('.alert-detail').textContent()).toBe('销售被拒绝（站点许可证无效）：站点无有效许可证');
     await item.filter({ hasText: '清城区' }).waitFor();
     expect(await page.locator('.feed-badge .el-badge__content').textContent()).toMatch(/^\s*[1-9]/);
     saleAlert = (await item.getAttribute('data-alert')) ?? '';
@@ -139,6 +141,7 @@ describe('the regulator dashboard', () => {
     const evidence = page.locator('.evidence-card[data-kind="refusal"]').first();
     await evidence.waitFor();
     expect(await evidence.textContent()).toContain('SITE_LICENCE_INVALID');
+    expect(await evidence.locator('.event-card').textContent()).toContain('销售被拒绝（站点许可证无效）：站点无有效许可证');
     await bothSizes(page, 'alert-detail');
     expect(problems).toEqual([]);
     await context.close();
@@ -167,7 +170,12 @@ describe('a case', () => {
     const photo = new PNG({ width: 4, height: 3 });
     photo.data.fill(200);
     await page.locator('.photos input[type=file]').setInputFiles({ name: '现场.png', mimeType: 'image/png', buffer: PNG.sync.write(photo) });
-    await page.locator('.photos .photo img').waitFor();
+    await page.locator('.photos .case-photo img').waitFor();
+    // A thumbnail opens the viewer (read with the caller's session); Esc closes it.
+    await page.locator('.photos .case-photo img').first().click();
+    await page.locator('.el-image-viewer__wrapper .el-image-viewer__img').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.el-image-viewer__wrapper').waitFor({ state: 'detached' });
     await bothSizes(page, 'case-opened');
 
     await page.locator('.officer-select').click();

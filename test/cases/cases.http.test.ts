@@ -84,6 +84,10 @@ describe('the path 立案 → 整改 → 复查销号', () => {
     const deadline = new Date(world.clock.now().getTime() + 7 * 86_400_000).toISOString();
     const assigned = await expectStatus<CaseBody>(world.as(district).post(`/api/v1/cases/${opened.id}/assign`, { officerId, deadline }), 200);
     expect(assigned).toMatchObject({ status: 'assigned', deadline, overdue: false, officer: { id: officerId, role: 'district_regulator' } });
+    // The note the system wrote: codes kept, said in the reader's language (English by default).
+    expect(assigned.history[1]?.note).toMatch(new RegExp(`^.+, ${deadline.replace(/[.]/g, '\\.')}$`));
+    const inChinese = await world.http.get(`/api/v1/cases/${opened.id}`).set('Authorization', `Bearer ${world.tokenFor(district)}`).set('Accept-Language', 'zh-CN');
+    expect((inChinese.body as CaseBody).history[1]?.note).toMatch(/^承办人 .+，整改期限 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect((await expectStatus<CaseBody>(admin.get(`/api/v1/cases/${opened.id}`), 200)).actions).toEqual(['rectification']);
     // A regulator does not rectify; the enterprise does not review.
     expect((await expectStatus<Problem>(world.as(district).post(`/api/v1/cases/${opened.id}/rectification`, { text: '代为整改' }), 403)).code).toBe('FORBIDDEN');
@@ -97,6 +101,9 @@ describe('the path 立案 → 整改 → 复查销号', () => {
     expect(Buffer.compare(image.body as Buffer, PNG)).toBe(0);
     const submitted = await expectStatus<CaseBody>(admin.post(`/api/v1/cases/${opened.id}/rectification`, { text: '已停止使用外地气瓶，全部退回', photoIds: [photoId] }), 200);
     expect(submitted.status).toBe('submitted');
+    // Every photo of the case is listed with the case (the consoles show them as thumbnails), none of its bytes.
+    const photos = (submitted as unknown as { photos: { id: string; type: string; bytes: number; uploadedBy: { id: string } }[] }).photos;
+    expect(photos).toEqual([expect.objectContaining({ id: photoId, type: 'image/png', bytes: PNG.length, uploadedBy: expect.objectContaining({ id: kit.admin.userId }) })]);
     expect(submitted.rectifications).toEqual([expect.objectContaining({ text: '已停止使用外地气瓶，全部退回', photoIds: [photoId], by: expect.objectContaining({ id: kit.admin.userId, role: 'enterprise_admin' }) })]);
 
     const closed = await expectStatus<CaseBody>(world.as(district).post(`/api/v1/cases/${opened.id}/review`, { outcome: 'rectified', note: '复查合格，予以销号' }), 200);

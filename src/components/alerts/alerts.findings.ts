@@ -1,5 +1,6 @@
 import type { AlertRuleCode } from '../ledger';
 import type { LngLat } from '../../shared/geo/great-circle';
+import type { Phrase } from './alerts.texts';
 
 /**
  * The vocabulary of supervision's pure rules: what an alert is about (its subject), the records
@@ -24,8 +25,10 @@ export interface Evidence {
   kind: EvidenceKind;
   id: string;
   at: Date;
-  /** What it shows, in a line (English, for the regulator's console beside the zh/en rule title). */
+  /** What it shows, in a line, in English (as every record since the first has it). */
   note: string;
+  /** The same line as phrases of the texts table (alerts.texts.ts), rendered in the reader's language; absent on records written before. */
+  phrases?: Phrase[];
 }
 
 export interface Finding {

@@ -1,4 +1,5 @@
 import { alertRulesMarkdown, ALERT_RULE_CODES } from '../ledger';
+import { alertTextsMarkdown } from './alerts.texts';
 import { idParams } from '../../shared/http/object-id.schema';
 import type { OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { json, problemResponse } from '../../shared/openapi/openapi.registry';
@@ -22,7 +23,15 @@ export const SOCKET_DESCRIPTION = `Live alerts: Socket.IO namespace \`/alerts\` 
 
 Rules (stable codes):
 
-${alertRulesMarkdown()}`;
+${alertRulesMarkdown()}
+
+Texts the server composes (an evidence record's \`note\`, an alert's \`detail\`, a note the system
+writes in a case's history) are stored as phrases — a stable code of this table and its values —
+and rendered when read: REST in the language of \`Accept-Language\` (\`zh-CN\` Chinese, otherwise
+English), Socket.IO payloads in English with both languages beside them (\`detailText\`,
+\`noteText\`). A record kept before texts were phrases shows its English line in either language.
+
+${alertTextsMarkdown()}`;
 
 export function registerAlertsOpenApi(registry: OpenAPIRegistry): void {
   registry.register('AlertRule', z.enum(ALERT_RULE_CODES).openapi('AlertRule', { description: SOCKET_DESCRIPTION }));

@@ -3,6 +3,7 @@ import type { ExpiringCredential } from '../registry';
 import type { Evidence, Finding, Subject } from './alerts.findings';
 import type { InterlockDecision, InterlockDenyCode, SilentScale } from './alerts.sources';
 import type { NoticeTrack } from './alerts.tracks';
+import { composed, type Phrase } from './alerts.texts';
 
 /**
  * Supervision rules over the filling-scale interlock and over the registry's calendar, pure:
@@ -62,18 +63,17 @@ function denySubject(d: InterlockDecision, subject: DenySubject): Subject | unde
   }
 }
 
-const decisionEvidence = (d: InterlockDecision, note: string): Evidence => ({
-  kind: 'decision',
-  id: `${d.deviceId}#${d.seq}`,
-  at: d.at,
-  note: `interlock ${d.kind} ${d.decision} for ${d.code} by operator ${d.operator} at scale ${d.deviceId} (${d.reasons.map((r) => r.code).join(', ') || 'no reason'}) ${note}`.trim(),
-});
+const decisionEvidence = (d: InterlockDecision, ...clause: Phrase[]): Evidence => {
+  const params = { kind: d.kind, decision: d.decision, code: d.code, operator: d.operator, device: d.deviceId };
+  const what: Phrase = d.reasons.length ? { code: 'DECISION', params: { ...params, reasons: d.reasons.map((r) => r.code) } } : { code: 'DECISION_NO_REASON', params };
+  return { kind: 'decision', id: `${d.deviceId}#${d.seq}`, at: d.at, ...composed(what, ...clause) };
+};
 
 /** Every rule over one interlock decision: a denial for a cylinder's or an operator's reason, and a fill reported though refused (SCALE_LOCK_BYPASS). */
 export function decisionFindings(d: InterlockDecision): Finding[] {
   const scope = { districtCode: d.districtCode, enterpriseId: d.enterpriseId };
   if (d.kind === 'report_refused') {
-    return [{ rule: 'SCALE_LOCK_BYPASS', subject: { kind: 'device', id: d.deviceId }, ...scope, evidence: decisionEvidence(d, 'a fill reported while the scale was locked or without authorization') }];
+    return [{ rule: 'SCALE_LOCK_BYPASS', subject: { kind: 'device', id: d.deviceId }, ...scope, evidence: decisionEvidence(d, { code: 'FILL_WITHOUT_AUTHORIZATION' }) }];
   }
   if (d.decision !== 'deny') return [];
   const found: Finding[] = [];
@@ -82,7 +82,7 @@ export function decisionFindings(d: InterlockDecision): Finding[] {
     const subject = mapped ? denySubject(d, mapped.subject) : undefined;
     if (!mapped || !subject) continue;
     // The station's two licences are one finding about the station.
-    if (!found.some((f) => f.rule === mapped.rule && f.subject.kind === subject.kind && f.subject.id === subject.id)) found.push({ rule: mapped.rule, subject, ...scope, evidence: decisionEvidence(d, '') });
+    if (!found.some((f) => f.rule === mapped.rule && f.subject.kind === subject.kind && f.subject.id === subject.id)) found.push({ rule: mapped.rule, subject, ...scope, evidence: decisionEvidence(d) });
   }
   return found;
 }
@@ -91,7 +91,8 @@ export function decisionFindings(d: InterlockDecision): Finding[] {
 export function silentScaleFindings(scale: SilentScale, prior: NoticeTrack | undefined, now: Date): { findings: Finding[]; track?: NoticeTrack } {
   const noticed = scale.lastSeenAt ? scale.lastSeenAt.toISOString() : 'never';
   if (prior?.noticed === noticed) return { findings: [] };
-  const evidence: Evidence = { kind: 'scale', id: `${scale.deviceId}@${noticed}`, at: now, note: `scale ${scale.deviceId} at site ${scale.siteId} last heard from ${scale.lastSeenAt ? noticed : 'never'}` };
+  const said: Phrase = scale.lastSeenAt ? { code: 'SCALE_SILENT', params: { device: scale.deviceId, site: scale.siteId, lastSeen: noticed } } : { code: 'SCALE_NEVER_HEARD', params: { device: scale.deviceId, site: scale.siteId } };
+  const evidence: Evidence = { kind: 'scale', id: `${scale.deviceId}@${noticed}`, at: now, ...composed(said) };
   return { findings: [{ rule: 'SCALE_OFFLINE', subject: { kind: 'device', id: scale.deviceId }, districtCode: scale.districtCode, enterpriseId: scale.enterpriseId, evidence }], track: { noticed } };
 }
 
@@ -102,6 +103,6 @@ export function expiringCredentialFindings(c: ExpiringCredential, prior: NoticeT
   const noticed = c.validTo.toISOString();
   if (prior?.noticed === noticed) return { findings: [] };
   const days = Math.max(0, Math.ceil((c.validTo.getTime() - now.getTime()) / 86_400_000));
-  const evidence: Evidence = { kind: 'credential', id: `${c.holder}/${c.holderId}/${c.field}`, at: now, note: `${c.field} ${c.number} ends ${noticed.slice(0, 10)} (in ${days} days)` };
+  const evidence: Evidence = { kind: 'credential', id: `${c.holder}/${c.holderId}/${c.field}`, at: now, ...composed({ code: 'CREDENTIAL_ENDS', params: { field: c.field, number: c.number, day: noticed.slice(0, 10), days } }) };
   return { findings: [{ rule: 'CREDENTIAL_EXPIRING', subject: { kind: HOLDER_SUBJECT[c.holder], id: c.holderId }, districtCode: c.districtCode, enterpriseId: c.enterpriseId, evidence }], track: { noticed } };
 }

@@ -2,6 +2,7 @@ import type { AlertRuleCode, LedgerEvent, Refusal } from '../ledger';
 import type { LngLat } from '../../shared/geo/great-circle';
 import type { AlertPolicy, Evidence, Finding, Subject } from './alerts.findings';
 import { compareSightings, withinDay, type CylinderTrack, type WorkerTrack } from './alerts.tracks';
+import { composed, renderPhrase, type Phrase } from './alerts.texts';
 
 /**
  * Supervision rules over the custody ledger, pure: an accepted event (with the registry's dates of
@@ -23,8 +24,14 @@ const CIRCULATION = new Set<LedgerEvent['type']>(['fill', 'dispatch', 'receive',
 /** After a return the cylinder must be filled at a local station before it circulates again. */
 const CIRCULATES_FULL = new Set<LedgerEvent['type']>(['dispatch', 'receive', 'sell', 'hand_over']);
 
-const eventEvidence = (e: LedgerEvent, note: string): Evidence => ({ kind: 'event', id: e.eventId, at: e.occurredAt, note: `${e.type} ${note}`.trim() });
-const refusalEvidence = (r: Refusal, note: string): Evidence => ({ kind: 'refusal', id: r.id, at: r.occurredAt, note: `${r.type} refused (${r.reasons.map((x) => x.reason).join(', ')}) ${note}`.trim() });
+const eventEvidence = (e: LedgerEvent, ...clause: Phrase[]): Evidence => ({ kind: 'event', id: e.eventId, at: e.occurredAt, ...composed({ code: 'EVENT', params: { type: e.type } }, ...clause) });
+const refusalEvidence = (r: Refusal, ...clause: Phrase[]): Evidence => ({ kind: 'refusal', id: r.id, at: r.occurredAt, ...composed({ code: 'REFUSAL', params: { type: r.type, reasons: r.reasons.map((x) => x.reason) } }, ...clause) });
+
+/** Evidence with one more phrase; one written before phrases were kept grows its English note only. */
+export function appended(e: Evidence, phrase: Phrase): Evidence {
+  const note = `${e.note}${renderPhrase(phrase, 'en')}`;
+  return e.phrases && e.phrases.length > 0 ? { ...e, note, phrases: [...e.phrases, phrase] } : { kind: e.kind, id: e.id, at: e.at, note };
+}
 
 function finding(rule: AlertRuleCode, subject: Subject, at: { districtCode: string | null; enterpriseId: string | null }, evidence: Evidence): Finding {
   return { rule, subject, districtCode: at.districtCode, enterpriseId: at.enterpriseId, evidence };
@@ -34,7 +41,7 @@ function finding(rule: AlertRuleCode, subject: Subject, at: { districtCode: stri
 export function mobileSelling(e: LedgerEvent): Finding[] {
   if (e.type !== 'sell' || (e.where.siteId && !e.where.vehicleId)) return [];
   const subject: Subject = e.where.vehicleId ? { kind: 'vehicle', id: e.where.vehicleId } : { kind: 'enterprise', id: e.enterpriseId };
-  return [finding('MOBILE_SELLING', subject, e, eventEvidence(e, e.where.vehicleId ? `from vehicle ${e.where.vehicleId}` : 'at no registered site'))];
+  return [finding('MOBILE_SELLING', subject, e, eventEvidence(e, e.where.vehicleId ? { code: 'FROM_VEHICLE', params: { vehicle: e.where.vehicleId } } : { code: 'AT_NO_SITE' }))];
 }
 
 /** OVERDUE / OVER_AGE / SCRAPPED_CYLINDER: a cylinder filled or moved on past its dates, as the registry holds them at the event's time. */
@@ -44,9 +51,9 @@ export function cylinderDates(e: LedgerEvent, facts: EventFacts): Finding[] {
   const subject: Subject = { kind: 'cylinder', id: e.cylinderId };
   const day = (d: Date) => d.toISOString().slice(0, 10);
   const found: Finding[] = [];
-  if (c.scrappedAt && c.scrappedAt <= e.occurredAt) found.push(finding('SCRAPPED_CYLINDER', subject, e, eventEvidence(e, `of a cylinder scrapped ${day(c.scrappedAt)}`)));
-  if (c.serviceLifeEndsAt && c.serviceLifeEndsAt <= e.occurredAt) found.push(finding('OVER_AGE_CYLINDER', subject, e, eventEvidence(e, `of a cylinder whose design life ended ${day(c.serviceLifeEndsAt)}`)));
-  if (c.nextInspectionDate && c.nextInspectionDate <= e.occurredAt) found.push(finding('OVERDUE_CYLINDER', subject, e, eventEvidence(e, `of a cylinder due for inspection ${day(c.nextInspectionDate)}`)));
+  if (c.scrappedAt && c.scrappedAt <= e.occurredAt) found.push(finding('SCRAPPED_CYLINDER', subject, e, eventEvidence(e, { code: 'OF_SCRAPPED', params: { day: day(c.scrappedAt) } })));
+  if (c.serviceLifeEndsAt && c.serviceLifeEndsAt <= e.occurredAt) found.push(finding('OVER_AGE_CYLINDER', subject, e, eventEvidence(e, { code: 'OF_OVER_AGE', params: { day: day(c.serviceLifeEndsAt) } })));
+  if (c.nextInspectionDate && c.nextInspectionDate <= e.occurredAt) found.push(finding('OVERDUE_CYLINDER', subject, e, eventEvidence(e, { code: 'OF_OVERDUE', params: { day: day(c.nextInspectionDate) } })));
   return found;
 }
 
@@ -59,12 +66,12 @@ export function cylinderDates(e: LedgerEvent, facts: EventFacts): Finding[] {
 export function fillAnomalies(e: LedgerEvent): Finding[] {
   if (e.type !== 'fill' || !Array.isArray(e.payload.anomalies)) return [];
   const anomalies = new Set(e.payload.anomalies as unknown[]);
-  const net = typeof e.payload.netKg === 'number' ? `${e.payload.netKg} kg` : '';
-  const permitted = typeof e.payload.permittedNetKg === 'number' ? ` (permitted ${e.payload.permittedNetKg} kg)` : '';
+  const net = typeof e.payload.netKg === 'number' ? e.payload.netKg : '';
+  const permitted = typeof e.payload.permittedNetKg === 'number' ? e.payload.permittedNetKg : undefined;
   const station: Subject = { kind: 'site', id: e.where.siteId ?? e.enterpriseId };
   const found: Finding[] = [];
-  if (anomalies.has('overfill')) found.push(finding('OVERFILL', station, e, eventEvidence(e, `net ${net}${permitted}`)));
-  if (anomalies.has('tare_mismatch')) found.push(finding('TARE_MISMATCH', { kind: 'cylinder', id: e.cylinderId }, e, eventEvidence(e, `tare ${String(e.payload.tareKg)} kg does not match the cylinder`)));
+  if (anomalies.has('overfill')) found.push(finding('OVERFILL', station, e, eventEvidence(e, permitted === undefined ? { code: 'NET', params: { net } } : { code: 'NET_PERMITTED', params: { net, permitted } })));
+  if (anomalies.has('tare_mismatch')) found.push(finding('TARE_MISMATCH', { kind: 'cylinder', id: e.cylinderId }, e, eventEvidence(e, { code: 'TARE_MISMATCH', params: { tare: String(e.payload.tareKg) } })));
   return found;
 }
 
@@ -82,8 +89,8 @@ export function unconfirmedHandOvers(e: LedgerEvent, prior: WorkerTrack | undefi
   const track = { unconfirmed: times };
   if (times.length <= policy.unconfirmedHandOversPerDay) return { findings: [], track };
   const worker = e.actor.workerId ?? e.actor.id;
-  const note = `without the customer's confirmation: ${times.length} within 24 h (limit ${policy.unconfirmedHandOversPerDay})`;
-  return { findings: [finding('UNREGISTERED_CUSTOMER', { kind: 'worker', id: worker }, e, eventEvidence(e, note))], track };
+  const clause: Phrase = { code: 'UNCONFIRMED', params: { count: times.length, limit: policy.unconfirmedHandOversPerDay } };
+  return { findings: [finding('UNREGISTERED_CUSTOMER', { kind: 'worker', id: worker }, e, eventEvidence(e, clause))], track };
 }
 
 /**
@@ -96,7 +103,7 @@ export function outOfCityCirculation(e: LedgerEvent, prior: CylinderTrack | unde
   else if (e.type === 'fill') Object.assign(track, { filledSinceReturn: true, lastFillEventId: e.eventId });
   else if (e.type === 'error_declaration' && e.payload.reason === 'did_not_occur' && e.payload.declaredEventId === prior?.lastFillEventId) track.filledSinceReturn = false;
   else if (CIRCULATES_FULL.has(e.type) && prior?.filledSinceReturn === false) {
-    return { findings: [finding('OUT_OF_CITY_CYLINDER', { kind: 'cylinder', id: e.cylinderId }, e, eventEvidence(e, 'of a cylinder with no local fill on record since it came back'))], track };
+    return { findings: [finding('OUT_OF_CITY_CYLINDER', { kind: 'cylinder', id: e.cylinderId }, e, eventEvidence(e, { code: 'NO_LOCAL_FILL' }))], track };
   } else return { findings: [] };
   return { findings: [], track };
 }
@@ -105,7 +112,7 @@ export function outOfCityCirculation(e: LedgerEvent, prior: CylinderTrack | unde
 export function eventSighting(e: LedgerEvent, facts: EventFacts, prior: CylinderTrack | undefined, policy: AlertPolicy): { findings: Finding[]; track?: CylinderTrack } {
   const place = e.where.coordinates ?? facts.sitePlace;
   if (!place || e.type === 'error_declaration') return { findings: [] };
-  const evidence = eventEvidence(e, `at ${place[0].toFixed(4)},${place[1].toFixed(4)}`);
+  const evidence = eventEvidence(e, { code: 'AT_PLACE', params: { place: `${place[0].toFixed(4)},${place[1].toFixed(4)}` } });
   const compared = compareSightings(prior?.lastSighting, { at: e.occurredAt, place, evidence }, policy);
   const track = { ...prior, lastSighting: compared.keep };
   if (!compared.clonedWith) return { findings: [], track };
@@ -114,12 +121,9 @@ export function eventSighting(e: LedgerEvent, facts: EventFacts, prior: Cylinder
 
 /** The pair of sightings of a cloned code, both as evidence of one finding each (the alert keeps both). */
 export function clonedFindings(subject: Subject, scope: { districtCode: string | null; enterpriseId: string | null }, evidence: Evidence, compared: { clonedWith?: Evidence; km?: number; hours?: number }): Finding[] {
-  const how = `${(compared.km ?? 0).toFixed(1)} km apart within ${((compared.hours ?? 0) * 60).toFixed(0)} min`;
+  const how: Phrase = { code: 'CLONED_APART', params: { km: (compared.km ?? 0).toFixed(1), minutes: ((compared.hours ?? 0) * 60).toFixed(0) } };
   const earlier = compared.clonedWith as Evidence;
-  return [
-    finding('CLONED_CODE', subject, scope, { ...earlier, note: `${earlier.note}; ${how}` }),
-    finding('CLONED_CODE', subject, scope, { ...evidence, note: `${evidence.note}; ${how}` }),
-  ];
+  return [finding('CLONED_CODE', subject, scope, appended(earlier, how)), finding('CLONED_CODE', subject, scope, appended(evidence, how))];
 }
 
 /** The refusals of a sale-side event: what selling without a licence looks like to capture. */
@@ -142,18 +146,18 @@ const siteMissing = (r: Refusal) => r.reasons.some((x) => x.reason === 'REFERENC
 export function refusalFindings(r: Refusal, facts: RefusalFacts): Finding[] {
   const scope = { districtCode: r.districtCode ?? facts.districtCode ?? null, enterpriseId: r.enterpriseId };
   const found: Finding[] = [];
-  const add = (rule: AlertRuleCode, subject: Subject, note = '') => found.push(finding(rule, subject, scope, refusalEvidence(r, note)));
+  const add = (rule: AlertRuleCode, subject: Subject, ...clause: Phrase[]) => found.push(finding(rule, subject, scope, refusalEvidence(r, ...clause)));
   if (SALE_SIDE.has(r.type)) {
     const site = credentialOf(r, 'SITE_LICENCE_INVALID');
     const enterprise = credentialOf(r, 'ENTERPRISE_LICENCE_INVALID');
-    if (site) add('UNLICENSED_SELLER', { kind: 'site', id: site }, 'by a site without a valid licence');
-    if (enterprise) add('UNLICENSED_SELLER', { kind: 'enterprise', id: enterprise }, 'by an enterprise without a valid licence');
+    if (site) add('UNLICENSED_SELLER', { kind: 'site', id: site }, { code: 'BY_UNLICENSED_SITE' });
+    if (enterprise) add('UNLICENSED_SELLER', { kind: 'enterprise', id: enterprise }, { code: 'BY_UNLICENSED_ENTERPRISE' });
   }
   if (r.type === 'sell' && (r.where.vehicleId || !r.where.siteId || siteMissing(r)) && r.enterpriseId) {
-    add('MOBILE_SELLING', r.where.vehicleId ? { kind: 'vehicle', id: r.where.vehicleId } : { kind: 'enterprise', id: r.enterpriseId }, 'a sale attempted away from a registered site');
+    add('MOBILE_SELLING', r.where.vehicleId ? { kind: 'vehicle', id: r.where.vehicleId } : { kind: 'enterprise', id: r.enterpriseId }, { code: 'SALE_AWAY' });
   }
   const worker = credentialOf(r, 'WORKER_UNCERTIFIED');
-  if (worker) add('UNTRAINED_WORKER', { kind: 'worker', id: worker }, 'by a worker without a valid training certificate');
+  if (worker) add('UNTRAINED_WORKER', { kind: 'worker', id: worker }, { code: 'BY_UNTRAINED' });
   if (r.cylinderId) {
     const cylinder: Subject = { kind: 'cylinder', id: r.cylinderId };
     if (has(r, 'INSPECTION_OVERDUE')) add('OVERDUE_CYLINDER', cylinder);
@@ -161,12 +165,12 @@ export function refusalFindings(r: Refusal, facts: RefusalFacts): Finding[] {
     if (has(r, 'CYLINDER_SCRAPPED')) add('SCRAPPED_CYLINDER', cylinder);
   }
   if (has(r, 'CYLINDER_NOT_FOUND')) {
-    if (r.grai && facts.graiIssued === false) add('OUT_OF_CITY_CYLINDER', { kind: 'code', id: r.grai }, 'a code the city never issued');
-    else if (r.serial) add('OUT_OF_CITY_CYLINDER', { kind: 'code', id: r.serial }, 'a steel stamp the enterprise never registered');
+    if (r.grai && facts.graiIssued === false) add('OUT_OF_CITY_CYLINDER', { kind: 'code', id: r.grai }, { code: 'CODE_NEVER_ISSUED' });
+    else if (r.serial) add('OUT_OF_CITY_CYLINDER', { kind: 'code', id: r.serial }, { code: 'STAMP_NEVER_REGISTERED' });
   }
   if ((r.type === 'hand_over' || r.type === 'sell') && (has(r, 'CUSTOMER_NOT_REGISTERED') || customerMissing(r))) {
     const who: Subject = r.actor.workerId ? { kind: 'worker', id: r.actor.workerId } : { kind: 'enterprise', id: r.enterpriseId ?? r.actor.id };
-    add('UNREGISTERED_CUSTOMER', who, 'to no registered customer');
+    add('UNREGISTERED_CUSTOMER', who, { code: 'TO_UNREGISTERED' });
   }
   return found;
 }

@@ -5,6 +5,7 @@ import type { AlertPolicy, Evidence, Finding, Subject } from './alerts.findings'
 import { DAY_MS, locationCell } from './alerts.findings';
 import { compareSightings, type CellTrack, type CylinderTrack } from './alerts.tracks';
 import { clonedFindings } from './alerts.rules.ledger';
+import { composed, type Phrase } from './alerts.texts';
 
 /**
  * Supervision rules over what the public sends, pure: a scan of a verification link (its verdict
@@ -20,8 +21,14 @@ export interface PublicFacts {
   districtCode?: string;
 }
 
-const scanEvidence = (s: PublicScan, note: string): Evidence => ({ kind: 'scan', id: s.id, at: s.at, note: `public scan of ${s.grai} (${s.verdict}${s.warnings.length ? `: ${s.warnings.join(', ')}` : ''}) ${note}`.trim() });
-const reportEvidence = (r: PublicReport, note: string): Evidence => ({ kind: 'report', id: r.id, at: r.at, note: `public report "${r.reason}" about ${r.grai}${r.note ? `: ${r.note.slice(0, 80)}` : ''} ${note}`.trim() });
+const scanEvidence = (s: PublicScan, ...clause: Phrase[]): Evidence => {
+  const what: Phrase = s.warnings.length ? { code: 'SCAN_WARNED', params: { grai: s.grai, verdict: s.verdict, warnings: s.warnings } } : { code: 'SCAN', params: { grai: s.grai, verdict: s.verdict } };
+  return { kind: 'scan', id: s.id, at: s.at, ...composed(what, ...clause) };
+};
+const reportEvidence = (r: PublicReport, ...clause: Phrase[]): Evidence => {
+  const what: Phrase = r.note ? { code: 'REPORT_NOTED', params: { why: r.reason, grai: r.grai, note: r.note.slice(0, 80) } } : { code: 'REPORT', params: { why: r.reason, grai: r.grai } };
+  return { kind: 'report', id: r.id, at: r.at, ...composed(what, ...clause) };
+};
 
 const placeOfScan = (s: PublicScan): LngLat | undefined => (s.location ? [s.location.lng, s.location.lat] : undefined);
 
@@ -56,11 +63,11 @@ export function scanFindings(s: PublicScan, facts: PublicFacts, tracks: ScanTrac
     const mapped = WARNING_RULES[warning];
     if (!mapped) continue;
     const subject: Subject | undefined = mapped.subject === 'code' ? { kind: 'code', id: s.grai } : facts.cylinder ? { kind: 'cylinder', id: facts.cylinder.id } : undefined;
-    if (subject) found.push({ rule: mapped.rule, subject, ...scope, evidence: scanEvidence(s, '') });
+    if (subject) found.push({ rule: mapped.rule, subject, ...scope, evidence: scanEvidence(s) });
   }
   const place = placeOfScan(s);
   if (place && facts.cylinder && s.verdict === 'genuine') {
-    const evidence = scanEvidence(s, `near ${locationCell(place)}`);
+    const evidence = scanEvidence(s, { code: 'NEAR_PLACE', params: { place: locationCell(place) } });
     const compared = compareSightings(tracks.cylinder?.lastSighting, { at: s.at, place, evidence }, policy);
     next.cylinder = { ...tracks.cylinder, lastSighting: compared.keep };
     if (compared.clonedWith) found.push(...clonedFindings({ kind: 'cylinder', id: facts.cylinder.id }, scope, evidence, compared));
@@ -70,7 +77,7 @@ export function scanFindings(s: PublicScan, facts: PublicFacts, tracks: ScanTrac
     next.cell = { codes };
     const distinct = new Set(codes.map((c) => c.code)).size;
     if (distinct >= policy.blackPointDistinctCodes) {
-      found.push({ rule: 'UNLICENSED_SELLER', subject: { kind: 'location', id: locationCell(place) }, districtCode: scope.districtCode, enterpriseId: null, evidence: scanEvidence(s, `: ${distinct} different codes scanned here within 24 h, at no licensed site`) });
+      found.push({ rule: 'UNLICENSED_SELLER', subject: { kind: 'location', id: locationCell(place) }, districtCode: scope.districtCode, enterpriseId: null, evidence: scanEvidence(s, { code: 'BLACK_POINT', params: { count: distinct } }) });
     }
   }
   return { findings: found, tracks: next };
@@ -89,12 +96,12 @@ export function reportFindings(r: PublicReport, facts: PublicFacts, prior: Cylin
   const place = r.coordinates ? ([r.coordinates[0], r.coordinates[1]] as const) : undefined;
   const subject: Subject = place ? { kind: 'location', id: locationCell(place) } : { kind: 'code', id: r.grai };
   const found: Finding[] = [];
-  if (r.reason === 'mobile_selling') found.push({ rule: 'MOBILE_SELLING', subject, ...scope, evidence: reportEvidence(r, '') });
+  if (r.reason === 'mobile_selling') found.push({ rule: 'MOBILE_SELLING', subject, ...scope, evidence: reportEvidence(r) });
   const atNoLicensedSite = place ? facts.licensedSiteNear === false : r.reason === 'unlicensed_seller';
-  if (SELLER_REASONS.has(r.reason) && atNoLicensedSite) found.push({ rule: 'UNLICENSED_SELLER', subject, ...scope, evidence: reportEvidence(r, place ? 'at no licensed site' : '') });
+  if (SELLER_REASONS.has(r.reason) && atNoLicensedSite) found.push({ rule: 'UNLICENSED_SELLER', subject, ...scope, evidence: place ? reportEvidence(r, { code: 'AT_NO_LICENSED_SITE' }) : reportEvidence(r) });
   let track: CylinderTrack | undefined;
   if (place && facts.cylinder) {
-    const evidence = reportEvidence(r, `at ${locationCell(place)}`);
+    const evidence = reportEvidence(r, { code: 'AT_PLACE', params: { place: locationCell(place) } });
     const compared = compareSightings(prior?.lastSighting, { at: r.at, place, evidence }, policy);
     track = { ...prior, lastSighting: compared.keep };
     if (compared.clonedWith) found.push(...clonedFindings({ kind: 'cylinder', id: facts.cylinder.id }, scope, evidence, compared));

@@ -4,6 +4,7 @@ import { cursorQuery, pageSchema } from '../../shared/http/page.cursor';
 import { z } from '../../shared/openapi/zod.openapi';
 import { EVIDENCE_KINDS, SUBJECT_KINDS, type Evidence } from './alerts.findings';
 import { ALERT_STATUSES, CASE_OUTCOMES, type AlertChange, type AlertRecord } from './alerts.merge';
+import { textOf, textsOf, type TextLanguage } from './alerts.texts';
 
 /** Edge schemas of supervision: REST bodies and queries, the Socket.IO handshake and the payloads pushed, one set for both. */
 
@@ -11,8 +12,20 @@ const isoString = z.string().openapi({ format: 'date-time' });
 const actorView = z.object({ userId: z.string(), username: z.string(), role: z.string() });
 const text = (max: number) => z.string().trim().min(1).max(max).refine((s) => !s.startsWith('$'), 'must not start with $');
 
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+export const phraseView = z
+  .object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional() })
+  .openapi('AlertTextPhrase', { description: 'One phrase of a text the server composed: a stable code of the texts table (see the alerts tag) and its values' });
+
 export const evidenceView = z
-  .object({ kind: z.enum(EVIDENCE_KINDS), id: z.string(), at: isoString, note: z.string() })
+  .object({
+    kind: z.enum(EVIDENCE_KINDS),
+    id: z.string(),
+    at: isoString,
+    note: z.string().openapi({ description: 'What the record shows, in a line, in the language of Accept-Language (English by default; Socket.IO payloads: English)' }),
+    noteText: bilingual.optional().openapi({ description: 'The same line in Chinese and English (a record kept before texts were stored as codes: its English line in both)' }),
+    phrases: z.array(phraseView).optional().openapi({ description: 'The line as codes of the texts table and their values; absent on records kept before' }),
+  })
   .openapi('AlertEvidence', { description: 'A record the alert rests on: a ledger event (its eventId), a kept refusal, a public scan or report, an interlock decision, a silent scale, a credential' });
 
 /** How many of an alert's evidence records its view carries (the record keeps up to 100; GET /alerts/{id} resolves them all). */
@@ -33,7 +46,8 @@ export const alertView = z
     firstSeenAt: isoString,
     lastSeenAt: isoString,
     count: z.number().int().openapi({ description: 'Occurrences: distinct evidence records seen' }),
-    detail: z.string().openapi({ description: 'The latest evidence, in a line' }),
+    detail: z.string().openapi({ description: 'The latest evidence, in a line, in the language of Accept-Language (English by default; Socket.IO payloads: English)' }),
+    detailText: bilingual.optional().openapi({ description: 'The latest evidence in Chinese and English' }),
     evidence: z.array(evidenceView).openapi({ description: `The latest ${VIEW_EVIDENCE} evidence records, newest first` }),
     acknowledged: z.object({ by: actorView, at: isoString, note: z.string().optional() }).optional(),
     dismissed: z.object({ by: actorView, at: isoString, reason: z.string() }).optional(),
@@ -97,10 +111,18 @@ export const resolvedEvidence = evidenceView
 export const alertDetail = alertView.extend({ evidence: z.array(resolvedEvidence).openapi({ description: 'Every evidence record kept (up to 100), newest first, resolved' }) }).openapi('AlertDetail');
 
 const iso = (d: Date) => d.toISOString();
-export const evidenceJson = (e: Evidence): z.infer<typeof evidenceView> => ({ kind: e.kind, id: e.id, at: iso(e.at), note: e.note });
+/** An evidence record's view: its line in `lang` (English unless a reader asked), in both languages, and as phrases. */
+export const evidenceJson = (e: Evidence, lang: TextLanguage = 'en'): z.infer<typeof evidenceView> => ({
+  kind: e.kind,
+  id: e.id,
+  at: iso(e.at),
+  note: textOf(e, lang),
+  noteText: textsOf(e),
+  ...(e.phrases && e.phrases.length > 0 ? { phrases: e.phrases } : {}),
+});
 
-/** The one view of an alert: REST answers and Socket.IO payloads alike. */
-export function toAlertView(a: AlertRecord, titles: { zh: string; en: string }): AlertView {
+/** The one view of an alert: REST answers (in the reader's language) and Socket.IO payloads (English lines, both languages beside them) alike. */
+export function toAlertView(a: AlertRecord, titles: { zh: string; en: string }, lang: TextLanguage = 'en'): AlertView {
   const latest = a.evidence.at(-1);
   return {
     id: a.id,
@@ -116,8 +138,9 @@ export function toAlertView(a: AlertRecord, titles: { zh: string; en: string }):
     firstSeenAt: iso(a.firstSeenAt),
     lastSeenAt: iso(a.lastSeenAt),
     count: a.count,
-    detail: latest?.note ?? '',
-    evidence: a.evidence.slice(-VIEW_EVIDENCE).reverse().map(evidenceJson),
+    detail: latest ? textOf(latest, lang) : '',
+    ...(latest ? { detailText: textsOf(latest) } : {}),
+    evidence: a.evidence.slice(-VIEW_EVIDENCE).reverse().map((e) => evidenceJson(e, lang)),
     ...(a.acknowledged ? { acknowledged: { by: a.acknowledged.by, at: iso(a.acknowledged.at), ...(a.acknowledged.note ? { note: a.acknowledged.note } : {}) } } : {}),
     ...(a.dismissed ? { dismissed: { by: a.dismissed.by, at: iso(a.dismissed.at), reason: a.dismissed.reason } } : {}),
     ...(a.case ? { case: { id: a.case.id, number: a.case.number, at: iso(a.case.at), by: a.case.by, ...(a.case.closed ? { closed: { at: iso(a.case.closed.at), by: a.case.closed.by, outcome: a.case.closed.outcome } } : {}) } } : {}),
@@ -126,5 +149,5 @@ export function toAlertView(a: AlertRecord, titles: { zh: string; en: string }):
 
 /** What a change pushes, validated by the same schema clients validate it with (once per change, before it is stored and sent). */
 export function toChangePayload(c: AlertChange, titles: { zh: string; en: string }): AlertChangePayload {
-  return alertChangePayload.parse({ change: c.change, alert: toAlertView(c.alert, titles), added: c.added.map(evidenceJson) });
+  return alertChangePayload.parse({ change: c.change, alert: toAlertView(c.alert, titles), added: c.added.map((e) => evidenceJson(e)) });
 }

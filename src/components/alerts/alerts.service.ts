@@ -10,6 +10,7 @@ import { caseChanged, decided, type AlertActor, type AlertChange, type AlertReco
 import type { AlertRepository, Filter, StoredChange } from './alerts.repository';
 import { evidenceJson, toAlertView, toChangePayload, type AlertsQuery, type AlertView } from './alerts.schemas';
 import { alertScope } from './alerts.scope';
+import type { TextLanguage } from './alerts.texts';
 
 export interface AlertsServiceDeps {
   repo: AlertRepository;
@@ -28,7 +29,7 @@ const FEED = { name: 'alerts', sort: 'seq', direction: -1 } as const;
 const CATCH_UP = { name: 'alerts-since', sort: 'seq', direction: 1 } as const;
 
 const notFound = (id: string) => new AppError('NOT_FOUND', 404, 'Not found', { detail: `No alert ${id}` });
-const view = (a: AlertRecord): AlertView => toAlertView(a, ALERT_RULES[a.rule]);
+const view = (a: AlertRecord, lang: TextLanguage = 'en'): AlertView => toAlertView(a, ALERT_RULES[a.rule], lang);
 const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 
 /** The REST use cases of supervision: list and read alerts within scope, acknowledge and dismiss them (audited). */
@@ -46,7 +47,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
   }
 
   /** Each evidence record resolved to the record its own API shows, where the caller may read it. */
-  async function resolve(principal: Principal, alert: AlertRecord) {
+  async function resolve(principal: Principal, alert: AlertRecord, lang: TextLanguage) {
     const ids = (kind: string) => alert.evidence.filter((e) => e.kind === kind).map((e) => e.id);
     const [events, refusals, scans, reports] = await Promise.all([
       deps.ledger.eventsByIds(ids('event')),
@@ -61,10 +62,10 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     // The public's scans and reports hold no personal data: whoever sees the alert sees them.
     for (const s of scans) records.set(`scan:${s.id}`, json(s));
     for (const r of reports) records.set(`report:${r.id}`, json(r));
-    return [...alert.evidence].reverse().map((e) => ({ ...evidenceJson(e), record: records.get(`${e.kind}:${e.id}`) ?? null }));
+    return [...alert.evidence].reverse().map((e) => ({ ...evidenceJson(e, lang), record: records.get(`${e.kind}:${e.id}`) ?? null }));
   }
 
-  async function act(principal: Principal, id: string, command: { kind: 'acknowledge'; note?: string } | { kind: 'dismiss'; reason: string }): Promise<AlertView> {
+  async function act(principal: Principal, id: string, command: { kind: 'acknowledge'; note?: string } | { kind: 'dismiss'; reason: string }, lang: TextLanguage): Promise<AlertView> {
     authorize(principal, 'alerts', 'update');
     const scope = scopeOf(principal);
     const by = { userId: principal.userId, username: principal.username, role: principal.role };
@@ -86,9 +87,9 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       );
       return { stored: { seq: outcome.change.seq, districtCode: alert.districtCode, enterpriseId: alert.enterpriseId, payload } satisfies StoredChange, alert: outcome.alert };
     });
-    if (!change) return view(await visible(principal, id));
+    if (!change) return view(await visible(principal, id), lang);
     deps.onCommitted([change.stored]);
-    return view(change.alert);
+    return view(change.alert, lang);
   }
 
   /** Writes a case's changes of alerts inside the caller's transaction; answers what to publish after its commit. */
@@ -146,7 +147,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       const alerts = await deps.repo.alertsOfCase(caseId, session);
       return writeCaseChanges(session, alerts, { kind: 'close', outcome }, by, `case closed: ${outcome}`);
     },
-    async list(principal: Principal, query: AlertsQuery): Promise<Page<AlertView>> {
+    async list(principal: Principal, query: AlertsQuery, lang: TextLanguage = 'en'): Promise<Page<AlertView>> {
       const filters: Filter[] = [scopeOf(principal)];
       refuseWiderFilter(principal, { district: query.district, enterpriseId: query.enterprise });
       if (query.rule) filters.push({ rule: query.rule });
@@ -162,14 +163,14 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       }
       const rows = await deps.repo.listAlerts({ $and: filters }, listing.direction, query.limit + 1);
       const page = deps.cursors.page(rows, query.limit, listing, (a) => ({ value: a.seq }));
-      return { items: page.items.map(view), nextCursor: page.nextCursor };
+      return { items: page.items.map((a) => view(a, lang)), nextCursor: page.nextCursor };
     },
-    async get(principal: Principal, id: string) {
+    async get(principal: Principal, id: string, lang: TextLanguage = 'en') {
       const alert = await visible(principal, id);
-      return { ...view(alert), evidence: await resolve(principal, alert) };
+      return { ...view(alert, lang), evidence: await resolve(principal, alert, lang) };
     },
-    acknowledge: (principal: Principal, id: string, note?: string) => act(principal, id, { kind: 'acknowledge', ...(note ? { note } : {}) }),
-    dismiss: (principal: Principal, id: string, reason: string) => act(principal, id, { kind: 'dismiss', reason }),
+    acknowledge: (principal: Principal, id: string, note?: string, lang: TextLanguage = 'en') => act(principal, id, { kind: 'acknowledge', ...(note ? { note } : {}) }, lang),
+    dismiss: (principal: Principal, id: string, reason: string, lang: TextLanguage = 'en') => act(principal, id, { kind: 'dismiss', reason }, lang),
   };
 }
 

@@ -21,9 +21,10 @@ import type { InterlockSource } from './alerts.sources';
 
 export { ALERTS_NAMESPACE } from './alerts.socket';
 export type { AlertsService } from './alerts.service';
-export { alertChangePayload, alertView, sessionEndedPayload, type AlertChangePayload, type AlertView, type AlertsServerEvents, type AlertsClientEvents } from './alerts.schemas';
+export { alertChangePayload, alertView, phraseView, sessionEndedPayload, type AlertChangePayload, type AlertView, type AlertsServerEvents, type AlertsClientEvents } from './alerts.schemas';
 export { DEFAULT_ALERT_POLICY, type AlertPolicy, type AlertSweep, type SweepNotice, type Finding, type Subject, type Evidence } from './alerts.findings';
 export type { InterlockSource, InterlockDecision, SilentScale } from './alerts.sources';
+export { ALERT_TEXTS, ALERT_TEXT_CODES, composed, renderText, textOf, textsOf, type Phrase, type Texts, type TextLanguage, type AlertTextCode } from './alerts.texts';
 export type { PassTiming } from './alerts.runner';
 export type { AlertFigures, AlertScope, AlertPeriod, CaseTakeUp, PointRectification, RuleDistrictCount } from './alerts.figures';
 

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import type { Phrase } from '../alerts';
 import type { CaseStatus, ClosedOutcome } from './cases.lifecycle';
 
 /** An account as a case names it: who acted, who is assigned. */
@@ -34,7 +35,10 @@ export interface HistoryEntry {
   to: CaseStatus;
   by: CaseAccount;
   at: Date;
+  /** What the person wrote, or the English of what the system wrote (`phrases`). */
   note: string | null;
+  /** A note the system wrote, as phrases of the texts table (alerts.texts.ts): rendered in the reader's language. */
+  phrases?: Phrase[];
 }
 
 export interface Rectification {

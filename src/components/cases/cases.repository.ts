@@ -58,6 +58,10 @@ export function createCasesRepository(connection: Connection) {
       const data = Buffer.isBuffer(doc.data) ? doc.data : Buffer.from(doc.data.buffer);
       return { ...doc, data };
     },
+    /** Every photo of a case, oldest first, without its bytes (at most 200: a case takes 20 per rectification). */
+    async photosOf(caseId: Types.ObjectId): Promise<Omit<CasePhotoDoc, 'data'>[]> {
+      return (await photos.find({ caseId }, { projection: { data: 0 } }).sort({ caseId: 1, createdAt: 1 }).limit(200).toArray()) as unknown as Omit<CasePhotoDoc, 'data'>[];
+    },
     async photoIdsOf(caseId: string, ids: readonly string[]): Promise<string[]> {
       const c = oid(caseId);
       const valid = ids.flatMap((id) => oid(id) ?? []);

@@ -1,3 +1,4 @@
+import { phraseView } from '../alerts';
 import { objectId } from '../../shared/http/object-id.schema';
 import { cursorQuery, pageSchema } from '../../shared/http/page.cursor';
 import { z } from '../../shared/openapi/zod.openapi';
@@ -129,8 +130,22 @@ export const caseView = z
     deadline: iso.nullable(),
     overdue: z.boolean().openapi({ description: 'Assigned and past its rectification deadline' }),
     rectifications: z.array(z.object({ text: z.string(), photoIds: z.array(z.string()), by: accountView, at: iso })),
-    history: z.array(z.object({ action: z.string(), from: z.string().nullable(), to: z.string(), by: accountView, at: iso, note: z.string().nullable() })),
+    history: z.array(
+      z.object({
+        action: z.string(),
+        from: z.string().nullable(),
+        to: z.string(),
+        by: accountView,
+        at: iso,
+        note: z.string().nullable().openapi({ description: 'What the actor wrote; a note the system wrote (an assignment) in the language of Accept-Language' }),
+        phrases: z.array(phraseView).optional().openapi({ description: 'A note the system wrote, as codes of the texts table and their values' }),
+      }),
+    ),
     actions: z.array(z.enum(CASE_COMMANDS)).openapi({ description: 'The commands the case\'s status allows the caller next' }),
+    photos: z
+      .array(z.object({ id: z.string(), type: z.string(), bytes: z.number().int(), uploadedBy: accountView, at: iso }))
+      .optional()
+      .openapi({ description: 'Every photo uploaded to the case, oldest first (GET /cases/{id}/photos/{photoId} serves each); in the answers about one case, not in the list' }),
     createdAt: iso,
     updatedAt: iso,
   })

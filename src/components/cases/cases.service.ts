@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Types, type ClientSession } from 'mongoose';
 import type { AuditService } from '../audit';
+import { composed, textOf, type Phrase, type TextLanguage } from '../alerts';
 import { authorize, can, refuseWiderFilter, scopeFilter, type Principal } from '../auth';
 import { sniffImage } from '../deliveries';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
@@ -47,7 +48,7 @@ export function createCasesService(deps: CasesServiceDeps) {
     return scopeFilter(principal, 'cases');
   }
 
-  function toView(doc: CaseDoc, principal: Principal, now: Date): CaseView {
+  function toView(doc: CaseDoc, principal: Principal, now: Date, lang: TextLanguage): CaseView {
     const actor = actorOf(principal);
     const actions = actor && (actor === 'regulator' ? can(principal.role, 'cases', 'update') : can(principal.role, 'cases', 'submit')) ? allowedCommands(doc.status, actor) : [];
     const iso = (d: Date) => d.toISOString();
@@ -71,11 +72,17 @@ export function createCasesService(deps: CasesServiceDeps) {
       deadline: doc.deadline ? iso(doc.deadline) : null,
       overdue: isOverdue(doc, now),
       rectifications: doc.rectifications.map((r) => ({ text: r.text, photoIds: r.photoIds, by: r.by, at: iso(r.at) })),
-      history: doc.history.map((h) => ({ action: h.action, from: h.from, to: h.to, by: h.by, at: iso(h.at), note: h.note })),
+      history: doc.history.map((h) => ({ action: h.action, from: h.from, to: h.to, by: h.by, at: iso(h.at), note: h.note === null ? null : textOf({ note: h.note, phrases: h.phrases }, lang), ...(h.phrases?.length ? { phrases: h.phrases } : {}) })),
       actions,
       createdAt: iso(doc.createdAt),
       updatedAt: iso(doc.updatedAt),
     };
+  }
+
+  /** One case as its own answers show it: the view and every photo of its evidence. */
+  async function single(doc: CaseDoc, principal: Principal, lang: TextLanguage): Promise<CaseView> {
+    const photos = await repo.photosOf(doc._id);
+    return { ...toView(doc, principal, deps.now(), lang), photos: photos.map((p) => ({ id: p._id.toHexString(), type: p.type, bytes: p.bytes, uploadedBy: p.uploadedBy, at: p.createdAt.toISOString() })) };
   }
 
   async function visible(principal: Principal, id: string, session?: ClientSession): Promise<CaseDoc> {
@@ -101,7 +108,7 @@ export function createCasesService(deps: CasesServiceDeps) {
     return { alertIds: alerts.map((a) => a.id), reportIds: report ? [report.id] : [], hazardIds: hazards.map((h) => h.id), records };
   }
 
-  async function open(principal: Principal, raw: unknown): Promise<CaseView> {
+  async function open(principal: Principal, raw: unknown, lang: TextLanguage = 'en'): Promise<CaseView> {
     authorize(principal, 'cases', 'create');
     const body = createCaseBody.parse(raw);
     if (principal.role === 'district_regulator' && body.district && body.district !== principal.districtCode) {
@@ -160,7 +167,7 @@ export function createCasesService(deps: CasesServiceDeps) {
       return created;
     });
     publish();
-    return toView(doc, principal, deps.now());
+    return single(doc, principal, lang);
   }
 
   async function audit(principal: Principal, doc: CaseDoc, action: HistoryEntry['action'], before: CaseStatus | null, session: ClientSession, note?: string | null): Promise<void> {
@@ -185,7 +192,8 @@ export function createCasesService(deps: CasesServiceDeps) {
     principal: Principal,
     id: string,
     command: CaseCommand,
-    change: { outcome?: ReviewOutcome; note?: string | null; apply?: (doc: CaseDoc, now: Date) => Promise<void> | void },
+    change: { outcome?: ReviewOutcome; note?: string | null; phrases?: Phrase[]; apply?: (doc: CaseDoc, now: Date) => Promise<void> | void },
+    lang: TextLanguage,
   ): Promise<CaseView> {
     const actor = actorOf(principal);
     if (!actor) throw AppError.forbidden(`Role ${principal.role} may not ${command} cases`);
@@ -203,7 +211,7 @@ export function createCasesService(deps: CasesServiceDeps) {
       next.updatedAt = now;
       if (decided.to === 'closed') next.closedAt = now;
       const action: HistoryEntry['action'] = command === 'rectification' ? 'rectification' : command;
-      next.history.push({ action, from: current.status, to: decided.to, by: accountOf(principal), at: now, note: change.note ?? null });
+      next.history.push({ action, from: current.status, to: decided.to, by: accountOf(principal), at: now, note: change.note ?? null, ...(change.phrases ? { phrases: change.phrases } : {}) });
       await repo.replace(next, session);
       if (decided.to === 'closed' && decided.outcome) {
         publish = await deps.alerts.closeWithCase(session, id, decided.outcome, principal);
@@ -214,12 +222,12 @@ export function createCasesService(deps: CasesServiceDeps) {
       return next;
     });
     publish();
-    return toView(doc, principal, deps.now());
+    return single(doc, principal, lang);
   }
 
   return {
     open,
-    async assign(principal: Principal, id: string, raw: unknown): Promise<CaseView> {
+    async assign(principal: Principal, id: string, raw: unknown, lang: TextLanguage = 'en'): Promise<CaseView> {
       authorize(principal, 'cases', 'update');
       const body = assignBody.parse(raw);
       const current = await visible(principal, id);
@@ -228,15 +236,22 @@ export function createCasesService(deps: CasesServiceDeps) {
       const eligible = officer?.active && (officer.role === 'city_regulator' || (officer.role === 'district_regulator' && officer.districtCode === current.districtCode));
       if (!officer || !eligible) throw AppError.validation([{ path: 'officerId', message: "is not an active regulator of the case's district or the city" }]);
       const assigned: CaseAccount = { id: officer.id, username: officer.username, ...(officer.displayName ? { displayName: officer.displayName } : {}), role: officer.role };
-      return step(principal, id, 'assign', {
-        note: `${assigned.displayName ?? assigned.username}, ${body.deadline.toISOString()}`,
-        apply: (doc) => {
-          doc.officer = assigned;
-          doc.deadline = body.deadline;
+      const written = composed({ code: 'CASE_ASSIGNED', params: { officer: assigned.displayName ?? assigned.username, deadline: body.deadline.toISOString() } });
+      return step(
+        principal,
+        id,
+        'assign',
+        {
+          ...written,
+          apply: (doc) => {
+            doc.officer = assigned;
+            doc.deadline = body.deadline;
+          },
         },
-      });
+        lang,
+      );
     },
-    async rectify(principal: Principal, id: string, raw: unknown): Promise<CaseView> {
+    async rectify(principal: Principal, id: string, raw: unknown, lang: TextLanguage = 'en'): Promise<CaseView> {
       authorize(principal, 'cases', 'submit');
       const body = rectificationBody.parse(raw);
       await visible(principal, id);
@@ -244,22 +259,28 @@ export function createCasesService(deps: CasesServiceDeps) {
       const known = new Set(await repo.photoIdsOf(id, photoIds));
       const missing = photoIds.filter((p) => !known.has(p));
       if (missing.length > 0) throw AppError.validation(missing.map((p) => ({ path: `photoIds.${body.photoIds.indexOf(p)}`, message: 'names no photo uploaded to this case' })));
-      return step(principal, id, 'rectification', {
-        note: null,
-        apply: (doc, now) => {
-          doc.rectifications.push({ text: body.text, photoIds, by: accountOf(principal), at: now });
+      return step(
+        principal,
+        id,
+        'rectification',
+        {
+          note: null,
+          apply: (doc, now) => {
+            doc.rectifications.push({ text: body.text, photoIds, by: accountOf(principal), at: now });
+          },
         },
-      });
+        lang,
+      );
     },
-    async review(principal: Principal, id: string, raw: unknown): Promise<CaseView> {
+    async review(principal: Principal, id: string, raw: unknown, lang: TextLanguage = 'en'): Promise<CaseView> {
       authorize(principal, 'cases', 'update');
       const body = reviewBody.parse(raw);
-      return step(principal, id, 'review', { outcome: body.outcome, note: body.note });
+      return step(principal, id, 'review', { outcome: body.outcome, note: body.note }, lang);
     },
-    async get(principal: Principal, id: string): Promise<CaseView> {
-      return toView(await visible(principal, id), principal, deps.now());
+    async get(principal: Principal, id: string, lang: TextLanguage = 'en'): Promise<CaseView> {
+      return single(await visible(principal, id), principal, lang);
     },
-    async list(principal: Principal, raw: unknown): Promise<Page<CaseView>> {
+    async list(principal: Principal, raw: unknown, lang: TextLanguage = 'en'): Promise<Page<CaseView>> {
       const scope = scopeOf(principal);
       const query = casesQuery.parse(raw);
       refuseWiderFilter(principal, { district: query.district, enterpriseId: query.enterpriseId });
@@ -273,7 +294,7 @@ export function createCasesService(deps: CasesServiceDeps) {
       if (query.cursor) filters.push(afterPosition(LISTING, deps.cursors.decode(LISTING, query.cursor)));
       const rows = await repo.list({ $and: filters }, query.limit + 1);
       const page = deps.cursors.page(rows, query.limit, LISTING, (d) => ({ value: d.createdAt, id: d._id.toHexString() }));
-      return { items: page.items.map((d) => toView(d, principal, now)), nextCursor: page.nextCursor };
+      return { items: page.items.map((d) => toView(d, principal, now, lang)), nextCursor: page.nextCursor };
     },
     /** A photo of the case's evidence: the enterprise concerned or a regulator, while the case is open; bounded and sniffed. */
     async uploadPhoto(principal: Principal, id: string, declaredType: string | undefined, data: Buffer): Promise<{ id: string }> {

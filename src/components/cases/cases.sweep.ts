@@ -1,4 +1,4 @@
-import type { AlertSweep, SweepNotice } from '../alerts';
+import { composed, type AlertSweep, type SweepNotice } from '../alerts';
 import type { CasesRepository } from './cases.repository';
 
 /** How often supervision looks for cases past their rectification deadline. */
@@ -27,7 +27,7 @@ export function overdueSweep(repo: Pick<CasesRepository, 'overdue'>, everyMs = O
               subject: { kind: 'case', id },
               districtCode: c.districtCode,
               enterpriseId: c.enterpriseId ? c.enterpriseId.toHexString() : null,
-              evidence: { kind: 'case', id: `${id}@${deadline}`, at: now, note: `case ${c.number}: rectification due ${deadline}, not submitted` },
+              evidence: { kind: 'case', id: `${id}@${deadline}`, at: now, ...composed({ code: 'RECTIFICATION_OVERDUE', params: { number: c.number, deadline } }) },
             },
           },
         ];

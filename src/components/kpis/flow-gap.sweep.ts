@@ -1,4 +1,4 @@
-import type { AlertSweep, SweepNotice } from '../alerts';
+import { composed, type AlertSweep, type SweepNotice } from '../alerts';
 import type { FlowGapSettings, ReconciliationService } from './reconciliation.service';
 
 const DAY_MS = 86_400_000;
@@ -34,7 +34,7 @@ export function flowGapSweep(reconciliation: Pick<ReconciliationService, 'reconc
               kind: 'flow',
               id: `${r.siteId as string}:${r.unaccounted}`,
               at: now,
-              note: `${r.unaccounted} of ${r.reachedCustomers + r.unaccounted} cylinders filled in the last ${FLOW_GAP_WINDOW_DAYS} days and held last by ${r.siteName ?? r.siteId} reached no registered customer within ${settings.days} days`,
+              ...composed({ code: 'FLOW_GAP', params: { unaccounted: r.unaccounted, total: r.reachedCustomers + r.unaccounted, windowDays: FLOW_GAP_WINDOW_DAYS, site: r.siteName ?? (r.siteId as string), days: settings.days } }),
             },
           },
         }));

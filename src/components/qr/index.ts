@@ -23,6 +23,9 @@ export { createKeyring, deriveKey, type QrKeyring, type SignatureCheck } from '.
 export { buildQrUri, parseQrUri } from './qr.uri';
 export { DEFAULT_QR_CONFIG, type QrSettings, type QrConfig } from './qr.settings';
 export { ledgerPort } from './ledger.adapter';
+/** The words of the verification page (its report reasons, in Chinese and English), for the texts other components compose about the public's reports. */
+export { MESSAGES as VERIFY_MESSAGES, REPORT_REASONS, type ReportReason } from './verify.i18n';
+export { WARNINGS } from './verify.service';
 export type { LedgerPort, LedgerSnapshot, CommissionRecord, SitePort, CylinderPort } from './qr.ports';
 
 /** Where the public scan limit counts, shared by every app process. */

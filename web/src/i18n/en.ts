@@ -54,6 +54,7 @@ const en: typeof zhCN = {
     search: 'Name, code, plate, serial', create: 'New {noun}', createTitle: 'New {noun}', editTitle: 'Edit {noun}', detailTitle: '{noun} details',
     created: 'Created', saved: 'Saved', deactivate: 'Deactivate', deactivated: 'Deactivated',
   },
+  photos: { alt: 'Photo {n}', loading: 'Loading…', unreadable: 'Cannot be read', uploadedBy: 'Uploaded by {who} at {at}' },
   queue: { statusLabel: 'Credential status', hint: 'A credential an enterprise submits counts only once a regulator verifies it', holder: 'Holder', empty: 'No credential in this status' },
   rejected: {
     allReasons: 'All reasons', reason: 'Reason', hint: 'Events the ledger refused, with their evidence', empty: 'No refused events', occurredAt: 'Occurred', type: 'Event', reasons: 'Reasons',

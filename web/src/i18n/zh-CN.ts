@@ -52,6 +52,7 @@ export default {
     search: '名称、编号、车牌、钢印号', create: '新建{noun}', createTitle: '新建{noun}', editTitle: '编辑{noun}', detailTitle: '{noun}详情',
     created: '已创建', saved: '已保存', deactivate: '停用', deactivated: '已停用',
   },
+  photos: { alt: '照片 {n}', loading: '加载中…', unreadable: '无法读取', uploadedBy: '{who} 上传于 {at}' },
   queue: { statusLabel: '证照状态', hint: '企业提交的证照须经监管部门核验后才生效', holder: '持证方', empty: '没有该状态的证照' },
   rejected: {
     allReasons: '全部原因', reason: '拒绝原因', hint: '被追溯账本拒绝记录的事件及其证据', empty: '没有被拒事件', occurredAt: '发生时间', type: '事件', reasons: '原因',

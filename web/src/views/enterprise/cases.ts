@@ -23,6 +23,8 @@ export interface CaseView {
   deadline: string | null;
   overdue: boolean;
   rectifications: { text: string; photoIds: string[]; by: Account; at: string }[];
+  /** Every photo of the case (in the answers about one case). */
+  photos?: { id: string; type: string; bytes: number; at: string }[];
   history: { action: string; from: string | null; to: string; by: Account; at: string; note: string | null }[];
   actions: string[];
   createdAt: string;

@@ -23,6 +23,7 @@ export interface Evidence {
   id: string;
   at: string;
   note: string;
+  noteText?: { zh: string; en: string };
   record?: Record<string, unknown> | null;
 }
 export interface AlertView {
@@ -40,6 +41,7 @@ export interface AlertView {
   lastSeenAt: string;
   count: number;
   detail: string;
+  detailText?: { zh: string; en: string };
   evidence: Evidence[];
   acknowledged?: { by: Actor; at: string; note?: string };
   dismissed?: { by: Actor; at: string; reason: string };
@@ -85,7 +87,8 @@ export interface CaseView {
   rectifications: { text: string; photoIds: string[]; by: Account; at: string }[];
   history: { action: string; from: string | null; to: string; by: Account; at: string; note: string | null }[];
   actions: string[];
-  photoIds?: string[];
+  /** Every photo of the case (in the answers about one case). */
+  photos?: { id: string; type: string; bytes: number; uploadedBy: Account; at: string }[];
   createdAt: string;
   updatedAt: string;
 }
