@@ -41,8 +41,9 @@ export interface RunnerDeps {
 
 /**
  * One pass's stages, each an absolute time in ms (performance.timeOrigin + performance.now()):
- * told of a commit → pass started → sources read → registry facts read → transaction committed
- * → changes handed to the feed (and from it to the sockets).
+ * told of a commit → pass started → inputs ready (handed over, or the sources read) → claim
+ * granted and the registry facts, tracks and active alerts read (the two at once) → transaction
+ * committed → changes handed to the feed (and from it emitted to the sockets).
  */
 export interface PassTiming {
   kickedAt: number;
