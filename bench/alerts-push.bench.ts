@@ -228,9 +228,9 @@ async function main(): Promise<void> {
         transit: { p50: q(transit, 50), p99: q(transit, 99) },
         stages: {
           'told → pass started': stage((p) => p.startedAt - p.kickedAt),
-          'sources read': stage((p) => p.readAt - p.startedAt),
-          'registry facts read': stage((p) => p.factsAt - p.readAt),
-          'rules + transaction committed': stage((p) => p.committedAt - p.factsAt),
+          'sources read (none when handed over)': stage((p) => p.readAt - p.startedAt),
+          'claim + registry facts, tracks, active alerts read': stage((p) => p.factsAt - p.readAt),
+          'rules + transaction (2 round trips + commit)': stage((p) => p.committedAt - p.factsAt),
           'handed to the feed and sockets': stage((p) => p.deliveredAt - p.committedAt),
           'whole pass (told → handed)': stage((p) => p.deliveredAt - p.kickedAt),
         },

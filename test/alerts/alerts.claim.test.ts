@@ -81,4 +81,24 @@ describe('claimPass', () => {
       for (const s of stop) s();
     }
   }, 60_000);
+
+  it('a commit another process made between two of this process\'s handed commits is read from the store: nothing skipped, nothing twice', async () => {
+    const passes: PassTiming[] = [];
+    const stop = [a.alerts.observePasses((t) => passes.push(t)), b.alerts.observePasses((t) => passes.push(t))];
+    const repo = createAlertRepository(a.connection);
+    try {
+      expect(await repo.claimPass('elsewhere:2', new Date(), 60_000)).toBeDefined();
+      // A's refusals, then B's, then A's again: A holds handed records on both sides of B's.
+      await expectStatus(a.as(kit.admin).post('/api/v1/events/batch', { events: unknownCodes(2, 'GAPA') }), 200);
+      await expectStatus(b.as(kit.admin).post('/api/v1/events/batch', { events: unknownCodes(1, 'GAPB') }), 200);
+      await expectStatus(a.as(kit.admin).post('/api/v1/events/batch', { events: unknownCodes(2, 'GAPC') }), 200);
+      await repo.releasePass('elsewhere:2');
+      await Promise.all([a.alerts.settled(), b.alerts.settled()]);
+      expect((await codesOf(a, 'GAP')).sort()).toEqual(['GAPA0', 'GAPA1', 'GAPB0', 'GAPC0', 'GAPC1'].map((s) => `06141410150009${s}`).sort());
+      // Every refusal evaluated exactly once over both runners (a runner that took its handed records past B's would skip B's).
+      expect(passes.reduce((n, p) => n + p.inputs, 0)).toBe(5);
+    } finally {
+      for (const s of stop) s();
+    }
+  }, 60_000);
 });

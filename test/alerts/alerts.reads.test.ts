@@ -5,8 +5,9 @@ import { startWorld, type World } from '../support/world';
 import { anEnterpriseKit, expectStatus, principal, type EnterpriseKit } from './alerts.harness';
 
 /**
- * What one rule pass reads: the registry facts of the whole batch in one query per collection
- * (however many sites and enterprises its inputs name), and a refusal that carries no district
+ * What one rule pass reads and writes: nothing of what this process's commits handed over is read
+ * back, the registry facts of the whole batch in one query per collection (however many sites and
+ * enterprises its inputs name), one write per collection; and a refusal that carries no district
  * (no cylinder was found) placed in its site's district, else its enterprise's.
  */
 const DISTRICT_A = '441802';
@@ -59,8 +60,20 @@ describe('one rule pass', () => {
       expect(answeredAt).toBeLessThan(pass.startedAt);
       const during = seen.filter((c) => c.at >= pass.startedAt && c.at <= pass.deliveredAt);
       const reads = (collection: string) => during.filter((c) => c.collection === collection && (c.name === 'find' || c.name === 'aggregate')).length;
-      // Four sites and two enterprises named, ten codes: one query each (refusals keep no tracks: none read).
-      expect({ sites: reads('sites'), enterprises: reads('enterprises'), cylinders: reads('cylinders'), tracks: reads('alert_tracks'), alerts: reads('alerts') }).toEqual({ sites: 1, enterprises: 1, cylinders: 1, tracks: 0, alerts: 1 });
+      // The refusals were handed over by the commits: none is read back. Four sites and two enterprises named, ten
+      // codes: one query each (refusals keep no tracks: none read); the active alerts of the subjects named, one.
+      expect({ events: reads('events'), refusals: reads('rejected_events'), sites: reads('sites'), enterprises: reads('enterprises'), cylinders: reads('cylinders'), tracks: reads('alert_tracks'), alerts: reads('alerts') }).toEqual({
+        events: 0,
+        refusals: 0,
+        sites: 1,
+        enterprises: 1,
+        cylinders: 1,
+        tracks: 0,
+        alerts: 1,
+      });
+      // The transaction: the positions and counters first, then the alerts and their changes at once; nothing else is written.
+      const writes = during.filter((c) => ['insert', 'update', 'findAndModify'].includes(c.name)).map((c) => `${c.name} ${c.collection}`);
+      expect(writes.sort()).toEqual(['findAndModify alert_runner', 'insert alert_changes', 'update alert_runner', 'update alerts'].sort());
 
       const items = (await expectStatus<{ items: { subject: { id: string }; districtCode: string | null }[] }>(world.as(city).get('/api/v1/alerts?rule=OUT_OF_CITY_CYLINDER&limit=50'), 200)).items;
       const districtOf = (code: string) => items.find((i) => i.subject.id === `06141410150009${code}`)?.districtCode;

@@ -1,13 +1,13 @@
 import type { LedgerEvent, Refusal } from '../ledger';
 import type { PublicReport, PublicScan } from '../qr';
 import type { ExpiringCredential } from '../registry';
-import type { AlertPolicy, Finding, SweepNotice } from './alerts.findings';
+import type { AlertPolicy, Finding, Subject, SweepNotice } from './alerts.findings';
 import { cylinderDates, eventSighting, fillAnomalies, mobileSelling, outOfCityCirculation, refusalFindings, unconfirmedHandOvers, type EventFacts, type RefusalFacts } from './alerts.rules.ledger';
 import { reportFindings, scanFindings, type PublicFacts } from './alerts.rules.public';
 import { decisionFindings, expiringCredentialFindings, silentScaleFindings } from './alerts.rules.devices';
 import type { InterlockDecision, SilentScale } from './alerts.sources';
 import { trackKeys, type CellTrack, type CylinderTrack, type NoticeTrack, type Track, type WorkerTrack } from './alerts.tracks';
-import { locationCell } from './alerts.findings';
+import { locationCell, subjectKey } from './alerts.findings';
 
 /** One pass of the runner: what each source had after its stored position, and the sweeps due. */
 export interface Batch {
@@ -126,4 +126,55 @@ export function evaluate(batch: Batch, facts: BatchFacts, tracks: ReadonlyMap<st
     set(key, { noticed: n.noticed });
   }
   return { findings, tracks: changed };
+}
+
+/**
+ * The subjects (`kind:id`) a batch's inputs name, which the rules' findings are mostly about: their
+ * active alerts are read beside the registry facts, before the rules run. A guess, never trusted:
+ * a finding about a subject outside it has its active alert read after the rules (the runner).
+ */
+export function subjectKeysOf(batch: Pick<Batch, 'events' | 'refusals' | 'scans' | 'reports' | 'decisions'>): string[] {
+  const keys = new Set<string>();
+  const add = (kind: Subject['kind'], id: string | null | undefined) => {
+    if (id) keys.add(subjectKey({ kind, id }));
+  };
+  const named = (x: { enterpriseId: string | null; where: { siteId?: string | undefined; vehicleId?: string | undefined }; actor: { id: string; workerId?: string | undefined } }) => {
+    add('enterprise', x.enterpriseId);
+    add('site', x.where.siteId);
+    add('vehicle', x.where.vehicleId);
+    add('worker', x.actor.workerId ?? x.actor.id);
+  };
+  for (const e of batch.events) {
+    add('cylinder', e.cylinderId);
+    named(e);
+  }
+  for (const r of batch.refusals) {
+    add('cylinder', r.cylinderId);
+    add('code', r.grai);
+    add('code', r.serial);
+    named(r);
+    for (const reason of r.reasons) {
+      const id = reason.credential?.recordId;
+      add('site', id);
+      add('enterprise', id);
+      add('worker', id);
+    }
+  }
+  for (const s of batch.scans) {
+    add('code', s.grai);
+    if (s.location) add('location', locationCell([s.location.lng, s.location.lat]));
+  }
+  for (const r of batch.reports) {
+    add('code', r.grai);
+    if (r.coordinates) add('location', locationCell([r.coordinates[0], r.coordinates[1]]));
+  }
+  for (const d of batch.decisions) {
+    add('device', d.deviceId);
+    add('code', d.code);
+    add('site', d.siteId);
+    add('enterprise', d.enterpriseId);
+    add('cylinder', d.cylinderId);
+    add('worker', d.operatorWorkerId ?? d.operator);
+  }
+  return [...keys];
 }

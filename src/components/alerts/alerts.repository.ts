@@ -116,6 +116,16 @@ export function createAlertRepository(connection: Connection) {
       return new Map(docs.map((d) => [String(d.ruleSubject), toRecord(d)]));
     },
 
+    /**
+     * Every active alert about these subjects (`kind:id`), whatever its rule, keyed by rule|subject:
+     * read before the rules run, from the subjects a batch's inputs name.
+     */
+    async activeAlertsOfSubjects(subjectKeys: readonly string[]): Promise<Map<string, AlertRecord>> {
+      if (subjectKeys.length === 0) return new Map();
+      const docs = await alerts.find({ active: true, subjectKey: { $in: [...subjectKeys] } }).toArray();
+      return new Map(docs.map((d) => [String(d.ruleSubject), toRecord(d)]));
+    },
+
     async writeAlerts(records: readonly AlertRecord[], session: ClientSession): Promise<void> {
       if (records.length === 0) return;
       const ops = records.map((a): AnyBulkWriteOperation => {

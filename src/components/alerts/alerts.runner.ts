@@ -1,18 +1,19 @@
 import { Types } from 'mongoose';
 import { ALERT_RULES, type Ledger, type LedgerEvent, type Refusal } from '../ledger';
-import type { PublicReport, PublicScan, QrComponent } from '../qr';
+import type { QrComponent } from '../qr';
 import { isOperative, type CredentialHolder, type CylinderSummary, type Registry, type SiteSummary } from '../registry';
 import type { UnitOfWork } from '../../shared/db/unit-of-work';
 import type { Logger } from '../../shared/logger/logger.factory';
-import { evaluate, trackKeysOf, type Batch, type BatchFacts } from './alerts.evaluate';
-import { locationCell, type AlertPolicy, type AlertSweep, type SweepNotice } from './alerts.findings';
-import { mergeFindings } from './alerts.merge';
+import { evaluate, subjectKeysOf, trackKeysOf, type Batch, type BatchFacts } from './alerts.evaluate';
+import { locationCell, subjectKey, type AlertPolicy, type AlertSweep, type SweepNotice } from './alerts.findings';
+import { mergeFindings, type AlertRecord } from './alerts.merge';
 import type { AlertRepository, RunnerState, StoredChange } from './alerts.repository';
 import { ruleSubjectOf } from './alerts.repository';
 import type { EventFacts, RefusalFacts } from './alerts.rules.ledger';
 import type { PublicFacts } from './alerts.rules.public';
 import { toChangePayload } from './alerts.schemas';
-import type { InterlockDecision, InterlockSource } from './alerts.sources';
+import type { InterlockSource } from './alerts.sources';
+import type { Track } from './alerts.tracks';
 
 export interface RunnerDeps {
   repo: AlertRepository;
@@ -40,8 +41,9 @@ export interface RunnerDeps {
 
 /**
  * One pass's stages, each an absolute time in ms (performance.timeOrigin + performance.now()):
- * told of a commit → pass started → sources read → registry facts read → transaction committed
- * → changes handed to the feed (and from it to the sockets).
+ * told of a commit → pass started → inputs ready (handed over, or the sources read) → claim
+ * granted and the registry facts, tracks and active alerts read (the two at once) → transaction
+ * committed → changes handed to the feed (and from it emitted to the sockets).
  */
 export interface PassTiming {
   kickedAt: number;
@@ -83,10 +85,14 @@ const CLAIM_RETRY_MS = 25;
 const CLAIM_RETRY_MAX_MS = 1_000;
 
 /**
- * The rule runner: after a commit (told by the ledger and QR identity, which say which sources
- * have something new) and on a timer (every source), it claims the next pass, reads the sources
- * after the stored positions, runs the rules, and in ONE transaction writes the alerts, their
- * changes, the rules' tracks and the new positions, releasing the claim. Rules therefore never run
+ * The rule runner: after a commit (the ledger hands over the events and refusals it wrote; QR
+ * identity says which of its sources have something new) and on a timer (every source), it
+ * claims the next pass and — at the same time — prepares it from this process's last committed
+ * state: the handed records that follow on from the stored positions (nothing read back), the
+ * other told sources read after them, the registry facts, tracks and active alerts of the subjects
+ * they name. It runs the rules, and in ONE transaction (the positions and counters first, then the
+ * alerts, their changes and the rules' tracks at once) writes the outcome, releasing the claim;
+ * the changes are pushed the moment it commits. Rules therefore never run
  * inside an event's transaction, and a crash between an event's commit and the pass loses
  * nothing: the next pass (this process after a restart, or any other) starts from the stored
  * positions. A pass is claimed once (claimPass): two processes never evaluate the same range; the
@@ -108,8 +114,15 @@ export function createRunner(deps: RunnerDeps) {
   let idleWaiters: (() => void)[] = [];
   /** The sources told of since the last pass started (a pass reads only those; the timer names all). */
   let wanted = new Set<SourceName>(ALL_SOURCES);
-  /** The positions this process last committed: the next pass reads from them while its claim is taken. */
-  let known: RunnerState['positions'] | undefined;
+  /** The state this process last committed (or found): the next pass prepares from it while its claim is taken. */
+  let known: RunnerState | undefined;
+  /**
+   * The events and refusals this process's commits handed over (by position), not yet judged: a
+   * pass takes those that follow on from the stored positions instead of reading them back. Memory
+   * only — the stored positions stay the truth, so a crash loses nothing.
+   */
+  const handed = { events: new Map<number, LedgerEvent>(), refusals: new Map<number, Refusal>() };
+  const maxHanded = batchSize * 20;
   const poll = setInterval(() => kick(ALL_SOURCES), deps.pollMs);
   poll.unref();
 
@@ -160,16 +173,86 @@ export function createRunner(deps: RunnerDeps) {
     }
   }
 
-  type Inputs = [LedgerEvent[], Refusal[], PublicScan[], PublicReport[], InterlockDecision[]];
-  function readSources(p: RunnerState['positions'], sources: ReadonlySet<SourceName>): Promise<Inputs> {
+  type Inputs = Pick<Batch, 'events' | 'refusals' | 'scans' | 'reports' | 'decisions'>;
+
+  /** The contiguous records of `handed` right after position `after` (at most batchSize), oldest first. */
+  function runAfter<T>(map: ReadonlyMap<number, T>, after: number): T[] {
+    const run: T[] = [];
+    for (let seq = after + 1; run.length < batchSize; seq++) {
+      const record = map.get(seq);
+      if (record === undefined) break;
+      run.push(record);
+    }
+    return run;
+  }
+  const beyond = (map: ReadonlyMap<number, unknown>, seq: number) => [...map.keys()].some((k) => k > seq);
+  function prune(upTo: RunnerState['positions']): void {
+    for (const seq of handed.events.keys()) if (seq <= upTo.events) handed.events.delete(seq);
+    for (const seq of handed.refusals.keys()) if (seq <= upTo.refusals) handed.refusals.delete(seq);
+  }
+
+  /** What a pass prepared outside the transaction: its inputs, their facts and tracks, and the active alerts of the subjects they name. */
+  interface Prepared {
+    inputs: Inputs;
+    facts: BatchFacts;
+    tracks: Map<string, Track>;
+    /** The track keys read (found or not). */
+    asked: Set<string>;
+    active: Map<string, AlertRecord>;
+    /** The subjects whose active alerts `active` holds all of. */
+    covered: Set<string>;
+    /** Sources to read from the store at the next pass (a gap after the handed records, or the timer asked). */
+    followUp: Set<SourceName>;
+    /** More handed records follow the batch. */
+    more: boolean;
+    readAt: number;
+  }
+
+  /**
+   * A pass's inputs after the positions `from`: the ledger's events and refusals from the records
+   * this process's commits handed over when they follow on from the positions (no read), else
+   * from the store, like the other sources the pass was told of; then, at once, the registry
+   * facts, the tracks and the active alerts of the subjects the inputs name.
+   */
+  async function prepare(from: RunnerState, sources: ReadonlySet<SourceName>): Promise<Prepared> {
+    const p = from.positions;
+    const followUp = new Set<SourceName>();
+    let more = false;
+    const fromHand = <T>(name: 'events' | 'refusals', map: ReadonlyMap<number, T>): T[] | undefined => {
+      const run = runAfter(map, p[name]);
+      // None follows on from the position: a commit this process was not handed (another process's) lies between.
+      if (run.length === 0) return beyond(map, p[name]) || sources.has(name) ? undefined : [];
+      const end = p[name] + run.length;
+      if (map.has(end + 1)) more = true;
+      else if (sources.has(name) || beyond(map, end)) followUp.add(name);
+      return run;
+    };
+    const handedEvents = fromHand('events', handed.events);
+    const handedRefusals = fromHand('refusals', handed.refusals);
     const want = (name: SourceName) => sources.has(name);
-    return Promise.all([
-      want('events') ? deps.ledger.eventsInAppendOrder(p.events, batchSize) : [],
-      want('refusals') ? deps.ledger.refusalsInOrder(p.refusals, batchSize) : [],
+    const [events, refusals, scans, reports, decisions] = await Promise.all([
+      handedEvents ?? deps.ledger.eventsInAppendOrder(p.events, batchSize),
+      handedRefusals ?? deps.ledger.refusalsInOrder(p.refusals, batchSize),
       deps.qr && want('scans') ? deps.qr.scansInOrder(p.scans, batchSize) : [],
       deps.qr && want('reports') ? deps.qr.reportsInOrder(p.reports, batchSize) : [],
       deps.interlock && want('decisions') ? deps.interlock.decisionsAfter(p.decisions, batchSize) : [],
     ]);
+    const inputs: Inputs = { events, refusals, scans, reports, decisions };
+    const readAt = clock();
+    if (events.length + refusals.length + scans.length + reports.length + decisions.length === 0) {
+      return { inputs, facts: { events: new Map(), refusals: new Map(), scans: new Map(), reports: new Map() }, tracks: new Map(), asked: new Set(), active: new Map(), covered: new Set(), followUp, more, readAt };
+    }
+    // Tracks are written by claimed passes only, so they are read outside the transaction, beside the
+    // registry facts: those of the events and refusals at once, those a scan's or report's facts name after.
+    const emptyFacts: BatchFacts = { events: new Map(), refusals: new Map(), scans: new Map(), reports: new Map() };
+    const earlyKeys = trackKeysOf(inputs, emptyFacts);
+    const subjects = subjectKeysOf(inputs);
+    const [facts, early, active] = await Promise.all([gatherFacts(inputs), deps.repo.tracks(earlyKeys), deps.repo.activeAlertsOfSubjects(subjects)]);
+    const asked = new Set(earlyKeys);
+    const lateKeys = trackKeysOf(inputs, facts).filter((key) => !asked.has(key));
+    for (const key of lateKeys) asked.add(key);
+    const tracks = lateKeys.length ? new Map([...early, ...(await deps.repo.tracks(lateKeys))]) : early;
+    return { inputs, facts, tracks, asked, active, covered: new Set(subjects), followUp, more, readAt };
   }
 
   async function pass(): Promise<PassOutcome> {
@@ -180,21 +263,34 @@ export function createRunner(deps: RunnerDeps) {
     wanted = new Set();
     const passId = `${runnerId}:${++passCount}`;
     const now = deps.now();
-    // The claim and the reads at once: the reads start from this process's last positions, and are
-    // read again in the rare case another process's pass has moved them since.
-    const guess = known;
-    const [state, guessed] = await Promise.all([deps.repo.claimPass(passId, now, CLAIM_LEASE_MS), guess ? readSources(guess, sources) : undefined]);
-    if (!state) {
+    // The claim and the preparation at once, from this process's last committed state: prepared
+    // again in the rare case another process's pass moved the positions since (or, right after a
+    // refused claim, only once the claim is granted).
+    const guess = refusedClaims === 0 ? known : undefined;
+    const early = guess ? prepare(guess, sources) : undefined;
+    const [claimed, guessed] = await Promise.allSettled([deps.repo.claimPass(passId, now, CLAIM_LEASE_MS), early ?? Promise.resolve(undefined)]);
+    const state = claimed.status === 'fulfilled' ? claimed.value : undefined;
+    if (claimed.status === 'rejected' || !state) {
       for (const source of sources) wanted.add(source);
       kickedAt = told;
+      if (claimed.status === 'rejected') throw claimed.reason;
       refusedClaims += 1;
       return 'busy';
     }
     refusedClaims = 0;
     try {
-      const moved = !guess || ALL_SOURCES.some((name) => guess[name] !== state.positions[name]);
+      const moved = !guess || ALL_SOURCES.some((name) => guess.positions[name] !== state.positions[name]);
+      if (moved) prune(state.positions);
       // Another process moved the positions: every source may have news this process was not told of.
-      const [events, refusals, scans, reports, decisions] = moved ? await readSources(state.positions, new Set(ALL_SOURCES)) : (guessed as Inputs);
+      let prepared: Prepared;
+      if (moved || guessed.status === 'rejected' || !guessed.value) prepared = await prepare(state, moved ? new Set(ALL_SOURCES) : sources);
+      else prepared = guessed.value;
+      // A regulator's or a case's act moved the counters since this process's last pass: the active alerts are read again below.
+      if (guess && guess.counters.seq !== state.counters.seq) {
+        prepared.active = new Map();
+        prepared.covered = new Set();
+      }
+      const { inputs: found, facts } = prepared;
       const p = state.positions;
       const sweepCredentials = state.sweeps.credentialsDay !== dayOf(now);
       const sweepScales = !!deps.interlock && (!state.sweeps.scalesAt || now.getTime() - state.sweeps.scalesAt.getTime() >= scaleSweepMs);
@@ -204,29 +300,22 @@ export function createRunner(deps: RunnerDeps) {
       });
       const notices = await runSweeps(dueSweeps, now);
       const batch: Batch = {
-        events,
-        refusals,
-        scans,
-        reports,
-        decisions,
+        ...found,
         ...(sweepScales && deps.interlock ? { silentScales: await deps.interlock.scalesSilentSince(new Date(now.getTime() - deps.policy.scaleSilentMinutes * 60_000)) } : {}),
         ...(sweepCredentials ? { expiring: await deps.registry.credentialsExpiring(now) } : {}),
         ...(notices.ran.length ? { notices: notices.found } : {}),
       };
+      const { events, refusals, scans, reports, decisions } = found;
       const inputs = events.length + refusals.length + scans.length + reports.length + decisions.length;
       if (inputs === 0 && !sweepCredentials && !sweepScales && notices.ran.length === 0) {
-        known = state.positions;
+        known = state;
         await deps.repo.releasePass(passId);
         return 'done';
       }
-      const readAt = clock();
-      // Tracks are written by claimed passes only, so they are read outside the transaction, beside the
-      // registry facts: those of the events and refusals at once, those a scan's or report's facts name after.
-      const emptyFacts: BatchFacts = { events: new Map(), refusals: new Map(), scans: new Map(), reports: new Map() };
-      const earlyKeys = trackKeysOf(batch, emptyFacts);
-      const [facts, early] = await Promise.all([gatherFacts(batch), deps.repo.tracks(earlyKeys)]);
-      const lateKeys = trackKeysOf(batch, facts).filter((key) => !early.has(key) && !earlyKeys.includes(key));
-      const tracks = lateKeys.length ? new Map([...early, ...(await deps.repo.tracks(lateKeys))]) : early;
+      const readAt = Math.max(prepared.readAt, startedAt);
+      // The sweeps' tracks, which the preparation could not know of.
+      const sweepKeys = trackKeysOf(batch, facts).filter((key) => !prepared.asked.has(key));
+      const tracks = sweepKeys.length ? new Map([...prepared.tracks, ...(await deps.repo.tracks(sweepKeys))]) : prepared.tracks;
       const factsAt = clock();
       const next: RunnerState = {
         positions: {
@@ -244,22 +333,30 @@ export function createRunner(deps: RunnerDeps) {
         counters: state.counters,
       };
       const { findings, tracks: changedTracks } = evaluate(batch, facts, tracks, deps.policy, now);
-      // Outside the transaction too: a regulator's or a case's act on an alert meanwhile takes a position, and savePass then refuses the pass.
-      const active = await deps.repo.activeAlerts([...new Set(findings.map((f) => ruleSubjectOf({ rule: f.rule, subjectKey: `${f.subject.kind}:${f.subject.id}` })))]);
-      const merged = mergeFindings(findings, active, state.counters, now, () => new Types.ObjectId().toHexString());
+      // The active alerts of findings about subjects the preparation did not guess. Outside the transaction too: a
+      // regulator's or a case's act on an alert meanwhile takes a position, and savePass then refuses the pass.
+      const keys = [...new Set(findings.map((f) => ruleSubjectOf({ rule: f.rule, subjectKey: subjectKey(f.subject) })))];
+      const missing = [...new Set(findings.filter((f) => !prepared.covered.has(subjectKey(f.subject))).map((f) => ruleSubjectOf({ rule: f.rule, subjectKey: subjectKey(f.subject) })))];
+      const active = missing.length ? new Map([...prepared.active, ...(await deps.repo.activeAlerts(missing))]) : prepared.active;
+      const merged = mergeFindings(findings, new Map(keys.flatMap((k) => (active.has(k) ? [[k, active.get(k) as AlertRecord]] : []))), state.counters, now, () => new Types.ObjectId().toHexString());
       const payloads = merged.changes.map((c) => toChangePayload(c, ALERT_RULES[c.alert.rule]));
+      const saved: RunnerState = { ...next, counters: merged.counters };
       const committed = await deps.transaction(async (session) => {
-        // First: a pass whose claim ran out, or whose counters a regulator's act moved, writes nothing.
-        if (!(await deps.repo.savePass(passId, state, { ...next, counters: merged.counters }, session))) throw new PassTaken();
-        await deps.repo.writeAlerts(merged.alerts, session);
-        await deps.repo.insertChanges(merged.changes, payloads, session);
-        await deps.repo.writeTracks(changedTracks, session);
+        // First, alone (it starts the transaction): a pass whose claim ran out, or whose counters a regulator's act moved, writes nothing.
+        if (!(await deps.repo.savePass(passId, state, saved, session))) throw new PassTaken();
+        // Then the alerts, their changes and the tracks at once: three collections, one round trip.
+        const writes = await Promise.allSettled([deps.repo.writeAlerts(merged.alerts, session), deps.repo.insertChanges(merged.changes, payloads, session), deps.repo.writeTracks(changedTracks, session)]);
+        const failed = writes.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+        if (failed) throw failed.reason;
         return merged.changes.map((c, i): StoredChange => ({ seq: c.seq, districtCode: c.districtCode, enterpriseId: c.enterpriseId, payload: payloads[i] as StoredChange['payload'] }));
       });
-      known = next.positions;
+      // Pushed the moment the transaction committed.
       const committedAt = clock();
       if (committed.length > 0) deps.onCommitted(committed);
-      deps.onPass?.({ kickedAt: told, startedAt, readAt, factsAt, committedAt, deliveredAt: clock(), inputs, changes: committed.length });
+      const deliveredAt = clock();
+      known = saved;
+      prune(saved.positions);
+      deps.onPass?.({ kickedAt: told, startedAt, readAt, factsAt, committedAt, deliveredAt, inputs, changes: committed.length });
       const full = (
         [
           ['events', events],
@@ -270,7 +367,8 @@ export function createRunner(deps: RunnerDeps) {
         ] as const
       ).filter(([, list]) => list.length >= batchSize);
       for (const [name] of full) wanted.add(name);
-      return full.length > 0 ? 'more' : 'done';
+      for (const name of prepared.followUp) wanted.add(name);
+      return full.length > 0 || prepared.followUp.size > 0 || prepared.more ? 'more' : 'done';
     } catch (error) {
       // The claim is given back for the next attempt (this process's or another's); a lost release runs out.
       for (const source of sources) wanted.add(source);
@@ -350,9 +448,32 @@ export function createRunner(deps: RunnerDeps) {
     };
   }
 
+  /** Takes over what a commit of this process wrote; a record that does not fit is read back from the store instead. */
+  function hand(committed: { events: readonly LedgerEvent[]; refusals: readonly Refusal[] }): void {
+    if (stopped) return;
+    const floor = known?.positions;
+    const overflow: SourceName[] = [];
+    const keep = <T>(name: 'events' | 'refusals', map: Map<number, T>, records: readonly T[], seqOf: (t: T) => number) => {
+      for (const record of records) {
+        const seq = seqOf(record);
+        if (floor && seq <= floor[name]) continue;
+        if (map.size >= maxHanded) {
+          overflow.push(name);
+          return;
+        }
+        map.set(seq, record);
+      }
+    };
+    keep('events', handed.events, committed.events, (e) => e.logSeq);
+    keep('refusals', handed.refusals, committed.refusals, (r) => r.refusalSeq);
+    if (committed.events.length + committed.refusals.length > 0) kick(overflow);
+  }
+
   return {
-    /** A commit happened: run a pass soon (after batchWaitMs). */
+    /** A commit happened: run a pass soon (after batchWaitMs), reading these sources. */
     kick: (sources?: readonly SourceName[]) => kick(sources),
+    /** A commit of this process's ledger, with what it wrote: judged from memory, run soon (after batchWaitMs). */
+    hand,
     /** Resolves when no pass is running or due (tests, benchmarks). */
     settled(): Promise<void> {
       if (!running && !timer) return Promise.resolve();

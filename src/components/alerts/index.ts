@@ -121,7 +121,8 @@ export async function createAlerts(deps: AlertsDeps): Promise<AlertsComponent> {
     logger: deps.logger,
     onCommitted: committed,
   });
-  deps.ledger.onCommitted(() => runner.kick(['events', 'refusals']));
+  // The ledger hands over what each commit wrote: a pass judges it without reading it back.
+  deps.ledger.onCommitted((records) => runner.hand(records));
   deps.qr?.onRecorded(() => runner.kick(['scans', 'reports']));
   // Resume: whatever committed before this process started (or before a crash) is read now.
   runner.kick();

@@ -6,7 +6,7 @@ import type { ApiModule } from '../../shared/http/api-module';
 import { REJECTION_REASONS } from './ledger.reasons';
 import type { PageCursors } from '../../shared/http/page.cursor';
 import { unitOfWork } from '../../shared/db/unit-of-work';
-import { createCapture, type PreparedEvents, type PreparedUnit, type SharedReads } from './ledger.capture';
+import { createCapture, type CommittedRecords, type PreparedEvents, type PreparedUnit, type SharedReads } from './ledger.capture';
 import { withRetries } from './ledger.group-commit';
 import type { AppendOutcome, EventActor, EventRange, LedgerEvent } from './ledger.contract';
 import type { FillLimits } from './ledger.fill-limits';
@@ -31,7 +31,7 @@ export { eventView } from './ledger.routes';
 export { actorOf } from './ledger.actor';
 export { authorizeCapture } from './ledger.recorders';
 export type { CylinderProjection } from './ledger.model';
-export type { PreparedEvents, PreparedUnit, SharedReads } from './ledger.capture';
+export type { PreparedEvents, PreparedUnit, SharedReads, CommittedRecords } from './ledger.capture';
 export { CONFIRMATION_METHODS, type ConfirmationMethod } from './ledger.schemas';
 export type { LedgerLookups } from './ledger.lookups';
 export type { EventIds } from './ledger.ids';
@@ -96,9 +96,11 @@ export interface Ledger {
   refusalsByIds(ids: readonly string[]): Promise<Refusal[]>;
   /**
    * Subscribes to commits: `listener` runs after a group's transaction has committed (events and
-   * refusals alike), never inside it. Supervision reads on from its stored positions when told.
+   * refusals alike), never inside it, with the events and refusals it wrote, as stored (the
+   * listener must not change them). Supervision judges them at once; its stored positions stay
+   * the truth (a commit made elsewhere, or one whose listener never ran, is read from them).
    */
-  onCommitted(listener: () => void): void;
+  onCommitted(listener: (committed: CommittedRecords) => void): void;
   /**
    * Subscribes to scrappings: `listener` runs inside the scrapping event's transaction (after the
    * registry record is closed), so what it writes commits or rolls back with the event. The QR
@@ -146,11 +148,11 @@ export async function createLedger(deps: Pick<ComponentDeps, 'connection'> & Par
   const lookups = options.lookups ?? registryLookups(options.registry, { onScrapped, manualModes: options.manualModes });
   const transaction = unitOfWork(deps.connection);
   await numberOldRefusals(repo, transaction);
-  const committedListeners: (() => void)[] = [];
-  const afterCommit = () => {
+  const committedListeners: ((committed: CommittedRecords) => void)[] = [];
+  const afterCommit = (committed: CommittedRecords) => {
     for (const listener of committedListeners) {
       try {
-        listener();
+        listener(committed);
       } catch (error) {
         deps.logger?.error({ err: error }, 'a ledger commit listener failed');
       }

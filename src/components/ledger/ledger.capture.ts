@@ -12,6 +12,7 @@ import { withRecorderRule } from './ledger.recorders';
 import { memoCodes, resolveCodes, type LedgerCodes } from './ledger.codes';
 import { memoLookups, resolveReferences } from './ledger.references';
 import type { LedgerRepository } from './ledger.repository';
+import type { RejectedEvent } from './ledger.model';
 import type { EventInput } from './ledger.schemas';
 import { decideUnits } from './ledger.units';
 import { writeDecision } from './ledger.write';
@@ -31,8 +32,17 @@ export interface CaptureDeps {
   now: () => Date;
   /** Told when a cylinder's projection disagrees with its chain (a database edited behind the platform). */
   logger?: Pick<Logger, 'error'>;
-  /** Called after a group's transaction has committed (never inside it): supervision's cue to read on. */
-  afterCommit?: () => void;
+  /**
+   * Called after a group's transaction has committed (never inside it), with what it wrote:
+   * supervision judges these at once instead of reading them back.
+   */
+  afterCommit?: (committed: CommittedRecords) => void;
+}
+
+/** What one committed transaction of the capture wrote: its events (logSeq order) and the refusals it kept (refusalSeq order), as stored. */
+export interface CommittedRecords {
+  events: LedgerEvent[];
+  refusals: (RejectedEvent & { id: string })[];
 }
 
 const NO_CODES: LedgerCodes = { idsByCode: async () => new Map() };
@@ -129,7 +139,7 @@ export function createCapture(deps: CaptureDeps) {
   async function appendPrepared(units: readonly PreparedUnit[], session: ClientSession, attempt = 1): Promise<AppendOutcome[][]> {
     const candidates: Candidate[] = units.flatMap((unit, request) => unit.prepared.submitted.map((item) => ({ ...item, request })));
     const atomic = new Set(units.flatMap((unit, request) => (unit.atomic ? [request] : [])));
-    const outcomes = candidates.length > 0 ? await decideAndWrite(candidates, deps.now(), attempt > 1, session, atomic, true) : [];
+    const outcomes = candidates.length > 0 ? (await decideAndWrite(candidates, deps.now(), attempt > 1, session, atomic, true)).outcomes : [];
     let next = 0;
     return units.map((unit) => answered(unit.prepared.intake, outcomes.slice(next, (next += unit.prepared.submitted.length))));
   }
@@ -137,13 +147,13 @@ export function createCapture(deps: CaptureDeps) {
   async function commitGroup(requests: readonly (readonly Submitted[])[]): Promise<AppendOutcome[][]> {
     const candidates: Candidate[] = requests.flatMap((items, request) => items.map((item) => ({ ...item, request })));
     const receivedAt = deps.now();
-    const outcomes = await withRetries((attempt) => deps.transaction((session) => decideAndWrite(candidates, receivedAt, attempt > 1, session)));
-    deps.afterCommit?.();
+    const { outcomes, written } = await withRetries((attempt) => deps.transaction((session) => decideAndWrite(candidates, receivedAt, attempt > 1, session)));
+    deps.afterCommit?.(written);
     let next = 0;
     return requests.map((items) => outcomes.slice(next, (next += items.length)));
   }
 
-  async function decideAndWrite(candidates: readonly Candidate[], receivedAt: Date, checkStored: boolean, session: ClientSession, atomic: ReadonlySet<number> = new Set(), recheckHere = false): Promise<AppendOutcome[]> {
+  async function decideAndWrite(candidates: readonly Candidate[], receivedAt: Date, checkStored: boolean, session: ClientSession, atomic: ReadonlySet<number> = new Set(), recheckHere = false): Promise<{ outcomes: AppendOutcome[]; written: CommittedRecords }> {
     let facts = await readFacts(candidates, receivedAt, checkStored, session);
     let decision = decideUnits(candidates, facts, atomic);
     if (decision.recheck && recheckHere) {
@@ -155,8 +165,9 @@ export function createCapture(deps: CaptureDeps) {
       deps.logger?.error({ cylinderId, headEventId }, 'ledger projection disagrees with the chain: events for this cylinder are refused until it is repaired');
     }
     if (decision.recheck) throw new RecheckDuplicates();
-    const events = await writeDecision(deps, decision, facts.projections, session);
-    return decision.verdicts.map((verdict, i) => answer(candidates[i] as Candidate, verdict, events.get(i), events));
+    const { events, refusals } = await writeDecision(deps, decision, facts.projections, session);
+    const outcomes = decision.verdicts.map((verdict, i) => answer(candidates[i] as Candidate, verdict, events.get(i), events));
+    return { outcomes, written: { events: [...events.values()].sort((a, b) => a.logSeq - b.logSeq), refusals: refusals.map(({ _id, ...r }) => ({ ...r, id: _id.toHexString() })) } };
   }
 
   /** Everything `decide` needs from the store, read in the transaction (indexed reads, one per kind). */

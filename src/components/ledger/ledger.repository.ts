@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, ClientSession, Types } from 'mongoose';
+import { Types, type AnyBulkWriteOperation, type ClientSession } from 'mongoose';
 import type { EventRange } from './ledger.contract';
 import type { CylinderProjection, LedgerModels, RejectedEvent, StoredEvent } from './ledger.model';
 
@@ -79,8 +79,11 @@ export function createLedgerRepository(models: LedgerModels) {
       return allocate(REFUSAL_COUNTER_ID, count, session);
     },
 
-    async recordRejected(docs: readonly RejectedEvent[], session: ClientSession): Promise<void> {
-      if (docs.length > 0) await models.rejected.collection.insertMany(docs.map((d) => ({ ...d })), { session, ordered: true });
+    /** Keeps refusals; answers them as stored, with their ids (the same records refusalsInOrder reads). */
+    async recordRejected(docs: readonly RejectedEvent[], session: ClientSession): Promise<(RejectedEvent & { _id: Types.ObjectId })[]> {
+      const stored = docs.map((d) => ({ _id: new Types.ObjectId(), ...d }));
+      if (stored.length > 0) await models.rejected.collection.insertMany(stored, { session, ordered: true });
+      return stored;
     },
 
     /** Refusals with refusalSeq > afterSeq, in position order (all when afterSeq is undefined). */

@@ -4,7 +4,8 @@ import { eventHash } from './ledger.canonical';
 import type { LedgerEvent } from './ledger.contract';
 import type { Decision } from './ledger.decide';
 import type { LedgerLookups } from './ledger.lookups';
-import type { CylinderProjection } from './ledger.model';
+import type { CylinderProjection, RejectedEvent } from './ledger.model';
+import type { Types } from 'mongoose';
 import { project } from './ledger.projection';
 import type { LedgerRepository, ProjectionWrite } from './ledger.repository';
 
@@ -16,9 +17,10 @@ export interface WriteDeps {
 /**
  * Writes a group's decision in its transaction: global positions for the accepted events, their
  * chain links and hashes, the projections, the registry's record of a scrapping or an inspection,
- * and the rejections kept. Answers the written events by candidate index.
+ * and the rejections kept. Answers the written events by candidate index, and the refusals kept
+ * as stored (with their ids and positions).
  */
-export async function writeDecision(deps: WriteDeps, decision: Decision, before: ReadonlyMap<string, CylinderProjection>, session: ClientSession): Promise<Map<number, LedgerEvent>> {
+export async function writeDecision(deps: WriteDeps, decision: Decision, before: ReadonlyMap<string, CylinderProjection>, session: ClientSession): Promise<{ events: Map<number, LedgerEvent>; refusals: (RejectedEvent & { _id: Types.ObjectId })[] }> {
   const count = decision.verdicts.filter((v) => v.status === 'accepted').length;
   const firstLogSeq = count > 0 ? await deps.repo.allocateLogSeq(count, session) : 0;
   const { events, projections } = seal(decision, before, firstLogSeq);
@@ -30,8 +32,8 @@ export async function writeDecision(deps: WriteDeps, decision: Decision, before:
     if (change) await deps.lookups.recordLifecycle?.(event.cylinderId, change, session);
   }
   const firstRefusalSeq = decision.kept.length > 0 ? await deps.repo.allocateRefusalSeq(decision.kept.length, session) : 0;
-  await deps.repo.recordRejected(decision.kept.map((refusal, i) => ({ refusalSeq: firstRefusalSeq + i, ...refusal })), session);
-  return events;
+  const refusals = await deps.repo.recordRejected(decision.kept.map((refusal, i) => ({ refusalSeq: firstRefusalSeq + i, ...refusal })), session);
+  return { events, refusals };
 }
 
 /**
