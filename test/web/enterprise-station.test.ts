@@ -1,5 +1,5 @@
 import { allows, PAGES } from '../../web/src/router/pages';
-import { clock, dateTime, day, today } from '../../web/src/views/enterprise/format';
+import { clock, dateTime, day, today } from '../../web/src/components/city-time';
 import { scaleLight, type ScaleState, type StationControls } from '../../web/src/views/station/station';
 
 /** The enterprise and station pages' pure parts: which role sees which page, the city's clock, a scale's light. */

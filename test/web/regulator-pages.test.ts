@@ -1,6 +1,6 @@
 import { allows, PAGES } from '../../web/src/router/pages';
 import { draftFromAlerts } from '../../web/src/views/regulator/case-source';
-import { localIso, withTimes } from '../../web/src/views/regulator/format';
+import { endOfDay, localIso, withTimes } from '../../web/src/views/regulator/format';
 import type { AlertView } from '../../web/src/views/regulator/regulator.api';
 
 /** The regulator pages' pure parts: who sees them, what a case opened from alerts starts with. */
@@ -67,11 +67,13 @@ describe('a case opened from alerts', () => {
 });
 
 describe('a note with times', () => {
-  it('shows an ISO time the platform wrote in the console\'s zone, to the minute', () => {
-    const shown = withTimes('officer x, 2026-12-17T15:59:59.000Z');
-    const local = new Date('2026-12-17T15:59:59.000Z');
-    const pad = (n: number) => String(n).padStart(2, '0');
-    expect(shown).toBe(`officer x, ${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())} ${pad(local.getHours())}:${pad(local.getMinutes())}`);
+  it('shows an ISO time the platform wrote in the city\'s time (UTC+8), to the minute, whatever the browser\'s zone', () => {
+    expect(withTimes('officer x, 2026-12-17T15:59:59.000Z')).toBe('officer x, 2026-12-17 23:59');
+    expect(withTimes('due 2026-12-17T20:00:00+00:00')).toBe('due 2026-12-18 04:00');
+  });
+
+  it('takes a deadline picked as a date to the end of that day in the city', () => {
+    expect(endOfDay('2026-12-17')).toBe('2026-12-17T15:59:59.000Z');
   });
 });
 

@@ -1,16 +1,14 @@
 import type { Account, AlertView } from './regulator.api';
 
-/** Small shared formatting of the regulator pages: times in the console's zone, severities, accounts. */
+import { dateTime, day as cityDay } from '../../components/city-time';
+
+/** Small shared formatting of the regulator pages: times in the city's zone (as every console shows them), severities, accounts. */
 export function when(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return dateTime(iso) || (iso ?? '');
 }
 
 export function day(iso: string | null | undefined): string {
-  return iso ? when(iso).slice(0, 10) : '';
+  return cityDay(iso);
 }
 
 export const SEVERITY_TAG: Record<AlertView['severity'], 'danger' | 'warning' | 'primary' | 'info'> = {
@@ -41,18 +39,15 @@ export function percent(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)}%`;
 }
 
-/** An ISO date `days` ago at local midnight, and now: the default period of the figures. */
+/** From the city's midnight `days` ago until now: the default period of the figures. */
 export function lastDays(days: number): { from: string; to: string } {
   const to = new Date();
-  const from = new Date(to.getTime() - days * 86_400_000);
-  from.setHours(0, 0, 0, 0);
-  return { from: from.toISOString(), to: to.toISOString() };
+  return { from: new Date(`${cityDay(new Date(to.getTime() - days * 86_400_000).toISOString())}T00:00:00+08:00`).toISOString(), to: to.toISOString() };
 }
 
-/** The end of the chosen day (a deadline picked as a date). */
+/** The end of the chosen day in the city (a deadline picked as a date). */
 export function endOfDay(date: string): string {
-  const d = new Date(`${date}T23:59:59`);
-  return d.toISOString();
+  return new Date(`${date}T23:59:59+08:00`).toISOString();
 }
 
 /** A note the platform wrote may carry ISO times (a deadline): shown in the console's zone, to the minute. */

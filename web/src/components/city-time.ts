@@ -1,5 +1,5 @@
 /**
- * Dates and times as the enterprise and station pages show them: in the city's time (UTC+8, where
+ * Dates and times as every console page shows them: in the city's time (UTC+8, where
  * the platform's days are counted), whatever the browser's zone, so "today" means the same day the
  * platform's fill counts mean.
  */
@@ -13,6 +13,8 @@ const city = (iso: string | null | undefined): string => {
 
 /** 2025-06-01 08:30 */
 export const dateTime = (iso: string | null | undefined): string => city(iso).slice(0, 16).replace('T', ' ');
+/** 2025-06-01 08:30:15 */
+export const dateTimeSeconds = (iso: string | null | undefined): string => city(iso).slice(0, 19).replace('T', ' ');
 /** 08:30:15 */
 export const clock = (iso: string | null | undefined): string => city(iso).slice(11, 19);
 /** 2025-06-01 */
