@@ -140,7 +140,11 @@ describe('the regulator dashboard', () => {
     await page.waitForURL(new RegExp(`/console/alerts/${saleAlert}$`));
     const evidence = page.locator('.evidence-card[data-kind="refusal"]').first();
     await evidence.waitFor();
-    expect(await evidence.textContent()).toContain('SITE_LICENCE_INVALID');
+    // The record's facts are labelled in Chinese and name the reason in words, not as a code.
+    const facts = await evidence.locator('.evidence-facts').textContent();
+    expect(facts).toContain('事件：销售');
+    expect(facts).toContain('原因：站点许可证无效');
+    expect(facts).not.toContain('SITE_LICENCE_INVALID');
     expect(await evidence.locator('.event-card').textContent()).toContain('销售被拒绝（站点许可证无效）：站点无有效许可证');
     await bothSizes(page, 'alert-detail');
     expect(problems).toEqual([]);

@@ -119,6 +119,7 @@ const en: typeof zhCN = {
     severity: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' },
     status: { open: 'Open', acknowledged: 'Acknowledged', dismissed: 'Dismissed', closed: 'Closed' },
     subjectKinds: { site: 'Site', enterprise: 'Enterprise', worker: 'Worker', cylinder: 'Cylinder', vehicle: 'Vehicle', location: 'Location', device: 'Scale', code: 'Code', case: 'Case', customer: 'Customer' },
+    facts: { type: 'Event', occurredAt: 'Occurred', grai: 'GRAI', code: 'Code scanned', site: 'Site', device: 'Device', decision: 'Interlock', allow: 'allowed', deny: 'denied', reason: 'Reason' },
     evidenceKinds: { event: 'Event', refusal: 'Refused event', scan: 'Public scan', report: 'Public report', decision: 'Interlock decision', scale: 'Scale', credential: 'Credential', case: 'Case', flow: 'Delivery flow' },
     rules: {
       UNLICENSED_SELLER: 'Unlicensed seller', MOBILE_SELLING: 'Mobile selling', OUT_OF_CITY_CYLINDER: 'Filled outside the city', UNTRAINED_WORKER: 'Untrained worker', OVERDUE_CYLINDER: 'Overdue cylinder',

@@ -117,6 +117,7 @@ export default {
     severity: { critical: '严重', high: '高', medium: '中', low: '低' },
     status: { open: '待处理', acknowledged: '已确认', dismissed: '已排除', closed: '已销号' },
     subjectKinds: { site: '站点', enterprise: '企业', worker: '从业人员', cylinder: '气瓶', vehicle: '车辆', location: '地点', device: '灌装秤', code: '二维码', case: '案件', customer: '用户' },
+    facts: { type: '事件', occurredAt: '发生时间', grai: '气瓶编码', code: '扫描的码', site: '站点', device: '设备', decision: '联锁结果', allow: '允许', deny: '拒绝', reason: '原因' },
     evidenceKinds: { event: '流转事件', refusal: '被拒事件', scan: '公众扫码', report: '群众举报', decision: '联锁决定', scale: '灌装秤', credential: '证照', case: '案件', flow: '配送流程' },
     rules: {
       UNLICENSED_SELLER: '无证经营', MOBILE_SELLING: '流动销售', OUT_OF_CITY_CYLINDER: '外地充装', UNTRAINED_WORKER: '未经培训上岗', OVERDUE_CYLINDER: '超期未检气瓶',
