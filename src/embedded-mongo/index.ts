@@ -11,6 +11,13 @@ export interface EmbeddedMongoOptions {
   dbPath?: string;
   /** Replica-set name announced in `hello`; defaults to "rs0". */
   replSetName?: string;
+  /** Journal bytes after which the state is compacted into a snapshot; 64 MiB unless a test wants snapshots sooner. */
+  checkpointBytes?: number;
+  /**
+   * Journal bytes replayed at open above which the state is compacted soon after the server
+   * answers (so the next open replays little): 4 MiB, and `settleDelayMs` (3 s) after the open.
+   */
+  settleAfterOpen?: { bytes: number; delayMs: number };
 }
 
 export interface EmbeddedMongo {

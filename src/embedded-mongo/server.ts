@@ -77,10 +77,11 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   let engine: Engine;
   if (options.dbPath) {
     // Decoded like wire input, so a Long read back from disk is still a Long.
-    const opened = await Journal.open(options.dbPath, { deserializeOptions: { promoteLongs: false } });
+    const deserializeOptions = { promoteLongs: false };
+    const opened = await Journal.open(options.dbPath, { deserializeOptions, rawSnapshot: true });
     journal = opened.journal;
-    engine = new Engine(journal);
-    engine.recover(opened.snapshot, opened.records);
+    engine = new Engine(journal, options.checkpointBytes);
+    engine.recover(opened.rawSnapshot, opened.records, deserializeOptions);
   } else {
     engine = new Engine();
   }
@@ -127,6 +128,16 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
       .finally(() => (sweeping = false));
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
+  // A restart replays the journal written since the last snapshot (up to checkpointBytes): when
+  // this open replayed much, compact soon after it, so that the next start is fast again.
+  const settleAfterOpen = options.settleAfterOpen ?? { bytes: 4 * 1024 * 1024, delayMs: 3_000 };
+  let settling: Promise<void> | undefined;
+  const settle = journal
+    ? setTimeout(() => {
+        settling = engine.settle(settleAfterOpen.bytes).catch((err: unknown) => process.emitWarning(`embedded MongoDB: checkpoint after open failed: ${String(err)}`));
+      }, settleAfterOpen.delayMs)
+    : undefined;
+  settle?.unref();
   let closing: Promise<void> | undefined;
   return {
     uri: `mongodb://${host}:${address.port}/?replicaSet=${replSetName}`,
@@ -135,6 +146,8 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     close: () =>
       (closing ??= (async () => {
         clearInterval(housekeeping);
+        clearTimeout(settle);
+        await settling;
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           for (const s of sockets) s.destroy();

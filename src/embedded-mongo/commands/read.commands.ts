@@ -29,7 +29,14 @@ export function selectDocuments(
   filter: Document,
   opts: { sort?: Document; skip?: number; limit?: number },
 ): Document[] {
-  let docs = ctx.engine.find(lookupCollection(ctx, coll), filter, ctx.txn);
+  const collection = lookupCollection(ctx, coll);
+  if (opts.sort && Object.keys(opts.sort).length && opts.limit) {
+    compileSort(opts.sort); // a bad sort is refused whichever way it is answered
+    const skip = opts.skip ?? 0;
+    const first = ctx.engine.findSorted(collection, filter, opts.sort, skip + opts.limit, ctx.txn);
+    if (first) return first.slice(skip);
+  }
+  let docs = ctx.engine.find(collection, filter, ctx.txn);
   if (opts.sort && Object.keys(opts.sort).length) docs.sort(compileSort(opts.sort));
   if (opts.skip || opts.limit) docs = docs.slice(opts.skip ?? 0, opts.limit ? (opts.skip ?? 0) + opts.limit : undefined);
   return docs;

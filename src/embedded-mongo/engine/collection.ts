@@ -1,6 +1,8 @@
-import { ObjectId, UUID, EJSON, type Document } from 'bson';
+import { ObjectId, UUID, EJSON, type DeserializeOptions, type Document } from 'bson';
 import { MongoCommandError } from '../errors';
+import { idKey } from './id-key';
 import { IndexStore, type IndexKey, type IndexSpec } from './index-store';
+import { FALLBACK, LazyEntry, MISSING } from './raw-bson';
 
 /** One version of a document; `prev` links older versions while a transaction may still read them. */
 export interface Entry {
@@ -15,11 +17,34 @@ export interface CollectionOptions {
   [key: string]: unknown;
 }
 
-/** A collection: documents by id key (insertion order is natural order) plus its secondary indexes. */
+/** A journal write replayed before the snapshot's documents were loaded: applied after them, in order. */
+export interface RecoveredOp {
+  ts: number;
+  doc?: Document;
+  deletedId?: unknown;
+}
+
+/** The snapshot's documents of a collection not loaded yet: their BSON bytes back to back, and the journal writes to apply after them. */
+interface PendingLoad {
+  raw: Buffer;
+  count: number;
+  ts: number;
+  ops: RecoveredOp[];
+  options: DeserializeOptions;
+}
+
+/**
+ * A collection: documents by id key (insertion order is natural order) plus its secondary indexes.
+ * After a restart its documents are bytes of the snapshot (`loadLazily`): the first touch of `docs`
+ * or `tombstones` maps their ids (read off the bytes) and applies the journal writes that followed,
+ * so a command on a collection not loaded yet waits for exactly that collection; each document is
+ * decoded when something reads it (a LazyEntry), and a deferred index reads its keys off the bytes.
+ */
 export class Collection {
-  readonly docs = new Map<string, Entry>();
+  private readonly liveDocs = new Map<string, Entry>();
   /** Deleted documents whose older versions an open transaction may still need. */
-  readonly tombstones = new Map<string, Entry>();
+  private readonly deadDocs = new Map<string, Entry>();
+  private pendingLoad: PendingLoad | undefined;
   readonly indexes = new Map<string, IndexStore>();
   readonly uuid = new UUID();
   /** Timestamp of the newest committed write, to know whether a snapshot may use the indexes. */
@@ -31,6 +56,82 @@ export class Collection {
     public ns: string,
     readonly options: CollectionOptions = {},
   ) {}
+
+  get docs(): Map<string, Entry> {
+    if (this.pendingLoad) this.finishLoading();
+    return this.liveDocs;
+  }
+
+  get tombstones(): Map<string, Entry> {
+    if (this.pendingLoad) this.finishLoading();
+    return this.deadDocs;
+  }
+
+  /** Documents held, without loading a collection whose snapshot part is still unmapped. */
+  get size(): number {
+    const pending = this.pendingLoad;
+    if (pending && pending.ops.length === 0) return pending.count;
+    return this.docs.size;
+  }
+
+  get loaded(): boolean {
+    return this.pendingLoad === undefined;
+  }
+
+  /**
+   * Makes `raw` (documents' BSON back to back, as the snapshot holds them) this collection's
+   * contents, mapped on first touch; every document gets version `ts`. Only on a new, empty one.
+   */
+  loadLazily(raw: Buffer, count: number, ts: number, options: DeserializeOptions): void {
+    this.pendingLoad = { raw, count, ts, ops: [], options };
+    this.lastWriteTs = ts;
+  }
+
+  /** A journal write met while recovering: applied now, or after the snapshot's documents when they are still unmapped. */
+  applyRecovered(op: RecoveredOp): void {
+    this.lastWriteTs = op.ts;
+    if (this.pendingLoad) {
+      this.pendingLoad.ops.push(op);
+      return;
+    }
+    if (op.doc) this.put(idKey(op.doc._id), op.doc, op.ts, false, false, true);
+    else this.remove(idKey(op.deletedId), op.ts, false);
+  }
+
+  /**
+   * The snapshot's documents (undecoded) and the journal's writes after them, straight into the
+   * document map: no index can have been built before (building one reads `docs`, which loads first).
+   */
+  private finishLoading(): void {
+    const { raw, ts, ops, options } = this.pendingLoad as PendingLoad;
+    this.pendingLoad = undefined;
+    for (let at = 0; at < raw.length; ) {
+      const size = raw.readInt32LE(at);
+      const entry = new LazyEntry(raw.subarray(at, at + size), ts, options, this.ns);
+      let key = entry.rawIdKey();
+      if (key === undefined) {
+        const id = entry.idValue();
+        key = idKey(id === FALLBACK || id === MISSING ? entry.doc._id : id);
+      }
+      this.liveDocs.set(key, entry);
+      at += size;
+    }
+    for (const op of ops) {
+      if (op.doc) this.liveDocs.set(idKey(op.doc._id), { doc: op.doc, ts: op.ts });
+      else this.liveDocs.delete(idKey(op.deletedId));
+    }
+  }
+
+  /** What a snapshot holds of this collection: a document still undecoded since the restart as its bytes. */
+  snapshotEntries(): (Document | Uint8Array)[] {
+    const out: (Document | Uint8Array)[] = [];
+    for (const entry of this.docs.values()) {
+      const raw = entry instanceof LazyEntry ? entry.raw : undefined;
+      if (raw) out.push(raw);
+      else if (entry.doc) out.push(entry.doc);
+    }
+    return out;
+  }
 
   get db(): string {
     return this.ns.slice(0, this.ns.indexOf('.'));
@@ -77,6 +178,8 @@ export class Collection {
   put(id: string, doc: Document, ts: number, keep: boolean, insert: boolean, uniqueChecked = false): () => void {
     const before = this.current(id);
     if (insert && before?.doc) throw this.duplicateKey(ID_INDEX, [doc._id]);
+    // A unique index is checked against, so built, before the keys of the built indexes are taken.
+    if (!uniqueChecked) for (const index of this.indexes.values()) if (index.spec.unique) index.ensureBuilt();
     const oldKeys = before?.doc ? this.keysByIndex(before.doc) : undefined;
     const newKeys = this.keysByIndex(doc);
     if (!uniqueChecked) this.checkUniqueKeys(id, newKeys);
@@ -90,8 +193,12 @@ export class Collection {
     const previousWriteTs = this.lastWriteTs;
     this.lastWriteTs = ts;
     return () => {
-      for (const [index, keys] of newKeys) index.remove(id, keys);
-      for (const [index, keys] of oldKeys ?? []) index.add(id, keys);
+      // Keys taken now, not at the write: a deferred index built since then holds this write too.
+      for (const index of this.indexes.values()) {
+        if (!index.isBuilt) continue;
+        index.remove(id, index.keysOf(doc));
+        if (before?.doc) index.add(id, index.keysOf(before.doc));
+      }
       if (before?.doc) this.docs.set(id, before);
       else this.docs.delete(id);
       if (wasTombstone) this.tombstones.set(id, wasTombstone);
@@ -103,21 +210,30 @@ export class Collection {
   remove(id: string, ts: number, keep: boolean): () => void {
     const before = this.docs.get(id);
     if (!before?.doc) return () => undefined;
-    const oldKeys = this.keysByIndex(before.doc);
+    const removed = before.doc;
+    const oldKeys = this.keysByIndex(removed);
     for (const [index, keys] of oldKeys) index.remove(id, keys);
     this.docs.delete(id);
     if (keep) this.tombstones.set(id, { doc: null, ts, prev: before });
     const previousWriteTs = this.lastWriteTs;
     this.lastWriteTs = ts;
     return () => {
-      for (const [index, keys] of oldKeys) index.add(id, keys);
+      for (const index of this.indexes.values()) if (index.isBuilt) index.add(id, index.keysOf(removed));
       this.docs.set(id, before);
       this.tombstones.delete(id);
       this.lastWriteTs = previousWriteTs;
     };
   }
 
-  addIndex(spec: IndexSpec): void {
+  /**
+   * Adds an index. A new one is built at once (a unique one refused on a duplicate); `deferred`
+   * (recovery: the index existed, its uniqueness was checked when it was made) builds on first use.
+   */
+  addIndex(spec: IndexSpec, deferred = false): void {
+    if (deferred) {
+      this.indexes.set(spec.name, new IndexStore(spec, () => this.currentDocuments()));
+      return;
+    }
     const index = new IndexStore(spec);
     for (const [id, entry] of this.docs) {
       if (!entry.doc) continue;
@@ -133,13 +249,20 @@ export class Collection {
 
   /** Drops versions kept for snapshots once no transaction needs them. */
   pruneVersions(): void {
-    this.tombstones.clear();
+    this.deadDocs.clear();
     for (const entry of this.chained) entry.prev = undefined;
     this.chained = [];
   }
 
+  private *currentDocuments(): Generator<[string, Entry]> {
+    for (const [id, entry] of this.docs) if (entry instanceof LazyEntry || entry.doc) yield [id, entry];
+  }
+
+  /** Keys of `doc` in every built index (a deferred one takes them from the documents when it is built). */
   private keysByIndex(doc: Document): [IndexStore, IndexKey[]][] {
-    return [...this.indexes.values()].map((index) => [index, index.keysOf(doc)]);
+    const out: [IndexStore, IndexKey[]][] = [];
+    for (const index of this.indexes.values()) if (index.isBuilt) out.push([index, index.keysOf(doc)]);
+    return out;
   }
 
   private checkUniqueKeys(id: string, byIndex: [IndexStore, IndexKey[]][]): void {

@@ -1,10 +1,10 @@
-import { calculateObjectSize, type Document } from 'bson';
+import { calculateObjectSize, deserialize, type DeserializeOptions, type Document } from 'bson';
 import { MongoCommandError, namespaceNotFound, writeConflict } from '../errors';
 import type { Journal } from '../storage/journal';
 import { Collection, type CollectionOptions, type Entry } from './collection';
 import { idKey } from './id-key';
 import type { IndexSpec } from './index-store';
-import { planCandidates } from './planner';
+import { planCandidates, planSortedWalk } from './planner';
 import { Transaction } from './transaction';
 import { compileFilter } from '../query';
 
@@ -98,7 +98,8 @@ export class Engine {
     return this.append(record as unknown as Document);
   }
 
-  private applyDdlInMemory(record: DdlRecord): void {
+  /** `recovering`: the record is replayed from the journal, so an index it creates is deferred. */
+  private applyDdlInMemory(record: DdlRecord, recovering = false): void {
     switch (record.ddl) {
       case 'create':
         this.collections.set(record.ns, new Collection(record.ns, record.options));
@@ -112,7 +113,7 @@ export class Engine {
         return;
       case 'createIndex': {
         const coll = this.requireCollection(record.ns);
-        coll.addIndex(record.spec);
+        coll.addIndex(record.spec, recovering);
         // An open transaction's writes were not checked against the new index: it re-checks at commit.
         coll.lastWriteTs = ++this.clock;
         return;
@@ -173,9 +174,38 @@ export class Engine {
     return out;
   }
 
+  /**
+   * The first `want` documents matching `filter` in `sort` order, read by walking an index in that
+   * order and stopping once `want` matched (a find with a sort and a limit, as paging does), or
+   * null when no index serves the sort: the caller then collects every match and sorts it. A
+   * transaction with its own writes to the collection, or whose snapshot is older than its newest
+   * write, takes the general path too; so does a walk meeting an array on one of the index's paths
+   * (a multikey entry's position is not that document's sort key in every case).
+   */
+  findSorted(coll: Collection | undefined, filter: Document, sort: Document, want: number, txn?: Transaction): Document[] | null {
+    if (!coll) return [];
+    if (txn && (coll.lastWriteTs > txn.snapshotTs || txn.writes.has(coll))) return null;
+    const walk = planSortedWalk(coll, filter, sort);
+    if (!walk) return null;
+    const matches = compileFilter(filter);
+    const paths = walk.index.fields.map((f) => f.split('.'));
+    const out: Document[] = [];
+    const seen = new Set<string>();
+    for (const id of walk.index.idsBetween(walk.low, walk.high, walk.reverse)) {
+      if (out.length >= want) break;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const doc = coll.docs.get(id)?.doc;
+      if (!doc) continue;
+      if (paths.some((parts) => arrayOnPath(doc, parts))) return null;
+      if (matches(doc)) out.push(doc);
+    }
+    return out;
+  }
+
   count(coll: Collection | undefined, txn?: Transaction): number {
     if (!coll) return 0;
-    if (!txn || (coll.lastWriteTs <= txn.snapshotTs && !txn.writes.has(coll))) return coll.docs.size;
+    if (!txn || (coll.lastWriteTs <= txn.snapshotTs && !txn.writes.has(coll))) return coll.size;
     return this.find(coll, {}, txn).length;
   }
 
@@ -324,13 +354,22 @@ export class Engine {
     return this.journalTail;
   }
 
-  /** Snapshot of the whole committed state; the documents are immutable, so references suffice. */
+  /** Compacts when the next open would replay more than `bytes` of journal (and no compaction is running). */
+  settle(bytes: number): Promise<void> {
+    if (!this.journal || this.checkpointing || this.journal.bytesSinceCheckpoint <= bytes) return Promise.resolve();
+    return this.checkpoint();
+  }
+
+  /**
+   * Snapshot of the whole committed state; the documents are immutable, so references suffice, and
+   * a collection still undecoded since the restart is written from its bytes as they are.
+   */
   checkpoint(): Promise<void> {
     if (!this.journal) return Promise.resolve();
-    const entries: Document[] = [];
+    const entries: (Document | Uint8Array)[] = [];
     for (const coll of this.collections.values()) {
       entries.push({ [META]: { ns: coll.ns, options: coll.options, indexes: coll.indexSpecs().slice(1) } });
-      for (const entry of coll.docs.values()) if (entry.doc) entries.push(entry.doc);
+      for (const entry of coll.snapshotEntries()) entries.push(entry);
     }
     entries.push({ [META]: { retries: [...this.retries.values()] } });
     this.checkpointing = true;
@@ -339,35 +378,51 @@ export class Engine {
     });
   }
 
-  /** Rebuilds the state from a snapshot and the journal records written after it. */
-  recover(snapshot: Document[], records: Document[]): void {
+  /**
+   * Rebuilds the state from a snapshot (its entries' BSON bytes, as read) and the journal records
+   * written after it. Only the snapshot's metadata is decoded now: each collection keeps its
+   * documents' bytes and decodes them on first touch, its indexes are built on first use, and the
+   * journal's writes to a collection not loaded yet wait to be applied after its documents. A
+   * restart so costs reading the files, not rebuilding the whole database in memory.
+   */
+  recover(snapshot: readonly Uint8Array[], records: Document[], options: DeserializeOptions = {}): void {
+    const base = ++this.clock;
     let coll: Collection | undefined;
-    for (const entry of snapshot) {
-      const meta = entry[META] as Document | undefined;
-      if (meta?.retries) {
+    let parts: Uint8Array[] = [];
+    const settle = (): void => {
+      if (coll && parts.length > 0) coll.loadLazily(Buffer.concat(parts), parts.length, base, options);
+      parts = [];
+    };
+    for (const bytes of snapshot) {
+      if (!isMetaEntry(bytes)) {
+        if (coll) parts.push(bytes);
+        continue;
+      }
+      settle();
+      const meta = deserialize(bytes, options)[META] as Document;
+      if (meta.retries) {
         for (const r of meta.retries as RetryRecord[]) this.retries.set(r.session, r);
-      } else if (meta) {
+        coll = undefined;
+      } else {
         this.applyDdlInMemory({ ddl: 'create', ns: meta.ns as string, options: meta.options as CollectionOptions });
         coll = this.collections.get(meta.ns as string);
-        for (const spec of meta.indexes as IndexSpec[]) coll?.addIndex(spec);
-      } else if (coll) {
-        coll.put(idKey(entry._id), entry, ++this.clock, false, false);
+        for (const spec of meta.indexes as IndexSpec[]) coll?.addIndex(spec, true);
       }
     }
+    settle();
     for (const record of records) this.replay(record);
   }
 
   private replay(record: Document): void {
     if (record.ddl) {
-      this.applyDdlInMemory(record as unknown as DdlRecord);
+      this.applyDdlInMemory(record as unknown as DdlRecord, true);
       return;
     }
     const ts = ++this.clock;
     for (const op of (record.ops ?? []) as OpRecord[]) {
       const coll = this.collections.get(op.ns);
       if (!coll) continue;
-      if (op.d) coll.put(idKey(op.d._id), op.d, ts, false, false);
-      else coll.remove(idKey(op.x), ts, false);
+      coll.applyRecovered(op.d ? { ts, doc: op.d } : { ts, deletedId: op.x });
     }
     if (record.rw) {
       const rw = record.rw as RetryRecord;
@@ -406,6 +461,29 @@ function resolveAt(entry: Entry | undefined, ts: number): Document | null {
 
 function keyString(key: unknown[]): string {
   return key.map(idKey).join('\u0000');
+}
+
+/** Whether an array lies on `parts` in `doc` (or something not a plain document is walked through). */
+function arrayOnPath(doc: Document, parts: readonly string[]): boolean {
+  let current: unknown = doc;
+  for (const part of parts) {
+    if (Array.isArray(current)) return true;
+    if (current === null || typeof current !== 'object') return false;
+    const proto = Object.getPrototypeOf(current) as unknown;
+    if (proto !== Object.prototype && proto !== null) return true;
+    if (!Object.prototype.hasOwnProperty.call(current, part)) return false;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return Array.isArray(current);
+}
+
+/** `{ $$meta: … }`: its first element is an embedded document named $$meta (BSON: type 3, then the name). */
+const META_PREFIX = Buffer.from(`\u0003${META}\u0000`, 'latin1');
+
+function isMetaEntry(bytes: Uint8Array): boolean {
+  if (bytes.length < 4 + META_PREFIX.length) return false;
+  for (let i = 0; i < META_PREFIX.length; i++) if (bytes[4 + i] !== META_PREFIX[i]) return false;
+  return true;
 }
 
 function validateNamespace(ns: string): void {

@@ -2,6 +2,8 @@ import BTree from 'sorted-btree';
 import type { Document } from 'bson';
 import { compareValues, compileFilter, valuesAtPath } from '../query';
 import { MongoCommandError } from '../errors';
+import type { Entry } from './collection';
+import { FALLBACK, LazyEntry, MISSING } from './raw-bson';
 
 export interface IndexSpec {
   v?: number;
@@ -45,15 +47,44 @@ export class IndexStore {
   private readonly paths: string[][];
   private readonly tree = new BTree<IndexKey, string>(undefined, compareKeys);
   private readonly partial?: (doc: Document) => boolean;
+  private built: boolean;
+  private readonly rawPaths: Buffer[][];
 
-  constructor(readonly spec: IndexSpec) {
+  /**
+   * `source`, when given, makes the index deferred: it holds nothing until its first use (a lookup,
+   * a range scan, a unique check), which builds it from the collection's documents of that moment.
+   * Until then `add` and `remove` have nothing to keep up to date. Recovery opens every index this
+   * way, so a restart costs only what is used (building every index of a large collection took most
+   * of the time of an open).
+   */
+  constructor(
+    readonly spec: IndexSpec,
+    private readonly source?: () => Iterable<[string, Entry]>,
+  ) {
     this.fields = Object.keys(spec.key);
     this.paths = this.fields.map((f) => f.split('.'));
+    this.rawPaths = this.paths.map((parts) => parts.map((p) => Buffer.from(p, 'utf8')));
     if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
+    this.built = source === undefined;
+  }
+
+  get isBuilt(): boolean {
+    return this.built;
   }
 
   get size(): number {
+    this.ensureBuilt();
     return this.tree.size;
+  }
+
+  /** Builds a deferred index from its collection's current documents (once). */
+  ensureBuilt(): void {
+    if (this.built || !this.source) return;
+    this.built = true;
+    for (const [id, entry] of this.source()) {
+      const keys = (entry instanceof LazyEntry ? this.rawKeys(entry) : undefined) ?? (entry.doc ? this.keysOf(entry.doc) : []);
+      for (const key of keys) this.tree.set([...key, id], id);
+    }
   }
 
   /** Every key tuple (without the id) that `doc` contributes; [] when the index skips the doc. */
@@ -76,6 +107,24 @@ export class IndexStore {
       keys = keys.flatMap((prefix) => dedupe(options).map((v) => [...prefix, v]));
     }
     return keys;
+  }
+
+  /**
+   * plainKey read off a still undecoded document's bytes; undefined when that cannot be done (an
+   * array, an embedded value or a rarer type on a path, a partial index): the document is decoded.
+   */
+  private rawKeys(entry: LazyEntry): IndexKey[] | undefined {
+    if (this.partial || !entry.raw) return undefined;
+    const key: unknown[] = [];
+    let present = 0;
+    for (const path of this.rawPaths) {
+      const value = entry.valueAt(path);
+      if (value === FALLBACK) return undefined;
+      if (value !== MISSING) present++;
+      key.push(value === MISSING ? null : value);
+    }
+    if (this.spec.sparse && present === 0) return [];
+    return [key];
   }
 
   /**
@@ -102,15 +151,18 @@ export class IndexStore {
   }
 
   add(id: string, keys: IndexKey[]): void {
+    if (!this.built) return;
     for (const key of keys) this.tree.set([...key, id], id);
   }
 
   remove(id: string, keys: IndexKey[]): void {
+    if (!this.built) return;
     for (const key of keys) this.tree.delete([...key, id]);
   }
 
   /** The id of another document already holding one of `keys` in this unique index. */
   conflictingId(id: string, keys: IndexKey[], ignore?: (otherId: string) => boolean): { key: IndexKey; id: string } | undefined {
+    this.ensureBuilt();
     for (const key of keys) {
       let found: string | undefined;
       this.tree.editRange([...key, LOW], [...key, HIGH], true, (_k, other) => {
@@ -125,13 +177,37 @@ export class IndexStore {
 
   /** Ids whose key lies between `low` and `high` (prefix tuples, bounds inclusive). */
   idsInRange(low: IndexKey, high: IndexKey, into: Set<string>): void {
+    this.ensureBuilt();
     this.tree.forRange([...low, LOW], [...high, HIGH], true, (_k, id) => {
       into.add(id);
     });
   }
 
+  /**
+   * Ids whose key lies between the prefix tuples `low` and `high` (bounds inclusive), in key order
+   * or, `reverse`, from the highest. The tree orders every field ascending whatever the spec's
+   * direction, so a sort served by walking it is all ascending or all descending.
+   */
+  *idsBetween(low: IndexKey, high: IndexKey, reverse: boolean): Generator<string> {
+    this.ensureBuilt();
+    const lo: IndexKey = [...low, LOW];
+    const hi: IndexKey = [...high, HIGH];
+    if (!reverse) {
+      for (const [key, id] of this.tree.entries(lo)) {
+        if (compareKeys(key, hi) > 0) return;
+        yield id;
+      }
+      return;
+    }
+    for (const [key, id] of this.tree.entriesReversed(hi)) {
+      if (compareKeys(key, lo) < 0) return;
+      yield id;
+    }
+  }
+
   /** Ids in key order (ascending), for sorted scans and TTL sweeps. */
   *idsAscending(high?: IndexKey): Generator<string> {
+    this.ensureBuilt();
     for (const [key, id] of this.tree.entries()) {
       if (high && compareKeys(key, [...high, HIGH]) > 0) return;
       yield id;

@@ -56,16 +56,8 @@ function conditions(filter: Document): Map<string, unknown[]> {
   return out;
 }
 
-/**
- * Candidate document ids for `filter` from the _id map or the best secondary index, or null when
- * only a full scan can answer. Candidates are a superset: the caller still applies the filter.
- */
-export function planCandidates(coll: Collection, filter: Document): Set<string> | null {
-  const byField = conditions(filter);
-  const idBound = firstBound(byField.get('_id'));
-  if (idBound && 'points' in idBound) {
-    return new Set(idBound.points.map(idKey).filter((k) => coll.docs.has(k)));
-  }
+/** The secondary index whose bounds narrow `filter` most, with those bounds (none: only a scan, or the _id map). */
+function bestIndexPlan(coll: Collection, byField: Map<string, unknown[]>): { index: IndexStore; bounds: Bound[]; score: number } | undefined {
   let best: { index: IndexStore; bounds: Bound[]; score: number } | undefined;
   for (const index of coll.indexes.values()) {
     if (!coversFilter(index, byField)) continue;
@@ -80,10 +72,82 @@ export function planCandidates(coll: Collection, filter: Document): Set<string> 
     const score = bounds.length * 2 + (index.spec.unique ? 1 : 0);
     if (!best || score > best.score) best = { index, bounds, score };
   }
+  return best;
+}
+
+/**
+ * Candidate document ids for `filter` from the _id map or the best secondary index, or null when
+ * only a full scan can answer. Candidates are a superset: the caller still applies the filter.
+ */
+export function planCandidates(coll: Collection, filter: Document): Set<string> | null {
+  const byField = conditions(filter);
+  const idBound = firstBound(byField.get('_id'));
+  if (idBound && 'points' in idBound) {
+    return new Set(idBound.points.map(idKey).filter((k) => coll.docs.has(k)));
+  }
+  const best = bestIndexPlan(coll, byField);
   if (!best) return null;
   const ids = new Set<string>();
   for (const [low, high] of expand(best.bounds)) best.index.idsInRange(low, high, ids);
   return ids;
+}
+
+/** An index walked in key order to answer a sorted find: its ids between `low` and `high`, forwards or `reverse`. */
+export interface SortedWalk {
+  index: IndexStore;
+  low: unknown[];
+  high: unknown[];
+  reverse: boolean;
+}
+
+/**
+ * An index whose order is the sort's, for a find with a limit: the ids it yields between the bounds,
+ * in order, are a superset of the matches in sort order (the caller applies the filter, and stops
+ * after skip + limit matches instead of collecting and sorting every match). The index's leading
+ * fields may be pinned by equalities of the filter, the next ones must be the sort's fields in its
+ * order, all ascending or all descending (the tree orders every field ascending, so either way is a
+ * walk); a range of the filter on the first sort field narrows the walk. Null when no index fits,
+ * when the filter pins the document by _id, or when another index pins more fields by equality
+ * than the walk does (a look-up by a rare value then beats walking the sorted index past it; a range
+ * elsewhere is taken to narrow less than stopping at the limit does).
+ */
+export function planSortedWalk(coll: Collection, filter: Document, sort: Document): SortedWalk | null {
+  const sortFields = Object.keys(sort);
+  if (sortFields.length === 0) return null;
+  const direction = sort[sortFields[0] as string];
+  if (direction !== 1 && direction !== -1) return null;
+  if (!sortFields.every((f) => sort[f] === direction)) return null;
+  const byField = conditions(filter);
+  const idBound = firstBound(byField.get('_id'));
+  if (idBound && 'points' in idBound) return null;
+  let best: (SortedWalk & { bounded: number; pinned: number }) | undefined;
+  for (const index of coll.indexes.values()) {
+    if (!coversFilter(index, byField)) continue;
+    const low: unknown[] = [];
+    const high: unknown[] = [];
+    let at = 0;
+    while (at < index.fields.length && !sortFields.includes(index.fields[at] as string)) {
+      const bound = firstBound(byField.get(index.fields[at] as string));
+      if (!bound || !('points' in bound) || bound.points.length !== 1) break;
+      low.push(bound.points[0]);
+      high.push(bound.points[0]);
+      at++;
+    }
+    if (!sortFields.every((f, i) => index.fields[at + i] === f)) continue;
+    let bounded = at;
+    const range = firstBound(byField.get(sortFields[0] as string));
+    if (range && !('points' in range)) {
+      low.push(range.low);
+      high.push(range.high);
+      bounded++;
+    }
+    if (!best || bounded > best.bounded) best = { index, low, high, reverse: direction === -1, bounded, pinned: at };
+  }
+  if (!best) return null;
+  const other = bestIndexPlan(coll, byField);
+  if (other && pointPrefix(other.bounds) > best.pinned) return null;
+  const { index, low, high, reverse } = best;
+  return { index, low, high, reverse };
 }
 
 /**
@@ -145,6 +209,13 @@ function firstBound(conds: unknown[] | undefined): Bound | undefined {
     if (b) return b;
   }
   return undefined;
+}
+
+/** How many leading bounds are equalities (a range ends what an index plan can narrow). */
+function pointPrefix(bounds: Bound[]): number {
+  let n = 0;
+  while (n < bounds.length && 'points' in (bounds[n] as Bound)) n++;
+  return n;
 }
 
 /** Cartesian product of point bounds, ending with at most one range, as [low, high] prefix tuples. */

@@ -126,6 +126,25 @@ export function decodeDocuments(payload: Buffer, options: DeserializeOptions, in
   return undefined;
 }
 
+/**
+ * Splits a frame payload into its BSON documents' bytes (views of `payload`) without decoding them:
+ * each length must fit and each document must end with BSON's terminating zero byte.
+ */
+export function splitDocuments(payload: Buffer, into: Uint8Array[]): string | undefined {
+  let at = 0;
+  const found: Uint8Array[] = [];
+  while (at < payload.length) {
+    if (payload.length - at < MIN_BSON_BYTES) return 'payload ends inside a document';
+    const size = payload.readInt32LE(at);
+    if (size < MIN_BSON_BYTES || size > payload.length - at) return 'document length runs past the payload';
+    if (payload[at + size - 1] !== 0) return 'document does not end where its length says';
+    found.push(payload.subarray(at, at + size));
+    at += size;
+  }
+  for (const entry of found) into.push(entry);
+  return undefined;
+}
+
 export interface FrameStop {
   /** Offset of the first frame that could not be read whole and intact. */
   offset: number;

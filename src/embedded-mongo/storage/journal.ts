@@ -24,12 +24,19 @@ export interface JournalOptions {
   deserializeOptions?: DeserializeOptions;
   /** Frame size and time slice of snapshot writing; only tests and benchmarks need to change them. */
   snapshotTuning?: Partial<SnapshotWriteTuning>;
+  /**
+   * Hand the snapshot's entries back undecoded (`rawSnapshot`, each entry's checksummed BSON bytes)
+   * instead of as documents in `snapshot`: the engine decodes them when they are first needed.
+   */
+  rawSnapshot?: boolean;
 }
 
 export interface JournalOpenResult {
   journal: Journal;
-  /** Entries of the newest complete snapshot, in the order they were written ([] if none). */
+  /** Entries of the newest complete snapshot, in the order they were written ([] if none, or with `rawSnapshot`). */
   snapshot: Document[];
+  /** With the `rawSnapshot` option: the same entries as BSON bytes, their frames' checksums verified. */
+  rawSnapshot: Uint8Array[];
   /** Journal records appended after that snapshot, in append order. A torn or corrupt tail is dropped (and the file truncated there), never applied. */
   records: Document[];
 }
@@ -51,7 +58,7 @@ interface PendingAppend {
 }
 
 interface CheckpointRequest {
-  entries: readonly Document[];
+  entries: readonly (Document | Uint8Array)[];
   seq: number;
   /** Settles once every append issued before the request has settled. */
   earlierAppends: Promise<void>;
@@ -106,10 +113,10 @@ export class Journal {
     const lock = await lockDirectory(canonical);
     try {
       const warn = opts.onWarning ?? ((message: string) => process.emitWarning(message, 'JournalRecoveryWarning'));
-      const state = await recoverDirectory(canonical, opts.deserializeOptions ?? {}, warn);
+      const state = await recoverDirectory(canonical, opts.deserializeOptions ?? {}, warn, opts.rawSnapshot ?? false);
       const tuning = { ...DEFAULT_SNAPSHOT_TUNING, ...opts.snapshotTuning };
       const journal = new Journal(canonical, lock, maxGroupDelayMs, tuning, state.nextSeq, state.journalBytes);
-      return { journal, snapshot: state.snapshot, records: state.records };
+      return { journal, snapshot: state.snapshot, rawSnapshot: state.rawSnapshot, records: state.records };
     } catch (error) {
       await lock.release();
       throw error;
@@ -147,7 +154,7 @@ export class Journal {
   }
 
   /** Compaction. Called SYNCHRONOUSLY by the engine with the full current state; later appends go to a new segment that the snapshot does not cover. Resolves once the snapshot is durable and the segments it covers are deleted. A call made while another snapshot is being written is coalesced with any other waiting call: only the newest state is written, and all of them resolve with it. */
-  checkpoint(entries: Document[]): Promise<void> {
+  checkpoint(entries: readonly (Document | Uint8Array)[]): Promise<void> {
     const refusal = this.refusal();
     if (refusal) return Promise.reject(refusal);
     this.appendSeq += 1;

@@ -5,12 +5,14 @@ import { listDataFiles, segmentName, syncDirectory, type NumberedFile } from './
 import { FILE_HEADER_BYTES } from './frame';
 import { ignoreMissing } from './lock-file';
 import { readSegment } from './segment';
-import { readSnapshot } from './snapshot';
+import { readSnapshot, readSnapshotRaw } from './snapshot';
 
 export const ORPHANED_SUFFIX = '.orphaned';
 
 export interface RecoveredState {
   snapshot: Document[];
+  /** The snapshot's entries undecoded, when asked for (`snapshot` is then empty). */
+  rawSnapshot: Uint8Array[];
   records: Document[];
   /** Record bytes in the segments that follow the snapshot, i.e. what a checkpoint would fold in. */
   journalBytes: number;
@@ -29,11 +31,13 @@ export async function recoverDirectory(
   dir: string,
   options: DeserializeOptions,
   warn: (message: string) => void,
+  raw = false,
 ): Promise<RecoveredState> {
   const files = await listDataFiles(dir);
   const newest = files.snapshots.at(-1);
   const base = newest?.seq ?? 0;
-  const snapshot = newest ? await readSnapshot(dir, newest.seq, options) : [];
+  const snapshot = newest && !raw ? await readSnapshot(dir, newest.seq, options) : [];
+  const rawSnapshot = newest && raw ? await readSnapshotRaw(dir, newest.seq) : [];
 
   const obsolete = [
     ...files.temporaries,
@@ -49,6 +53,7 @@ export async function recoverDirectory(
   const highestSegment = files.segments.at(-1)?.seq ?? 0;
   return {
     snapshot,
+    rawSnapshot,
     records: replay.records,
     journalBytes: replay.bytes,
     nextSeq: Math.max(base, highestSegment + 1, 1),

@@ -6,6 +6,7 @@ import { SNAPSHOT_MAGIC, snapshotName, snapshotTempName, syncDirectory } from '.
 import {
   checkFileHeader,
   decodeDocuments,
+  splitDocuments,
   FILE_HEADER_BYTES,
   fileHeader,
   FRAME_HEADER_BYTES,
@@ -36,7 +37,7 @@ export const DEFAULT_SNAPSHOT_TUNING: SnapshotWriteTuning = { chunkBytes: 1024 *
 export async function writeSnapshot(
   dir: string,
   seq: number,
-  entries: readonly Document[],
+  entries: readonly (Document | Uint8Array)[],
   tuning: SnapshotWriteTuning = DEFAULT_SNAPSHOT_TUNING,
 ): Promise<void> {
   const temporary = join(dir, snapshotTempName(seq));
@@ -59,7 +60,7 @@ export async function writeSnapshot(
 async function writeEntries(
   handle: FileHandle,
   seq: number,
-  entries: readonly Document[],
+  entries: readonly (Document | Uint8Array)[],
   tuning: SnapshotWriteTuning,
 ): Promise<void> {
   const out = new SequentialWriter(handle);
@@ -80,7 +81,7 @@ async function writeEntries(
       await flushFrame();
       end = packInto(frame, used, entry);
     }
-    if (end === undefined) await out.write(ownFrame(toBson(entry)));
+    if (end === undefined) await out.write(ownFrame(entry instanceof Uint8Array ? entry : toBson(entry)));
     else used = end;
     count += 1;
     if ((count & 63) === 0 && performance.now() - sliceStart > tuning.sliceMs) {
@@ -98,7 +99,13 @@ async function writeEntries(
  * or undefined when it does not fit, or cannot be serialized this way at all, in which case the caller
  * retries on an empty frame and then through toBson, which reports the real problem.
  */
-function packInto(frame: Buffer, used: number, entry: Document): number | undefined {
+function packInto(frame: Buffer, used: number, entry: Document | Uint8Array): number | undefined {
+  if (entry instanceof Uint8Array) {
+    // Bytes of a document not decoded since it was read from the previous snapshot.
+    if (used + entry.length > frame.length) return undefined;
+    frame.set(entry, used);
+    return used + entry.length;
+  }
   try {
     return serializeWithBufferAndIndex(entry, frame, { index: used }) + 1;
   } catch {
@@ -138,6 +145,29 @@ export async function readSnapshot(
   seq: number,
   options: DeserializeOptions,
 ): Promise<Document[]> {
+  const entries: Document[] = [];
+  await scanSnapshot(dir, seq, (payload) => decodeDocuments(payload, options, entries), () => entries.length);
+  return entries;
+}
+
+/**
+ * Reads snapshot `seq` as its entries' BSON bytes, checked as readSnapshot checks them (every
+ * frame's checksum, every entry's length, the trailer's count) but not decoded: decoding a large
+ * snapshot whole is most of the cost of opening it, and the engine decodes a collection when it is
+ * first used. Each frame's payload is copied once; the entries are views of those copies.
+ */
+export async function readSnapshotRaw(dir: string, seq: number): Promise<Uint8Array[]> {
+  const entries: Uint8Array[] = [];
+  await scanSnapshot(dir, seq, (payload) => splitDocuments(Buffer.from(payload), entries), () => entries.length);
+  return entries;
+}
+
+async function scanSnapshot(
+  dir: string,
+  seq: number,
+  onPayload: (payload: Buffer) => string | undefined,
+  count: () => number,
+): Promise<void> {
   const path = join(dir, snapshotName(seq));
   const corrupt = (reason: string): StorageError =>
     new StorageError('SNAPSHOT_CORRUPT', `snapshot ${path} is damaged (${reason}); refusing to open ${dir}`);
@@ -148,16 +178,12 @@ export async function readSnapshot(
     await handle.read(header, 0, FILE_HEADER_BYTES, 0);
     const headerProblem = checkFileHeader(header, SNAPSHOT_MAGIC, seq);
     if (headerProblem !== undefined) throw corrupt(headerProblem);
-    const entries: Document[] = [];
-    const scan = await scanFrames(handle, FILE_HEADER_BYTES, size, (payload) =>
-      decodeDocuments(payload, options, entries),
-    );
+    const scan = await scanFrames(handle, FILE_HEADER_BYTES, size, onPayload);
     if (scan.stop !== undefined) throw corrupt(`${scan.stop.reason} at byte ${scan.stop.offset}`);
     if (scan.trailer === undefined) throw corrupt('no trailer');
     const declared = readTrailer(scan.trailer);
     if (declared === undefined) throw corrupt('trailer checksum mismatch');
-    if (declared !== entries.length) throw corrupt(`trailer declares ${declared} entries, found ${entries.length}`);
-    return entries;
+    if (declared !== count()) throw corrupt(`trailer declares ${declared} entries, found ${count()}`);
   } finally {
     await handle.close();
   }
