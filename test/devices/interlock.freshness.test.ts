@@ -65,24 +65,14 @@ describe('the interlock decides on the facts as they are, in every app process o
     expect(await reasonsIn(world)).toEqual([]);
   });
 
-  it('refuses on the next authorize after the station’s filling licence is suspended, and allows once it is reinstated', async () => {
-    await expectStatus(world.as(city).post(`/api/v1/sites/${kit.kit.station}/credentials/fillingLicence/suspend`, { reason: '检查发现充装记录缺失' }), 200);
-    await bothSee(['FILLING_LICENCE_INVALID']);
-    await expectStatus(world.as(city).post(`/api/v1/sites/${kit.kit.station}/credentials/fillingLicence/reinstate`, { reason: '整改完成' }), 200);
-    await bothSee([]);
-  });
-
-  it('refuses on the next authorize after the enterprise’s licence is suspended, and allows once it is reinstated', async () => {
-    await expectStatus(world.as(city).post(`/api/v1/enterprises/${kit.kit.enterpriseId}/credentials/licence/suspend`, { reason: '涉嫌违法经营' }), 200);
-    await bothSee(['ENTERPRISE_LICENCE_INVALID']);
-    await expectStatus(world.as(city).post(`/api/v1/enterprises/${kit.kit.enterpriseId}/credentials/licence/reinstate`, { reason: '调查结束' }), 200);
-    await bothSee([]);
-  });
-
-  it('refuses on the next authorize after the operator’s certificate is revoked, and allows once it is reinstated', async () => {
-    await expectStatus(world.as(city).post(`/api/v1/workers/${kit.operator.id}/credentials/certificate/revoke`, { reason: '证书系伪造' }), 200);
-    await bothSee(['OPERATOR_UNCERTIFIED']);
-    await expectStatus(world.as(city).post(`/api/v1/workers/${kit.operator.id}/credentials/certificate/reinstate`, { reason: '核实为真' }), 200);
+  it.each([
+    { what: 'the station’s filling licence is suspended', path: () => `/api/v1/sites/${kit.kit.station}/credentials/fillingLicence`, off: 'suspend', reason: '检查发现充装记录缺失', undo: '整改完成', code: 'FILLING_LICENCE_INVALID' },
+    { what: 'the enterprise’s licence is suspended', path: () => `/api/v1/enterprises/${kit.kit.enterpriseId}/credentials/licence`, off: 'suspend', reason: '涉嫌违法经营', undo: '调查结束', code: 'ENTERPRISE_LICENCE_INVALID' },
+    { what: 'the operator’s certificate is revoked', path: () => `/api/v1/workers/${kit.operator.id}/credentials/certificate`, off: 'revoke', reason: '证书系伪造', undo: '核实为真', code: 'OPERATOR_UNCERTIFIED' },
+  ])('refuses on the next authorize after $what, and allows once it is reinstated', async ({ path, off, reason, undo, code }) => {
+    await expectStatus(world.as(city).post(`${path()}/${off}`, { reason }), 200);
+    await bothSee([code]);
+    await expectStatus(world.as(city).post(`${path()}/reinstate`, { reason: undo }), 200);
     await bothSee([]);
   });
 

@@ -107,20 +107,16 @@ export function encodeFrame(document: Document): Buffer {
  * a shared read window would keep the whole window alive for as long as the document lives.
  */
 export function decodeDocuments(payload: Buffer, options: DeserializeOptions, into: Document[]): string | undefined {
-  let at = 0;
+  const parts: Uint8Array[] = [];
+  const broken = splitDocuments(payload, parts);
+  if (broken) return broken;
   const decoded: Document[] = [];
-  while (at < payload.length) {
-    if (payload.length - at < MIN_BSON_BYTES) return 'payload ends inside a document';
-    const size = payload.readInt32LE(at);
-    if (size < MIN_BSON_BYTES || size > payload.length - at) return 'document length runs past the payload';
-    const own = new Uint8Array(size);
-    own.set(payload.subarray(at, at + size));
+  for (const part of parts) {
     try {
-      decoded.push(deserialize(own, options));
+      decoded.push(deserialize(Uint8Array.from(part), options));
     } catch (error) {
       return `undecodable BSON: ${error instanceof Error ? error.message : String(error)}`;
     }
-    at += size;
   }
   for (const document of decoded) into.push(document);
   return undefined;

@@ -1,14 +1,12 @@
 import type { Account, AlertView } from './regulator.api';
 
-import { dateTime, day as cityDay } from '../../components/city-time';
+import { dateTime, day } from '../../components/city-time';
+
+export { day };
 
 /** Small shared formatting of the regulator pages: times in the city's zone (as every console shows them), severities, accounts. */
 export function when(iso: string | null | undefined): string {
   return dateTime(iso) || (iso ?? '');
-}
-
-export function day(iso: string | null | undefined): string {
-  return cityDay(iso);
 }
 
 export const SEVERITY_TAG: Record<AlertView['severity'], 'danger' | 'warning' | 'primary' | 'info'> = {
@@ -42,7 +40,8 @@ export function percent(value: number | null | undefined): string {
 /** From the city's midnight `days` ago until now: the default period of the figures. */
 export function lastDays(days: number): { from: string; to: string } {
   const to = new Date();
-  return { from: new Date(`${cityDay(new Date(to.getTime() - days * 86_400_000).toISOString())}T00:00:00+08:00`).toISOString(), to: to.toISOString() };
+  const firstDay = day(new Date(to.getTime() - days * 86_400_000).toISOString());
+  return { from: new Date(`${firstDay}T00:00:00+08:00`).toISOString(), to: to.toISOString() };
 }
 
 /** The end of the chosen day in the city (a deadline picked as a date). */
