@@ -1,6 +1,6 @@
 import { allows, PAGES } from '../../web/src/router/pages';
 import { draftFromAlerts } from '../../web/src/views/regulator/case-source';
-import { endOfDay, localIso, withTimes } from '../../web/src/views/regulator/format';
+import { day, endOfDay, lastDays, localIso, withTimes } from '../../web/src/views/regulator/format';
 import type { AlertView } from '../../web/src/views/regulator/regulator.api';
 
 /** The regulator pages' pure parts: who sees them, what a case opened from alerts starts with. */
@@ -70,6 +70,12 @@ describe('a note with times', () => {
   it('shows an ISO time the platform wrote in the city\'s time (UTC+8), to the minute, whatever the browser\'s zone', () => {
     expect(withTimes('officer x, 2026-12-17T15:59:59.000Z')).toBe('officer x, 2026-12-17 23:59');
     expect(withTimes('due 2026-12-17T20:00:00+00:00')).toBe('due 2026-12-18 04:00');
+  });
+
+  it('counts the last 30 days from the city\'s midnight, and ends them on the city\'s today even before 08:00', () => {
+    const period = lastDays(30, new Date('2026-12-03T17:30:00.000Z')); // 2026-12-04 01:30 in the city
+    expect(period.from).toBe('2026-11-03T16:00:00.000Z');
+    expect([day(period.from), day(period.to)]).toEqual(['2026-11-04', '2026-12-04']);
   });
 
   it('takes a deadline picked as a date to the end of that day in the city', () => {

@@ -38,8 +38,7 @@ export function percent(value: number | null | undefined): string {
 }
 
 /** From the city's midnight `days` ago until now: the default period of the figures. */
-export function lastDays(days: number): { from: string; to: string } {
-  const to = new Date();
+export function lastDays(days: number, to = new Date()): { from: string; to: string } {
   const firstDay = day(new Date(to.getTime() - days * 86_400_000).toISOString());
   return { from: new Date(`${firstDay}T00:00:00+08:00`).toISOString(), to: to.toISOString() };
 }
