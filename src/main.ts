@@ -63,7 +63,7 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
   if (config.demo.simulation) {
     const { port } = server.address() as AddressInfo;
     const host = ['0.0.0.0', '::'].includes(config.http.host) ? '127.0.0.1' : config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
-    const simulators = startDemoSimulators({ components, baseUrl: `http://${host}:${port}`, jwtSecret: config.secrets.JWT_SECRET, intervalMs: config.demo.simulationIntervalMs, logger });
+    const simulators = startDemoSimulators({ components, baseUrl: `http://${host}:${port}`, jwtSecret: config.secrets.JWT_SECRET, intervalMs: config.demo.simulationIntervalMs, heartbeatMs: config.scales.heartbeatIntervalS * 1000, logger });
     // Stops first (added last): its rounds talk to the server the next steps close.
     shutdown.add('demo simulators', () => simulators.stop());
   }

@@ -6,6 +6,7 @@ import { generateCity, loadCity, type City, type CityIds, type LoadResult } from
 import { TEST_SECRETS } from '../auth/auth.harness';
 import { listenOnFreePort, silentLogger, type RunningServer } from '../foundation/app.harness';
 import { startTestDatabase, type TestDatabase } from '../support/mongo';
+import { startDemoSimulators } from '../../src/sim/demo/demo.simulator';
 
 /**
  * The demo city written through the platform's own paths (issue 18), at a small scale: nothing
@@ -89,6 +90,35 @@ describe('the demo city, loaded through the registry, the devices API and the le
     expect(await alertOf(token, 'CLONED_CODE')).toMatchObject({ subject: { kind: 'cylinder', id: ids.cylinders[city.planted.clonedCylinder] } });
     expect(await alertOf(token, 'OVERFILL')).toMatchObject({ subject: { kind: 'site', id: ids.sites[city.planted.overfillingStation] } });
   }, 300_000);
+
+  it("runs the city's own scales when it lives: every one heard from, none registered anew, none silent", async () => {
+    const token = await login('demo.city');
+    type Scale = { id: string; status: string; online?: boolean };
+    const scales = async () => (((await get('/api/v1/devices?status=active&limit=100', token)).body.items ?? []) as Scale[]);
+    const before = await scales();
+    expect(before.length).toBe(ids.scales.size);
+    expect(before.every((d) => !d.online)).toBe(true);
+    const t0 = new Date();
+    // Registered before t0 and never heard from: silent as of t0 — but not as of a moment before this process started.
+    expect((await components.devices.scalesSilentSince(t0)).length).toBe(before.length);
+    expect(await components.devices.scalesSilentSince(new Date(t0.getTime() - 3_600_000))).toEqual([]);
+    const live = () => startDemoSimulators({ components, baseUrl: server.url, jwtSecret: TEST_SECRETS.JWT_SECRET, intervalMs: 600_000, scaleRate: 30, logger: silentLogger });
+    for (let start = 0; start < 2; start++) {
+      const sim = live();
+      const deadline = Date.now() + 60_000;
+      let now = await scales();
+      // Until the scale simulator has provisioned (where it used to register a scale of its own) and every scale is heard from.
+      while ((!sim.stats().scalesRunning || !now.every((d) => d.online)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        now = await scales();
+      }
+      expect(sim.stats().scalesRunning).toBe(true);
+      await sim.stop();
+      expect(now.map((d) => d.id).sort()).toEqual(before.map((d) => d.id).sort());
+      expect(now.every((d) => d.online)).toBe(true);
+      expect(await components.devices.scalesSilentSince(t0)).toEqual([]);
+    }
+  }, 150_000);
 
   it("verifies a cylinder's year-long chain, and keeps the district regulator to its district", async () => {
     const busiest = [...city.events.reduce((m, e) => (typeof e.cylinder === 'number' ? m.set(e.cylinder, (m.get(e.cylinder) ?? 0) + 1) : m), new Map<number, number>())].sort((a, b) => b[1] - a[1])[0]?.[0] as number;

@@ -149,9 +149,9 @@ export function createDeviceRepository(connection: Connection) {
       const doc = await Device.findOneAndUpdate({ $and: [{ _id: oid(id) }, scope] }, { $set: { lock } }, { returnDocument: 'before', session }).lean<DeviceDocument>().exec();
       return doc ? toRecord(doc) : undefined;
     },
-    /** Active scales whose last signed request is older than `before`, or that never sent one. */
+    /** Active scales whose last signed request is older than `before`, or that never sent one since they were registered before it. */
     async silentSince(before: Date): Promise<{ deviceId: string; siteId: string; enterpriseId: string; districtCode: string; lastSeenAt: Date | null }[]> {
-      const docs = await Device.collection.find({ status: 'active', $or: [{ lastSeenAt: null }, { lastSeenAt: { $lt: before } }] }).sort({ lastSeenAt: 1 }).toArray();
+      const docs = await Device.collection.find({ status: 'active', $or: [{ lastSeenAt: null, createdAt: { $lt: before } }, { lastSeenAt: { $lt: before } }] }).sort({ lastSeenAt: 1 }).toArray();
       return docs.map((d) => ({
         deviceId: (d._id as Types.ObjectId).toHexString(),
         siteId: (d.siteId as Types.ObjectId).toHexString(),

@@ -82,8 +82,18 @@ export interface DevicesComponent {
   module: ApiModule;
   /** Decisions after position `afterSeq` (1-based positions, gap-free as read), oldest first. */
   decisionsAfter(afterSeq: number, limit: number): Promise<InterlockDecision[]>;
-  /** Active scales not heard from since `before` (never heard from: lastSeenAt null). */
+  /**
+   * Active scales not heard from since `before` (never heard from: lastSeenAt null, registered
+   * before `before`). None while this process has been up for less than that: a scale cannot reach
+   * a platform that is down, and buffers meanwhile, so a silence is counted only from our start.
+   */
   scalesSilentSince(before: Date): Promise<SilentScale[]>;
+  /**
+   * The secret of an active device, as POST /devices showed it (the server derives it anyway, to
+   * check signatures): for the in-process living demo, whose simulated scales are the demo
+   * city's registered ones. Never routed.
+   */
+  deviceSecret(deviceId: string): Promise<string | undefined>;
   /** The interlock's denials in [from, to) per reason (KPIs), within a district or enterprise; unscoped otherwise. */
   denialsByReason(scope: { districtCode?: string; enterpriseId?: string }, from: Date, to: Date): Promise<{ reason: string; count: number }[]>;
   /** Projects the manual fills committed so far into the filling records (it runs after every commit anyway). */
@@ -148,6 +158,7 @@ const decisionView = (d: StoredDecision): InterlockDecision => ({
  */
 export async function createDevices(deps: DevicesComponentDeps): Promise<DevicesComponent> {
   const now = deps.now ?? (() => new Date());
+  const upSince = now();
   const scales = deps.scales ?? DEFAULT_SCALE_CONFIG;
   const devices = createDeviceRepository(deps.connection);
   const nonces = createNonceStore(deps.connection);
@@ -250,7 +261,11 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
     syncManualFills: () => manualFills.catchUp(),
     observeAuthorize: (listener) => timings.observe(listener),
     decisionsAfter: async (afterSeq, limit) => (await decisions.after(afterSeq, Math.max(1, Math.min(limit, 10_000)))).map(decisionView),
-    scalesSilentSince: (before) => devices.silentSince(before),
+    scalesSilentSince: async (before) => (before < upSince ? [] : devices.silentSince(before)),
+    deviceSecret: async (deviceId) => {
+      const found = await devices.credentialOf(deviceId);
+      return found && found.device.status === 'active' ? secrets.derive(deviceId, found.secretSalt) : undefined;
+    },
     denialsByReason: (scope, from, to) => decisions.denialsByReason(scope, from, to),
   };
 }

@@ -4,6 +4,7 @@ import type { Components } from '../../components';
 import type { CylinderProjection } from '../../components/ledger';
 import type { Logger } from '../../shared/logger/logger.factory';
 import { startScaleSimulator, type ScaleSimulator } from '../scales';
+import { DeviceClient, type DeviceCredentials } from '../scales/sim.client';
 
 /**
  * The demo city at work (issue 18), gently: every round a filling operator inspects an empty
@@ -13,13 +14,15 @@ import { startScaleSimulator, type ScaleSimulator } from '../scales';
  * cylinder with a steel stamp no city enterprise registered, or an overfill. Alerts, fills and
  * deliveries so appear while a user watches. DEMO_SIMULATION=off stops all of it.
  *
- * The fills come from the scale simulator of issue 12 (src/sim/scales: one scale at 安达's
- * station, signed device API, interlock, weights, offline buffers). The staged overfill, and the
+ * The fills come from the scale simulator of issue 12 (src/sim/scales: signed device API,
+ * interlock, weights, offline buffers), run as the scale the demo city registered at 安达's
+ * station; the city's other registered scales stand idle and send their heartbeat each minute, so
+ * none is shown offline and no scale is registered anew at a start. The staged overfill, and the
  * fills of any round while that simulator could not start, take the "simple fill path": recorded
  * in the app process as the station's registered scale through the ledger's capture.
  */
 export interface DemoSimulatorDeps {
-  components: Pick<Components, 'auth' | 'registry' | 'ledger'>;
+  components: Pick<Components, 'auth' | 'registry' | 'ledger' | 'devices'>;
   /** The app's own URL: the deliveries go through HTTP like the phone app's. */
   baseUrl: string;
   jwtSecret: string;
@@ -29,6 +32,8 @@ export interface DemoSimulatorDeps {
   violationEvery?: number;
   /** Fills per hour of the simulated scale (issue 12); 0 keeps it off and fills by the simple path. */
   scaleRate?: number;
+  /** How often an idle scale sends its heartbeat (SCALE_HEARTBEAT_INTERVAL_S). */
+  heartbeatMs?: number;
 }
 
 export interface DemoSimulator {
@@ -43,6 +48,8 @@ export interface SimStats {
   deliveries: number;
   violations: number;
   failures: number;
+  /** Whether the signed-device scale simulator runs (as the station's registered scale). */
+  scalesRunning?: boolean;
 }
 
 interface Cast {
@@ -52,6 +59,8 @@ interface Cast {
   enterpriseId: string;
   stationId: string;
   scaleId: string;
+  /** Every active scale of the city (the station's among them), as it signs. */
+  scales: DeviceCredentials[];
   vehicleId: string;
   cylinders: string[];
   customers: string[];
@@ -64,6 +73,7 @@ export function startDemoSimulators(deps: DemoSimulatorDeps): DemoSimulator {
   const every = deps.violationEvery ?? 6;
   let cast: Cast | undefined;
   let scales: ScaleSimulator | undefined;
+  let idle: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -81,6 +91,7 @@ export function startDemoSimulators(deps: DemoSimulatorDeps): DemoSimulator {
       if (!cast) {
         cast = await castOf(deps);
         if (!cast) return;
+        keepIdleScalesAlive(cast);
         void startScales(cast);
       }
       const n = stats.rounds++;
@@ -93,12 +104,34 @@ export function startDemoSimulators(deps: DemoSimulatorDeps): DemoSimulator {
     }
   }
 
-  /** The signed-device scale simulator at 安达's station, in the background (its provisioning reads the station's cylinders). */
+  /** The scales nobody fills on: a heartbeat now and each minute (the station's too, until its simulator runs it). */
+  function keepIdleScalesAlive(c: Cast): void {
+    const beat = async () => {
+      const idleOnes = c.scales.filter((k) => !(scales && k.id === c.scaleId));
+      await Promise.all(
+        idleOnes.map(async (k) => {
+          const res = await new DeviceClient(deps.baseUrl, k, Date.now).call('POST', '/api/v1/device/heartbeat', { firmware: 'QS-200 v2.4.1', sequence: 0, bufferedReports: 0 });
+          if (res.status !== 200) deps.logger.debug({ device: k.id, status: res.status }, 'demo simulator: an idle scale\'s heartbeat was refused');
+        }),
+      ).catch((error: unknown) => deps.logger.debug({ err: error }, 'demo simulator: idle scales\' heartbeat failed'));
+      if (!stopped) {
+        idle = setTimeout(() => void beat(), deps.heartbeatMs ?? 60_000);
+        idle.unref();
+      }
+    };
+    void beat();
+  }
+
+  /** The signed-device scale simulator as the demo city's scale at 安达's station, in the background (its provisioning reads the station's cylinders). */
   async function startScales(c: Cast): Promise<void> {
     const rate = deps.scaleRate ?? 30;
-    if (rate <= 0) return;
+    const own = c.scales.find((k) => k.id === c.scaleId);
+    if (rate <= 0 || !own) return;
     try {
-      const sim = await startScaleSimulator({ baseUrl: deps.baseUrl, admin: { token: signAccessToken(deps.jwtSecret, c.admin) }, stations: 1, scalesPerStation: 1, rate, behaviour: { maxFillWaitMs: 20_000 } });
+      const sim = await startScaleSimulator({
+        baseUrl: deps.baseUrl, admin: { token: signAccessToken(deps.jwtSecret, c.admin) }, stations: 1, scalesPerStation: 1, rate, behaviour: { maxFillWaitMs: 20_000 },
+        registered: new Map([[c.stationId, [own]]]),
+      });
       if (stopped) await sim.stop();
       else scales = sim;
     } catch (error) {
@@ -196,18 +229,19 @@ export function startDemoSimulators(deps: DemoSimulatorDeps): DemoSimulator {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (idle) clearTimeout(idle);
       await running;
       await scales?.stop();
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, scalesRunning: !!scales }),
   };
 }
 
 /** Who plays: the demo accounts of 安达, its station and scale, a vehicle, its cylinders and customers (undefined without the demo city). */
 async function castOf(deps: DemoSimulatorDeps): Promise<Cast | undefined> {
   const users = deps.components.auth.userRepository;
-  const [admin, delivery, operator] = await Promise.all(['demo.admin', 'demo.delivery', 'demo.operator'].map((u) => users.findByUsername(u)));
-  if (!admin?.enterpriseId || !delivery?.workerId || !operator?.workerId) return undefined;
+  const [admin, delivery, operator, city] = await Promise.all(['demo.admin', 'demo.delivery', 'demo.operator', 'demo.city'].map((u) => users.findByUsername(u)));
+  if (!admin?.enterpriseId || !delivery?.workerId || !operator?.workerId || !city) return undefined;
   const principal = (u: typeof admin): Principal => ({
     kind: 'user', userId: u.id, username: u.username, role: u.role, enterpriseId: u.enterpriseId ?? undefined, ...(u.workerId ? { workerId: u.workerId } : {}),
   } as Principal);
@@ -226,14 +260,32 @@ async function castOf(deps: DemoSimulatorDeps): Promise<Cast | undefined> {
   };
   const station = (await list('sites', 1)).find((x) => x.kind === 'filling_station');
   const vehicle = (await list('vehicles', 1)).find((x) => x.kind === 'van' || x.kind === 'tricycle') ?? (await list('vehicles', 1))[0];
-  const devices = await fetch(`${deps.baseUrl}/api/v1/devices?limit=50`, { headers: { authorization: `Bearer ${signAccessToken(deps.jwtSecret, adminP)}` } });
-  const scale = ((await devices.json()) as { items?: { id: string; siteId: string }[] }).items?.find((d) => d.siteId === station?.id);
+  const registered = await cityScales(deps, principal(city));
+  const scale = registered.find((d) => d.siteId === station?.id);
   if (!station || !vehicle || !scale) return undefined;
+  const scales: DeviceCredentials[] = [];
+  for (const d of registered) {
+    const secret = await deps.components.devices.deviceSecret(d.id);
+    if (secret) scales.push({ id: d.id, secret });
+  }
   const cylinders = (await list('cylinders', 5)).map((x) => String(x.id));
   const customers = (await list('customers', 2)).map((x) => String(x.id));
   deps.logger.info({ cylinders: cylinders.length, customers: customers.length }, 'demo simulators running (DEMO_SIMULATION=off stops them)');
   return {
-    admin: adminP, delivery: principal(delivery), operatorWorkerId: operator.workerId, enterpriseId: admin.enterpriseId, stationId: String(station.id), scaleId: scale.id,
+    admin: adminP, delivery: principal(delivery), operatorWorkerId: operator.workerId, enterpriseId: admin.enterpriseId, stationId: String(station.id), scaleId: scale.id, scales,
     vehicleId: String(vehicle.id), cylinders, customers,
   };
+}
+
+/** The city's active scales, as its regulator lists them (GET /devices, every page). */
+async function cityScales(deps: DemoSimulatorDeps, regulator: Principal): Promise<{ id: string; siteId: string }[]> {
+  const out: { id: string; siteId: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const res = await fetch(`${deps.baseUrl}/api/v1/devices?status=active&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${signAccessToken(deps.jwtSecret, regulator)}` } });
+    const page = (await res.json()) as { items?: { id: string; siteId: string }[]; nextCursor?: string | null };
+    out.push(...(page.items ?? []));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && out.length < 1_000);
+  return out;
 }

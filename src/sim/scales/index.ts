@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { UserClient } from './sim.client';
+import { UserClient, type DeviceCredentials } from './sim.client';
 import { provision, type SimWorld } from './sim.provision';
 import { bringBack, SimScale, type ScaleBehaviour, type ScaleContext } from './sim.scale';
 import { LatencySample, type SimSummary } from './sim.summary';
@@ -23,6 +23,8 @@ export interface ScaleSimulatorOptions {
   rate?: number;
   cylindersPerStation?: number;
   behaviour?: Partial<ScaleBehaviour>;
+  /** Scales registered already, by station id: run as these instead of registering new ones (the living demo runs the demo city's own). */
+  registered?: ReadonlyMap<string, readonly DeviceCredentials[]>;
   /** Called with the summary every `reportEveryMs` (the CLI prints it). */
   onSummary?: (summary: SimSummary) => void;
   reportEveryMs?: number;
@@ -65,6 +67,7 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions): Promi
     scalesPerStation,
     cylindersPerStation: options.cylindersPerStation ?? Math.max(20, scalesPerStation * 6),
     runId: randomBytes(3).toString('hex'),
+    ...(options.registered ? { registered: options.registered } : {}),
   });
   const behaviour: ScaleBehaviour = { ...DEFAULT_BEHAVIOUR, ...(options.rate !== undefined ? { ratePerHour: options.rate } : {}), ...options.behaviour };
   const started = Date.now();

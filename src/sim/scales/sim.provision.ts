@@ -50,6 +50,8 @@ export interface ProvisionOptions {
   cylindersPerStation: number;
   /** Names the scales and records this run creates. */
   runId: string;
+  /** Scales registered already, by station id: used instead of registering new ones there (the living demo's). */
+  registered?: ReadonlyMap<string, readonly DeviceCredentials[]>;
 }
 
 interface SiteView {
@@ -173,6 +175,8 @@ async function cylindersOf(options: ProvisionOptions, station: SiteView): Promis
 }
 
 async function registerScales(options: ProvisionOptions, station: SiteView, index: number): Promise<DeviceCredentials[]> {
+  const known = options.registered?.get(station.id);
+  if (known?.length) return known.slice(0, options.scalesPerStation);
   const scales: DeviceCredentials[] = [];
   for (let k = 0; k < options.scalesPerStation; k++) {
     const created = await options.admin.expect<{ deviceId: string; secret: string }>('POST', '/api/v1/devices', { siteId: station.id, name: `模拟灌装秤 ${index + 1}-${k + 1}（${options.runId}）` }, [201]);
