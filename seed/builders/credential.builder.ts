@@ -22,6 +22,10 @@ export function aCredential(prefix: string, now = new Date()) {
     valid() {
       return builder;
     },
+    numbered(number: string) {
+      c.number = number;
+      return builder;
+    },
     expiring(days = 10) {
       c.validTo = daysFrom(now, days);
       return builder;

@@ -33,6 +33,11 @@ export function anEnterprise(now = new Date()) {
       input.licence = c.build() as Licence;
       return builder;
     },
+    /** An enterprise still applying for its licence: registered without one. */
+    withoutLicence() {
+      delete input.licence;
+      return builder;
+    },
     build: (): EnterpriseCreate => structuredClone(input),
   };
   return builder;

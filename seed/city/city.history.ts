@@ -82,7 +82,7 @@ export function planHistory(random: Random, plan: RegistryPlan, cal: Calendar, s
       customers: plan.customers.flatMap((c, i) => (c.enterprise === e ? [i] : [])),
     });
   }
-  const suspendedAt = Date.parse(plan.enterprises[SUSPENDED_ENTERPRISE]?.licence.suspendedAt ?? '9999-01-01');
+  const suspendedAt = Date.parse(plan.enterprises[SUSPENDED_ENTERPRISE]?.licence?.suspendedAt ?? '9999-01-01');
   const unlicensedSince = Date.parse(plan.sites[plan.unlicensedSupplyPoint]?.licence.validTo ?? '9999-01-01');
   const budget = { unlicensed: Math.max(3, Math.round(12 * scale)), untrained: Math.max(3, Math.round(8 * scale)), suspended: Math.max(2, Math.round(6 * scale)), overdue: Math.max(2, Math.round(10 * scale)), overfill: Math.max(2, Math.round(50 * scale)) };
   const untrained = plan.workers[plan.untrainedWorker];

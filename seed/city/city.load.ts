@@ -105,7 +105,7 @@ async function loadRegistry(city: City, c: Components, tick: (n: number) => void
   const s = c.registry.services;
   const enterprises: string[] = [];
   for (const e of city.enterprises) {
-    const created = await s.enterprises.create(SEED_REGULATOR, { name: e.name, districtCode: e.districtCode, address: e.address, licence: e.licence });
+    const created = await s.enterprises.create(SEED_REGULATOR, { name: e.name, districtCode: e.districtCode, address: e.address, ...(e.licence ? { licence: e.licence } : {}) });
     const id = String(created.id);
     enterprises.push(id);
     if (e.pendingRenewal) await c.registry.credentials.apply(enterpriseAdmin(id, e.districtCode), 'enterprises', id, 'licence', 'submit', e.pendingRenewal);

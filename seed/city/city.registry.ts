@@ -124,7 +124,8 @@ export function planRegistry(root: Random, scale: number, cal: Calendar): Regist
       name: p.name,
       districtCode: p.home,
       address: streetAddress(er, d, d.towns[0] as Town),
-      licence: { ...lic, scope: SCOPE, issuer: ISSUER, validFrom: lic.validFrom as string },
+      // 凤城 is still applying: registered without a licence, it has submitted the paper, which awaits verification.
+      ...(p.state === 'unverified' ? {} : { licence: { ...lic, scope: SCOPE, issuer: ISSUER, validFrom: lic.validFrom as string } }),
       state: p.state,
       serves: [...p.serves],
       ...(p.state === 'expiring' || p.state === 'unverified' ? { pendingRenewal: { number: unique.code(er, `粤清燃经${d.code.slice(4)}-`), scope: SCOPE, issuer: ISSUER, validFrom: cal.day(-3), validTo: cal.years(5) } } : {}),

@@ -19,10 +19,11 @@ export interface CityEnterprise {
   name: string;
   districtCode: string;
   address: string;
-  licence: Credential & { scope: string; issuer: string; validFrom: string };
+  /** Absent for the enterprise still applying for it (state 'unverified'): it submits its licence itself. */
+  licence?: Credential & { scope: string; issuer: string; validFrom: string };
   /** What a regulator should see on the licence today (checked by the test, shown in the README). */
   state: LicenceState;
-  /** The enterprise registers its renewal itself: it waits for a regulator's verification. */
+  /** The enterprise submits its renewal (or, still applying, its first licence) itself: it waits for a regulator's verification. */
   pendingRenewal?: Credential;
   /** Districts it delivers in (its customers and supply points are there). */
   serves: string[];

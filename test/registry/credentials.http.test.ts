@@ -58,6 +58,29 @@ describe('credentials: who makes them count', () => {
     for (const [holder, kind, id] of credentials) expect(await credentialOf(holder, id, kind)).toMatchObject({ state: 'verified', status: 'valid' });
   });
 
+  it('an enterprise still applying is registered without a licence; its administrator submits it, a regulator verifies it', async () => {
+    const applying = await expectStatus<Body>(world.as(city).post('/api/v1/enterprises', anEnterprise().inDistrict('441802').withoutLicence().build()), 201);
+    expect(applying.licence).toBeUndefined();
+    // A second one: licence numbers are unique among the licences issued, and neither holds one yet.
+    const other = await expectStatus<Body>(world.as(city).post('/api/v1/enterprises', anEnterprise().inDistrict('441803').withoutLicence().build()), 201);
+    const missing = await expectStatus<{ items: Body[] }>(world.as(city).get('/api/v1/enterprises?status=missing&limit=100'), 200);
+    expect(missing.items.map((e) => e.id).sort()).toEqual([applying.id, other.id].sort());
+    const own = principal('enterprise_admin', { enterpriseId: applying.id, districtCode: '441802' });
+    const paper = { ...renewal(), scope: '瓶装液化石油气', issuer: '清远市城市管理和综合执法局' };
+    const submitted = await expectStatus<Body>(world.as(own).post(route('enterprises', applying.id, 'licence', 'submit'), paper), 200);
+    expect(submitted.licence).toMatchObject({ number: paper.number, state: 'submitted', status: 'unverified' });
+    // It waits in the regulators' queue (the district's and the city's), not in another district's.
+    for (const [who, expected] of [[city, true], [districtA, true], [districtB, false]] as const) {
+      const queue = await expectStatus<{ items: Body[] }>(world.as(who).get('/api/v1/enterprises?status=unverified&limit=100'), 200);
+      expect(queue.items.some((e) => e.id === applying.id)).toBe(expected);
+    }
+    const verified = await expectStatus<Body>(world.as(districtA).post(route('enterprises', applying.id, 'licence', 'verify'), { reason: '现场核查合格' }), 200);
+    expect(verified.licence).toMatchObject({ state: 'verified', status: 'valid' });
+    // The number is now taken: another enterprise cannot be registered under it.
+    const clash = await world.as(city).post('/api/v1/enterprises', anEnterprise().inDistrict('441803').withLicence((l) => l.numbered(paper.number)).build());
+    expect(clash.status).toBe(409);
+  });
+
   it('a regulator verifies a submission; the audit trail keeps who and why', async () => {
     const own = await expectStatus<Body>(world.as(admin).post('/api/v1/vehicles', aVehicle().build()), 201);
     expect(own.permitStatus).toBe('unverified');

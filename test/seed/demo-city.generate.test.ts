@@ -145,7 +145,7 @@ describe('the demo city generator', () => {
     expect(city.events.filter((e) => e.by.kind === 'worker' && e.by.worker === p.untrainedWorker && e.type === 'hand_over').length).toBeGreaterThan(0);
     // The suspended enterprise records nothing after its suspension but the planted attempts.
     const suspended = city.enterprises.findIndex((e) => e.state === 'suspended');
-    const since = city.enterprises[suspended]?.licence.suspendedAt ?? '';
+    const since = city.enterprises[suspended]?.licence?.suspendedAt ?? '';
     const after = city.events.filter((e) => typeof e.cylinder === 'number' && city.cylinders[e.cylinder]?.enterprise === suspended && e.occurredAt >= since);
     expect(after.every((e) => e.planted === 'suspended_enterprise')).toBe(true);
   });

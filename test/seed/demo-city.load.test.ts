@@ -91,6 +91,19 @@ describe('the demo city, loaded through the registry, the devices API and the le
     expect(await alertOf(token, 'OVERFILL')).toMatchObject({ subject: { kind: 'site', id: ids.sites[city.planted.overfillingStation] } });
   }, 300_000);
 
+  it('shows each enterprise licence as planned: the one still applying waits in the regulator\'s queue', async () => {
+    const token = await login('demo.city');
+    const all = ((await get('/api/v1/enterprises?limit=100', token)).body.items ?? []) as { id: string; licence?: { status: string; state: string } }[];
+    expect(all.length).toBe(city.enterprises.length);
+    city.enterprises.forEach((e, i) => {
+      const shown = all.find((x) => x.id === ids.enterprises[i]);
+      expect([e.name, shown?.licence?.status]).toEqual([e.name, e.state]);
+    });
+    const queue = ((await get('/api/v1/enterprises?status=unverified', token)).body.items ?? []) as { id: string; name: string; licence: { state: string } }[];
+    expect(queue.map((e) => e.name)).toEqual(city.enterprises.filter((e) => e.state === 'unverified').map((e) => e.name));
+    expect(queue[0]?.licence.state).toBe('submitted');
+  });
+
   it("runs the city's own scales when it lives: every one heard from, none registered anew, none silent", async () => {
     const token = await login('demo.city');
     type Scale = { id: string; status: string; online?: boolean };

@@ -52,6 +52,10 @@ const paper = {
   submittedAt: Date,
   submittedBy: String,
 };
+/** The enterprises' licence-number index, partial since licences became optional; the full one it replaces (dropped at start). */
+export const ENTERPRISE_LICENCE_INDEX = 'licence_number_issued';
+export const LEGACY_ENTERPRISE_LICENCE_INDEX = 'licence.number_1';
+
 const credential = new Schema<StoredCredential>(
   {
     ...paper,
@@ -90,11 +94,13 @@ function schemas() {
       uscc: String,
       districtCode: { type: String, required: true },
       address: { type: String, required: true },
-      licence: { type: credential, required: true },
+      // Absent while the enterprise is still applying for it (its administrator submits it).
+      licence: credential,
     },
     { ...options, collection: 'enterprises' },
   );
-  enterprises.index({ 'licence.number': 1 }, { unique: true });
+  // Unique among the licences issued; enterprises still applying hold none.
+  enterprises.index({ 'licence.number': 1 }, { unique: true, name: ENTERPRISE_LICENCE_INDEX, partialFilterExpression: { 'licence.number': { $exists: true } } });
   enterprises.index({ uscc: 1 }, { unique: true, partialFilterExpression: { uscc: { $exists: true } } });
   enterprises.index({ districtCode: 1, createdAt: 1 });
 

@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, ClientSession, Model } from 'mongoose';
-import type { StoredDoc } from './registry.model';
+import { LEGACY_ENTERPRISE_LICENCE_INDEX, type StoredDoc } from './registry.model';
 
 export type Filter = Record<string, unknown>;
 export type Sort = Record<string, 1 | -1>;
@@ -48,6 +48,11 @@ export type RecordRepository = ReturnType<typeof createRecordRepository>;
 
 /** Builds every registry model's indexes (the natural keys and the GRAI are unique); awaited before serving. */
 export async function initModels(models: Record<string, Model<StoredDoc>>): Promise<void> {
+  // A database from before optional licences has the full unique index, on the same key as its partial successor: two
+  // enterprises still applying (no number) would collide. Dropped before the models build theirs.
+  const enterprises = models.enterprises?.collection;
+  const legacy = enterprises ? await enterprises.indexExists(LEGACY_ENTERPRISE_LICENCE_INDEX).catch(() => false) : false;
+  if (enterprises && legacy) await enterprises.dropIndex(LEGACY_ENTERPRISE_LICENCE_INDEX);
   await Promise.all(Object.values(models).map((model) => model.init()));
 }
 

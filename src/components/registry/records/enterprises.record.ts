@@ -17,7 +17,7 @@ export const enterprisesRecord: RecordDefinition<EnterpriseCreate, EnterprisePat
   textFields: ['name', 'licence.number'],
   async toStored(input, ctx) {
     await ctx.refs.district(input.districtCode, 'districtCode');
-    return defined({ name: input.name, uscc: input.uscc?.toUpperCase(), districtCode: input.districtCode, address: input.address, licence: storeCredential(input.licence, 'licence', ctx) });
+    return defined({ name: input.name, uscc: input.uscc?.toUpperCase(), districtCode: input.districtCode, address: input.address, licence: input.licence ? storeCredential(input.licence, 'licence', ctx) : undefined });
   },
   async patchToStored(patch, existing, ctx) {
     if (patch.districtCode) await ctx.refs.district(patch.districtCode, 'districtCode');

@@ -5,7 +5,16 @@ import { credentialInput, credentialPatch, credentialStatusSchema, credentialVie
 const gasLicence = credentialInput.extend({ scope: text(200), issuer: text(100), validFrom: credentialInput.shape.validTo });
 
 export const enterpriseCreate = z
-  .strictObject({ name: text(100), uscc: uscc.optional(), districtCode, address: text(200), licence: gasLicence })
+  .strictObject({
+    name: text(100),
+    uscc: uscc.optional(),
+    districtCode,
+    address: text(200),
+    licence: gasLicence.optional().openapi({
+      description:
+        'Entered by the regulator that issued it (verified at once). Left out for an enterprise still applying for its licence: its administrator submits the licence, which awaits verification (status missing, then unverified); until a regulator verifies it every event the enterprise records is refused (ENTERPRISE_LICENCE_INVALID)',
+    }),
+  })
   .openapi('EnterpriseCreate');
 
 export const enterprisePatch = z
@@ -19,7 +28,7 @@ export const enterpriseQuery = z.strictObject({
 });
 
 export const enterpriseView = z
-  .object({ ...recordMeta, name: z.string(), uscc: z.string().optional(), districtCode: z.string(), address: z.string(), licence: credentialView })
+  .object({ ...recordMeta, name: z.string(), uscc: z.string().optional(), districtCode: z.string(), address: z.string(), licence: credentialView.optional() })
   .openapi('Enterprise');
 
 export type EnterpriseCreate = z.infer<typeof enterpriseCreate>;

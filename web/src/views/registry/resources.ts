@@ -53,9 +53,9 @@ function credentialFields(name: string, options: { required?: boolean; full?: bo
   const base = { ...(options.when ? { when: options.when } : {}) };
   return [
     { path: `${name}.number`, type: 'text', label: `credentialFields.${name}Number`, required: options.required ?? false, ...base },
-    ...(options.full ? [{ path: `${name}.scope`, type: 'text' as const, label: 'fields.scope', required: true, ...base }] : []),
-    { path: `${name}.issuer`, type: 'text', label: 'fields.issuer', required: options.full ?? false, ...base },
-    { path: `${name}.validFrom`, type: 'date', label: 'fields.validFrom', required: options.full ?? false, ...base },
+    ...(options.full ? [{ path: `${name}.scope`, type: 'text' as const, label: 'fields.scope', required: options.required ?? false, ...base }] : []),
+    { path: `${name}.issuer`, type: 'text', label: 'fields.issuer', required: (options.full && options.required) ?? false, ...base },
+    { path: `${name}.validFrom`, type: 'date', label: 'fields.validFrom', required: (options.full && options.required) ?? false, ...base },
     { path: `${name}.validTo`, type: 'date', label: 'fields.validTo', required: options.required ?? false, ...base },
   ];
 }
@@ -78,7 +78,8 @@ export const RESOURCES: Record<ResourceDef['resource'], ResourceDef> = {
       { path: 'uscc', type: 'text', label: 'fields.uscc' },
       { path: 'districtCode', type: 'district', required: true },
       { path: 'address', type: 'text', required: true },
-      ...credentialFields('licence', { required: true, full: true }),
+      // Left blank for an enterprise still applying: its administrator submits the licence, a regulator verifies it.
+      ...credentialFields('licence', { full: true }),
     ],
   },
   sites: {
