@@ -423,6 +423,8 @@ const SENTENCES: readonly Bilingual[] = [
   { en: 'no such active enterprise', zh: '没有该在用企业' },
   { en: 'is not a district of this city', zh: '不是本市的区县' },
   { en: 'is not a real date', zh: '不是有效日期' },
+  { en: 'must be in the years 1900 to 9999', zh: '年份须在 1900 至 9999 之间' },
+  { en: 'must have a zone offset from -12:00 to +14:00', zh: '时区偏移须在 -12:00 至 +14:00 之间' },
   { en: 'must be a date (YYYY-MM-DD) or an ISO date-time', zh: '须为日期（YYYY-MM-DD）或 ISO 日期时间' },
   { en: 'must be a date (YYYY-MM-DD)', zh: '须为日期（YYYY-MM-DD）' },
   { en: 'must be a 6-digit administrative division code', zh: '须为 6 位行政区划代码' },
