@@ -144,3 +144,65 @@ describe('dates, attacked', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('the signed device API, attacked', () => {
+  const ROUTES = ['/api/v1/device/fills/authorize', '/api/v1/device/fills', '/api/v1/device/fills/batch', '/api/v1/device/heartbeat', '/api/v1/device/reweighs'];
+  /** Bodies a broken or hostile scale might sign: the wrong shape, prototype keys, deep nesting, numbers that are not numbers. */
+  const HOSTILE: [string, string][] = [
+    ['an array', '[]'],
+    ['an array of objects', '[{"requestId":"r-1"}]'],
+    ['null', 'null'],
+    ['a string', '"x"'],
+    ['a number too big for a double', '1e999'],
+    ['a prototype key', '{"__proto__":{"isAdmin":true},"firmware":"x","sequence":1,"bufferedReports":0}'],
+    ['a constructor key', '{"constructor":{"prototype":{"isAdmin":true}}}'],
+    ['deep nesting', `${'{"a":'.repeat(3_000)}1${'}'.repeat(3_000)}`],
+    ['deep arrays', `${'['.repeat(50_000)}${']'.repeat(50_000)}`],
+    ['numbers as strings', '{"firmware":"x","sequence":"1","bufferedReports":"0","tareKg":"14.5","grossKg":"29.4","netKg":"14.9"}'],
+    ['an infinite weight', '{"fillId":"f-1","sequence":1,"tareKg":1e999,"grossKg":-1e999,"netKg":1e999}'],
+    ['a batch of non-objects', '{"reports":[1,"x",null,[]]}'],
+    ['malformed JSON', '{"firmware":'],
+    ['invalid UTF-8 text', '{"firmware":"\udcff"}'],
+  ];
+
+  it('answers every hostile body with a 400 problem and a stable code, never a 500, and changes no prototype', async () => {
+    const wrong: string[] = [];
+    for (const path of ROUTES) {
+      for (const [what, text] of HOSTILE) {
+        const res = await signed(world, scaleKit.scale, 'POST', path, undefined, { rawBody: text });
+        // A batch answers each report on its own: items that are not reports are each refused as invalid.
+        const results = Array.isArray(res.body.results) ? (res.body.results as { status: string; reasons?: { code: string }[] }[]) : [];
+        if (path.endsWith('/batch') && res.status === 200 && results.length > 0 && results.every((r) => r.status === 'refused' && r.reasons?.[0]?.code === 'VALIDATION_FAILED') && res.body.accepted === 0) continue;
+        if (res.status !== 400 || !['VALIDATION_FAILED', 'MALFORMED_JSON'].includes(String(res.body.code))) wrong.push(`${path} ${what}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  }, 60_000);
+
+  it('refuses a body over a megabyte with 413 before reading its signature', async () => {
+    const res = await fetch(`${world.url}/api/v1/device/fills/batch`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-device-id': scaleKit.scale.id }, body: `{"reports":[${'"x",'.repeat(2_500_000)}"x"]}` });
+    const body = (await res.json()) as { code: string };
+    expect([res.status, body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  });
+
+  it('titles its 401 refusals in the language asked for, like every other problem', async () => {
+    const ask = async (lang: string | undefined, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${world.url}/api/v1/device/me`, { headers: { ...(lang ? { 'accept-language': lang } : {}), ...headers } });
+      return { status: res.status, ...((await res.json()) as { code: string; title: string; detail: string }) };
+    };
+    const missing = await ask('zh-CN');
+    expect(missing).toMatchObject({ status: 401, code: 'DEVICE_AUTH_MISSING', title: '请求缺少签名头或格式不正确' });
+    expect(missing.detail).toMatch(CHINESE);
+    expect(missing.detail).not.toMatch(/[a-z]{4}/);
+    expect(await ask('en')).toMatchObject({ status: 401, code: 'DEVICE_AUTH_MISSING', title: 'Unauthorized' });
+    // A scale naming no language gets English with the Chinese beside it, as the protocol says.
+    expect((await ask(undefined)).detail).toMatch(CHINESE);
+    const unknown = await signed(world, { id: '0123456789abcdef01234567', secret: scaleKit.scale.secret }, 'GET', '/api/v1/device/me', undefined, { override: { 'accept-language': 'zh-CN' } });
+    expect([unknown.status, unknown.body.code, unknown.body.title]).toEqual([401, 'DEVICE_UNKNOWN', '设备未注册']);
+    const forged = await signed(world, { id: scaleKit.scale.id, secret: `${scaleKit.scale.secret}x` }, 'GET', '/api/v1/device/me', undefined, { override: { 'accept-language': 'zh-CN' } });
+    expect([forged.status, forged.body.code, forged.body.title]).toEqual([401, 'DEVICE_SIGNATURE_INVALID', '请求签名不正确']);
+    const skewed = await signed(world, scaleKit.scale, 'GET', '/api/v1/device/me', undefined, { clockOffsetMs: 600_000, override: { 'accept-language': 'zh-CN' } });
+    expect([skewed.status, skewed.body.code, skewed.body.title]).toEqual([401, 'DEVICE_CLOCK_SKEW', '设备时钟与平台相差超过 5 分钟，请校时']);
+  });
+});
