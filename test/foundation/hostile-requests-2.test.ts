@@ -206,3 +206,142 @@ describe('the signed device API, attacked', () => {
     expect([skewed.status, skewed.body.code, skewed.body.title]).toEqual([401, 'DEVICE_CLOCK_SKEW', '设备时钟与平台相差超过 5 分钟，请校时']);
   });
 });
+
+describe('public pages, attacked', () => {
+  const XSS = ['<script>alert(1)</script>', '"onmouseover="alert(1)', "'><img src=x onerror=alert(1)>", 'javascript:alert(1)'];
+  /** Markup or an attribute an attacker wrote, unescaped in the page. */
+  const INJECTED = /<script>alert|<img src=x|"onmouseover=|'><img/;
+
+  async function page(path: string, init: RequestInit = {}): Promise<{ status: number; html: string; headers: Headers }> {
+    const res = await fetch(`${world.url}${path}`, { redirect: 'manual', ...init, headers: { accept: 'text/html', ...(init.headers as Record<string, string> | undefined) } });
+    return { status: res.status, html: await res.text(), headers: res.headers };
+  }
+
+  it('reflects no markup from the code, the signature, the receipt, the language or the form back into the verification page', async () => {
+    const cylinderId = await kit.newCylinder();
+    const code = await expectStatus<{ code: { grai: string } }>(world.as(kit.admin).post(`/api/v1/cylinders/${cylinderId}/commission`, {}), 201);
+    const grai = code.code.grai;
+    const wrong: string[] = [];
+    for (const x of XSS) {
+      const e = encodeURIComponent(x);
+      for (const path of [`/8003/${e}`, `/8003/${grai}?s=${e}`, `/8003/${grai}?receipt=${e}&reported=1`, `/8003/${grai}?lang=${e}`, `/8003/${grai}?lat=${e}&lng=1`, `/8003/find?code=${e}`, `/c/${e}`]) {
+        const res = await page(path);
+        if (res.status >= 500 || INJECTED.test(res.html) || /^javascript:/i.test(res.headers.get('location') ?? '')) wrong.push(`${path}: ${res.status} ${res.headers.get('location') ?? ''}`);
+      }
+      const form = await page(`/8003/${grai}/report?s=${e}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ reason: x, description: x, contact: x }).toString() });
+      if (form.status >= 500 || INJECTED.test(form.html) || INJECTED.test(decodeURIComponent(form.headers.get('location') ?? ''))) wrong.push(`report form ${x}: ${form.status} ${form.headers.get('location') ?? ''}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('redirects only to its own pages, whatever code the manual entry is given', async () => {
+    const wrong: string[] = [];
+    for (const code of ['//evil.example', 'https://evil.example/x', '/\\evil.example', '\\\\evil.example', '%2F%2Fevil.example', '..%2F..%2Fapi', '\r\nLocation: https://evil.example']) {
+      const res = await page(`/8003/find?code=${encodeURIComponent(code)}`);
+      const location = res.headers.get('location') ?? '';
+      const target = new URL(location, world.url);
+      if (res.status >= 500 || (location && (target.origin !== world.url || !target.pathname.startsWith('/8003/') || target.pathname.includes('/../')))) wrong.push(`${JSON.stringify(code)}: ${res.status} → ${location}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('serves every HTML page with a script-tight CSP, no framing by other sites, and nosniff', async () => {
+    const wrong: string[] = [];
+    for (const path of ['/8003/06141410000153QY00000001', '/8003/find?code=x', '/c/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '/c', '/no-such-page', '/api/docs/']) {
+      const res = await page(path);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const scripts = /script-src ([^;]*)/.exec(csp)?.[1] ?? /default-src ([^;]*)/.exec(csp)?.[1] ?? '';
+      const problems = [
+        !/frame-ancestors 'self'|frame-ancestors 'none'/.test(csp) && 'frame-ancestors',
+        (scripts === '' || /'unsafe-inline'|\*/.test(scripts)) && `script-src ${scripts}`,
+        /object-src 'none'/.test(csp) || 'object-src',
+        res.headers.get('x-content-type-options') !== 'nosniff' && 'nosniff',
+        !/SAMEORIGIN|DENY/i.test(res.headers.get('x-frame-options') ?? '') && 'x-frame-options',
+      ].filter((p) => typeof p === 'string');
+      if (problems.length > 0) wrong.push(`${path} (${res.status}): ${problems.join(', ')}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('cookies and other sites (CSRF)', () => {
+  it('answers 401 to every bearer route of the document that is sent only the platform’s cookies', async () => {
+    const username = `csrf${Date.now()}`;
+    const password = 'Very-Long-Passw0rd!';
+    await world.insertUser({ username, role: 'city_regulator', password });
+    const login = await fetch(`${world.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password, refreshTokenIn: 'cookie' }) });
+    const cookies = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    expect(cookies).toMatch(/lpg_refresh=/);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const doc = (await world.call('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const wrong: string[] = [];
+    let probed = 0;
+    for (const [template, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        if (!operation.security?.length || template.startsWith('/api/v1/device/')) continue;
+        const path = template.replace(/\{[^}]+\}/g, '0123456789abcdef01234567');
+        // The cookie, the access token as a cookie too (a careless client), another site's page.
+        const res = await fetch(`${world.url}${path}`, { method: method.toUpperCase(), headers: { cookie: `${cookies}; access_token=${accessToken}; token=${accessToken}`, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', ...(method === 'get' ? {} : { 'content-type': 'application/json' }) }, ...(method === 'get' ? {} : { body: '{}' }) });
+        probed += 1;
+        if (res.status !== 401) wrong.push(`${method.toUpperCase()} ${template}: ${res.status}`);
+      }
+    }
+    expect(probed).toBeGreaterThan(100);
+    expect(wrong).toEqual([]);
+  }, 120_000);
+
+  it('refuses the cookie-only routes — the consoles’ refresh, the customer page’s actions — when another site’s page sends them', async () => {
+    const username = `csrf2${Date.now()}`;
+    const password = 'Very-Long-Passw0rd!';
+    await world.insertUser({ username, role: 'city_regulator', password });
+    const login = await fetch(`${world.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password, refreshTokenIn: 'cookie' }) });
+    const setCookies = login.headers.getSetCookie();
+    expect(setCookies.find((c) => c.startsWith('lpg_refresh='))).toMatch(/HttpOnly/i);
+    expect(setCookies.find((c) => c.startsWith('lpg_refresh='))).toMatch(/SameSite=Strict/i);
+    const cookie = setCookies.map((c) => c.split(';')[0]).join('; ');
+    const refresh = (site: string) => fetch(`${world.url}/api/v1/auth/refresh`, { method: 'POST', headers: { cookie, 'content-type': 'text/plain', 'sec-fetch-site': site, origin: 'https://evil.example' }, body: '' });
+    const crossSite = await refresh('cross-site');
+    expect([crossSite.status, ((await crossSite.json()) as { code: string }).code]).toEqual([403, 'FORBIDDEN']);
+    // Refused before the token is spent: the console's own refresh still works with the same cookie.
+    expect((await refresh('same-origin')).status).toBe(200);
+
+    const link = await expectStatus<{ url: string }>(world.as(kit.admin).post(`/api/v1/deliveries/customers/${kit.customer}/page-link`), 201);
+    const path = new URL(link.url, world.url).pathname;
+    expect((await fetch(`${world.url}${path}`, { method: 'POST', redirect: 'manual', headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    const opened = await fetch(`${world.url}${path}`, { method: 'POST', redirect: 'manual', headers: { 'sec-fetch-site': 'same-origin' } });
+    expect(opened.status).toBe(303);
+    const session = opened.headers.get('set-cookie') ?? '';
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/SameSite=Strict/i);
+    const customerCookie = session.split(';')[0] ?? '';
+    const code = await fetch(`${world.url}/c/handover-code`, { method: 'POST', redirect: 'manual', headers: { cookie: customerCookie, 'sec-fetch-site': 'cross-site' } });
+    expect(code.status).toBe(403);
+    const pageAfter = await (await fetch(`${world.url}/c`, { headers: { cookie: customerCookie } })).text();
+    expect(pageAfter).toContain('当前没有有效的交付码');
+  });
+});
+
+describe('public rate limits', () => {
+  let limited: World;
+  beforeAll(async () => {
+    limited = await startWorld('hostile_requests_2_limits', { qr: { scanRatePerMinute: 3 } });
+  }, 60_000);
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  it('answers 429 with Retry-After past the limit of verify lookups, report submissions and receipt look-ups from one address', async () => {
+    const statuses = async (make: () => Promise<Response>, times: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < times; i++) out.push((await make()).status);
+      return out;
+    };
+    const lookups = await statuses(() => fetch(`${limited.url}/8003/06141410000153QY00000001`, { headers: { accept: 'application/json' } }), 5);
+    expect(lookups.slice(3)).toEqual([429, 429]);
+    const report = await fetch(`${limited.url}/8003/06141410000153QY00000001/report`, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'other', description: '测试' }) });
+    expect(report.status).toBe(429);
+    expect(Number(report.headers.get('retry-after'))).toBeGreaterThan(0);
+    const receipts = await statuses(() => fetch(`${limited.url}/api/v1/public/report-status?receipt=JB2345678923`), 5);
+    expect(receipts.slice(3)).toEqual([429, 429]);
+  });
+});

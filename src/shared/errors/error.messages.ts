@@ -199,6 +199,7 @@ const SENTENCES: readonly Bilingual[] = [
   { en: 'The resource does not exist', zh: '请求的记录不存在' },
   { en: 'Authentication is required', zh: '请先登录' },
   { en: 'You may not do this', zh: '您无权执行此操作' },
+  { en: 'A page of another site may not use this session', zh: '其他网站的页面不能使用此会话' },
   { en: 'The request body is not valid JSON', zh: '请求内容不是合法的 JSON' },
   { en: 'The request body exceeds the limit of {limit} bytes', zh: '请求内容超过 {limit} 字节的上限' },
   { en: 'The request body encoding or charset is not supported', zh: '不支持请求内容的编码或字符集' },
