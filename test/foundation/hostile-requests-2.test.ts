@@ -1,6 +1,8 @@
 import { anEnterprise } from '../../seed/builders';
 import type { Principal } from '../../src/components/auth';
-import { aScaleKit, signed, type ScaleKit } from '../devices/devices.harness';
+import { randomUUID } from 'node:crypto';
+import { aCylinderAtScale, aFillReport, anAllow, aScaleKit, requestId, signed, type ScaleKit } from '../devices/devices.harness';
+import { aDeliveryKit, checklist, earlier } from '../deliveries/deliveries.harness';
 import { anEnterpriseKit, anEvent, expectStatus, principal, type EnterpriseKit } from '../ledger/ledger.harness';
 import { startWorld, type CallResult, type World } from '../support/world';
 
@@ -344,4 +346,66 @@ describe('public rate limits', () => {
     const receipts = await statuses(() => fetch(`${limited.url}/api/v1/public/report-status?receipt=JB2345678923`), 5);
     expect(receipts.slice(3)).toEqual([429, 429]);
   });
+});
+
+describe('idempotency keys across tenants and users', () => {
+  /** A hand-over of one full cylinder on the vehicle to the kit's first customer, as a worker's phone sends it. */
+  const handOver = (visitId: string, customer: { id: string; phone: string }, cylinderId: string) => ({ visitId, occurredAt: earlier(), customerId: customer.id, deliver: { cylinders: [{ cylinderId }] }, confirmation: { method: 'phone_last4', phoneLast4: customer.phone.slice(-4) }, safetyCheck: { items: checklist() } });
+
+  it("never answers a visitId another worker used with that worker's visit, nor says how it differs; another enterprise's same id is its own", async () => {
+    const a = await aDeliveryKit(world, DISTRICT, 1);
+    const b = await aDeliveryKit(world, DISTRICT, 1);
+    const [x, y, z] = [await a.worker(), await a.worker(), await b.worker()];
+    const customerA = a.customers[0] as { id: string; phone: string };
+    const visitId = randomUUID();
+    const first = handOver(visitId, customerA, await a.cylinder('in_transit'));
+    await expectStatus(world.as(x).post('/api/v1/deliveries/visits', first), 201);
+    // The same worker sending again gets its own visit back (the phone's retry).
+    const retry = await world.as(x).post('/api/v1/deliveries/visits', first);
+    expect([retry.status, retry.body.duplicate]).toEqual([200, true]);
+
+    const wrong: string[] = [];
+    const leaks = (res: { status: number; body: unknown }) => JSON.stringify(res.body).includes(first.deliver.cylinders[0]?.cylinderId ?? '?') || JSON.stringify(res.body).includes(customerA.id);
+    // Another worker of the enterprise, who may not read X's visits: the exact copy, other content, in a batch.
+    const copy = await world.as(y).post('/api/v1/deliveries/visits', first);
+    const other = await world.as(y).post('/api/v1/deliveries/visits', handOver(visitId, customerA, await a.cylinder('in_transit')));
+    const batch = await world.as(y).post('/api/v1/deliveries/sync', { visits: [{ kind: 'visit', ...first }] });
+    for (const [what, res, path] of [['copy', copy, 'visitId'], ['other content', other, 'visitId'], ['batch', batch, 'visits[0].visitId']] as const) {
+      const paths = ((res.body.errors ?? []) as { path: string }[]).map((e) => e.path);
+      if (res.status !== 409 || res.body.code !== 'VISIT_ID_CONFLICT' || paths.join() !== path || leaks(res)) wrong.push(`${what}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    }
+    expect(wrong).toEqual([]);
+    const ofY = await world.as(y).get('/api/v1/deliveries/visits');
+    expect(ofY.body.items).toEqual([]);
+
+    // Another enterprise's worker under the same id records its own flow.
+    const customerB = b.customers[0] as { id: string; phone: string };
+    const own = await world.as(z).post('/api/v1/deliveries/visits', handOver(visitId, customerB, await b.cylinder('in_transit')));
+    expect([own.status, own.body.status, own.body.customerId]).toEqual([201, 'recorded', customerB.id]);
+  }, 60_000);
+
+  it("answers a scale reusing another scale's requestId or fillId with its own decision and record, never the other's", async () => {
+    const other = await aScaleKit(world, '441881');
+    const mine = await aCylinderAtScale(world, scaleKit.kit);
+    const theirs = await aCylinderAtScale(world, other.kit);
+    const key = requestId();
+    const allowed = await signed(world, scaleKit.scale, 'POST', '/api/v1/device/fills/authorize', { requestId: key, operator: scaleKit.operator.staffNumber, code: mine.uri });
+    expect(allowed.body.decision).toBe('allow');
+    const replayed = await signed(world, other.scale, 'POST', '/api/v1/device/fills/authorize', { requestId: key, operator: other.operator.staffNumber, code: theirs.uri });
+    expect(replayed.status).toBe(200);
+    expect(replayed.body.authorizationId).not.toBe(allowed.body.authorizationId);
+    expect(JSON.stringify(replayed.body)).not.toContain(mine.grai);
+    // The same requestId with another cylinder at the other scale: its own (here, a refusal of a code not its station's) — not the first scale's allow.
+    const foreign = await signed(world, other.scale, 'POST', '/api/v1/device/fills/authorize', { requestId: requestId(), operator: other.operator.staffNumber, code: mine.uri });
+    expect(foreign.body.decision).not.toBe('allow');
+
+    const authorizationA = await anAllow(world, scaleKit, mine.uri);
+    const authorizationB = await anAllow(world, other, theirs.uri);
+    const fillA = aFillReport(authorizationA, mine.uri, scaleKit.operator.staffNumber);
+    const storedA = await signed(world, scaleKit.scale, 'POST', '/api/v1/device/fills', fillA);
+    expect(storedA.status).toBe(201);
+    const fillB = await signed(world, other.scale, 'POST', '/api/v1/device/fills', aFillReport(authorizationB, theirs.uri, other.operator.staffNumber, { fillId: fillA.fillId }));
+    expect([fillB.status, fillB.body.status]).toEqual([201, 'accepted']);
+    expect(JSON.stringify(fillB.body)).not.toContain(mine.id);
+  }, 60_000);
 });
