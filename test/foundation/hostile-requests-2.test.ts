@@ -2,7 +2,8 @@ import { anEnterprise } from '../../seed/builders';
 import type { Principal } from '../../src/components/auth';
 import { randomUUID } from 'node:crypto';
 import { aCylinderAtScale, aFillReport, anAllow, aScaleKit, requestId, signed, type ScaleKit } from '../devices/devices.harness';
-import { aDeliveryKit, checklist, earlier } from '../deliveries/deliveries.harness';
+import { aDeliveryKit, aPng, checklist, earlier } from '../deliveries/deliveries.harness';
+import { createHash } from 'node:crypto';
 import { anEnterpriseKit, anEvent, expectStatus, principal, type EnterpriseKit } from '../ledger/ledger.harness';
 import { startWorld, type CallResult, type World } from '../support/world';
 
@@ -384,6 +385,28 @@ describe('idempotency keys across tenants and users', () => {
     expect([own.status, own.body.status, own.body.customerId]).toEqual([201, 'recorded', customerB.id]);
   }, 60_000);
 
+  it("answers another enterprise's, or a narrower user's, resend of an eventId as a conflict that tells nothing of the stored event", async () => {
+    const b = await anEnterpriseKit(world, '441881');
+    const cylinderA = await kit.newCylinder();
+    await expectStatus(world.as(kit.admin).post(`/api/v1/cylinders/${cylinderA}/commission`), 201);
+    const event = anEvent('inspect', cylinderA).at(kit.station).with({ result: 'pass' }).build();
+    await expectStatus(world.as(kit.admin).post('/api/v1/events', event), 201);
+    const cylinderB = await b.newCylinder();
+    await expectStatus(world.as(b.admin).post(`/api/v1/cylinders/${cylinderB}/commission`), 201);
+    const wrong: string[] = [];
+    const attempts: [string, Principal, object][] = [
+      ['another enterprise, the exact copy', b.admin, event],
+      ['another enterprise, its own cylinder', b.admin, { ...event, cylinderId: cylinderB, where: { siteId: b.station } }],
+      ['a filling operator of another enterprise', principal('filling_operator', { enterpriseId: b.enterpriseId }), event],
+    ];
+    for (const [what, who, body] of attempts) {
+      const res = await call(who, 'POST', '/api/v1/events', body);
+      const text = JSON.stringify(res.body);
+      if (res.status < 400 || res.status >= 500 || text.includes(cylinderA) || text.includes(kit.station) || text.includes(kit.enterpriseId)) wrong.push(`${what}: ${res.status} ${text.slice(0, 300)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it("answers a scale reusing another scale's requestId or fillId with its own decision and record, never the other's", async () => {
     const other = await aScaleKit(world, '441881');
     const mine = await aCylinderAtScale(world, scaleKit.kit);
@@ -408,4 +431,62 @@ describe('idempotency keys across tenants and users', () => {
     expect([fillB.status, fillB.body.status]).toEqual([201, 'accepted']);
     expect(JSON.stringify(fillB.body)).not.toContain(mine.id);
   }, 60_000);
+});
+
+describe('media and static files, attacked', () => {
+  const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+  const put = (who: Principal, hash: string, type: string, data: Buffer) => fetch(`${world.url}/api/v1/deliveries/media/${hash}`, { method: 'PUT', headers: { authorization: `Bearer ${world.tokenFor(who)}`, 'content-type': type }, body: data });
+  const get = (who: Principal, path: string) => fetch(`${world.url}${path}`, { headers: { authorization: `Bearer ${world.tokenFor(who)}` } });
+
+  it('stores only images it recognizes by their bytes, serves them as images that no browser renders as a page, and only within the enterprise', async () => {
+    const b = await anEnterpriseKit(world, '441881');
+    const d = await aDeliveryKit(world, DISTRICT, 0);
+    const worker = await d.worker();
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>');
+    const html = Buffer.from('<html><script>alert(1)</script></html>');
+    const wrong: string[] = [];
+    for (const [what, type, data] of [['an SVG', 'image/svg+xml', svg], ['an SVG declared PNG', 'image/png', svg], ['HTML declared JPEG', 'image/jpeg', html], ['HTML', 'text/html', html]] as const) {
+      const res = await put(worker, sha(data), type, data);
+      if (res.status !== 415) wrong.push(`${what}: ${res.status}`);
+      const read = await get(d.admin, `/api/v1/deliveries/media/${sha(data)}`);
+      if (read.status !== 404) wrong.push(`${what} readable: ${read.status}`);
+    }
+    expect(wrong).toEqual([]);
+    const png = aPng(4242);
+    expect((await put(worker, png.sha256, 'image/png', png.data)).status).toBe(201);
+    const mine = await get(d.admin, `/api/v1/deliveries/media/${png.sha256}`);
+    expect([mine.status, mine.headers.get('content-type'), mine.headers.get('x-content-type-options')]).toEqual([200, 'image/png', 'nosniff']);
+    expect(mine.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect((await get(b.admin, `/api/v1/deliveries/media/${png.sha256}`)).status).toBe(404);
+    // Over the size limit: 413, nothing stored.
+    const big = Buffer.concat([png.data, Buffer.alloc(6 * 1024 * 1024, 1)]);
+    const tooBig = await put(worker, sha(big), 'image/png', big);
+    expect(tooBig.status).toBe(413);
+  });
+
+  it('answers traversal, NUL bytes and absolute paths in media ids and static paths with a 4xx, never a file outside', async () => {
+    const wrong: string[] = [];
+    const paths = [
+      '/api/v1/deliveries/media/..%2f..%2f..%2fpackage.json',
+      '/api/v1/deliveries/media/%2fetc%2fpasswd',
+      '/api/v1/deliveries/media/' + 'a'.repeat(63) + '%00',
+      '/api/v1/deliveries/media/' + 'A'.repeat(64),
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/assets/..%5c..%5cpackage.json',
+      '/assets/%00',
+      '/assets//etc/passwd',
+      '/m/..%2f..%2fpackage.json',
+      '/m/%2e%2e%2f%2e%2e%2fsrc%2fapp.ts',
+      '/..%2f..%2fpackage.json',
+      '/%2e%2e/%2e%2e/etc/passwd',
+    ];
+    for (const path of paths) {
+      const res = await get(kit.admin, path);
+      const text = await res.text();
+      if (res.status >= 500 || /"name": "lpg-trace"|root:x:0:0|createApp/.test(text)) wrong.push(`${path}: ${res.status}`);
+      if (path.startsWith('/api/') && res.status !== 400 && res.status !== 404) wrong.push(`${path}: ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
 });
