@@ -490,3 +490,71 @@ describe('media and static files, attacked', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('wrong types in every documented field', () => {
+  type Schema = { $ref?: string; type?: string | string[]; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[]; anyOf?: Schema[]; oneOf?: Schema[] };
+  const INTERNALS = /\bat [\w$.<>]+ \(|node_modules|MongoServerError|E11000|CastError|BSONError|\/src\/components\//;
+
+  /** Values of every other JSON type than the field's, and the extremes of its own. */
+  function wrongValues(schema: Schema): unknown[] {
+    const types = ([] as string[]).concat(schema.type ?? []);
+    const all: unknown[] = ['x'.repeat(20_000), 1e308, -1, 1.5, true, null, [], [[[]]], {}, { $gt: '' }, { 'a.b': 1 }];
+    if (types.includes('string')) return [...all.filter((v) => typeof v !== 'string'), '', ' ', '\u0000', '$where', 'x'.repeat(20_000)];
+    if (types.includes('number') || types.includes('integer')) return [...all.filter((v) => typeof v !== 'number'), '1', 'NaN', 1e308, -1e308, 0.1 + 0.2];
+    if (types.includes('array')) return [...all.filter((v) => !Array.isArray(v)), Array.from({ length: 10_000 }, () => ({})), ['x', 1, null]];
+    return all;
+  }
+
+  it('answers a wrong type or an extreme value in each body field and query parameter of every route with a 4xx problem, never a 500', async () => {
+    const doc = (await world.call('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: { content?: Record<string, { schema?: Schema }> }; security?: Record<string, unknown>[] }>>; components?: { schemas?: Record<string, Schema> } };
+    const resolve = (schema: Schema | undefined, depth = 0): Schema => {
+      if (!schema || depth > 5) return {};
+      if (schema.$ref) return resolve(doc.components?.schemas?.[schema.$ref.split('/').pop() ?? ''], depth + 1);
+      const parts = [...(schema.allOf ?? []), ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].map((x) => resolve(x, depth + 1));
+      return parts.length ? { ...schema, properties: Object.assign({}, schema.properties, ...parts.map((p) => p.properties ?? {})) as Record<string, Schema> } : schema;
+    };
+    const roles = [principal('city_regulator'), kit.admin, principal('delivery_worker', { enterpriseId: kit.enterpriseId, workerId: '0123456789abcdef01234567' })];
+    const wrong: string[] = [];
+    let probes = 0;
+    let fields = 0;
+    for (const [template, operations] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(operations)) {
+        if (template.startsWith('/api/v1/device/') || template === '/api/v1/auth/logout' || template === '/api/v1/auth/password') continue;
+        const url = template.replace(/\{[^}]+\}/g, '0123456789abcdef01234567');
+        const json = op.requestBody?.content?.['application/json'];
+        const properties = Object.entries(resolve(json?.schema).properties ?? {});
+        fields += properties.length;
+        const go = async (who: Principal | undefined, path: string, body?: unknown) => {
+          probes += 1;
+          const res = await fetch(`${world.url}${path}`, { method: method.toUpperCase(), headers: { ...(who ? { authorization: `Bearer ${world.tokenFor(who)}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: AbortSignal.timeout(30_000) });
+          const text = await res.text();
+          if (res.status >= 500 || INTERNALS.test(text)) wrong.push(`${method.toUpperCase()} ${path} ${body === undefined ? '' : JSON.stringify(body).slice(0, 80)} → ${res.status} ${text.slice(0, 160)}`);
+          return res.status;
+        };
+        // The first role the route admits: its parsing is what is attacked.
+        let who: Principal | undefined;
+        if (op.security?.length) {
+          for (const role of roles) {
+            if ((await go(role, url, json ? {} : undefined)) !== 403) {
+              who = role;
+              break;
+            }
+          }
+          if (!who) continue;
+        }
+        for (const [name, schema] of properties) {
+          for (const value of wrongValues(resolve(schema))) await go(who, url, { [name]: value });
+        }
+        for (const param of (op.parameters ?? []).filter((p) => p.in === 'query')) {
+          const sep = url.includes('?') ? '&' : '?';
+          for (const value of ['', '-1', '1e309', 'NaN', 'x'.repeat(5_000), '%00', '[object Object]', '$gt', '2026-02-30']) await go(who, `${url}${sep}${param.name}=${encodeURIComponent(value)}`, json ? {} : undefined);
+          await go(who, `${url}${sep}${param.name}=a&${param.name}=b`, json ? {} : undefined);
+          await go(who, `${url}${sep}${param.name}[$ne]=x`, json ? {} : undefined);
+        }
+      }
+    }
+    expect(fields).toBeGreaterThan(100);
+    expect(probes).toBeGreaterThan(1_000);
+    expect(wrong).toEqual([]);
+  }, 600_000);
+});
