@@ -130,6 +130,39 @@ describe('dates, attacked', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('refuses a delivery, an inspection and a scale’s fill dated in the future, naming the field', async () => {
+    const d = await aDeliveryKit(world, DISTRICT, 1);
+    const worker = await d.worker();
+    const customer = d.customers[0] as { id: string; phone: string };
+    const cylinderId = await d.cylinder('in_transit');
+    const wrong: string[] = [];
+    for (const future of [new Date(Date.now() + 3_600_000).toISOString(), '2099-01-01T00:00:00+08:00']) {
+      const visit = { visitId: randomUUID(), occurredAt: future, customerId: customer.id, deliver: { cylinders: [{ cylinderId }] }, confirmation: { method: 'phone_last4', phoneLast4: customer.phone.slice(-4) }, safetyCheck: { items: checklist() } };
+      const res = await zh(worker, 'POST', '/api/v1/deliveries/visits', visit);
+      if (res.status !== 400 || !namesField(res, 'occurredAt')) wrong.push(`visit occurredAt ${future}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      const inspection = { premises: { type: 'station', id: kit.station }, checklistVersion: 1, inspectedAt: future, results: [{ code: 'A1', passed: true }] };
+      const inspected = await zh(principal('district_regulator', { districtCode: DISTRICT }), 'POST', '/api/v1/inspections', inspection);
+      if (inspected.status !== 400 || !namesField(inspected, 'inspectedAt')) wrong.push(`inspectedAt ${future}: ${inspected.status} ${JSON.stringify(inspected.body).slice(0, 300)}`);
+    }
+    const ready = await aCylinderAtScale(world, scaleKit.kit);
+    const authorizationId = await anAllow(world, scaleKit, ready.uri);
+    for (const minutes of [8, 30, 60 * 24 * 365]) {
+      const endedAt = new Date(Date.now() + minutes * 60_000);
+      const report = aFillReport(authorizationId, ready.uri, scaleKit.operator.staffNumber, { startedAt: new Date(endedAt.getTime() - 75_000).toISOString(), endedAt: endedAt.toISOString() });
+      const res = await signed(world, scaleKit.scale, 'POST', '/api/v1/device/fills', report);
+      if (res.status !== 400 || !JSON.stringify(res.body.errors ?? res.body.detail).includes('endedAt')) wrong.push(`fill ended in ${minutes} min: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      const batch = await signed(world, scaleKit.scale, 'POST', '/api/v1/device/fills/batch', { reports: [report] });
+      const [item] = (batch.body.results ?? []) as { status: string; reasons: { code: string; detail: string }[] }[];
+      if (batch.status !== 200 || item?.status !== 'refused' || item.reasons[0]?.code !== 'VALIDATION_FAILED' || !item.reasons[0].detail.startsWith('endedAt')) wrong.push(`batch fill ended in ${minutes} min: ${JSON.stringify(batch.body).slice(0, 300)}`);
+    }
+    // Nothing of them is kept: the station's fill records hold no fill of that cylinder.
+    const records = await call(scaleKit.kit.admin, 'GET', `/api/v1/fill-records?siteId=${scaleKit.kit.station}`);
+    expect(JSON.stringify(records.body.items)).not.toContain(ready.id);
+    const visits = await call(worker, 'GET', '/api/v1/deliveries/visits');
+    expect(visits.body.items).toEqual([]);
+    expect(wrong).toEqual([]);
+  });
+
   it('refuses a scale’s malformed fill times and calibration day', async () => {
     const wrong: string[] = [];
     const report = { fillId: 'fill-dates', sequence: 1, authorizationId: '0123456789abcdef01234567', code: '06141410150009X1', operator: scaleKit.operator.staffNumber, tareKg: 14.5, grossKg: 29.4, netKg: 14.9, startedAt: new Date(Date.now() - 80_000).toISOString(), endedAt: new Date(Date.now() - 5_000).toISOString() };

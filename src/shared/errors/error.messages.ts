@@ -504,6 +504,7 @@ const SENTENCES: readonly Bilingual[] = [
   { en: 'no customer {id}', zh: '不存在用户 {id}' },
   { en: 'differs from the flow already recorded under this visitId', zh: '与该作业编号下已记录的作业内容不同' },
   { en: 'is already the id of another visit', zh: '已是另一作业的编号' },
+  { en: 'is more than 5 minutes ahead of the platform clock', zh: '比平台时间超前 5 分钟以上' },
   { en: 'the hand-over code was spent by another visit meanwhile', zh: '交付码已被另一作业使用' },
   { en: 'is spent', zh: '已被使用' },
   { en: 'the visit was being recorded by another request; send it again', zh: '该作业正由另一请求记录，请重新发送' },

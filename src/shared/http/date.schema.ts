@@ -43,12 +43,18 @@ export function isZoneOnEarth(text: string): boolean {
 }
 
 interface Refinable<T> {
-  refine(check: (value: string) => boolean, message: string): T;
+  refine(check: (value: string) => boolean, params: { message: string; when: (payload: { issues: readonly unknown[] }) => boolean }): T;
 }
+
+/** Only a text nothing is wrong with yet: one problem per field. */
+const clean = (payload: { issues: readonly unknown[] }) => payload.issues.length === 0;
 
 /** `schema` (a string schema that already checks the format) with the three checks above. */
 export function realDate<T extends Refinable<T>>(schema: T): T {
-  return schema.refine(isRealDay, DATE_MESSAGES.notReal).refine(isYearInRange, DATE_MESSAGES.year).refine(isZoneOnEarth, DATE_MESSAGES.zone);
+  return schema
+    .refine(isRealDay, { message: DATE_MESSAGES.notReal, when: clean })
+    .refine(isYearInRange, { message: DATE_MESSAGES.year, when: clean })
+    .refine(isZoneOnEarth, { message: DATE_MESSAGES.zone, when: clean });
 }
 
 /** An instant: ISO 8601 date-time with a zone (Z or an offset), a real one. */
