@@ -260,7 +260,7 @@ describe('public pages, attacked', () => {
     const wrong: string[] = [];
     for (const x of XSS) {
       const e = encodeURIComponent(x);
-      for (const path of [`/8003/${e}`, `/8003/${grai}?s=${e}`, `/8003/${grai}?receipt=${e}&reported=1`, `/8003/${grai}?lang=${e}`, `/8003/${grai}?lat=${e}&lng=1`, `/8003/find?code=${e}`, `/c/${e}`]) {
+      for (const path of [`/no-such-page/${e}`, `/api/v1/no-such-route/${e}`, `/8003/${e}`, `/8003/${grai}?s=${e}`, `/8003/${grai}?receipt=${e}&reported=1`, `/8003/${grai}?lang=${e}`, `/8003/${grai}?lat=${e}&lng=1`, `/8003/find?code=${e}`, `/c/${e}`]) {
         const res = await page(path);
         if (res.status >= 500 || INJECTED.test(res.html) || /^javascript:/i.test(res.headers.get('location') ?? '')) wrong.push(`${path}: ${res.status} ${res.headers.get('location') ?? ''}`);
       }
