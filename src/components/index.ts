@@ -46,6 +46,8 @@ export interface ComponentOverrides {
   cases?: { now?: () => Date; overdueSweepMs?: number };
   /** The KPIs' clock (the "now" of snapshot figures and of due trips) and a cases component's figures (tests). */
   kpis?: { now?: () => Date; cases?: CasesPort };
+  /** The signed device API's clock: what a scale's timestamps and fill times are judged against (tests). */
+  devices?: { now?: () => Date };
 }
 
 /** What createComponents built: the modules app.ts mounts, and the components tests reach past HTTP. */
@@ -145,6 +147,7 @@ export async function buildComponents(deps: ComponentDeps, overrides: ComponentO
     qr: { domain: qrConfig.domain, companyPrefix: qrConfig.companyPrefix, keyring: qr.keyring },
     scales,
     logger: deps.logger,
+    ...(overrides.devices?.now ? { now: overrides.devices.now } : {}),
   });
   modules.push(devices.module);
   const deliveries = await createDeliveries(deps, {

@@ -29,11 +29,13 @@ export interface SignOptions {
   override?: Record<string, string>;
   /** Sends this body text instead of the signed one (tampering). */
   sendBody?: string;
+  /** Signs and sends this text as the body, whatever it is (a hostile scale). */
+  rawBody?: string;
 }
 
 /** A request as a scale sends it: the body serialized once, signed over exactly those bytes. */
 export async function signed(world: World, scale: Scale, method: string, path: string, body?: unknown, options: SignOptions = {}): Promise<SignedCall> {
-  const text = body === undefined ? '' : JSON.stringify(body);
+  const text = options.rawBody ?? (body === undefined ? '' : JSON.stringify(body));
   const headers = {
     ...signedHeaders(scale, { method, path, body: text, timestampMs: Date.now() + (options.clockOffsetMs ?? 0), ...(options.nonce ? { nonce: options.nonce } : {}) }),
     ...(text ? { 'content-type': 'application/json' } : {}),

@@ -1,11 +1,14 @@
 import { anEvent, expectStatus, startLedgerWorld, type LedgerWorld } from '../ledger/ledger.harness';
+import { TestClock } from '../support/world';
 import { aCylinderAtScale, aFillReport, anAllow, aScaleKit, signed, type ScaleKit } from './devices.harness';
 
 describe('fill reports from a scale', () => {
   let world: LedgerWorld;
   let kit: ScaleKit;
+  // The device API's clock, moved on to judge a fill reported after its allow expired (a scale's clock follows it).
+  const deviceClock = new TestClock();
   beforeAll(async () => {
-    world = await startLedgerWorld('device_fills');
+    world = await startLedgerWorld('device_fills', { devices: { now: deviceClock.now } });
     kit = await aScaleKit(world);
   });
   afterAll(() => world.stop());
@@ -72,7 +75,11 @@ describe('fill reports from a scale', () => {
       [aFillReport(allow, cylinder.uri, kit.operator.staffNumber, { startedAt: new Date(Date.now() + 1_000_000).toISOString(), endedAt: new Date(Date.now() + 1_060_000).toISOString() }), 'AUTHORIZATION_EXPIRED'],
     ];
     for (const [body, code] of cases) {
-      const res = await report(body);
+      // The expired one is reported 20 minutes on, after the fill it reports (a fill ending ahead of the platform clock is a 400).
+      const later = code === 'AUTHORIZATION_EXPIRED' ? 1_200_000 : 0;
+      deviceClock.offsetMs = later;
+      const res = await signed(world, kit.scale, 'POST', '/api/v1/device/fills', body, { clockOffsetMs: later });
+      deviceClock.offsetMs = 0;
       expect([res.status, res.body.status, (res.body.reasons as { code: string }[])[0]?.code]).toEqual([422, 'refused', code]);
       const kept = await world.connection.collection('interlock_decisions').findOne({ kind: 'report_refused', fillId: body.fillId });
       expect(kept).toMatchObject({ decision: 'deny', deviceId: kit.scale.id, reasons: [{ reason: code }] });

@@ -1,5 +1,6 @@
 import { signAllowlist, type AllowlistAnswer } from '../../src/components/devices';
 import { expectStatus, principal, startLedgerWorld, type LedgerWorld } from '../ledger/ledger.harness';
+import { TestClock } from '../support/world';
 import { aCylinderAtScale, aFillReport, aScaleKit, signed, type ReadyCylinder, type ScaleKit } from './devices.harness';
 
 const CHECKS = { valve: 'ok', leak: 'none', appearance: 'ok', residualKg: 0.3 };
@@ -20,8 +21,10 @@ describe('the offline allowlist: filling while the line is down, judged again on
     return { ...report, fillId: String(report.fillId), allowlistId: list.id, ...overrides };
   };
 
+  // The device API's clock, moved on to judge a fill uploaded after its list expired (a scale's clock follows it).
+  const deviceClock = new TestClock();
   beforeAll(async () => {
-    world = await startLedgerWorld('device_offline_allowlist');
+    world = await startLedgerWorld('device_offline_allowlist', { devices: { now: deviceClock.now } });
     kit = await aScaleKit(world);
     inspected = await aCylinderAtScale(world, kit.kit);
     empty = await aCylinderAtScale(world, kit.kit, { inspected: false });
@@ -79,7 +82,10 @@ describe('the offline allowlist: filling while the line is down, judged again on
     const off = await signed(world, kit.scale, 'POST', '/api/v1/device/fills', offlineFill(overdue));
     expect([off.status, (off.body.reasons as { code: string }[])[0]?.code]).toEqual([422, 'AUTHORIZATION_INVALID']);
     const late = Date.parse(list.expiresAt) + 6 * 60_000;
-    const expired = await signed(world, kit.scale, 'POST', '/api/v1/device/fills', offlineFill(inspected, { startedAt: new Date(late).toISOString(), endedAt: new Date(late + 60_000).toISOString() }));
+    // Uploaded two minutes after it ended: not ahead of the platform clock, which has moved on with it.
+    deviceClock.offsetMs = late + 180_000 - Date.now();
+    const expired = await signed(world, kit.scale, 'POST', '/api/v1/device/fills', offlineFill(inspected, { startedAt: new Date(late).toISOString(), endedAt: new Date(late + 60_000).toISOString() }), { clockOffsetMs: deviceClock.offsetMs });
+    deviceClock.offsetMs = 0;
     expect([expired.status, (expired.body.reasons as { code: string }[])[0]?.code]).toEqual([422, 'AUTHORIZATION_EXPIRED']);
     const other = await aScaleKit(world);
     const stranger = await signed(world, other.scale, 'POST', '/api/v1/device/fills', { ...offlineFill(inspected), operator: other.operator.staffNumber });

@@ -6,8 +6,8 @@ describe('realtime', () => {
   it('accepts Socket.IO clients on the HTTP server and disconnects them on close', async () => {
     const running = await listenOnFreePort((_req, res) => res.end());
     const realtime = await createRealtime(running.server, silentLogger);
-    realtime.io.on('connection', (socket) => socket.emit('hello', { ok: true }));
-    const client = connect(running.url, { transports: ['websocket'], reconnection: false });
+    realtime.io.of('/probe').on('connection', (socket) => socket.emit('hello', { ok: true }));
+    const client = connect(`${running.url}/probe`, { transports: ['websocket'], reconnection: false });
     try {
       await expect(new Promise((resolve) => client.on('hello', resolve))).resolves.toEqual({ ok: true });
       const disconnected = new Promise((resolve) => client.on('disconnect', resolve));
@@ -15,6 +15,21 @@ describe('realtime', () => {
       await expect(disconnected).resolves.toBeDefined();
     } finally {
       client.close();
+      await running.close();
+    }
+  });
+
+  it('refuses clients of the default namespace, which serves nothing', async () => {
+    const running = await listenOnFreePort((_req, res) => res.end());
+    const realtime = await createRealtime(running.server, silentLogger);
+    const client = connect(running.url, { transports: ['websocket'], reconnection: false });
+    try {
+      const refused = await new Promise<Error & { data?: { code?: string } }>((resolve) => client.on('connect_error', resolve));
+      expect(refused.data?.code).toBe('NOT_FOUND');
+      expect(client.connected).toBe(false);
+    } finally {
+      client.close();
+      await realtime.close();
       await running.close();
     }
   });

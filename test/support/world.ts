@@ -92,6 +92,8 @@ export interface WorldOptions {
   alertsConfig?: ComponentDeps['config']['alerts'];
   /** The KPIs' clock and a cases component's figures. */
   kpis?: ComponentOverrides['kpis'];
+  /** The device API's clock (a test's TestClock: scales then sign with the same offset). */
+  devices?: ComponentOverrides['devices'];
   /** Flow reconciliation's settings (FLOW_GAP_DAYS, FLOW_GAP_MIN_CYLINDERS). */
   kpisConfig?: ComponentDeps['config']['kpis'];
   /** Share Socket.IO through this Redis (two worlds on one database act as two processes). */
@@ -207,6 +209,7 @@ export async function startWorld(label: string, options: WorldOptions = {}): Pro
         ...(current.alerts ? { alerts: current.alerts } : {}),
         ...(current.cases ? { cases: current.cases } : {}),
         ...(current.kpis ? { kpis: current.kpis } : {}),
+        ...(current.devices ? { devices: current.devices } : {}),
       },
     );
     rebuildApp();

@@ -7,6 +7,7 @@ import { principalOf } from './auth.principal';
 import { changePasswordBodySchema, loginBodySchema, refreshBodySchema, refreshTokenSchema, tokenResponseSchema, userViewSchema, type TokenResponse } from './auth.schemas';
 import type { AuthService } from './auth.service';
 import { LoginThrottled } from './login.throttle';
+import { refuseCrossSite } from '../../shared/http/cross-site.guard';
 
 export const BEARER_SCHEME = 'bearerAuth';
 /** The `security` entry of every route that needs an access token. */
@@ -93,6 +94,7 @@ export function authRoutes(service: AuthService, options: AuthRouteOptions): Rou
   router.post('/auth/refresh', async (req, res) => {
     const given = refreshBodySchema.parse(req.body ?? {}).refreshToken;
     const cookie = given === undefined ? refreshCookie(req) : undefined;
+    if (cookie !== undefined) refuseCrossSite(req);
     if (given === undefined && cookie === undefined) {
       throw AppError.validation([{ path: 'refreshToken', message: 'is required' }]);
     }

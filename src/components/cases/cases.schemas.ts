@@ -4,6 +4,7 @@ import { cursorQuery, pageSchema } from '../../shared/http/page.cursor';
 import { z } from '../../shared/openapi/zod.openapi';
 import { CASE_COMMANDS, CASE_STATUSES, REVIEW_OUTCOMES } from './cases.lifecycle';
 import { SOURCE_TYPES, SUBJECT_TYPES } from './cases.model';
+import { realDate } from '../../shared/http/date.schema';
 
 /** Edge schemas of the cases, inspections and hazards: bodies, queries, views. Unknown keys on writes are refused. */
 
@@ -16,11 +17,13 @@ export const text = (max: number) =>
     .refine((s) => !s.startsWith('$'), 'must not start with $');
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-export const isoDateTime = z
-  .string()
-  // One problem per field: a text that is no date at all is not also "not a real date".
-  .regex(ISO_DATE_TIME, { message: 'must be a date (YYYY-MM-DD) or an ISO date-time', abort: true })
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date')
+export const isoDateTime = realDate(
+  z
+    .string()
+    // One problem per field: a text that is no date at all is not also "not a real date".
+    .regex(ISO_DATE_TIME, { message: 'must be a date (YYYY-MM-DD) or an ISO date-time', abort: true })
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date'),
+)
   .transform((s) => new Date(s))
   .openapi({ type: 'string', format: 'date-time', example: '2026-12-31T18:00:00+08:00' });
 

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { refuseCrossSite } from '../../shared/http/cross-site.guard';
 import { renderView } from '../../shared/http/html.view';
 import type { createCustomers, CustomerPage } from './customers.service';
 import { SESSION_TTL_MS } from './customers.service';
@@ -41,6 +42,10 @@ export function customerPageView(page: CustomerPage): object {
  */
 export function customerPages(customers: ReturnType<typeof createCustomers>, options: { secureCookies: boolean }): Router {
   const router = Router();
+  router.post('/c{/*rest}', (req, _res, next) => {
+    refuseCrossSite(req);
+    next();
+  });
   // Before /c/:token, which would take it for a token.
   router.post('/c/handover-code', async (req, res) => {
     const customerId = customers.sessionCustomer(cookieOf(req));

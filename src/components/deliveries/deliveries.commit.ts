@@ -16,6 +16,15 @@ export type Outcome =
   | { status: 'rejected'; reasons: { cylinder: string; code: string; detail: string }[] }
   | { status: 'invalid'; code: string; httpStatus: number; detail: string; errors?: FieldError[] };
 
+/**
+ * A visit id another worker's flow holds (of the same enterprise: another's is a key of its own).
+ * The worker may not read that flow, so the answer neither returns it nor says how it differs: only
+ * that the id is taken, worded as for any conflict.
+ */
+export function othersVisitId(path: string): FieldError {
+  return { path: path ? `${path}.visitId` : 'visitId', message: 'is already the id of another visit' };
+}
+
 /** One flow of a request, as the group commit takes it. */
 export interface CommitItem {
   who: Submitter;
@@ -61,8 +70,8 @@ export function createCommit(deps: CommitDeps) {
     const receivedAt = deps.now();
     const stored = await storedVisits(requests.flat(), session);
     // The first copy of a visit id (stored, or earlier in the group) decides; a copy with other content is its request's 409.
-    const firsts = new Map<string, { hash: string; content: Record<string, unknown> }>();
-    for (const [key, visit] of stored) firsts.set(key, { hash: visit.contentHash, content: visit.content });
+    const firsts = new Map<string, { hash: string; content: Record<string, unknown>; workerId: string }>();
+    for (const [key, visit] of stored) firsts.set(key, { hash: visit.contentHash, content: visit.content, workerId: visit.workerId });
     const conflicts: FieldError[][] = [];
     const units: Unit[] = [];
     const copies: { request: number; index: number; key: string }[] = [];
@@ -70,14 +79,15 @@ export function createCommit(deps: CommitDeps) {
       const found: FieldError[] = [];
       const mine: Unit[] = [];
       const again: typeof copies = [];
-      const seenHere = new Map<string, { hash: string; content: Record<string, unknown> }>();
+      const seenHere = new Map<string, { hash: string; content: Record<string, unknown>; workerId: string }>();
       items.forEach((item, index) => {
         const key = keyOf(item.who.enterpriseId, item.plan.flow.visitId);
         const first = seenHere.get(key) ?? firsts.get(key);
         if (!first) {
-          seenHere.set(key, { hash: item.plan.contentHash, content: item.plan.content });
+          seenHere.set(key, { hash: item.plan.contentHash, content: item.plan.content, workerId: item.who.workerId });
           mine.push({ item, request, index });
-        } else if (first.hash === item.plan.contentHash) again.push({ request, index, key });
+        } else if (first.workerId !== item.who.workerId) found.push(othersVisitId(item.path));
+        else if (first.hash === item.plan.contentHash) again.push({ request, index, key });
         else for (const path of differences(first.content, item.plan.content, item.path)) found.push({ path, message: 'differs from the flow already recorded under this visitId' });
       });
       conflicts.push(found);

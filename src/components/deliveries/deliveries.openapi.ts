@@ -25,7 +25,7 @@ export function registerDeliveriesOpenApi(registry: OpenAPIRegistry): void {
     200: { description: 'Duplicate: this very flow (same content) was recorded before; the stored record', ...json(visitView) },
     ...common,
     404: problemResponse('NOT_FOUND: the customer is not one of the enterprise\'s'),
-    409: problemResponse('VISIT_ID_CONFLICT: the visitId holds a flow with other content; `errors` names each field that differs. Nothing is stored'),
+    409: problemResponse('VISIT_ID_CONFLICT: the visitId holds a flow with other content (`errors` names each field that differs), or another worker\'s flow (`errors` names only `visitId`: that flow is not the caller\'s to see). Nothing is stored'),
     422: problemResponse('Refused whole, nothing of the flow recorded; every reason in `reasons` (`cylinder: detail`), each kept for supervision (GET /api/v1/events/rejected): the ledger\'s (ILLEGAL_TRANSITION for a cylinder not full, VEHICLE_PERMIT_INVALID, WORKER_UNCERTIFIED, CUSTOMER_NOT_REGISTERED, ... see RejectionCode) — or CONFIRMATION_FAILED (ask the customer again), MEDIA_NOT_FOUND (upload the photo or signature first)'),
   };
   const flows: [string, string, z.ZodType][] = [
@@ -44,7 +44,7 @@ export function registerDeliveriesOpenApi(registry: OpenAPIRegistry): void {
     responses: {
       200: { description: 'One result per flow, in the order sent', ...json(syncView) },
       ...common,
-      409: problemResponse('VISIT_ID_CONFLICT: a visitId of the batch holds a flow with other content; `errors` names each field (visits[i]....). Nothing of the batch is stored'),
+      409: problemResponse('VISIT_ID_CONFLICT: a visitId of the batch holds a flow with other content (`errors` names each field, visits[i]....) or another worker\'s flow (only visits[i].visitId). Nothing of the batch is stored'),
     },
   });
   registry.registerPath({ method: 'get', path: '/api/v1/deliveries/visits', tags, security, summary: 'Recorded flows within the caller\'s scope (a worker: its own), newest first, cursor-paged', request: { query: visitsQuery }, responses: { 200: { description: 'A page', ...json(visitsPage) }, ...common } });

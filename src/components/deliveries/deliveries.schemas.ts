@@ -4,11 +4,12 @@ import { cursorQuery, pageSchema } from '../../shared/http/page.cursor';
 import { CONFIRMATION_METHODS, REJECTION_CODES } from '../ledger';
 import { ITEM_RESULTS, SAFETY_ITEMS, SAFETY_ITEM_KEYS, type SafetyItem } from './safety-check.items';
 import { VISIT_KINDS } from './deliveries.model';
+import { isoInstant } from '../../shared/http/date.schema';
 
 /** Edge schemas of the deliveries flows. Writes are strict: an unknown key is a 400, never ignored. */
 
 const uuid = z.uuid('must be a UUID').openapi({ example: '3f0c8a52-7d1e-4b8e-9a61-2c4d5e6f7a80' });
-const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone' }).openapi({ example: '2025-06-01T10:30:00+08:00' });
+const isoDateTime = isoInstant.openapi({ example: '2025-06-01T10:30:00+08:00' });
 const note = z.string().trim().min(1).max(200).refine((s) => !s.startsWith('$'), 'must not start with $');
 export const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256, 64 lowercase hex digits').openapi({ description: 'SHA-256 of an image uploaded with PUT /api/v1/deliveries/media/{sha256}' });
 const phone = z.string().trim().regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'must be a mainland mobile (11 digits) or landline number');

@@ -3,7 +3,7 @@ import { actorOf, REJECTION_REASONS } from '../ledger';
 import { AppError, type FieldError } from '../../shared/errors/app.error';
 import { zodFieldErrors } from '../../shared/errors/problem.mapper';
 import { afterPosition, type Page, type PageCursors } from '../../shared/http/page.cursor';
-import type { Commit, CommitItem, Outcome } from './deliveries.commit';
+import { othersVisitId, type Commit, type CommitItem, type Outcome } from './deliveries.commit';
 import { contentHash, differences, storedContent } from './deliveries.content';
 import type { VisitKind } from './deliveries.model';
 import { isInvalid, type Mode, type Planner, type Submitter } from './deliveries.plan';
@@ -89,7 +89,8 @@ export function createFlows(deps: FlowsDeps) {
     flows.forEach(({ flow, path }, i) => {
       const visit = stored.get(`${who.enterpriseId.toHexString()}/${flow.visitId}`);
       const mine = contents[i] as { content: Record<string, unknown>; contentHash: string };
-      if (visit && visit.contentHash !== mine.contentHash) {
+      if (visit && visit.workerId !== who.workerId) conflicts.push(othersVisitId(path));
+      else if (visit && visit.contentHash !== mine.contentHash) {
         for (const field of differences(visit.content, mine.content, path)) conflicts.push({ path: field, message: 'differs from the flow already recorded under this visitId' });
       }
     });

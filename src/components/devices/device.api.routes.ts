@@ -42,8 +42,7 @@ export function deviceApiRoutes(authenticate: RequestHandler, services: DeviceAp
   });
   router.post('/fills', async (req, res) => {
     const device = deviceOf(req);
-    const [outcome] = await services.fills.record(device, [fillReport.parse(req.body)]);
-    if (!outcome) throw new Error('fill report: no outcome');
+    const outcome = await services.fills.recordOne(device, fillReport.parse(req.body));
     res.status(STATUS[outcome.status]).json(outcome);
   });
   router.post('/fills/batch', async (req, res) => {

@@ -1,10 +1,11 @@
 import { z } from '../../shared/openapi/zod.openapi';
 import { REJECTION_CODES } from '../ledger';
+import { isoCalendarDay, isoInstant } from '../../shared/http/date.schema';
 
 /** Edge schemas of the signed device API (docs/device-protocol.md). Strict: an unknown key is a 400. */
 
 const kg = z.number().min(0).max(200);
-const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone' }).openapi({ example: '2025-06-01T08:30:00+08:00' });
+const isoDateTime = isoInstant.openapi({ example: '2025-06-01T08:30:00+08:00' });
 /** Net must equal gross − tare within this (the ledger's own fill rule). */
 const NET_TOLERANCE_KG = 0.2;
 /** The scale's own ids (request, fill): 8–64 URL-safe characters, unique per scale. */
@@ -132,7 +133,7 @@ export const heartbeatBody = z
     firmware: z.string().trim().min(1).max(40).openapi({ example: 'QS-200 v2.4.1' }),
     sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ description: "The scale's last upload sequence number" }),
     bufferedReports: z.number().int().min(0).max(1_000_000).openapi({ description: 'Reports held in its offline buffer, not yet accepted' }),
-    calibrationDueOn: z.iso.date('must be a date (YYYY-MM-DD)').nullable().optional().openapi({ description: 'When its calibration (计量检定) falls due' }),
+    calibrationDueOn: isoCalendarDay.nullable().optional().openapi({ description: 'When its calibration (计量检定) falls due' }),
     offlineAllowlist: z.boolean().optional().openapi({ description: 'Ask for a signed offline allowlist (30 minutes) of the station’s cylinders that pass the interlock now' }),
   })
   .openapi('Heartbeat');

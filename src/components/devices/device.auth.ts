@@ -21,6 +21,14 @@ export const DEVICE_AUTH_REFUSALS = {
 } as const;
 export type DeviceAuthRefusal = keyof typeof DEVICE_AUTH_REFUSALS;
 
+/**
+ * The refusals' titles for the app's message catalog (the module's `problemTitles`): 'Unauthorized'
+ * in English like every other 401, the refusal itself in Chinese (a scale asking for zh-CN shows it).
+ */
+export const DEVICE_AUTH_TITLES: Readonly<Record<DeviceAuthRefusal, { en: string; zh: string }>> = Object.fromEntries(
+  Object.entries(DEVICE_AUTH_REFUSALS).map(([code, info]) => [code, { en: 'Unauthorized', zh: info.zh }]),
+) as Record<DeviceAuthRefusal, { en: string; zh: string }>;
+
 /** A signed request is remembered a minute past the window, so clock jitter cannot reopen it. */
 const NONCE_MARGIN_MS = 60_000;
 /** lastSeenAt is written at most this often per device: offline detection needs minutes, not every request. */

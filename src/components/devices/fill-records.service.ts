@@ -5,11 +5,12 @@ import { Router } from 'express';
 import { json, problemResponse, type OpenAPIRegistry } from '../../shared/openapi/openapi.registry';
 import { authorize, BEARER_SECURITY, principalOf, type Principal } from '../auth';
 import type { FillRecord, FillRecordsRepository } from './fill-records.repository';
+import { isoCalendarDay } from '../../shared/http/date.schema';
 
 export const fillRecordsQuery = z
   .strictObject({
     siteId: objectId.optional().openapi({ description: 'A filling station: its fills (of one day with `day`)' }),
-    day: z.iso.date('must be a date (YYYY-MM-DD)').optional().openapi({ description: 'With siteId: the city calendar day (UTC+8) the fills ended on' }),
+    day: isoCalendarDay.optional().openapi({ description: 'With siteId: the city calendar day (UTC+8) the fills ended on' }),
     deviceId: objectId.optional().openapi({ description: 'A scale: its fills' }),
     operatorWorkerId: objectId.optional().openapi({ description: 'A filling operator: the fills made by them' }),
     limit: z.coerce.number().int().min(1).max(200).default(50),

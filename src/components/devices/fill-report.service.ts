@@ -1,3 +1,4 @@
+import { AppError, type FieldError } from '../../shared/errors/app.error';
 import { zodFieldErrors } from '../../shared/errors/problem.mapper';
 import type { AppendOutcome, EventActor, Ledger, LedgerEvent, Rejection, RejectionCode } from '../ledger';
 import type { Registry } from '../registry';
@@ -309,19 +310,39 @@ export function createFillReportService(deps: FillReportDeps) {
     };
   }
 
+  /**
+   * A fill that ends later than the platform's clock allows (a scale's clock far ahead, or a made-up
+   * date) is a malformed report, refused before anything is decided or kept, naming the field.
+   */
+  function aheadOfPlatform(report: FillReport): FieldError[] {
+    return Date.parse(report.endedAt) > deps.now().getTime() + MAX_DEVICE_CLOCK_SKEW_MS ? [{ path: 'endedAt', message: 'is more than 5 minutes ahead of the platform clock' }] : [];
+  }
+
   return {
     record,
     reweigh,
-    /** A batch of raw items: each parsed on its own (a malformed item is refused, not the batch). */
+    /** One report (POST /fills): one ending in the future is a 400, anything else is decided and recorded. */
+    async recordOne(device: DeviceRecord, report: FillReport): Promise<FillOutcome> {
+      const ahead = aheadOfPlatform(report);
+      if (ahead.length > 0) throw AppError.validation(ahead);
+      const [outcome] = await record(device, [report]);
+      if (!outcome) throw new Error('fill report: no outcome');
+      return outcome;
+    },
+    /** A batch of raw items: each parsed on its own (a malformed item, or one ending in the future, is refused, not the batch). */
     async recordBatch(device: DeviceRecord, raws: readonly unknown[]): Promise<FillOutcome[]> {
-      const parsed = raws.map((raw) => fillReport.safeParse(raw));
+      const parsed = raws.map((raw) => {
+        const p = fillReport.safeParse(raw);
+        const ahead = p.success ? aheadOfPlatform(p.data) : [];
+        return ahead.length > 0 ? { success: false as const, errors: ahead } : p.success ? { success: true as const, data: p.data } : { success: false as const, errors: zodFieldErrors(p.error) };
+      });
       const valid = parsed.flatMap((p) => (p.success ? [p.data] : []));
       const recorded = await record(device, valid);
       let next = 0;
       return parsed.map((p, i): FillOutcome => {
         if (p.success) return recorded[next++] as FillOutcome;
         const raw = raws[i] as { fillId?: unknown; sequence?: unknown } | null;
-        const detail = zodFieldErrors(p.error).map((e) => `${e.path}: ${e.message}`).join('; ');
+        const detail = p.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
         return {
           fillId: typeof raw?.fillId === 'string' ? raw.fillId.slice(0, 64) : '',
           sequence: typeof raw?.sequence === 'number' ? raw.sequence : null,

@@ -6,7 +6,7 @@ import type { PageCursors } from '../../shared/http/page.cursor';
 import { DEFAULT_FILL_LIMITS, MANUAL_LATE_UPLOAD_MS, type Ledger, type ManualWindow } from '../ledger';
 import type { Registry } from '../registry';
 import { deviceApiRoutes } from './device.api.routes';
-import { deviceAuthentication } from './device.auth';
+import { DEVICE_AUTH_TITLES, deviceAuthentication } from './device.auth';
 import { createNonceStore } from './device.nonces';
 import { registerDeviceApiOpenApi } from './device.openapi';
 import { createDeviceRepository } from './device.repository';
@@ -256,6 +256,7 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
         registerStationActivityOpenApi(registry);
       },
       rawBodies: [{ path: '/device', limit: DEVICE_BODY_LIMIT }],
+      problemTitles: DEVICE_AUTH_TITLES,
       stop: () => manualFills.stop(),
     },
     syncManualFills: () => manualFills.catchUp(),

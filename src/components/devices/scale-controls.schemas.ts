@@ -1,8 +1,9 @@
 import { objectId } from '../../shared/http/object-id.schema';
 import { z } from '../../shared/openapi/zod.openapi';
+import { isoInstant } from '../../shared/http/date.schema';
 
 const reason = z.string().trim().min(2, 'is required: say why').max(200).openapi({ example: '灌装秤计量检定过期，停用待检' });
-const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone' });
+const isoDateTime = isoInstant;
 
 export const controlReasonBody = z.strictObject({ reason }).openapi('ScaleControlReason');
 

@@ -1,8 +1,9 @@
 import { objectId } from '../../shared/http/object-id.schema';
 import { cursorQuery, pageSchema } from '../../shared/http/page.cursor';
 import { z } from '../../shared/openapi/zod.openapi';
+import { isoCalendarDay } from '../../shared/http/date.schema';
 
-const day = z.iso.date('must be a date (YYYY-MM-DD)').openapi({ description: 'The city calendar day (UTC+8); today when omitted', example: '2025-06-01' });
+const day = isoCalendarDay.openapi({ description: 'The city calendar day (UTC+8); today when omitted', example: '2025-06-01' });
 
 export const stationActivityParams = z.strictObject({ id: objectId });
 

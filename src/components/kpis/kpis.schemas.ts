@@ -2,20 +2,15 @@ import { ALERT_RULE_CODES } from '../ledger';
 import { objectId } from '../../shared/http/object-id.schema';
 import { z } from '../../shared/openapi/zod.openapi';
 import { DEFINITIONS } from './kpis.definitions';
+import { realDate } from '../../shared/http/date.schema';
 
 /** Edge schemas of the KPIs and flow reconciliation: queries in, figures out. Types come from these. */
 
 const day = /^\d{4}-\d{2}-\d{2}$/;
-/** The calendar day the text starts with exists (Date would roll 2026-02-30 over into March). */
-function isRealDay(s: string): boolean {
-  const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
-const moment = z
-  .string()
-  .refine((s) => day.test(s) || z.iso.datetime({ offset: true }).safeParse(s).success, { message: 'must be a date (YYYY-MM-DD) or an ISO date-time with a zone', abort: true })
-  .refine(isRealDay, 'is not a real date');
+// The day exists (Date would roll 2026-02-30 over into March), its year and zone are real ones.
+const moment = realDate(
+  z.string().refine((s) => day.test(s) || z.iso.datetime({ offset: true }).safeParse(s).success, { message: 'must be a date (YYYY-MM-DD) or an ISO date-time with a zone', abort: true }),
+);
 const district = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative division code');
 
 const periodFields = {

@@ -6,12 +6,13 @@ import { REJECTION_CODES } from './ledger.reasons';
 /** Edge schemas of the ledger. Writes are strict: an unknown key is a 400, never ignored. */
 import { objectId } from '../../shared/http/object-id.schema';
 import { cursorQuery, pageSchema } from '../../shared/http/page.cursor';
+import { isoCalendarDay, isoInstant } from '../../shared/http/date.schema';
 
 export { objectId };
 const uuid = z.uuid('must be a UUID').openapi({ example: '0b5c7b8e-2f43-4c1a-9a3e-6c2f1d7e9a10' });
 const grai = z.string().regex(/^\d{14}[!-~]{1,16}$/, 'must be a GRAI: 14 digits then a serial of up to 16 characters');
-const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone' }).openapi({ example: '2025-06-01T08:30:00+08:00' });
-const isoDay = z.iso.date('must be a date (YYYY-MM-DD)').openapi({ example: '2029-06-01' });
+const isoDateTime = isoInstant.openapi({ example: '2025-06-01T08:30:00+08:00' });
+const isoDay = isoCalendarDay.openapi({ example: '2029-06-01' });
 const kg = z.number().positive().max(200);
 const note = z.string().trim().min(1).max(200).refine((s) => !s.startsWith('$'), 'must not start with $');
 const result = z.enum(['pass', 'fail']);

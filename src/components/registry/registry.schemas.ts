@@ -6,6 +6,7 @@ import { PHONE_PATTERN, isValidIdNumber, isValidPlate, isValidUscc } from './reg
 /** Building blocks shared by every record's schemas. Strings never start with `$`: text is text. */
 import { idParams, objectId } from '../../shared/http/object-id.schema';
 import { cursorQuery } from '../../shared/http/page.cursor';
+import { realDate } from '../../shared/http/date.schema';
 
 export { idParams, objectId };
 
@@ -17,11 +18,13 @@ export const text = (max: number) =>
     .max(max)
     .refine((s) => !s.startsWith('$'), 'must not start with $');
 
-export const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be a date (YYYY-MM-DD) or an ISO date-time')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date')
-  .openapi({ format: 'date', example: '2025-01-01' });
+export const isoDate = realDate(
+  z
+    .string()
+    // One problem per field: a text that is no date at all is not also "not a real date".
+    .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/, { message: 'must be a date (YYYY-MM-DD) or an ISO date-time', abort: true })
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date'),
+).openapi({ format: 'date', example: '2025-01-01' });
 
 export const districtCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative division code').openapi({ example: '441802' });
 

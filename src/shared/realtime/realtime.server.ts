@@ -31,9 +31,14 @@ export async function createRealtime(httpServer: HttpServer, logger: Logger, opt
     logger.info({ redis: redactedUrl(options.redisUrl ?? '') }, 'realtime shared through Redis Streams');
   }
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 100_000, ...(redis ? { adapter: createAdapter(redis) } : {}) });
-  io.on('connection', (socket) => {
-    logger.debug({ socketId: socket.id }, 'realtime client connected');
-    socket.on('disconnect', (reason) => logger.debug({ socketId: socket.id, reason }, 'realtime client left'));
+  // The default namespace serves nothing: a client there is refused rather than kept connected
+  // (and counted) with no purpose; components serve namespaces of their own (/alerts).
+  io.of('/').use((_socket, next) => next(Object.assign(new Error('No such namespace: connect to a namespace the platform serves (/alerts)'), { data: { code: 'NOT_FOUND' } })));
+  io.on('new_namespace', (namespace) => {
+    namespace.on('connection', (socket) => {
+      logger.debug({ socketId: socket.id, namespace: namespace.name }, 'realtime client connected');
+      socket.on('disconnect', (reason) => logger.debug({ socketId: socket.id, reason }, 'realtime client left'));
+    });
   });
   return {
     io,

@@ -1,3 +1,4 @@
+import { isoInstant } from '../../../shared/http/date.schema';
 import { objectId } from '../../../shared/http/object-id.schema';
 import { z } from '../../../shared/openapi/zod.openapi';
 import { epcisCaptureSchema } from './epcis.capture';
@@ -5,8 +6,9 @@ import { epcisCaptureSchema } from './epcis.capture';
 export const epcisQuerySchema = z
   .strictObject({
     cylinderId: objectId.optional(),
-    from: z.coerce.date().optional().openapi({ format: 'date-time', description: 'eventTime ≥ from' }),
-    to: z.coerce.date().optional().openapi({ format: 'date-time', description: 'eventTime < to' }),
+    // Not z.coerce.date: it takes "0" for the year 2000 and rolls 2026-02-30 over into March.
+    from: isoInstant.transform((s) => new Date(s)).optional().openapi({ type: 'string', format: 'date-time', description: 'eventTime ≥ from (ISO 8601 with a zone)' }),
+    to: isoInstant.transform((s) => new Date(s)).optional().openapi({ type: 'string', format: 'date-time', description: 'eventTime < to (ISO 8601 with a zone)' }),
     limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { path: ['to'], message: 'must be after from' });
