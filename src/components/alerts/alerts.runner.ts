@@ -92,7 +92,8 @@ const CLAIM_RETRY_MAX_MS = 1_000;
  * other told sources read after them, the registry facts, tracks and active alerts of the subjects
  * they name. It runs the rules, and in ONE transaction (the positions and counters first, then the
  * alerts, their changes and the rules' tracks at once) writes the outcome, releasing the claim;
- * the changes are pushed the moment it commits. Rules therefore never run
+ * the changes are handed to the feed (and pushed) in the turn after it commits, once the next pass
+ * has sent its first requests. Rules therefore never run
  * inside an event's transaction, and a crash between an event's commit and the pass loses
  * nothing: the next pass (this process after a restart, or any other) starts from the stored
  * positions. A pass is claimed once (claimPass): two processes never evaluate the same range; the
@@ -112,6 +113,18 @@ export function createRunner(deps: RunnerDeps) {
   let refusedClaims = 0;
   let timer: NodeJS.Timeout | undefined;
   let idleWaiters: (() => void)[] = [];
+  /**
+   * Committed passes whose changes are not yet handed to the feed: the hand-over (the emit to the
+   * sockets, ~2,000 frames for a pass of 15 changes) runs in a turn of its own, after the next
+   * pass has sent its first requests, so the database works on that pass while this process emits.
+   * In commit order (setImmediate is first in, first out), so the feed still sees the changes in order.
+   */
+  let delivering = 0;
+  let delivered: Promise<void> = Promise.resolve();
+  const idle = () => !running && !timer && delivering === 0;
+  const wakeIdle = () => {
+    if (idle()) for (const resolve of idleWaiters.splice(0)) resolve();
+  };
   /** The sources told of since the last pass started (a pass reads only those; the timer names all). */
   let wanted = new Set<SourceName>(ALL_SOURCES);
   /** The state this process last committed (or found): the next pass prepares from it while its claim is taken. */
@@ -143,7 +156,7 @@ export function createRunner(deps: RunnerDeps) {
           retryClaim = false;
           kick([], Math.min(CLAIM_RETRY_MAX_MS, CLAIM_RETRY_MS * 2 ** Math.min(refusedClaims - 1, 10)));
         } else if (dirty && !stopped) kick([], 0);
-        else for (const resolve of idleWaiters.splice(0)) resolve();
+        else wakeIdle();
       });
     }, wait);
   }
@@ -350,13 +363,11 @@ export function createRunner(deps: RunnerDeps) {
         if (failed) throw failed.reason;
         return merged.changes.map((c, i): StoredChange => ({ seq: c.seq, districtCode: c.districtCode, enterpriseId: c.enterpriseId, payload: payloads[i] as StoredChange['payload'] }));
       });
-      // Pushed the moment the transaction committed.
+      // Pushed once the transaction committed, in a turn of its own (the next pass's requests go out first).
       const committedAt = clock();
-      if (committed.length > 0) deps.onCommitted(committed);
-      const deliveredAt = clock();
+      deliver(committed, (deliveredAt) => deps.onPass?.({ kickedAt: told, startedAt, readAt, factsAt, committedAt, deliveredAt, inputs, changes: committed.length }));
       known = saved;
       prune(saved.positions);
-      deps.onPass?.({ kickedAt: told, startedAt, readAt, factsAt, committedAt, deliveredAt, inputs, changes: committed.length });
       const full = (
         [
           ['events', events],
@@ -375,6 +386,26 @@ export function createRunner(deps: RunnerDeps) {
       await deps.repo.releasePass(passId).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Hands a committed pass's changes to the feed in the next turn, after every pass committed before it. */
+  function deliver(changes: StoredChange[], done: (deliveredAt: number) => void): void {
+    delivering += 1;
+    delivered = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        try {
+          if (changes.length > 0) deps.onCommitted(changes);
+        } catch (error) {
+          // The changes are committed: the feed's poll reads them from the journal.
+          deps.logger.error({ err: error }, 'handing committed alert changes to the feed failed; the feed reads them from the journal');
+        } finally {
+          delivering -= 1;
+          done(clock());
+          resolve();
+          wakeIdle();
+        }
+      });
+    });
   }
 
   /** Runs the due sweeps outside the transaction; one that fails is logged and tried again at the next pass. */
@@ -474,9 +505,9 @@ export function createRunner(deps: RunnerDeps) {
     kick: (sources?: readonly SourceName[]) => kick(sources),
     /** A commit of this process's ledger, with what it wrote: judged from memory, run soon (after batchWaitMs). */
     hand,
-    /** Resolves when no pass is running or due (tests, benchmarks). */
+    /** Resolves when no pass is running or due and every committed change has been handed to the feed (tests, benchmarks). */
     settled(): Promise<void> {
-      if (!running && !timer) return Promise.resolve();
+      if (idle()) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
     async stop(): Promise<void> {
@@ -485,6 +516,7 @@ export function createRunner(deps: RunnerDeps) {
       if (timer) clearTimeout(timer);
       timer = undefined;
       await running;
+      await delivered;
       for (const resolve of idleWaiters.splice(0)) resolve();
       idleWaiters = [];
     },
