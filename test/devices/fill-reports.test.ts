@@ -109,6 +109,24 @@ describe('fill reports from a scale', () => {
     await expectStatus(world.as(kit.kit.admin).post('/api/v1/events', { ...dispatch, eventId: crypto.randomUUID() }), 201);
   });
 
+  it('refuses a re-weigh dated more than 5 minutes ahead of the platform clock with a 400 naming `at`, and records nothing', async () => {
+    const cylinder = await aCylinderAtScale(world, kit.kit);
+    const fill = aFillReport(await anAllow(world, kit, cylinder.uri), cylinder.uri, kit.operator.staffNumber);
+    expect((await report(fill)).status).toBe(201);
+    const reweigh = (at: string, id: string) =>
+      signed(world, kit.scale, 'POST', '/api/v1/device/reweighs', { reweighId: id, code: cylinder.uri, operator: kit.operator.staffNumber, tareKg: 14.5, grossKg: 29.3, netKg: 14.8, at }, { override: { 'accept-language': 'zh-CN' } });
+    const now = deviceClock.now().getTime();
+    for (const [minutes, id] of [[6, 'rw-ahead-6m'], [60 * 24 * 365, 'rw-ahead-1y']] as const) {
+      const res = await reweigh(new Date(now + minutes * 60_000).toISOString(), `${id}-${cylinder.id}`);
+      expect([res.status, res.body.code, res.body.title]).toEqual([400, 'VALIDATION_FAILED', '输入有误']);
+      expect(res.body.errors).toEqual([{ path: 'at', message: '比平台时间超前 5 分钟以上' }]);
+    }
+    expect((await events(cylinder.id)).map((e) => e.type)).not.toContain('reweigh');
+    // Within the clock-skew allowance it is a re-weigh like any other.
+    const skewed = await reweigh(new Date(now + 4 * 60_000).toISOString(), `rw-skew-${cylinder.id}`);
+    expect([skewed.status, skewed.body.status]).toEqual([201, 'accepted']);
+  });
+
   it('takes an offline burst of 200 reports, duplicates among them and sent twice at once, storing each fill once', async () => {
     const ready = [];
     for (let i = 0; i < 200; i += 20) {

@@ -284,6 +284,8 @@ export function createFillReportService(deps: FillReportDeps) {
    * nothing is filled. A refusal is the ledger's (the cylinder not full at this station, say).
    */
   async function reweigh(device: DeviceRecord, report: ReweighReport): Promise<ReweighOutcome> {
+    const ahead = aheadOfPlatform(report.at, 'at');
+    if (ahead.length > 0) throw AppError.validation(ahead);
     const [cylinderId, workerId] = await Promise.all([deps.cylinderOfCode(device, report.code), deps.workerOfCode(device, report.operator)]);
     if (!cylinderId) return { reweighId: report.reweighId, status: 'refused', reasons: [reasonAnswer({ reason: 'UNKNOWN_CODE', detail: 'no cylinder of the city has this code' })] };
     const actor: EventActor = { kind: 'device', id: device.id, enterpriseId: device.enterpriseId, ...(workerId ? { workerId } : {}) };
@@ -311,11 +313,12 @@ export function createFillReportService(deps: FillReportDeps) {
   }
 
   /**
-   * A fill that ends later than the platform's clock allows (a scale's clock far ahead, or a made-up
-   * date) is a malformed report, refused before anything is decided or kept, naming the field.
+   * A fill that ends, or a re-weigh made, later than the platform's clock allows (a scale's clock
+   * far ahead, or a made-up date) is a malformed report, refused before anything is decided or
+   * kept, naming the field. A fill's start is before its end (the edge schema), so its end says it.
    */
-  function aheadOfPlatform(report: FillReport): FieldError[] {
-    return Date.parse(report.endedAt) > deps.now().getTime() + MAX_DEVICE_CLOCK_SKEW_MS ? [{ path: 'endedAt', message: 'is more than 5 minutes ahead of the platform clock' }] : [];
+  function aheadOfPlatform(at: string, path: string): FieldError[] {
+    return Date.parse(at) > deps.now().getTime() + MAX_DEVICE_CLOCK_SKEW_MS ? [{ path, message: 'is more than 5 minutes ahead of the platform clock' }] : [];
   }
 
   return {
@@ -323,7 +326,7 @@ export function createFillReportService(deps: FillReportDeps) {
     reweigh,
     /** One report (POST /fills): one ending in the future is a 400, anything else is decided and recorded. */
     async recordOne(device: DeviceRecord, report: FillReport): Promise<FillOutcome> {
-      const ahead = aheadOfPlatform(report);
+      const ahead = aheadOfPlatform(report.endedAt, 'endedAt');
       if (ahead.length > 0) throw AppError.validation(ahead);
       const [outcome] = await record(device, [report]);
       if (!outcome) throw new Error('fill report: no outcome');
@@ -333,7 +336,7 @@ export function createFillReportService(deps: FillReportDeps) {
     async recordBatch(device: DeviceRecord, raws: readonly unknown[]): Promise<FillOutcome[]> {
       const parsed = raws.map((raw) => {
         const p = fillReport.safeParse(raw);
-        const ahead = p.success ? aheadOfPlatform(p.data) : [];
+        const ahead = p.success ? aheadOfPlatform(p.data.endedAt, 'endedAt') : [];
         return ahead.length > 0 ? { success: false as const, errors: ahead } : p.success ? { success: true as const, data: p.data } : { success: false as const, errors: zodFieldErrors(p.error) };
       });
       const valid = parsed.flatMap((p) => (p.success ? [p.data] : []));
