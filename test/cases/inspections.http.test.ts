@@ -85,6 +85,20 @@ describe('inspections', () => {
     expect((await expectStatus<{ items: Inspection[] }>(world.as(city).get('/api/v1/inspections'), 200)).items).toEqual([]);
   });
 
+  it('refuses a failed item whose rectification deadline has already passed, even one after inspectedAt, naming the field', async () => {
+    const station = await current('station');
+    const [a, b] = station.items;
+    const day = 86_400_000;
+    // An inspection typed in three days late: a deadline after it but before now is already overdue.
+    const inspectedAt = new Date(Date.now() - 3 * day).toISOString();
+    const late = { premises: { type: 'station', id: kit.station }, checklistVersion: 1, inspectedAt, results: answers(station.items, { [a!.code]: new Date(Date.now() - day).toISOString(), [b!.code]: inAWeek() }) };
+    const res = await world.as(district).post('/api/v1/inspections', late).set('Accept-Language', 'zh-CN');
+    expect([res.status, (res.body as Problem).errors]).toEqual([400, [{ path: 'results.0.deadline', message: '须在将来' }]]);
+    const english = await expectStatus<Problem>(world.as(district).post('/api/v1/inspections', late), 400);
+    expect(english.errors).toEqual([{ path: 'results.0.deadline', message: 'must be in the future' }]);
+    expect((await expectStatus<{ items: Inspection[] }>(world.as(city).get('/api/v1/inspections'), 200)).items).toEqual([]);
+  });
+
   it('records an inspection whose failed items are hazards, seen by the district and the enterprise, not by another district', async () => {
     const station = await current('station');
     const [a, b] = station.items;

@@ -41,7 +41,7 @@ export const inspectionBody = z
             code: z.string().min(1).max(40),
             passed: z.boolean(),
             note: text(1000).optional(),
-            deadline: isoDateTime.optional().openapi({ description: 'When the hazard must be put right: required for a failed item' }),
+            deadline: isoDateTime.optional().openapi({ description: 'When the hazard must be put right (after inspectedAt, in the future): required for a failed item' }),
           })
           .refine((r) => r.passed || r.deadline !== undefined, { path: ['deadline'], message: 'is required when the item failed' }),
       )

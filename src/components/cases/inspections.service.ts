@@ -98,7 +98,9 @@ export function createInspectionsService(deps: InspectionsServiceDeps) {
         if (!items.has(r.code)) errors.push({ path: `results.${i}.code`, message: 'is no item of this checklist version' });
         else if (seen.has(r.code)) errors.push({ path: `results.${i}.code`, message: 'is answered twice' });
         seen.add(r.code);
+        // A deadline is set to be met: one already passed (an inspection typed in late) is a hazard overdue from birth.
         if (!r.passed && r.deadline && r.deadline.getTime() <= body.inspectedAt.getTime()) errors.push({ path: `results.${i}.deadline`, message: 'must be after inspectedAt' });
+        else if (!r.passed && r.deadline && r.deadline.getTime() <= now.getTime()) errors.push({ path: `results.${i}.deadline`, message: 'must be in the future' });
       });
       const unanswered = checklist.items.filter((i) => !seen.has(i.code)).map((i) => i.code);
       if (unanswered.length > 0) errors.push({ path: 'results', message: `leaves items unanswered: ${unanswered.join(', ')}` });
