@@ -39,6 +39,10 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
 
   app.disable('x-powered-by');
+  // res.json writes <, > and & as \u escapes, as the problems do (serializeProblem): an answer that
+  // names what the caller sent (the public page's JSON of a malformed code, a batch item's unknown
+  // key) never carries its markup as markup.
+  app.set('json escape', true);
   // Behind a reverse proxy, req.ip is the client's only when the proxy is trusted: the public
   // page's scan limit, the login throttle and the access log all key on it.
   app.set('trust proxy', config.http.trustProxy ?? false);

@@ -57,7 +57,7 @@ export function errorMiddleware(options: { exposeInternals: boolean; messages?: 
 
     res.status(problem.status).set('Content-Language', lang).vary('Accept-Language');
     if (isApiPath(path) || req.path === '/healthz' || req.path === '/readyz' || res.locals.problemJson === true || prefersJson(req)) {
-      res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+      res.type(PROBLEM_CONTENT_TYPE).send(serializeProblem(problem));
       return;
     }
     res.type('html').send(
@@ -69,6 +69,15 @@ export function errorMiddleware(options: { exposeInternals: boolean; messages?: 
       }),
     );
   };
+}
+
+/**
+ * The problem as JSON with `<`, `>` and `&` written as \u escapes (what Go's encoding/json does by
+ * default): a problem names what the caller sent — an unknown key is its field's path — and so
+ * must never carry the caller's markup as markup. A JSON parser reads the same text back.
+ */
+export function serializeProblem(problem: object): string {
+  return JSON.stringify(problem).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 // Query strings may carry tokens; the problem's `instance` and logs keep the path only.
