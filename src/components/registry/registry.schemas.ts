@@ -147,11 +147,21 @@ export const recordMeta = {
   updatedAt: z.string(),
 };
 
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 /** Query parameters every list accepts; each record adds its own filters. Unknown keys → 400. */
 export const listQueryBase = {
-  q: z.string().trim().min(1).max(50).optional().openapi({ description: 'Text search on names, serials, plates' }),
+  // A control character is in no name, serial or plate; a NUL would reach the search's regex, which the database refuses.
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50)
+    .refine((s) => !CONTROL_CHARACTER.test(s), 'must not contain control characters')
+    .optional()
+    .openapi({ description: 'Text search on names, serials, plates' }),
   enterpriseId: objectId.optional(),
   districtCode: districtCode.optional(),
   active: bool.optional(),

@@ -343,6 +343,7 @@ const SENTENCES: readonly Bilingual[] = [
   { en: 'none, the state is terminal', zh: '无，已是终态' },
   { en: 'must be a GRAI: 14 digits then a serial of up to 16 characters', zh: '须为 GRAI：14 位数字加最多 16 位序列号' },
   { en: 'must not start with $', zh: '不能以 $ 开头' },
+  { en: 'must not contain control characters', zh: '不能包含控制字符' },
   { en: 'must equal grossKg − tareKg (±{tolerance} kg)', zh: '须等于毛重减皮重（±{tolerance} kg）' },
   { en: 'is required when the result is pass', zh: '检验合格时必填' },
   { en: 'cylinderId, grai or serial is required', zh: '须填写 cylinderId、grai 或 serial' },
