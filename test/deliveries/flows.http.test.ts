@@ -217,6 +217,18 @@ describe('delivery flows through the API', () => {
       expect((await expectStatus<{ items: unknown[] }>(world.as(principal('district_regulator', { districtCode: '441881' })).get(`/api/v1/deliveries/hazards?customerId=${customer.id}`), 200)).items).toHaveLength(0);
     });
 
+    it('refuses a check dated more than 5 minutes ahead of the platform clock with a 400 naming occurredAt, and opens no hazard', async () => {
+      const customer = a.customers[0] as { id: string; phone: string };
+      const before = await expectStatus<{ items: unknown[] }>(world.as(a.admin).get(`/api/v1/deliveries/hazards?customerId=${customer.id}`), 200);
+      for (const ahead of [6 * 60_000, 365 * 86_400_000]) {
+        const check = { visitId: randomUUID(), occurredAt: new Date(Date.now() + ahead).toISOString(), customerId: customer.id, items: checklist(['regulator_sound']), confirmation: { method: 'phone_last4', phoneLast4: last4(customer.phone) } };
+        const res = await world.as(worker).post('/api/v1/deliveries/safety-checks', check).set('Accept-Language', 'zh-CN');
+        expect([res.status, (res.body as Problem).errors]).toEqual([400, [{ path: 'occurredAt', message: '比平台时间超前 5 分钟以上' }]]);
+      }
+      const after = await expectStatus<{ items: unknown[] }>(world.as(a.admin).get(`/api/v1/deliveries/hazards?customerId=${customer.id}`), 200);
+      expect(after.items).toHaveLength(before.items.length);
+    });
+
     it('checks during a delivery with a photo; refuses an incomplete checklist, a photo not uploaded, and a check by an untrained worker', async () => {
       const customer = a.customers[2] as { id: string; phone: string };
       const png = aPng(2);

@@ -140,6 +140,15 @@ describe('offline sync of delivery flows', () => {
     expect(res.results[0]?.errors?.map((e) => e.path)).toEqual(expect.arrayContaining(['visits[0].occurredAt', 'visits[0].cylinders']));
   });
 
+  it('answers an offline flow dated more than 5 minutes ahead of the platform clock as invalid, naming its occurredAt, and stores the rest', async () => {
+    const good = { ...(structuredClone((batches[1] as object[])[101]) as object), visitId: randomUUID(), occurredAt: earlier() };
+    const ahead = { ...(structuredClone((batches[1] as object[])[102]) as object), visitId: randomUUID(), occurredAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const res = await expectStatus<SyncResult & { results: { errors?: { path: string; message: string }[] }[] }>(sync(workers[1] as Principal, [good, ahead]), 200);
+    expect(res.results.map((r) => [r.status, r.code])).toEqual([['recorded', undefined], ['invalid', 'VALIDATION_FAILED']]);
+    expect(res.results[1]?.errors).toEqual([{ path: 'visits[1].occurredAt', message: 'is more than 5 minutes ahead of the platform clock' }]);
+    expect(await world.connection.collection('delivery_visits').countDocuments({ visitId: (ahead as { visitId: string }).visitId })).toBe(0);
+  });
+
   it('records an offline hand-over whose digits do not match as unconfirmed, naming the method that failed, and the rest of the visit', async () => {
     const customer = kit.customers[3] as { id: string; phone: string };
     const [full, held] = [await kit.cylinder('in_transit'), await kit.cylinder('with_customer', customer.id)];

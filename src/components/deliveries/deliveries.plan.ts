@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Types } from 'mongoose';
 import type { FieldError } from '../../shared/errors/app.error';
 import { credentialStatus, isOperative, type CustomerContact, type Registry } from '../registry';
-import type { EventActor, Ledger, PreparedEvents, SharedReads } from '../ledger';
+import { MAX_CLOCK_SKEW_MS, type EventActor, type Ledger, type PreparedEvents, type SharedReads } from '../ledger';
 import type { Confirmation } from './deliveries.model';
 import { eventsOf, placeOf, type HandOverFacts, type PlannedEvent } from './deliveries.flows';
 import type { DeliveriesRepository } from './deliveries.repository';
@@ -45,6 +45,7 @@ export interface PlanDeps {
   repo: DeliveriesRepository;
   ledger: Pick<Ledger, 'prepareAppend' | 'sharedReads' | 'eventIds'>;
   registry: Pick<Registry, 'customerContacts' | 'customerIdByPhone' | 'siteById' | 'workerById' | 'credentialHolders' | 'policy'>;
+  now: () => Date;
 }
 
 /** How far a phone's clock may run behind the platform's when it records a code shown on the customer's page. */
@@ -66,6 +67,11 @@ export function createPlanner(deps: PlanDeps) {
     const base = { flow, ...content, ...(place.siteId ? { siteId: place.siteId } : {}), ...(place.vehicleId ? { vehicleId: place.vehicleId } : {}) };
     const eventId = (name: string) => deps.ledger.eventIds.derived(enterpriseId, `delivery/${name}`);
     const prepare = async (events: PlannedEvent[]) => deps.ledger.prepareAppend(events.map((e) => e.input), who.actor, memo.reads);
+    // A flow dated ahead of the platform (a phone's clock far ahead, a made-up date) is refused by
+    // name, whether or not it has ledger events to be refused with: a safety check alone has none.
+    if (Date.parse(flow.occurredAt) > deps.now().getTime() + MAX_CLOCK_SKEW_MS) {
+      return invalid('VALIDATION_FAILED', 400, '1 field(s) are invalid', [{ path: 'occurredAt', message: 'is more than 5 minutes ahead of the platform clock' }]);
+    }
 
     if (flow.kind === 'load' || flow.kind === 'receipt') {
       const site = await memo.site(flow.siteId);

@@ -55,7 +55,7 @@ export async function createDeliveries(deps: Pick<ComponentDeps, 'connection' | 
   const now = options.now ?? (() => new Date());
   const transaction = unitOfWork(deps.connection);
   const sms = options.sms ?? (config.smsGateway ? httpSmsSender(config.smsGateway, deps.logger) : undefined);
-  const planner = createPlanner({ repo, ledger: options.ledger, registry: options.registry });
+  const planner = createPlanner({ repo, ledger: options.ledger, registry: options.registry, now });
   const commit = createCommit({ transaction, repo, ledger: options.ledger, now });
   const flows = createFlows({ repo, planner, commit, cursors: options.cursors, contentSecret: deps.config.secrets.PII_HASH_SECRET });
   const supervision = createSupervision({ transaction, repo, ledger: options.ledger, cursors: options.cursors, now });
