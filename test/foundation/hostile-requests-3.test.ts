@@ -215,8 +215,10 @@ describe('hostile requests against every route of the document, round 3', () => 
   it('refuses values a megabyte deep or wide, in every documented field of every JSON body, with a 4xx problem and no crash', async () => {
     const wrong: string[] = [];
     const hostile = [deepArray(40_000), deepObject(15_000), wideObject(7_000), `"${'x'.repeat(90_000)}"`, deepArray(500_000), `"${'é'.repeat(600_000)}"`];
+    let fields = 0;
     for (const route of all.filter(takesJson)) {
       const token = await admitted(route);
+      fields += fieldsOf(route).length;
       for (const field of fieldsOf(route).length > 0 ? fieldsOf(route) : ['value']) {
         for (const value of hostile) {
           const sent = request(route, token, `{"${field}":${value}}`, undefined, { accept: 'application/json' });
@@ -229,6 +231,8 @@ describe('hostile requests against every route of the document, round 3', () => 
       }
     }
     expect(wrong).toEqual([]);
+    // The documented fields were found (through their $refs): a walker reading none would attack nothing.
+    expect(fields).toBeGreaterThan(150);
     // The platform still answers.
     expect((await app.call('GET', '/healthz')).status).toBe(200);
   }, 600_000);
@@ -250,6 +254,32 @@ describe('hostile requests against every route of the document, round 3', () => 
     }
     expect(wrong).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  }, 300_000);
+
+  it('refuses unknown fields inside every documented object field of every write, naming them', async () => {
+    const wrong: string[] = [];
+    type Schema = { $ref?: string; type?: string | string[]; properties?: Record<string, Schema>; additionalProperties?: unknown; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[] };
+    const resolve = (schema: Schema | undefined): Schema | undefined => (schema?.$ref ? (doc.components?.schemas?.[schema.$ref.replace('#/components/schemas/', '')] as Schema | undefined) : schema);
+    let probed = 0;
+    for (const route of all.filter((r) => takesJson(r) && r.method !== 'GET' && r.path !== '/api/v1/epcis/capture')) {
+      const content = (route.op.requestBody?.content ?? {}) as Record<string, { schema?: Schema }>;
+      const body = resolve(Object.entries(content).find(([t]) => /json/.test(t))?.[1].schema);
+      const objects = Object.entries(body?.properties ?? {}).filter(([, s]) => resolve(s)?.properties !== undefined);
+      if (objects.length === 0) continue;
+      const token = await admitted(route);
+      for (const [field] of objects) {
+        const sent = request(route, token, JSON.stringify({ [field]: { zzUnknownNested: 1 } }), undefined, { accept: 'application/json' });
+        const res = await go(sent);
+        expect4xx(wrong, sent, res, route);
+        const errors = Array.isArray(res.body.errors) ? (res.body.errors as { path?: string }[]) : [];
+        if (res.status === 400 && res.body.code === 'VALIDATION_FAILED') {
+          probed += 1;
+          if (!errors.some((e) => e.path === `${field}.zzUnknownNested`)) wrong.push(`${describeAnswer(sent, res)} names no ${field}.zzUnknownNested`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(probed).toBeGreaterThan(5);
   }, 300_000);
 
   it('answers hostile values in every query parameter — markup, repeated, operator-keyed, huge — with a 2xx or a 4xx problem, echoing no markup', async () => {
