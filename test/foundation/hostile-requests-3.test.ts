@@ -200,6 +200,19 @@ describe('hostile requests against every route of the document, round 3', () => 
     expect((await theirRecordsShownTo(tokens.city_regulator)).shown).toBeGreaterThan(10);
   }, 300_000);
 
+  it('answers every write of the auditor (who reads everything, and writes nothing but its own password) with a bare 4xx problem', async () => {
+    const wrong: string[] = [];
+    const writes = all.filter((r) => r.auth === 'bearer' && r.method !== 'GET' && !endsSession(r));
+    for (const route of writes) {
+      const sent = request(route, tokens.auditor, route.bodyTypes.length > 0 ? '{}' : undefined, urlOf(route, needs(route.path, theirs.sites)), { accept: 'application/json' });
+      const res = await go(sent);
+      const bare = Object.keys(res.body).every((k) => PROBLEM_KEYS.has(k));
+      if (res.status < 400 || res.status >= 500 || !bare || !res.contentType.startsWith(PROBLEM)) wrong.push(describeAnswer(sent, res));
+    }
+    expect(writes.length).toBeGreaterThan(50);
+    expect(wrong).toEqual([]);
+  }, 300_000);
+
   it('refuses a body that is JSON null, an array, a string, a number or false with a 4xx problem on every route taking JSON', async () => {
     const wrong: string[] = [];
     for (const route of all.filter(takesJson)) {
