@@ -31,7 +31,7 @@ import { MongoClient, ObjectId } from 'mongodb';
 import { signAccessToken, type Principal } from '../src/components/auth';
 import type { PassTiming } from '../src/components/alerts';
 import { QINGYUAN_DISTRICTS } from '../src/components/registry';
-import { startServerProcess } from '../test/support/embedded-server.process';
+import { benchNodeArgs, startServerProcess } from '../test/support/embedded-server.process';
 import type { BenchEvent, ClientsAnswer, ClientsCommand, Judged, Scope } from './lib/alerts-bench.clients';
 import type { SenderAnswer, SenderCommand } from './lib/alerts-bench.sender';
 import { BENCH_SECRETS } from './lib/alerts-bench.secrets';
@@ -55,7 +55,7 @@ const TOKEN_TTL_S = 6 * 3_600;
 
 /** A child process of this benchmark (tsx loaded, structured-clone IPC for the typed arrays). */
 function child(script: string, args: string[] = []): ChildProcess {
-  return fork(join(__dirname, 'lib', script), args, { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return fork(join(__dirname, 'lib', script), args, { execArgv: ['--import', 'tsx', ...benchNodeArgs()], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 /** Sends a command and resolves with the child's next answer of `kind`. */

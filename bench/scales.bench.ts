@@ -24,7 +24,7 @@ import { createInterface } from 'node:readline';
 import { MongoClient, ObjectId } from 'mongodb';
 import { signAccessToken } from '../src/components/auth';
 import { DeviceClient, UserClient } from '../src/sim/scales/sim.client';
-import { startServerProcess } from '../test/support/embedded-server.process';
+import { benchNodeArgs, startServerProcess } from '../test/support/embedded-server.process';
 import type { AuthorizeTiming } from '../src/components/devices';
 import { median, percentile, report } from './lib/bench';
 
@@ -57,7 +57,7 @@ interface Report {
 }
 
 function startApp(uri: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'scales.app.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...benchNodeArgs(), join(__dirname, 'scales.app.ts')], {
     env: { ...process.env, BENCH_DB_URI: uri, BENCH_DB_NAME: DB_NAME, BENCH_SECRETS: JSON.stringify(SECRETS) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -132,6 +132,20 @@ async function main(): Promise<void> {
     const setupSeconds = (performance.now() - phaseT0) / 1000;
     process.stdout.write(`setup: ${setupSeconds.toFixed(1)} s (${SCALES} scales, ${total} cylinders commissioned and inspected)\n`);
 
+    type Status = { embedded: { commands: Record<string, { count: number; handlerMs: number; durableMs: number }>; collectionScans: Record<string, number> } };
+    const status = async () => (await mongo.db('admin').command({ serverStatus: 1 })) as unknown as Status;
+    /** The database commands between two serverStatus readings, per `per` (fills, authorizes), busiest first. */
+    const perUnit = (before: Status, after: Status, per: number) => {
+      const out: Record<string, { commands: number; handlerMs: number; durableMs: number }> = {};
+      for (const [key, t] of Object.entries(after.embedded.commands)) {
+        const was = before.embedded.commands[key] ?? { count: 0, handlerMs: 0, durableMs: 0 };
+        const n = t.count - was.count;
+        if (n <= 0 || key.startsWith('serverStatus')) continue;
+        out[key] = { commands: round(n / per), handlerMs: round((t.handlerMs - was.handlerMs) / per), durableMs: round((t.durableMs - was.durableMs) / per) };
+      }
+      return Object.fromEntries(Object.entries(out).sort((a, b) => b[1].commands - a[1].commands));
+    };
+    const commandsPerFillRun: Record<string, number>[] = [];
     const reports: Report[] = [];
     let fillNo = 0;
     let retries = 0;
@@ -220,7 +234,13 @@ async function main(): Promise<void> {
       const started = { fills: 0, seconds: 0 };
       const timedFills = async () => {
         const t = performance.now();
+        const before = await status();
         const r = await fillRun(run);
+        // Everything the database did during the run, per fill: the authorize, the report and what follows them (rules, log).
+        const per = perUnit(before, await status(), perRun);
+        commandsPerFillRun.push(Object.fromEntries(Object.entries(per).map(([k, c]) => [k, c.commands])));
+        const sum = Object.values(per).reduce((n, c) => n + c.commands, 0);
+        process.stdout.write(`  database per fill (authorize + report + what follows): ${sum.toFixed(1)} commands: ${Object.entries(per).slice(0, 12).map(([k, c]) => `${k} ${c.commands}`).join(', ')}\n`);
         started.seconds = (performance.now() - t) / 1000;
         started.fills = perRun;
         return r;
@@ -232,12 +252,17 @@ async function main(): Promise<void> {
         hello = await helloRun();
         fills = await timedFills();
       }
-      const stages = stageFigures(await takeStages());
+      const taken = await takeStages();
+      const stages = stageFigures(taken);
+      // The tail itself: the slowest authorizes' stages, to see whether one stage or all of them grew.
+      const slowest = [...taken].sort((a, b) => b.totalMs - a.totalMs).slice(0, 4);
+      process.stdout.write(`  slowest (server) auth/facts/decide/store/answer = total ms: ${slowest.map((t) => `${STAGES.slice(0, 5).map((k) => t[k].toFixed(1)).join('/')} = ${t.totalMs.toFixed(1)}`).join('; ')}\n`);
       const a50 = percentile(fills.latencies, 50);
       const a99 = percentile(fills.latencies, 99);
       const h50 = percentile(hello, 50);
       const h99 = percentile(hello, 99);
       process.stdout.write(`run ${run}${run === 0 ? ' (warm-up)' : ''}: authorize p50 ${a50.toFixed(1)} ms p99 ${a99.toFixed(1)} ms; report p50 ${percentile(fills.reportLatencies, 50).toFixed(1)} ms p99 ${percentile(fills.reportLatencies, 99).toFixed(1)} ms; hello p50 ${h50.toFixed(1)} ms p99 ${h99.toFixed(1)} ms; ${(started.fills / started.seconds).toFixed(0)} fills/s\n`);
+      process.stdout.write(`  app loop: ${JSON.stringify(await (await fetch(`${url}/api/v1/bench/loop`)).json())}\n`);
       process.stdout.write(`  server stages p50/p99 ms: ${STAGES.map((k) => `${k.replace('Ms', '')} ${stages[k]?.p50}/${stages[k]?.p99}`).join(', ')}\n`);
       if (run === 0) continue;
       stageRounds.push(stages);
@@ -252,8 +277,6 @@ async function main(): Promise<void> {
 
     // One authorize at a time, nothing else running: what each costs the database, command by
     // command (the embedded server's serverStatus, read before and after), and the server's stages.
-    type Status = { embedded: { commands: Record<string, { count: number; handlerMs: number; durableMs: number }>; collectionScans: Record<string, number> } };
-    const status = async () => (await mongo.db('admin').command({ serverStatus: 1 })) as unknown as Status;
     await takeStages();
     const before = await status();
     const profiledLatencies: number[] = [];
@@ -269,13 +292,7 @@ async function main(): Promise<void> {
     }
     const after = await status();
     const profiledStages = stageFigures(await takeStages());
-    const perAuthorize: Record<string, { commands: number; handlerMs: number; durableMs: number }> = {};
-    for (const [key, t] of Object.entries(after.embedded.commands)) {
-      const was = before.embedded.commands[key] ?? { count: 0, handlerMs: 0, durableMs: 0 };
-      const n = t.count - was.count;
-      if (n <= 0 || key.startsWith('serverStatus')) continue;
-      perAuthorize[key] = { commands: round(n / PROFILED), handlerMs: round((t.handlerMs - was.handlerMs) / PROFILED), durableMs: round((t.durableMs - was.durableMs) / PROFILED) };
-    }
+    const perAuthorize = perUnit(before, after, PROFILED);
     const scans = Object.fromEntries(Object.entries(after.embedded.collectionScans).map(([ns, n]) => [ns, n - (before.embedded.collectionScans[ns] ?? 0)]).filter(([, n]) => (n as number) > 0));
     const dbMs = Object.values(perAuthorize).reduce((sum, c) => sum + c.handlerMs, 0);
     process.stdout.write(`profile (${PROFILED} authorizes one at a time): p50 ${percentile(profiledLatencies, 50).toFixed(1)} ms client-side; server stages p50 ms: ${STAGES.map((k) => `${k.replace('Ms', '')} ${profiledStages[k]?.p50}`).join(', ')}\n`);
@@ -307,7 +324,7 @@ async function main(): Promise<void> {
         { name: 'authorize p50 / hello p50', value: authorizeP50 / helloP50, unit: '×', target: 'reported', met: true, absolute: { value: authorizeP50, unit: 'ms' }, baseline: { name: 'hello p50', value: helloP50, unit: 'ms' } },
         { name: 'fills lost or stored twice (records, events, resent reports)', value: Math.abs(records - sent) + Math.abs(distinct - sent) + Math.abs(fillEvents - sent) + (sent - duplicates), unit: 'fills', target: '= 0', met: records === sent && distinct === sent && fillEvents === sent && duplicates === sent },
       ],
-      { scales: SCALES, stations: STATIONS, fillsPerScalePerRun: FILLS, runs: RUNS, targetFillsPerS: RATE, setupSeconds, retriedAfterDroppedConnection: retries, serverStagesPerRun: stageRounds, profile: { authorizes: PROFILED, clientP50Ms: percentile(profiledLatencies, 50), serverStages: profiledStages, databasePerAuthorize: perAuthorize, databaseHandlerMsPerAuthorize: dbMs, collectionScans: scans }, reportP50Ms: median(rounds.reportP50), reportP99Ms: median(rounds.reportP99), fillsPerS: median(rounds.fillsPerS), rounds },
+      { scales: SCALES, stations: STATIONS, fillsPerScalePerRun: FILLS, runs: RUNS, targetFillsPerS: RATE, setupSeconds, retriedAfterDroppedConnection: retries, databaseCommandsPerFill: commandsPerFillRun, serverStagesPerRun: stageRounds, profile: { authorizes: PROFILED, clientP50Ms: percentile(profiledLatencies, 50), serverStages: profiledStages, databasePerAuthorize: perAuthorize, databaseHandlerMsPerAuthorize: dbMs, collectionScans: scans }, reportP50Ms: median(rounds.reportP50), reportP99Ms: median(rounds.reportP99), fillsPerS: median(rounds.fillsPerS), rounds },
     );
   } finally {
     if (app) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../src/shared/lifecycle/node-flags';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -22,6 +23,17 @@ export interface ServerProcess {
 const running = new Set<ChildProcess>();
 
 /**
+ * Node options for the server and benchmark child processes: the platform's own (SERVER_NODE_FLAGS,
+ * what `npm start` runs with); with BENCH_CPU_PROF_DIR set, each writes a V8 CPU profile there when
+ * it exits; BENCH_NODE_ARGS adds options of its own (space-separated; a later option wins).
+ */
+export function benchNodeArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return [...SERVER_NODE_FLAGS, ...(dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : []), ...extra];
+}
+
+/**
  * Starts `src/embedded-mongo/cli.ts --port 0 [--dbpath <dbPath>]` (in memory without a dbPath) and
  * resolves with the URI from the first line of its stdout that contains one. Used by the durability
  * tests and by the benchmarks, which need the server in a process of its own.
@@ -33,7 +45,7 @@ const running = new Set<ChildProcess>();
 export function startServerProcess(dbPath?: string, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/embedded-mongo/cli.ts', '--port', '0', ...(dbPath ? ['--dbpath', dbPath] : [])],
+    ['--import', 'tsx', ...benchNodeArgs(), 'src/embedded-mongo/cli.ts', '--port', '0', ...(dbPath ? ['--dbpath', dbPath] : [])],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
   );
   running.add(child);
