@@ -63,7 +63,11 @@ function startApp(uri: string): Promise<{ url: string; child: ChildProcess }> {
   });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.once('line', (line) => resolve({ url: (JSON.parse(line) as { url: string }).url, child }));
+    // The app's first JSON line says where it listens; anything else it prints (V8's --trace-gc, say) goes to stderr.
+    lines.on('line', (line) => {
+      if (line.startsWith('{"url"')) resolve({ url: (JSON.parse(line) as { url: string }).url, child });
+      else process.stderr.write(`app: ${line}\n`);
+    });
     child.once('exit', (code) => reject(new Error(`the app process exited (${code})`)));
   });
 }
