@@ -34,3 +34,34 @@ describe('realtime', () => {
     }
   });
 });
+
+describe('realtime: who may open a connection', () => {
+  /** Connects to a namespace that serves everyone, with these handshake headers; answers whether it connected. */
+  async function connectsWith(headers: Record<string, string>, transports: ('websocket' | 'polling')[]): Promise<boolean> {
+    const running = await listenOnFreePort((_req, res) => res.end());
+    const realtime = await createRealtime(running.server, silentLogger);
+    realtime.io.of('/open').on('connection', () => undefined);
+    const client = connect(`${running.url}/open`, { transports, reconnection: false, extraHeaders: headers });
+    try {
+      return await new Promise<boolean>((resolve) => {
+        client.on('connect', () => resolve(true));
+        client.on('connect_error', () => resolve(false));
+      });
+    } finally {
+      client.close();
+      await realtime.close();
+      await running.close();
+    }
+  }
+
+  it('refuses a handshake the browser marks as made by another site, over either transport', async () => {
+    await expect(connectsWith({ 'sec-fetch-site': 'cross-site' }, ['websocket'])).resolves.toBe(false);
+    await expect(connectsWith({ 'sec-fetch-site': 'cross-site' }, ['polling'])).resolves.toBe(false);
+  });
+
+  it("accepts the platform's own pages (same-origin), same-site pages and clients that are no browser", async () => {
+    await expect(connectsWith({ 'sec-fetch-site': 'same-origin' }, ['websocket'])).resolves.toBe(true);
+    await expect(connectsWith({ 'sec-fetch-site': 'same-site' }, ['polling'])).resolves.toBe(true);
+    await expect(connectsWith({}, ['websocket'])).resolves.toBe(true);
+  });
+});

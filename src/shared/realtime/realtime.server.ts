@@ -30,7 +30,19 @@ export async function createRealtime(httpServer: HttpServer, logger: Logger, opt
     await redis.connect();
     logger.info({ redis: redactedUrl(options.redisUrl ?? '') }, 'realtime shared through Redis Streams');
   }
-  const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 100_000, ...(redis ? { adapter: createAdapter(redis) } : {}) });
+  const io = new SocketServer(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 100_000,
+    // A connection opened by another site's page (the browser says so: Fetch Metadata) is refused
+    // before any namespace sees it, as the cookie routes refuse such a request (cross-site.guard.ts).
+    // Its token would be needed too; this holds whatever such a page might have got hold of.
+    // Clients that are no browser send no such header and are unaffected.
+    allowRequest: (req, callback) => {
+      const crossSite = req.headers['sec-fetch-site'] === 'cross-site';
+      callback(crossSite ? 'A page of another site may not connect' : null, !crossSite);
+    },
+    ...(redis ? { adapter: createAdapter(redis) } : {}),
+  });
   // The default namespace serves nothing: a client there is refused rather than kept connected
   // (and counted) with no purpose; components serve namespaces of their own (/alerts).
   io.of('/').use((_socket, next) => next(Object.assign(new Error('No such namespace: connect to a namespace the platform serves (/alerts)'), { data: { code: 'NOT_FOUND' } })));
