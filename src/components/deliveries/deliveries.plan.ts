@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { Types } from 'mongoose';
 import type { FieldError } from '../../shared/errors/app.error';
 import { credentialStatus, isOperative, type CustomerContact, type Registry } from '../registry';
-import { MAX_CLOCK_SKEW_MS, type EventActor, type Ledger, type PreparedEvents, type SharedReads } from '../ledger';
+import type { EventActor, Ledger, PreparedEvents, SharedReads } from '../ledger';
+import { aheadOfPlatform } from '../../shared/http/date.schema';
 import type { Confirmation } from './deliveries.model';
 import { eventsOf, placeOf, type HandOverFacts, type PlannedEvent } from './deliveries.flows';
 import type { DeliveriesRepository } from './deliveries.repository';
@@ -69,9 +70,8 @@ export function createPlanner(deps: PlanDeps) {
     const prepare = async (events: PlannedEvent[]) => deps.ledger.prepareAppend(events.map((e) => e.input), who.actor, memo.reads);
     // A flow dated ahead of the platform (a phone's clock far ahead, a made-up date) is refused by
     // name, whether or not it has ledger events to be refused with: a safety check alone has none.
-    if (Date.parse(flow.occurredAt) > deps.now().getTime() + MAX_CLOCK_SKEW_MS) {
-      return invalid('VALIDATION_FAILED', 400, '1 field(s) are invalid', [{ path: 'occurredAt', message: 'is more than 5 minutes ahead of the platform clock' }]);
-    }
+    const ahead = aheadOfPlatform(flow.occurredAt, deps.now(), 'occurredAt');
+    if (ahead.length > 0) return invalid('VALIDATION_FAILED', 400, '1 field(s) are invalid', ahead);
 
     if (flow.kind === 'load' || flow.kind === 'receipt') {
       const site = await memo.site(flow.siteId);

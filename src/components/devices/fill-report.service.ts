@@ -1,5 +1,6 @@
-import { AppError, type FieldError } from '../../shared/errors/app.error';
+import { AppError } from '../../shared/errors/app.error';
 import { zodFieldErrors } from '../../shared/errors/problem.mapper';
+import { aheadOfPlatform } from '../../shared/http/date.schema';
 import type { AppendOutcome, EventActor, Ledger, LedgerEvent, Rejection, RejectionCode } from '../ledger';
 import type { Registry } from '../registry';
 import { fillReport, type FillOutcome, type FillReport, type ReweighOutcome, type ReweighReport } from './device.api.schemas';
@@ -284,7 +285,7 @@ export function createFillReportService(deps: FillReportDeps) {
    * nothing is filled. A refusal is the ledger's (the cylinder not full at this station, say).
    */
   async function reweigh(device: DeviceRecord, report: ReweighReport): Promise<ReweighOutcome> {
-    const ahead = aheadOfPlatform(report.at, 'at');
+    const ahead = aheadOfPlatform(report.at, deps.now(), 'at');
     if (ahead.length > 0) throw AppError.validation(ahead);
     const [cylinderId, workerId] = await Promise.all([deps.cylinderOfCode(device, report.code), deps.workerOfCode(device, report.operator)]);
     if (!cylinderId) return { reweighId: report.reweighId, status: 'refused', reasons: [reasonAnswer({ reason: 'UNKNOWN_CODE', detail: 'no cylinder of the city has this code' })] };
@@ -312,21 +313,13 @@ export function createFillReportService(deps: FillReportDeps) {
     };
   }
 
-  /**
-   * A fill that ends, or a re-weigh made, later than the platform's clock allows (a scale's clock
-   * far ahead, or a made-up date) is a malformed report, refused before anything is decided or
-   * kept, naming the field. A fill's start is before its end (the edge schema), so its end says it.
-   */
-  function aheadOfPlatform(at: string, path: string): FieldError[] {
-    return Date.parse(at) > deps.now().getTime() + MAX_DEVICE_CLOCK_SKEW_MS ? [{ path, message: 'is more than 5 minutes ahead of the platform clock' }] : [];
-  }
 
   return {
     record,
     reweigh,
     /** One report (POST /fills): one ending in the future is a 400, anything else is decided and recorded. */
     async recordOne(device: DeviceRecord, report: FillReport): Promise<FillOutcome> {
-      const ahead = aheadOfPlatform(report.endedAt, 'endedAt');
+      const ahead = aheadOfPlatform(report.endedAt, deps.now(), 'endedAt');
       if (ahead.length > 0) throw AppError.validation(ahead);
       const [outcome] = await record(device, [report]);
       if (!outcome) throw new Error('fill report: no outcome');
@@ -336,7 +329,7 @@ export function createFillReportService(deps: FillReportDeps) {
     async recordBatch(device: DeviceRecord, raws: readonly unknown[]): Promise<FillOutcome[]> {
       const parsed = raws.map((raw) => {
         const p = fillReport.safeParse(raw);
-        const ahead = p.success ? aheadOfPlatform(p.data.endedAt, 'endedAt') : [];
+        const ahead = p.success ? aheadOfPlatform(p.data.endedAt, deps.now(), 'endedAt') : [];
         return ahead.length > 0 ? { success: false as const, errors: ahead } : p.success ? { success: true as const, data: p.data } : { success: false as const, errors: zodFieldErrors(p.error) };
       });
       const valid = parsed.flatMap((p) => (p.success ? [p.data] : []));

@@ -27,7 +27,6 @@ export { transition, allowedEvents, holdsAfter, heldBy, HOLDS, type Hold, type T
 export { SCALE_EVENTS, MANUAL_LATE_UPLOAD_MS, type ManualWindow } from './ledger.enforce';
 export { verifyChain, CHAIN_PROBLEMS, type ChainVerification, type ChainProblem, type EventCheck, type ProjectedHead } from './ledger.chain';
 export { PAYLOADS, MAX_BATCH, eventInput, type EventInput } from './ledger.schemas';
-export { MAX_CLOCK_SKEW_MS } from './ledger.intake';
 export { eventView } from './ledger.routes';
 export { actorOf } from './ledger.actor';
 export { authorizeCapture } from './ledger.recorders';

@@ -1,9 +1,10 @@
 import { zodFieldErrors } from '../../shared/errors/problem.mapper';
+import { MAX_CLOCK_AHEAD_MS } from '../../shared/http/date.schema';
 import type { AppendOutcome } from './ledger.contract';
 import { eventInput, type EventInput } from './ledger.schemas';
 
 /** How far ahead of the platform clock a device clock may be before its event is refused. */
-export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+export const MAX_CLOCK_SKEW_MS = MAX_CLOCK_AHEAD_MS;
 
 /** One event of a request after the edge: either an input to decide on, or its answer already. */
 export type Intake = { input: EventInput } | { answer: AppendOutcome };

@@ -1,3 +1,4 @@
+import type { FieldError } from '../errors/app.error';
 import { z } from '../openapi/zod.openapi';
 
 /**
@@ -17,6 +18,14 @@ export const DATE_MESSAGES = {
   year: 'must be in the years 1900 to 9999',
   zone: 'must have a zone offset from -12:00 to +14:00',
 } as const;
+
+/** How far ahead of the platform clock a reported time may be (a scale's or phone's clock running fast). */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+/** A reported time more than MAX_CLOCK_AHEAD_MS ahead of `now` is a field error naming `path`. */
+export function aheadOfPlatform(at: string, now: Date, path: string): FieldError[] {
+  return Date.parse(at) > now.getTime() + MAX_CLOCK_AHEAD_MS ? [{ path, message: 'is more than 5 minutes ahead of the platform clock' }] : [];
+}
 
 /** The calendar day of the text's first ten characters exists. */
 export function isRealDay(text: string): boolean {
