@@ -1,4 +1,5 @@
 import { aWorker } from '../../seed/builders';
+import { signedHeaders } from '../../src/components/devices';
 import { expectStatus, principal, startLedgerWorld, type LedgerWorld } from '../ledger/ledger.harness';
 import { aCylinderAtScale, aScaleKit, requestId, signed, type ScaleKit } from './devices.harness';
 
@@ -105,6 +106,43 @@ describe('POST /api/v1/device/fills/authorize', () => {
     expect(read[0]).toMatchObject({ seq: start + 1, kind: 'authorize', deviceId: kit.scale.id, siteId: kit.kit.station, enterpriseId: kit.kit.enterpriseId, districtCode: '441802', cylinderId: cylinder.id, code: cylinder.uri, operator: kit.operator.staffNumber });
     expect(read[1]?.seq).toBe(start + 2);
     expect([allow.decisionId, deny.decisionId]).toHaveLength(2);
+  });
+
+  it('leaves supervision no position to wait at when a request is resent, replayed or answered from its first decision', async () => {
+    const decisions = world.connection.collection('interlock_decisions');
+    const top = async () => ((await decisions.find().sort({ seq: -1 }).limit(1).toArray())[0]?.seq as number) ?? 0;
+    const start = await top();
+    const cylinder = await aCylinderAtScale(world, kit.kit);
+    const body = { requestId: requestId(), operator: kit.operator.staffNumber, code: cylinder.uri };
+    const first = await authorize(body);
+    // Resent with a fresh signature: answered from the first decision; the position its reads took is given back.
+    expect((await authorize(body)).decisionId).toBe(first.decisionId);
+    // The very same signed request twice: the copy is refused after its reads started.
+    const raw = JSON.stringify({ ...body, requestId: requestId() });
+    const headers = { ...signedHeaders(kit.scale, { method: 'POST', path: '/api/v1/device/fills/authorize', body: raw }), 'Content-Type': 'application/json' };
+    const send = () => fetch(`${world.url}/api/v1/device/fills/authorize`, { method: 'POST', headers, body: raw });
+    const replayed = JSON.parse(raw) as { requestId: string };
+    expect((await send()).status).toBe(200);
+    const again = await send();
+    expect([again.status, ((await again.json()) as { code: string }).code]).toEqual([401, 'DEVICE_NONCE_REPLAYED']);
+    const last = await authorize({ code: 'NO-SUCH-SERIAL' });
+    // Well inside GAP_GRACE_MS (10 s): supervision reads every decision at once, none twice.
+    const deadline = Date.now() + 3_000;
+    let read = await world.components.devices.decisionsAfter(start, 50);
+    while (read.length < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      read = await world.components.devices.decisionsAfter(start, 50);
+    }
+    const mine = read.filter((d) => d.deviceId === kit.scale.id);
+    expect(mine.map((d) => [d.code, d.decision])).toEqual([
+      [cylinder.uri, 'allow'],
+      [cylinder.uri, first.decision],
+      ['NO-SUCH-SERIAL', 'deny'],
+    ]);
+    expect(await decisions.countDocuments({ deviceId: kit.scale.id, requestId: replayed.requestId })).toBe(1);
+    expect(last.decision).toBe('deny');
+    // Every position up to the last is taken: a decision or a released place.
+    expect(await decisions.countDocuments({ seq: { $gt: start } })).toBe((await top()) - start);
   });
 
   it('refuses a malformed request with the field named, and stores nothing', async () => {

@@ -3,7 +3,7 @@
  * through DevicesComponent.observeAuthorize): `auth` — the signature headers, the device record,
  * the nonce claim and the seen-mark; `facts` — every fact the interlock decides on (cylinder and
  * its ledger state, station, enterprise, operator, locks); `decide` — the pure decision; `store` —
- * the decision's group-committed write; `answer` — the JSON answer serialized and written; `total`
+ * the decision's insert at the position taken beside the facts; `answer` — the JSON answer serialized and written; `total`
  * — from the signature check to the answer written (time spent in the body parser and the queue
  * before it is not the route's).
  */

@@ -96,7 +96,12 @@ export interface DeviceAuthDeps {
    * a request whose signature has already been checked against the device's key, so a stranger
    * cannot make the platform read anything; the route ignores them when authentication fails.
    */
-  prefetch?: { path: string; start(device: DeviceHome & { id: string }, body: unknown): Promise<unknown> };
+  prefetch?: {
+    path: string;
+    start(device: DeviceHome & { id: string }, body: unknown): Promise<unknown>;
+    /** Told of a prefetch whose request then failed authentication (what it holds is given back). */
+    abandon?(started: Promise<unknown>): void;
+  };
 }
 
 /**
@@ -117,10 +122,16 @@ export function deviceAuthentication(deps: DeviceAuthDeps): RequestHandler {
     res.set('X-Server-Time', String(now.getTime()));
     const started = performance.now();
     req.deviceAuthStarted = started;
-    authenticate(req, now).then(() => {
-      req.deviceAuthMs = performance.now() - started;
-      next();
-    }, next);
+    authenticate(req, now).then(
+      () => {
+        req.deviceAuthMs = performance.now() - started;
+        next();
+      },
+      (error: unknown) => {
+        if (req.devicePrefetch) deps.prefetch?.abandon?.(req.devicePrefetch);
+        next(error);
+      },
+    );
   };
 
   async function authenticate(req: Request, now: Date): Promise<void> {

@@ -7,7 +7,9 @@ import type { PreFillChecks } from './interlock.decide';
 /**
  * Every interlock decision, allow or deny, and every refused fill report (`interlock_decisions`),
  * each at a position `seq` 1, 2, 3, … that only grows: supervision reads them in that order
- * (decisionsAfter). An allow is also the authorization a fill report names (`_id`).
+ * (decisionsAfter). An allow is also the authorization a fill report names (`_id`). A position
+ * taken for a decision that is then not stored (a resent or replayed authorize) holds a
+ * placeholder of kind `released` that readers step over.
  */
 export interface StoredDecision {
   _id: Types.ObjectId;
@@ -70,6 +72,9 @@ function models(connection: Connection) {
  */
 export const GAP_GRACE_MS = 10_000;
 
+/** The kind of the placeholder at a position taken for a decision that was never stored (`release`). */
+const VOID = 'released';
+
 export type InterlockRepository = ReturnType<typeof createInterlockRepository>;
 
 export function createInterlockRepository(connection: Connection, now: () => Date = () => new Date()) {
@@ -102,13 +107,48 @@ export function createInterlockRepository(connection: Connection, now: () => Dat
     return requests.map((items) => stored.slice(next, (next += items.length)));
   }, 500);
 
+  /** The decision a resent authorize request was first given (its requestId is unique per device). */
+  const byRequest = (deviceId: string, requestId: string) => decisions.findOne({ deviceId, requestId });
+
+  /** Fills a taken position no decision will have, so that readers need not wait GAP_GRACE_MS at it. */
+  async function release(seq: number): Promise<void> {
+    await decisions.insertOne({ _id: new Types.ObjectId(), seq, kind: VOID, at: now() } as unknown as StoredDecision);
+  }
+
   return {
     async init(): Promise<void> {
       await Promise.all([Decisions.init(), Counters.init()]);
     },
     /** Stores decisions at the next positions; a resent authorize request gets its first decision back. */
     append: (items: readonly NewDecision[]): Promise<StoredDecision[]> => write(items),
-    byRequest: (deviceId: string, requestId: string) => decisions.findOne({ deviceId, requestId }),
+    /**
+     * Takes the next position for one decision on its own (an authorize takes it while its facts
+     * are read, so that storing the decision is then one insert); `storeAt` or `release` must follow.
+     */
+    async reserve(): Promise<number> {
+      const taken = await counters.findOneAndUpdate({ _id: 'decisions' }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
+      return taken?.seq ?? 1;
+    },
+    /**
+     * Stores a decision at a position `reserve` took. A resent authorize request that raced its
+     * first copy gets that one back, and the position is released.
+     */
+    async storeAt(seq: number, item: NewDecision): Promise<StoredDecision> {
+      const doc: StoredDecision = { ...item, _id: item._id ?? new Types.ObjectId(), seq };
+      try {
+        await decisions.insertOne(doc);
+        return doc;
+      } catch (error) {
+        const duplicate = (error as { code?: number; keyPattern?: Record<string, unknown> }).code === 11000 && item.requestId !== undefined;
+        if (!duplicate) throw error;
+        const first = await byRequest(item.deviceId, item.requestId as string);
+        if (!first) throw error;
+        await release(seq);
+        return first;
+      }
+    },
+    release,
+    byRequest,
     byId: (id: string) => (Types.ObjectId.isValid(id) ? decisions.findOne({ _id: new Types.ObjectId(id) }) : Promise.resolve(null)),
     /**
      * Marks an allow as used by `fillId`, once: 'ok' when it is (or already was) this fill's,
@@ -137,15 +177,20 @@ export function createInterlockRepository(connection: Connection, now: () => Dat
     },
     /** Decisions after position `afterSeq`, in order, up to the first hole younger than GAP_GRACE_MS. */
     async after(afterSeq: number, limit: number): Promise<StoredDecision[]> {
-      const docs = await decisions.find({ seq: { $gt: afterSeq } }).sort({ seq: 1 }).limit(limit).toArray();
       const run: StoredDecision[] = [];
       let expected = afterSeq + 1;
-      for (const doc of docs) {
-        if (doc.seq !== expected && now().getTime() - doc.at.getTime() < GAP_GRACE_MS) break;
-        run.push(doc);
-        expected = doc.seq + 1;
+      // A released position is read past like a decision and given to no one (so a page may need another read).
+      for (;;) {
+        const docs = await decisions.find({ seq: { $gte: expected } }).sort({ seq: 1 }).limit(limit).toArray();
+        for (const doc of docs) {
+          if (doc.seq !== expected && now().getTime() - doc.at.getTime() < GAP_GRACE_MS) return run;
+          expected = doc.seq + 1;
+          if ((doc.kind as string) === VOID) continue;
+          run.push(doc);
+          if (run.length === limit) return run;
+        }
+        if (docs.length < limit) return run;
       }
-      return run;
     },
   };
 }

@@ -74,6 +74,8 @@ interface FactReads {
   site: CredentialHolder | undefined;
   enterprise: CredentialHolder | undefined;
   stationLock: ControlLock | null;
+  /** The position taken for this request's decision beside the reads (storing it is then one insert); it must be stored or released. */
+  seq?: number;
 }
 
 const isFactReads = (value: unknown): value is FactReads => typeof value === 'object' && value !== null && READS in value;
@@ -129,17 +131,31 @@ export function createInterlockService(deps: InterlockDeps) {
    * status and lock come from authentication's read), so they may start while it runs. The deepest
    * branch is two round trips (code → cylinder → its ledger state).
    */
-  async function readFacts(device: Home, body: AuthorizeBody, withEarlier: boolean): Promise<FactReads> {
-    const [earlier, { cylinder, signature, projection }, operator, sites, enterprises, stationLock] = await Promise.all([
-      // A resent request is rare: look for its first decision while the facts are read, not before.
-      withEarlier ? deps.decisions.byRequest(device.id, body.requestId) : null,
-      cylinderWithState(device, body.code),
-      operatorOf(device, body.operator),
-      registry.credentialHolders('sites', [device.siteId]),
-      registry.credentialHolders('enterprises', [device.enterpriseId]),
-      deps.controls.stationLock(device.siteId),
-    ]);
-    return { [READS]: true, deviceId: device.id, body, earlier, cylinder, signature, projection, operator, site: sites.get(device.siteId), enterprise: enterprises.get(device.enterpriseId), stationLock };
+  async function readFacts(device: Home, body: AuthorizeBody, withEarlier: boolean, reserve = false): Promise<FactReads> {
+    const position = reserve ? deps.decisions.reserve() : undefined;
+    // Awaited after the reads; until then its rejection must not go unhandled.
+    position?.catch(() => undefined);
+    try {
+      const [earlier, { cylinder, signature, projection }, operator, sites, enterprises, stationLock] = await Promise.all([
+        // A resent request is rare: look for its first decision while the facts are read, not before.
+        withEarlier ? deps.decisions.byRequest(device.id, body.requestId) : null,
+        cylinderWithState(device, body.code),
+        operatorOf(device, body.operator),
+        registry.credentialHolders('sites', [device.siteId]),
+        registry.credentialHolders('enterprises', [device.enterpriseId]),
+        deps.controls.stationLock(device.siteId),
+      ]);
+      const seq = position ? await position : undefined;
+      return { [READS]: true, deviceId: device.id, body, earlier, cylinder, signature, projection, operator, site: sites.get(device.siteId), enterprise: enterprises.get(device.enterpriseId), stationLock, ...(seq !== undefined ? { seq } : {}) };
+    } catch (error) {
+      if (position) releaseLater(position);
+      throw error;
+    }
+  }
+
+  /** Gives back a position taken for a decision that will not be stored (best effort: a lost release is a hole readers skip after GAP_GRACE_MS). */
+  function releaseLater(position: Promise<number | undefined>): void {
+    position.then((seq) => (seq === undefined ? undefined : deps.decisions.release(seq))).catch(() => undefined);
   }
 
   function assemble(device: DeviceRecord, reads: FactReads, at: Date): InterlockFacts {
@@ -173,8 +189,9 @@ export function createInterlockService(deps: InterlockDeps) {
   /** The prefetched reads when they were made for this very request (same device, same body), else undefined. */
   async function prefetchedFor(device: DeviceRecord, body: AuthorizeBody, prefetched: Promise<unknown> | undefined): Promise<FactReads | undefined> {
     const reads = prefetched ? await prefetched : undefined;
-    if (!isFactReads(reads) || reads.deviceId !== device.id) return undefined;
-    const same = reads.body.code === body.code && reads.body.operator === body.operator && reads.body.requestId === body.requestId && JSON.stringify(reads.body.checks) === JSON.stringify(body.checks);
+    if (!isFactReads(reads)) return undefined;
+    const same = reads.deviceId === device.id && reads.body.code === body.code && reads.body.operator === body.operator && reads.body.requestId === body.requestId && JSON.stringify(reads.body.checks) === JSON.stringify(body.checks);
+    if (!same) releaseLater(Promise.resolve(reads.seq));
     return same ? reads : undefined;
   }
 
@@ -198,6 +215,41 @@ export function createInterlockService(deps: InterlockDeps) {
       enterprise: { id: device.enterpriseId, ...(enterprise?.credentials.licence ? { licence: enterprise.credentials.licence } : {}) },
       locks: { ...(device.lock ? { scale: device.lock } : {}), ...(stationLock ? { station: stationLock } : {}) },
     };
+  }
+
+  /** Decides on the reads and stores the decision (at the position they took, when they took one). */
+  async function decideAndStore(device: DeviceRecord, body: AuthorizeBody, reads: FactReads, at: Date, started: number, stages: ServiceStages | undefined): Promise<AuthorizeAnswer> {
+    const known = assemble(device, reads, at);
+    const decided = stages ? performance.now() : 0;
+    const verdict = decideFill(known);
+    const c = known.cylinder;
+    const decision: NewDecision = {
+      kind: 'authorize',
+      decision: verdict.decision,
+      reasons: verdict.reasons,
+      deviceId: device.id,
+      siteId: device.siteId,
+      enterpriseId: device.enterpriseId,
+      districtCode: device.districtCode,
+      ...(c ? { cylinderId: c.id, cylinder: { ...(c.grai ? { grai: c.grai } : {}), serial: c.serial, model: c.model, nominalKg: c.nominalKg, ...(c.tareKg !== undefined ? { tareKg: c.tareKg } : {}) } } : {}),
+      code: body.code,
+      operator: body.operator,
+      ...(known.operator ? { operatorWorkerId: known.operator.workerId } : {}),
+      requestId: body.requestId,
+      at,
+      ...(verdict.decision === 'allow' ? { expiresAt: new Date(at.getTime() + deps.authorizationTtlMs), usedByFillId: null } : {}),
+      targetNetKg: verdict.targetNetKg,
+      maxGrossKg: verdict.maxGrossKg,
+      ...(body.checks ? { checks: body.checks } : {}),
+    };
+    const storing = stages ? performance.now() : 0;
+    const stored = reads.seq !== undefined ? await deps.decisions.storeAt(reads.seq, decision) : ((await deps.decisions.append([decision]))[0] as StoredDecision);
+    if (stages) {
+      stages.factsMs = decided - started;
+      stages.decideMs = storing - decided;
+      stages.storeMs = performance.now() - storing;
+    }
+    return authorizationAnswer(stored);
   }
 
   return {
@@ -240,7 +292,11 @@ export function createInterlockService(deps: InterlockDeps) {
      */
     prefetch(device: Home, raw: unknown): Promise<unknown> {
       const parsed = authorizeBody.safeParse(raw);
-      return parsed.success ? readFacts(device, parsed.data, true) : Promise.resolve(undefined);
+      return parsed.success ? readFacts(device, parsed.data, true, true) : Promise.resolve(undefined);
+    },
+    /** A prefetch whose request failed authentication: the position it took is given back. */
+    abandon(prefetched: Promise<unknown>): void {
+      releaseLater(prefetched.then((reads) => (isFactReads(reads) ? reads.seq : undefined)));
     },
     /**
      * Decides and stores; uses the reads `prefetched` made for this request when there are, else
@@ -249,39 +305,18 @@ export function createInterlockService(deps: InterlockDeps) {
     async authorize(device: DeviceRecord, body: AuthorizeBody, stages?: ServiceStages, prefetched?: Promise<unknown>): Promise<AuthorizeAnswer> {
       const at = deps.now();
       const started = stages ? performance.now() : 0;
-      const reads = (await prefetchedFor(device, body, prefetched)) ?? (await readFacts(device, body, true));
-      if (reads.earlier) return authorizationAnswer(reads.earlier);
-      const known = assemble(device, reads, at);
-      const decided = stages ? performance.now() : 0;
-      const verdict = decideFill(known);
-      const c = known.cylinder;
-      const decision: NewDecision = {
-        kind: 'authorize',
-        decision: verdict.decision,
-        reasons: verdict.reasons,
-        deviceId: device.id,
-        siteId: device.siteId,
-        enterpriseId: device.enterpriseId,
-        districtCode: device.districtCode,
-        ...(c ? { cylinderId: c.id, cylinder: { ...(c.grai ? { grai: c.grai } : {}), serial: c.serial, model: c.model, nominalKg: c.nominalKg, ...(c.tareKg !== undefined ? { tareKg: c.tareKg } : {}) } } : {}),
-        code: body.code,
-        operator: body.operator,
-        ...(known.operator ? { operatorWorkerId: known.operator.workerId } : {}),
-        requestId: body.requestId,
-        at,
-        ...(verdict.decision === 'allow' ? { expiresAt: new Date(at.getTime() + deps.authorizationTtlMs), usedByFillId: null } : {}),
-        targetNetKg: verdict.targetNetKg,
-        maxGrossKg: verdict.maxGrossKg,
-        ...(body.checks ? { checks: body.checks } : {}),
-      };
-      const storing = stages ? performance.now() : 0;
-      const [stored] = await deps.decisions.append([decision]);
-      if (stages) {
-        stages.factsMs = decided - started;
-        stages.decideMs = storing - decided;
-        stages.storeMs = performance.now() - storing;
+      const reads = (await prefetchedFor(device, body, prefetched)) ?? (await readFacts(device, body, true, true));
+      if (reads.earlier) {
+        if (reads.seq !== undefined) await deps.decisions.release(reads.seq);
+        return authorizationAnswer(reads.earlier);
       }
-      return authorizationAnswer(stored as StoredDecision);
+      try {
+        return await decideAndStore(device, body, reads, at, started, stages);
+      } catch (error) {
+        releaseLater(Promise.resolve(reads.seq));
+        throw error;
+      }
     },
   };
+
 }
