@@ -97,6 +97,7 @@ export interface DeviceAuthDeps {
    * cannot make the platform read anything; the route ignores them when authentication fails.
    */
   prefetch?: {
+    method: string;
     path: string;
     start(device: DeviceHome & { id: string }, body: unknown): Promise<unknown>;
     /** Told of a prefetch whose request then failed authentication (what it holds is given back). */
@@ -178,7 +179,7 @@ export function deviceAuthentication(deps: DeviceAuthDeps): RequestHandler {
 
   function prefetch(req: Request, deviceId: string, body: Buffer, inWindow: boolean): void {
     const home = deps.keys.homeOf(deviceId);
-    if (!deps.prefetch || req.path !== deps.prefetch.path || !home || !inWindow) return;
+    if (!deps.prefetch || req.method !== deps.prefetch.method || req.path !== deps.prefetch.path || !home || !inWindow) return;
     let parsed: unknown;
     try {
       parsed = parseJson(body);

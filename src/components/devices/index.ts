@@ -236,7 +236,7 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
   deps.ledger.onCommitted(() => manualFills.kick());
   manualFills.kick();
   // An authorize's facts are read while its device and nonce are checked (one round trip less).
-  const authenticate = deviceAuthentication({ devices, keys, nonces, now, prefetch: { path: '/fills/authorize', start: (device, body) => interlock.prefetch(device, body), abandon: (started) => interlock.abandon(started) } });
+  const authenticate = deviceAuthentication({ devices, keys, nonces, now, prefetch: { method: 'POST', path: '/fills/authorize', start: (device, body) => interlock.prefetch(device, body), abandon: (started) => interlock.abandon(started) } });
   const timings = createAuthorizeTimings();
   const router = Router()
     .use(devicesRoutes(service))

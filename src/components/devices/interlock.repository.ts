@@ -139,7 +139,7 @@ export function createInterlockRepository(connection: Connection, now: () => Dat
         await decisions.insertOne(doc);
         return doc;
       } catch (error) {
-        const duplicate = (error as { code?: number; keyPattern?: Record<string, unknown> }).code === 11000 && item.requestId !== undefined;
+        const duplicate = (error as { code?: number }).code === 11000 && item.requestId !== undefined;
         if (!duplicate) throw error;
         const first = await byRequest(item.deviceId, item.requestId as string);
         if (!first) throw error;
