@@ -27,6 +27,7 @@ import { DeviceClient, UserClient } from '../src/sim/scales/sim.client';
 import { benchNodeArgs, startServerProcess } from '../test/support/embedded-server.process';
 import type { AuthorizeTiming } from '../src/components/devices';
 import { median, percentile, report } from './lib/bench';
+import { watchStalls } from './lib/stalls';
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
@@ -232,6 +233,8 @@ async function main(): Promise<void> {
     const stageRounds: ReturnType<typeof stageFigures>[] = [];
 
     const rounds = { authorizeP50: [] as number[], authorizeP99: [] as number[], helloP50: [] as number[], helloP99: [] as number[], reportP50: [] as number[], reportP99: [] as number[], fillsPerS: [] as number[] };
+    // The scales' process's own stalls are in every latency it measures (the hello route's too).
+    const clientStalls = watchStalls();
     for (let run = 0; run <= RUNS; run++) {
       let fills: Awaited<ReturnType<typeof fillRun>>;
       let hello: number[];
@@ -267,6 +270,7 @@ async function main(): Promise<void> {
       const h99 = percentile(hello, 99);
       process.stdout.write(`run ${run}${run === 0 ? ' (warm-up)' : ''}: authorize p50 ${a50.toFixed(1)} ms p99 ${a99.toFixed(1)} ms; report p50 ${percentile(fills.reportLatencies, 50).toFixed(1)} ms p99 ${percentile(fills.reportLatencies, 99).toFixed(1)} ms; hello p50 ${h50.toFixed(1)} ms p99 ${h99.toFixed(1)} ms; ${(started.fills / started.seconds).toFixed(0)} fills/s\n`);
       process.stdout.write(`  app loop: ${JSON.stringify(await (await fetch(`${url}/api/v1/bench/loop`)).json())}\n`);
+      process.stdout.write(`  scales' own process: ${JSON.stringify(clientStalls.take())}\n`);
       process.stdout.write(`  server stages p50/p99 ms: ${STAGES.map((k) => `${k.replace('Ms', '')} ${stages[k]?.p50}/${stages[k]?.p99}`).join(', ')}\n`);
       if (run === 0) continue;
       stageRounds.push(stages);
