@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors/app.error';
 import { zodFieldErrors } from '../../shared/errors/problem.mapper';
 import { aheadOfPlatform } from '../../shared/http/date.schema';
 import type { AppendOutcome, EventActor, Ledger, LedgerEvent, Rejection, RejectionCode } from '../ledger';
-import type { Registry } from '../registry';
+import type { CredentialHolder, Registry } from '../registry';
 import { fillReport, type FillOutcome, type FillReport, type ReweighOutcome, type ReweighReport } from './device.api.schemas';
 import type { DeviceRecord, DeviceRepository } from './device.repository';
 import type { FillRecordsRepository, NewFillRecord } from './fill-records.repository';
@@ -155,13 +155,20 @@ export function createFillReportService(deps: FillReportDeps) {
     return [...inspect, fill];
   }
 
-  async function recordOf(device: DeviceRecord, report: FillReport, authorization: StoredDecision, event: LedgerEvent, inspectEventId: string | undefined): Promise<NewFillRecord> {
+  /**
+   * What a batch's filling records name besides the report: the station's name and filling licence
+   * and the operators' certificates, read once for the batch while its events are recorded.
+   */
+  function recordFacts(device: DeviceRecord, workerIds: readonly string[]) {
+    const reads = Promise.all([deps.registry.siteById(device.siteId), deps.registry.credentialHolders('sites', [device.siteId]), workerIds.length ? deps.registry.credentialHolders('workers', [...new Set(workerIds)]) : Promise.resolve(new Map<string, CredentialHolder>())]);
+    // Awaited once the events are recorded; until then (or if recording throws) never unhandled.
+    reads.catch(() => undefined);
+    return reads;
+  }
+  type RecordFacts = Awaited<ReturnType<typeof recordFacts>>;
+
+  function recordOf(device: DeviceRecord, report: FillReport, authorization: StoredDecision, event: LedgerEvent, inspectEventId: string | undefined, [site, holders, workers]: RecordFacts): NewFillRecord {
     const workerId = authorization.operatorWorkerId;
-    const [site, holders, workers] = await Promise.all([
-      deps.registry.siteById(device.siteId),
-      deps.registry.credentialHolders('sites', [device.siteId]),
-      workerId ? deps.registry.credentialHolders('workers', [workerId]) : Promise.resolve(new Map()),
-    ]);
     const licence = holders.get(device.siteId)?.credentials.fillingLicence?.number;
     const certificate = workerId ? workers.get(workerId)?.credentials.certificate?.number : undefined;
     const c = authorization.cylinder;
@@ -225,6 +232,8 @@ export function createFillReportService(deps: FillReportDeps) {
     const ordered = [...reports].map((report, index) => ({ report, index })).sort((a, b) => a.report.sequence - b.report.sequence);
     const checked: Checked[] = [];
     for (const { report } of ordered) checked.push(await check(device, report));
+    const accepted = checked.flatMap((c) => ('authorization' in c ? [c.authorization] : []));
+    const facts = accepted.length > 0 ? recordFacts(device, accepted.flatMap((a) => (a.operatorWorkerId ? [a.operatorWorkerId] : []))) : undefined;
     const outcomes = new Map<FillReport, AppendOutcome[]>();
     // One ledger append per run of reports by the same operator (the actor carries the worker), in order.
     for (let i = 0; i < checked.length; ) {
@@ -260,7 +269,7 @@ export function createFillReportService(deps: FillReportDeps) {
         continue;
       }
       const inspect = appended.length > 1 ? appended[0] : undefined;
-      const stored = await deps.records.store(await recordOf(device, report, item.authorization, fill.event, inspect?.event?.eventId));
+      const stored = await deps.records.store(recordOf(device, report, item.authorization, fill.event, inspect?.event?.eventId, await (facts as Promise<RecordFacts>)));
       answers.set(report, {
         fillId: report.fillId,
         sequence: report.sequence,
