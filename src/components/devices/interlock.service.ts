@@ -131,14 +131,15 @@ export function createInterlockService(deps: InterlockDeps) {
    * status and lock come from authentication's read), so they may start while it runs. The deepest
    * branch is two round trips (code → cylinder → its ledger state).
    */
-  async function readFacts(device: Home, body: AuthorizeBody, withEarlier: boolean, reserve = false): Promise<FactReads> {
-    const position = reserve ? deps.decisions.reserve() : undefined;
+  async function readFacts(device: Home, body: AuthorizeBody, forRequest: boolean): Promise<FactReads> {
+    // A request to be decided and stored (not judgeNow) also looks for its first decision and takes its position.
+    const position = forRequest ? deps.decisions.reserve() : undefined;
     // Awaited after the reads; until then its rejection must not go unhandled.
     position?.catch(() => undefined);
     try {
       const [earlier, { cylinder, signature, projection }, operator, sites, enterprises, stationLock] = await Promise.all([
         // A resent request is rare: look for its first decision while the facts are read, not before.
-        withEarlier ? deps.decisions.byRequest(device.id, body.requestId) : null,
+        forRequest ? deps.decisions.byRequest(device.id, body.requestId) : null,
         cylinderWithState(device, body.code),
         operatorOf(device, body.operator),
         registry.credentialHolders('sites', [device.siteId]),
@@ -217,8 +218,8 @@ export function createInterlockService(deps: InterlockDeps) {
     };
   }
 
-  /** Decides on the reads and stores the decision (at the position they took, when they took one). */
-  async function decideAndStore(device: DeviceRecord, body: AuthorizeBody, reads: FactReads, at: Date, started: number, stages: ServiceStages | undefined): Promise<AuthorizeAnswer> {
+  /** Decides on the reads and stores the decision at the position they took. */
+  async function decideAndStore(device: DeviceRecord, body: AuthorizeBody, reads: FactReads & { seq: number }, at: Date, started: number, stages: ServiceStages | undefined): Promise<AuthorizeAnswer> {
     const known = assemble(device, reads, at);
     const decided = stages ? performance.now() : 0;
     const verdict = decideFill(known);
@@ -243,7 +244,7 @@ export function createInterlockService(deps: InterlockDeps) {
       ...(body.checks ? { checks: body.checks } : {}),
     };
     const storing = stages ? performance.now() : 0;
-    const stored = reads.seq !== undefined ? await deps.decisions.storeAt(reads.seq, decision) : ((await deps.decisions.append([decision]))[0] as StoredDecision);
+    const stored = await deps.decisions.storeAt(reads.seq, decision);
     if (stages) {
       stages.factsMs = decided - started;
       stages.decideMs = storing - decided;
@@ -292,7 +293,7 @@ export function createInterlockService(deps: InterlockDeps) {
      */
     prefetch(device: Home, raw: unknown): Promise<unknown> {
       const parsed = authorizeBody.safeParse(raw);
-      return parsed.success ? readFacts(device, parsed.data, true, true) : Promise.resolve(undefined);
+      return parsed.success ? readFacts(device, parsed.data, true) : Promise.resolve(undefined);
     },
     /** A prefetch whose request failed authentication: the position it took is given back. */
     abandon(prefetched: Promise<unknown>): void {
@@ -305,15 +306,17 @@ export function createInterlockService(deps: InterlockDeps) {
     async authorize(device: DeviceRecord, body: AuthorizeBody, stages?: ServiceStages, prefetched?: Promise<unknown>): Promise<AuthorizeAnswer> {
       const at = deps.now();
       const started = stages ? performance.now() : 0;
-      const reads = (await prefetchedFor(device, body, prefetched)) ?? (await readFacts(device, body, true, true));
+      const reads = (await prefetchedFor(device, body, prefetched)) ?? (await readFacts(device, body, true));
+      const { seq } = reads;
+      if (seq === undefined) throw new Error('interlock: a request read without its position');
       if (reads.earlier) {
-        if (reads.seq !== undefined) await deps.decisions.release(reads.seq);
+        await deps.decisions.release(seq);
         return authorizationAnswer(reads.earlier);
       }
       try {
-        return await decideAndStore(device, body, reads, at, started, stages);
+        return await decideAndStore(device, body, { ...reads, seq }, at, started, stages);
       } catch (error) {
-        releaseLater(Promise.resolve(reads.seq));
+        releaseLater(Promise.resolve(seq));
         throw error;
       }
     },
