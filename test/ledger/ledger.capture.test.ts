@@ -97,6 +97,18 @@ describe('custody ledger capture through the API', () => {
     expect(await world.connection.collection('rejected_events').countDocuments({ cylinderId: cylinder })).toBe(0);
   });
 
+  it('answers a time more than 5 minutes ahead of the platform clock with 400 naming occurredAt, alone and in a batch, and keeps nothing', async () => {
+    const cylinder = await a.newCylinder();
+    const ahead = { ...anEvent('commission', cylinder).at(a.station).build(), occurredAt: new Date(Date.now() + 6 * 60_000).toISOString() };
+    const res = await post(a, ahead);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'occurredAt', message: 'is more than 5 minutes ahead of the platform clock' }] });
+    const batch = await expectStatus<{ rejected: number; results: (Outcome & { errors?: unknown })[] }>(world.as(a.admin).post('/api/v1/events/batch', { events: [{ ...ahead, eventId: randomUUID() }] }), 200);
+    expect(batch.results[0]).toMatchObject({ status: 'rejected', reason: 'VALIDATION_FAILED', errors: [{ path: 'occurredAt', message: 'is more than 5 minutes ahead of the platform clock' }] });
+    expect(await world.connection.collection('rejected_events').countDocuments({ cylinderId: cylinder })).toBe(0);
+    expect(await world.ledger.cylinderState(cylinder)).toBeNull();
+  });
+
   it('stores the same event sent twice once: the second answer is 200 duplicate with the original, other content under its id 409', async () => {
     const cylinder = await a.newCylinder();
     const body = anEvent('commission', cylinder).at(a.station).build();

@@ -363,7 +363,8 @@ describe('capture decides each event (pure)', () => {
 describe('capture parses each item at the edge (pure)', () => {
   it('answers an invalid item VALIDATION_FAILED naming every field, under the id it claims', () => {
     const [answer] = parseEvents([{ eventId: 'not-a-uuid', type: 'teleport', extra: 1 }], RECEIVED);
-    expect(answer).toEqual({ answer: { eventId: 'not-a-uuid', status: 'rejected', reason: 'VALIDATION_FAILED', detail: expect.stringMatching(/eventId: .*type: .*/) } });
+    expect(answer).toEqual({ answer: { eventId: 'not-a-uuid', status: 'rejected', reason: 'VALIDATION_FAILED', detail: expect.stringMatching(/eventId: .*type: .*/), errors: expect.any(Array) } });
+    expect((answer as { answer: { errors: { path: string }[] } }).answer.errors.map((e) => e.path).sort()).toEqual(['eventId', 'extra', 'occurredAt', 'type']);
     expect((answer as { answer: { detail: string } }).answer.detail).toContain('extra');
     expect(parseEvents([null, { eventId: 'x'.repeat(100) }], RECEIVED).map((i) => ('answer' in i ? i.answer.eventId : i))).toEqual(['', 'x'.repeat(64)]);
   });
@@ -371,7 +372,7 @@ describe('capture parses each item at the edge (pure)', () => {
   it('refuses a device clock more than the allowed skew ahead, and admits one within it', () => {
     const at = (ms: number) => ({ eventId: randomUUID(), cylinderId: aCylinder().id, type: 'report_lost', occurredAt: new Date(RECEIVED.getTime() + ms).toISOString() });
     const [late, early] = parseEvents([at(MAX_CLOCK_SKEW_MS + 1000), at(MAX_CLOCK_SKEW_MS - 1000)], RECEIVED);
-    expect(late).toMatchObject({ answer: { status: 'rejected', reason: 'VALIDATION_FAILED', detail: 'occurredAt: is in the future' } });
+    expect(late).toMatchObject({ answer: { status: 'rejected', reason: 'VALIDATION_FAILED', detail: 'occurredAt: is more than 5 minutes ahead of the platform clock', errors: [{ path: 'occurredAt', message: 'is more than 5 minutes ahead of the platform clock' }] } });
     expect(early).toHaveProperty('input');
   });
 

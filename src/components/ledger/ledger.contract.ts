@@ -1,3 +1,4 @@
+import type { FieldError } from '../../shared/errors/app.error';
 /**
  * The contract between the custody ledger and its neighbours (QR identity, the Merkle log and
  * checkpoints, EPCIS export, supervision rules). Implemented by the ledger component; the types
@@ -108,6 +109,8 @@ export interface AppendOutcome {
   detail?: string;
   /** Every reason a rejection has (a worker's expired certificate AND the site's revoked licence), the first being `reason`/`detail`. */
   reasons?: { code: string; detail: string }[];
+  /** An event refused at the edge (VALIDATION_FAILED): every field that is wrong and why, as a 400 lists them. */
+  errors?: FieldError[];
   event?: LedgerEvent;
   /** The cylinder a rejected event named, when it was found within the sender's scope (an accepted or duplicate event carries it in `event`). */
   cylinderId?: string;

@@ -1,5 +1,6 @@
+import type { FieldError } from '../../shared/errors/app.error';
 import { zodFieldErrors } from '../../shared/errors/problem.mapper';
-import { MAX_CLOCK_AHEAD_MS } from '../../shared/http/date.schema';
+import { aheadOfPlatform, MAX_CLOCK_AHEAD_MS } from '../../shared/http/date.schema';
 import type { AppendOutcome } from './ledger.contract';
 import { eventInput, type EventInput } from './ledger.schemas';
 
@@ -14,8 +15,7 @@ export function parseEvents(raws: readonly unknown[], receivedAt: Date): Intake[
   return raws.map((raw) => {
     const parsed = eventInput.safeParse(raw);
     if (parsed.success) return admit(parsed.data, receivedAt);
-    const detail = zodFieldErrors(parsed.error).map((e) => `${e.path}: ${e.message}`).join('; ');
-    return { answer: { eventId: idOf(raw), status: 'rejected', reason: 'VALIDATION_FAILED', detail } };
+    return refused(idOf(raw), zodFieldErrors(parsed.error));
   });
 }
 
@@ -24,10 +24,14 @@ export function parseEvents(raws: readonly unknown[], receivedAt: Date): Intake[
  * the field-by-field 400): refuses a device clock too far ahead, and normalizes.
  */
 export function admit(input: EventInput, receivedAt: Date): Intake {
-  if (Date.parse(input.occurredAt) > receivedAt.getTime() + MAX_CLOCK_SKEW_MS) {
-    return { answer: { eventId: input.eventId, status: 'rejected', reason: 'VALIDATION_FAILED', detail: 'occurredAt: is in the future' } };
-  }
+  const ahead = aheadOfPlatform(input.occurredAt, receivedAt, 'occurredAt');
+  if (ahead.length > 0) return refused(input.eventId, ahead);
   return { input: normalize(input) };
+}
+
+/** Refused at the edge: the fields that are wrong, listed (and in `detail`, one line). */
+function refused(eventId: string, errors: FieldError[]): Intake {
+  return { answer: { eventId, status: 'rejected', reason: 'VALIDATION_FAILED', detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors } };
 }
 
 /** receive / return_empty name their site in the payload, dispatch its vehicle: `where` carries them too, for the indexes. */

@@ -48,7 +48,7 @@ export function ledgerRoutes(services: LedgerRouteServices): Router {
       const detail = outcome?.detail ?? reason;
       // The status and title come from the one reason table; every reason that applies is listed.
       const info = reasonInfo(reason);
-      throw new AppError(reason, info.status, info.en, { detail, reasons: outcome?.reasons ?? [{ code: reason, detail }] });
+      throw new AppError(reason, info.status, info.en, { detail, reasons: outcome?.reasons ?? [{ code: reason, detail }], ...(outcome?.errors ? { errors: outcome.errors } : {}) });
     }
     res.status(outcome.status === 'accepted' ? 201 : 200).json(outcomeView(outcome));
   });

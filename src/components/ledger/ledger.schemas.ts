@@ -1,3 +1,4 @@
+import { fieldErrorSchema } from '../../shared/errors/problem.schema';
 import { z } from '../../shared/openapi/zod.openapi';
 import { CYLINDER_STATES, EVENT_TYPES, type EventType } from './ledger.contract';
 import { FILL_ANOMALIES, type FillAnomaly } from './ledger.fill-limits';
@@ -218,6 +219,7 @@ export const outcomeView = z
     reason: z.string().optional().openapi({ description: 'Stable code of a rejection (the first of `reasons`): see the RejectionCode table' }),
     detail: z.string().optional(),
     reasons: z.array(z.object({ code: z.enum(REJECTION_CODES), detail: z.string() })).optional().openapi({ description: 'Every reason of a rejection, not only the first' }),
+    errors: z.array(fieldErrorSchema).optional().openapi({ description: 'A rejection at the edge (VALIDATION_FAILED): every field that is wrong and why' }),
     event: eventView.optional(),
     cylinderId: z.string().optional().openapi({ description: 'The cylinder a rejected event named, when found within the caller\'s scope' }),
   })

@@ -338,7 +338,7 @@ const SENTENCES: readonly Bilingual[] = [
   { en: "the cylinder's periodic inspection was due {day}: it is inspected before it is commissioned", zh: '气瓶定期检验已于 {day} 到期，须先检验再赋码' },
   { en: "The cylinder's chain has events outside your scope; an export bundle and a chain verification cover the whole chain. Read your scope's events with GET /api/v1/cylinders/{id}/events or /api/v1/epcis/events, or ask the city regulator for the export", zh: '该气瓶的事件链含有您权限范围外的事件，导出包覆盖整条链。请查看本范围内的事件，或请市级监管部门导出' },
   { en: 'eventId: is already the id of another event; send a new event with a new id', zh: 'eventId：已被另一事件使用，请用新编号发送新事件' },
-  { en: 'occurredAt: is in the future', zh: 'occurredAt：时间在未来' },
+  { en: 'occurredAt: is more than 5 minutes ahead of the platform clock', zh: 'occurredAt：比平台时间超前 5 分钟以上' },
   { en: 'event {type} is not allowed in state {state} (allowed: {allowed})', zh: '气瓶当前状态 {state} 不允许事件 {type}（允许：{allowed}）' },
   { en: 'none, the state is terminal', zh: '无，已是终态' },
   { en: 'must be a GRAI: 14 digits then a serial of up to 16 characters', zh: '须为 GRAI：14 位数字加最多 16 位序列号' },
