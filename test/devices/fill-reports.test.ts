@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { anEvent, expectStatus, startLedgerWorld, type LedgerWorld } from '../ledger/ledger.harness';
 import { TestClock } from '../support/world';
 import { aCylinderAtScale, aFillReport, anAllow, aScaleKit, signed, type ScaleKit } from './devices.harness';
@@ -36,11 +37,13 @@ describe('fill reports from a scale', () => {
       payload: { tareKg: 14.5, grossKg: 29.4, netKg: 14.9, durationS: 75, scaleId: kit.scale.id, fillId: fill.fillId, authorizationId, operatorWorkerId: kit.operator.id, permittedNetKg: 14.5 },
     });
     const record = await world.connection.collection('fill_records').findOne({ fillId: fill.fillId });
+    const station = await world.connection.collection('sites').findOne({ _id: new Types.ObjectId(kit.kit.station) });
+    expect(station?.name).toEqual(expect.any(String));
     expect(record).toMatchObject({
       deviceId: kit.scale.id,
       eventId: res.body.eventId,
       cylinder: { id: cylinder.id, grai: cylinder.grai, serial: cylinder.serial, model: 'YSP-15', nominalKg: 15, registeredTareKg: 14.5 },
-      station: { id: kit.kit.station, fillingLicenceNumber: expect.any(String) },
+      station: { id: kit.kit.station, name: station?.name, fillingLicenceNumber: expect.any(String) },
       scale: { id: kit.scale.id, name: '1号灌装秤' },
       operator: { workerId: kit.operator.id, staffNumber: kit.operator.staffNumber, certificateNumber: expect.any(String) },
       checks,

@@ -17,7 +17,7 @@ export interface FillReportDeps {
   records: FillRecordsRepository;
   devices: Pick<DeviceRepository, 'markReported'>;
   ledger: Pick<Ledger, 'appendMany' | 'eventIds'>;
-  registry: Pick<Registry, 'credentialHolders' | 'siteById'>;
+  registry: Pick<Registry, 'credentialHolders'>;
   /** The cylinder a code names at this scale (the interlock's reading of codes). */
   cylinderOfCode(device: DeviceRecord, code: string): Promise<string | undefined>;
   /** The worker a staff number or card names in the scale's enterprise. */
@@ -160,16 +160,17 @@ export function createFillReportService(deps: FillReportDeps) {
    * and the operators' certificates, read once for the batch while its events are recorded.
    */
   function recordFacts(device: DeviceRecord, workerIds: readonly string[]) {
-    const reads = Promise.all([deps.registry.siteById(device.siteId), deps.registry.credentialHolders('sites', [device.siteId]), workerIds.length ? deps.registry.credentialHolders('workers', [...new Set(workerIds)]) : Promise.resolve(new Map<string, CredentialHolder>())]);
+    const reads = Promise.all([deps.registry.credentialHolders('sites', [device.siteId]), workerIds.length ? deps.registry.credentialHolders('workers', [...new Set(workerIds)]) : Promise.resolve(new Map<string, CredentialHolder>())]);
     // Awaited once the events are recorded; until then (or if recording throws) never unhandled.
     reads.catch(() => undefined);
     return reads;
   }
   type RecordFacts = Awaited<ReturnType<typeof recordFacts>>;
 
-  function recordOf(device: DeviceRecord, report: FillReport, authorization: StoredDecision, event: LedgerEvent, inspectEventId: string | undefined, [site, holders, workers]: RecordFacts): NewFillRecord {
+  function recordOf(device: DeviceRecord, report: FillReport, authorization: StoredDecision, event: LedgerEvent, inspectEventId: string | undefined, [holders, workers]: RecordFacts): NewFillRecord {
     const workerId = authorization.operatorWorkerId;
-    const licence = holders.get(device.siteId)?.credentials.fillingLicence?.number;
+    const site = holders.get(device.siteId);
+    const licence = site?.credentials.fillingLicence?.number;
     const certificate = workerId ? workers.get(workerId)?.credentials.certificate?.number : undefined;
     const c = authorization.cylinder;
     const permittedNetKg = Number(event.payload.permittedNetKg);
@@ -181,7 +182,7 @@ export function createFillReportService(deps: FillReportDeps) {
       ...(inspectEventId ? { inspectEventId } : {}),
       authorizationId: authorization._id.toHexString(),
       cylinder: { id: event.cylinderId, ...(c?.grai ? { grai: c.grai } : {}), serial: c?.serial ?? '', model: c?.model ?? '', nominalKg: c?.nominalKg ?? 0, ...(c?.tareKg !== undefined ? { registeredTareKg: c.tareKg } : {}) },
-      station: { id: device.siteId, ...(site ? { name: site.name } : {}), ...(licence ? { fillingLicenceNumber: licence } : {}) },
+      station: { id: device.siteId, ...(site?.name ? { name: site.name } : {}), ...(licence ? { fillingLicenceNumber: licence } : {}) },
       enterpriseId: device.enterpriseId,
       districtCode: event.districtCode,
       scale: { id: device.id, name: device.name, ...(device.serialNumber ? { serialNumber: device.serialNumber } : {}), ...(device.calibrationDueOn ? { calibrationDueOn: device.calibrationDueOn } : {}) },

@@ -168,6 +168,8 @@ export interface CredentialHolder extends OwnedSummary {
   /** A worker's role and the site it works at (the filling-scale interlock checks the operator is this station's). */
   role?: string;
   siteId?: string;
+  /** A site's name (sites only: a station's filling record names it). */
+  name?: string;
   credentials: Partial<Record<CredentialField, StoredCredential>>;
 }
 
@@ -194,6 +196,8 @@ export interface CustomerContact extends OwnedSummary {
 export type LifecycleChange = { inspectedOn: Date; nextInspectionDate: Date } | { scrappedAt: Date };
 
 const HOLDER_PROJECTION = { enterpriseId: 1, districtCode: 1, active: 1, kind: 1, role: 1, siteId: 1, licence: 1, fillingLicence: 1, permit: 1, certificate: 1 };
+/** What a holder is read with: a site's name too (no other resource's, so no person's name travels with a holder). */
+const holderProjection = (resource: CredentialHolderResource) => (resource === 'sites' ? { ...HOLDER_PROJECTION, name: 1 } : HOLDER_PROJECTION);
 
 /** A stored site, vehicle, worker or enterprise as a CredentialHolder (read with HOLDER_PROJECTION). */
 function holderOf(resource: CredentialHolderResource, doc: StoredDoc): CredentialHolder {
@@ -211,6 +215,7 @@ function holderOf(resource: CredentialHolderResource, doc: StoredDoc): Credentia
     ...(typeof doc.kind === 'string' ? { kind: doc.kind } : {}),
     ...(typeof doc.role === 'string' ? { role: doc.role } : {}),
     ...(doc.siteId instanceof Types.ObjectId ? { siteId: doc.siteId.toHexString() } : {}),
+    ...(resource === 'sites' && typeof doc.name === 'string' ? { name: doc.name } : {}),
     credentials,
   };
 }
@@ -395,14 +400,14 @@ export async function createRegistry(deps: ComponentDeps, options: RegistryOptio
       const found = new Map<string, CredentialHolder>();
       if (objectIds.length === 0) return found;
       // On every captured event: the driver's own collection, skipping mongoose's query casting.
-      const docs = (await models[resource].collection.find({ _id: { $in: objectIds } }, { projection: HOLDER_PROJECTION }).toArray()) as StoredDoc[];
+      const docs = (await models[resource].collection.find({ _id: { $in: objectIds } }, { projection: holderProjection(resource) }).toArray()) as StoredDoc[];
       for (const doc of docs) found.set(doc._id.toHexString(), holderOf(resource, doc));
       return found;
     },
     async credentialHolderByCode(resource, enterpriseId, code) {
       if (!Types.ObjectId.isValid(enterpriseId)) return undefined;
       const { field, normalize } = CODE_FIELDS[resource];
-      const doc = (await models[resource].collection.findOne({ enterpriseId: new Types.ObjectId(enterpriseId), [field]: normalize(code) }, { projection: HOLDER_PROJECTION })) as StoredDoc | null;
+      const doc = (await models[resource].collection.findOne({ enterpriseId: new Types.ObjectId(enterpriseId), [field]: normalize(code) }, { projection: holderProjection(resource) })) as StoredDoc | null;
       return doc ? holderOf(resource, doc) : undefined;
     },
     policy,
