@@ -10,13 +10,13 @@ import { anEnterpriseKit, expectStatus, principal, type EnterpriseKit } from './
  */
 const DISTRICT = '441802';
 const city = principal('city_regulator');
-type Item = { id: string; rule: string; subject: { id: string }; count: number; status: string };
+type Item = { subject: { id: string }; count: number };
 
 let world: World;
 let kit: EnterpriseKit;
 
 beforeAll(async () => {
-  world = await startWorld('alerts_pipeline');
+  world = await startWorld('alerts_back_to_back');
   kit = await anEnterpriseKit(world, DISTRICT);
   await world.alerts.settled();
 }, 120_000);

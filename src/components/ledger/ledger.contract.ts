@@ -1,9 +1,9 @@
-import type { FieldError } from '../../shared/errors/app.error';
 /**
  * The contract between the custody ledger and its neighbours (QR identity, the Merkle log and
  * checkpoints, EPCIS export, supervision rules). Implemented by the ledger component; the types
  * here are the shared vocabulary.
  */
+import type { FieldError } from '../../shared/errors/app.error';
 
 /** Lifecycle events of the brief (plus the EPCIS error declaration that corrects an earlier event). */
 export const EVENT_TYPES = [

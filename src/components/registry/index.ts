@@ -196,10 +196,11 @@ export interface CustomerContact extends OwnedSummary {
 export type LifecycleChange = { inspectedOn: Date; nextInspectionDate: Date } | { scrappedAt: Date };
 
 const HOLDER_PROJECTION = { enterpriseId: 1, districtCode: 1, active: 1, kind: 1, role: 1, siteId: 1, licence: 1, fillingLicence: 1, permit: 1, certificate: 1 };
-/** What a holder is read with: a site's name too (no other resource's, so no person's name travels with a holder). */
-const holderProjection = (resource: CredentialHolderResource) => (resource === 'sites' ? { ...HOLDER_PROJECTION, name: 1 } : HOLDER_PROJECTION);
+/** A site is read with its name too (no other resource with its name, so no person's name travels with a holder). */
+const SITE_HOLDER_PROJECTION = { ...HOLDER_PROJECTION, name: 1 };
+const holderProjection = (resource: CredentialHolderResource) => (resource === 'sites' ? SITE_HOLDER_PROJECTION : HOLDER_PROJECTION);
 
-/** A stored site, vehicle, worker or enterprise as a CredentialHolder (read with HOLDER_PROJECTION). */
+/** A stored site, vehicle, worker or enterprise as a CredentialHolder (read with holderProjection). */
 function holderOf(resource: CredentialHolderResource, doc: StoredDoc): CredentialHolder {
   const credentials: CredentialHolder['credentials'] = {};
   for (const field of ['licence', 'fillingLicence', 'permit', 'certificate'] as const) {
