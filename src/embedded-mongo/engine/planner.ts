@@ -43,16 +43,20 @@ function boundFor(condition: unknown): Bound | undefined {
   return { low, high };
 }
 
+/** Each top-level entry of the filter, those of a top-level $and included. */
+function eachTopLevel(filter: Document, visit: (field: string, cond: unknown) => void): void {
+  for (const [field, cond] of Object.entries(filter)) {
+    if (field === '$and' && Array.isArray(cond)) cond.forEach((c) => isPlainObject(c) && eachTopLevel(c, visit));
+    else visit(field, cond);
+  }
+}
+
 /** Top-level conditions, including those of a top-level $and. */
 function conditions(filter: Document): Map<string, unknown[]> {
   const out = new Map<string, unknown[]>();
-  const add = (f: Document): void => {
-    for (const [field, cond] of Object.entries(f)) {
-      if (field === '$and' && Array.isArray(cond)) cond.forEach((c) => isPlainObject(c) && add(c));
-      else if (!field.startsWith('$')) out.set(field, [...(out.get(field) ?? []), cond]);
-    }
-  };
-  add(filter);
+  eachTopLevel(filter, (field, cond) => {
+    if (!field.startsWith('$')) out.set(field, [...(out.get(field) ?? []), cond]);
+  });
   return out;
 }
 
@@ -86,10 +90,39 @@ export function planCandidates(coll: Collection, filter: Document): Set<string> 
     return new Set(idBound.points.map(idKey).filter((k) => coll.docs.has(k)));
   }
   const best = bestIndexPlan(coll, byField);
-  if (!best) return null;
+  if (!best) return orUnion(coll, filter);
   const ids = new Set<string>();
   for (const [low, high] of expand(best.bounds)) best.index.idsInRange(low, high, ids);
   return ids;
+}
+
+/**
+ * A top-level $or (or one inside a top-level $and) each of whose clauses has a plan of its own: the
+ * union of the clauses' candidates, as MongoDB's planner ORs index scans. A document the filter
+ * matches matches one of the clauses, so the union is a superset too. Null when a clause has no
+ * plan (one scan answers all the clauses). Without this a look-up of cylinders by ids or codes
+ * (`{ $or: [{ _id: { $in } }, { grai: { $in } }] }`) scanned the whole collection.
+ */
+function orUnion(coll: Collection, filter: Document): Set<string> | null {
+  for (const clauses of disjunctions(filter)) {
+    const ids = new Set<string>();
+    const planned = clauses.every((clause) => {
+      const part = isPlainObject(clause) ? planCandidates(coll, clause) : null;
+      if (part) for (const id of part) ids.add(id);
+      return part !== null;
+    });
+    if (planned) return ids;
+  }
+  return null;
+}
+
+/** The clause lists of the filter's top-level $or operators, including those of a top-level $and. */
+function disjunctions(filter: Document): unknown[][] {
+  const out: unknown[][] = [];
+  eachTopLevel(filter, (field, cond) => {
+    if (field === '$or' && Array.isArray(cond) && cond.length > 0) out.push(cond);
+  });
+  return out;
 }
 
 /** An index walked in key order to answer a sorted find: its ids between `low` and `high`, forwards or `reverse`. */

@@ -61,6 +61,27 @@ describe('engine', () => {
     expect(planCandidates(coll, { d: 2 })).toBeNull();
   });
 
+  it('answers an $or whose every clause has an index from the union of their candidates, and scans when one has none', () => {
+    const docs = Array.from({ length: 1000 }, (_, i) => ({ _id: i, ...(i % 2 === 0 ? { grai: `G${i}` } : {}), k: i % 10, s: `v${i}` }));
+    const { engine, ns } = setup(docs, [
+      { key: { grai: 1 }, name: 'grai_1', unique: true, partialFilterExpression: { grai: { $exists: true } } },
+      { key: { k: 1 }, name: 'k_1' },
+    ]);
+    const coll = engine.collection(ns)!;
+    const byIdsOrCodes = { $or: [{ _id: { $in: [3, 5, 2000] } }, { grai: { $in: ['G8', 'G9', 'G10'] } }] };
+    expect([...(planCandidates(coll, byIdsOrCodes) ?? ['scan'])].sort()).toEqual([3, 5, 8, 10].map(idKey).sort());
+    expect(engine.find(coll, byIdsOrCodes).map((d) => d._id).sort((a, b) => a - b)).toEqual([3, 5, 8, 10]);
+    // The rest of the filter still applies to the union; an $or inside a top-level $and is planned the same way.
+    expect(engine.find(coll, { k: { $exists: true }, s: 'v5', $or: byIdsOrCodes.$or }).map((d) => d._id)).toEqual([5]);
+    expect(planCandidates(coll, { $and: [{ s: { $exists: true } }, byIdsOrCodes] })?.size).toBe(4);
+    // An index plan on the rest of the filter is used as before.
+    expect(planCandidates(coll, { k: 3, $or: [{ s: 'v3' }, { s: 'v13' }] })?.size).toBe(100);
+    // A clause no index answers (here: a code of null, which the partial index lacks) leaves only the scan.
+    expect(planCandidates(coll, { $or: [{ _id: 3 }, { s: 'v7' }] })).toBeNull();
+    expect(planCandidates(coll, { $or: [{ _id: 3 }, { grai: null }] })).toBeNull();
+    expect(engine.find(coll, { $or: [{ _id: 3 }, { grai: null }] })).toHaveLength(500);
+  });
+
   it('uses a sparse index only for a filter that pins one of its fields to a non-null value', () => {
     const docs = Array.from({ length: 100 }, (_, i) => ({ _id: i, ...(i % 4 === 0 ? { x: i } : {}) }));
     const { engine, ns } = setup(docs, [{ key: { x: 1 }, name: 'x_1', sparse: true }]);
