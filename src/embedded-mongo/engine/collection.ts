@@ -46,6 +46,13 @@ export class Collection {
   private readonly deadDocs = new Map<string, Entry>();
   private pendingLoad: PendingLoad | undefined;
   readonly indexes = new Map<string, IndexStore>();
+  /**
+   * The _id index in key order, for ranges and sorts on _id (the documents' map is in insertion
+   * order): deferred, so built on the first such read and kept up to date from then on; a
+   * collection never read that way pays nothing for it. Not one of `indexes` (listed, dropped,
+   * unique-checked by name): the _id map already makes _id unique.
+   */
+  readonly idOrder = new IndexStore(ID_INDEX, () => this.currentDocuments());
   readonly uuid = new UUID();
   /** Timestamp of the newest committed write, to know whether a snapshot may use the indexes. */
   lastWriteTs = 0;
@@ -194,7 +201,7 @@ export class Collection {
     this.lastWriteTs = ts;
     return () => {
       // Keys taken now, not at the write: a deferred index built since then holds this write too.
-      for (const index of this.indexes.values()) {
+      for (const index of this.everyIndex()) {
         if (!index.isBuilt) continue;
         index.remove(id, index.keysOf(doc));
         if (before?.doc) index.add(id, index.keysOf(before.doc));
@@ -218,7 +225,7 @@ export class Collection {
     const previousWriteTs = this.lastWriteTs;
     this.lastWriteTs = ts;
     return () => {
-      for (const index of this.indexes.values()) if (index.isBuilt) index.add(id, index.keysOf(removed));
+      for (const index of this.everyIndex()) if (index.isBuilt) index.add(id, index.keysOf(removed));
       this.docs.set(id, before);
       this.tombstones.delete(id);
       this.lastWriteTs = previousWriteTs;
@@ -254,6 +261,12 @@ export class Collection {
     this.chained = [];
   }
 
+  /** The secondary indexes and the _id order, which every write keeps up to date once built. */
+  private *everyIndex(): Generator<IndexStore> {
+    yield* this.indexes.values();
+    yield this.idOrder;
+  }
+
   private *currentDocuments(): Generator<[string, Entry]> {
     for (const [id, entry] of this.docs) if (entry instanceof LazyEntry || entry.doc) yield [id, entry];
   }
@@ -261,7 +274,7 @@ export class Collection {
   /** Keys of `doc` in every built index (a deferred one takes them from the documents when it is built). */
   private keysByIndex(doc: Document): [IndexStore, IndexKey[]][] {
     const out: [IndexStore, IndexKey[]][] = [];
-    for (const index of this.indexes.values()) if (index.isBuilt) out.push([index, index.keysOf(doc)]);
+    for (const index of this.everyIndex()) if (index.isBuilt) out.push([index, index.keysOf(doc)]);
     return out;
   }
 

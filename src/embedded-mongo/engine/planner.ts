@@ -90,10 +90,18 @@ export function planCandidates(coll: Collection, filter: Document): Set<string> 
     return new Set(idBound.points.map(idKey).filter((k) => coll.docs.has(k)));
   }
   const best = bestIndexPlan(coll, byField);
-  if (!best) return orUnion(coll, filter);
-  const ids = new Set<string>();
-  for (const [low, high] of expand(best.bounds)) best.index.idsInRange(low, high, ids);
-  return ids;
+  if (best) {
+    const ids = new Set<string>();
+    for (const [low, high] of expand(best.bounds)) best.index.idsInRange(low, high, ids);
+    return ids;
+  }
+  if (idBound) {
+    // A range of _id (a journal read after its position): the ordered _id index.
+    const ids = new Set<string>();
+    coll.idOrder.idsInRange([idBound.low], [idBound.high], ids);
+    return ids;
+  }
+  return orUnion(coll, filter);
 }
 
 /**
@@ -154,7 +162,7 @@ export function planSortedWalk(coll: Collection, filter: Document, sort: Documen
   const idBound = firstBound(byField.get('_id'));
   if (idBound && 'points' in idBound) return null;
   let best: (SortedWalk & { bounded: number; pinned: number }) | undefined;
-  for (const index of coll.indexes.values()) {
+  for (const index of [...coll.indexes.values(), coll.idOrder]) {
     if (!coversFilter(index, byField)) continue;
     const low: unknown[] = [];
     const high: unknown[] = [];
@@ -199,11 +207,21 @@ function coversFilter(index: IndexStore, byField: Map<string, unknown[]>): boole
   if (!required) return false;
   for (const [field, conds] of required) {
     const points = pinnedPoints(byField.get(field));
-    if (!points) return false;
+    if (!points) {
+      // A range ($gt 41) matches only documents that have the field: an index of `{ $exists: true }` holds them all.
+      const range = firstBound(byField.get(field));
+      if (range && !('points' in range) && conds.every(requiresPresence)) continue;
+      return false;
+    }
     const passes = compileFilter({ $and: conds.map((c) => ({ [field]: c })) });
     if (!points.every((p) => passes(probe(field, p)))) return false;
   }
   return true;
+}
+
+/** `{ $exists: true }` (or 1): a condition every present value passes. */
+function requiresPresence(cond: unknown): boolean {
+  return isPlainObject(cond) && Object.keys(cond).length === 1 && (cond.$exists === true || cond.$exists === 1);
 }
 
 /** The expression's conditions by field, when it is a conjunction of field conditions (else undefined: not understood, so not used). */

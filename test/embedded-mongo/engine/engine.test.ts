@@ -52,6 +52,9 @@ describe('engine', () => {
     expect([...(planCandidates(coll, { grai: 'G42' }) ?? ['scan'])]).toEqual([idKey(42)]);
     expect(engine.find(coll, { grai: { $in: ['G2', 'G4', 'G5'] } }).map((d) => d._id)).toEqual([2, 4]);
     expect([...(planCandidates(coll, { d: 3, requestId: 'r3' }) ?? ['scan'])]).toEqual([idKey(3)]);
+    // A range on the code implies it exists, so the `$exists` partial index holds every match (a read of a journal after its position).
+    expect([...(planCandidates(coll, { grai: { $gte: 'G98' } }) ?? ['scan'])]).toEqual([idKey(98)]);
+    expect(engine.findSorted(coll, { grai: { $gt: 'G496' } }, { grai: 1 }, 5)?.map((d) => d._id)).toEqual([498, 50, 52, 54, 56]);
     expect(engine.find(coll, { d: 3, requestId: 'r3' }).map((d) => d._id)).toEqual([3]);
     // The index lacks documents these filters match: only a scan answers them right.
     expect(planCandidates(coll, { grai: null })).toBeNull();
@@ -80,6 +83,15 @@ describe('engine', () => {
     expect(planCandidates(coll, { $or: [{ _id: 3 }, { s: 'v7' }] })).toBeNull();
     expect(planCandidates(coll, { $or: [{ _id: 3 }, { grai: null }] })).toBeNull();
     expect(engine.find(coll, { $or: [{ _id: 3 }, { grai: null }] })).toHaveLength(500);
+  });
+
+  it('answers a range of _id from the ordered _id index, in _id order', () => {
+    const { engine, ns } = setup(many(1000).reverse());
+    const coll = engine.collection(ns)!;
+    // Candidates a superset (bounds inclusive): the filter itself drops 990.
+    expect(planCandidates(coll, { _id: { $gt: 990 } })?.size).toBe(10);
+    expect(engine.find(coll, { $and: [{}, { _id: { $gt: 990, $lte: 995 } }] }).map((d) => d._id)).toEqual([991, 992, 993, 994, 995]);
+    expect(engine.find(coll, { _id: { $gte: 995 }, k: 7 }).map((d) => d._id)).toEqual([997]);
   });
 
   it('uses a sparse index only for a filter that pins one of its fields to a non-null value', () => {

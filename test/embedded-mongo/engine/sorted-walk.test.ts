@@ -90,6 +90,10 @@ describe('find with sort and limit by walking an index', () => {
     ['a residual condition the index does not serve', { seq: { $gte: 10 }, district: { $ne: 'A' } }, { seq: 1 }],
     ['a compound sort matching a compound index', {}, { g: 1, seq: 1 }],
     ['a compound sort reversed', { g: { $gte: 2 } }, { g: -1, seq: -1 }],
+    // _id (ObjectIds, strings and numbers here): the collection's ordered _id index, built on first use.
+    ['ascending on _id, mixed types', {}, { _id: 1 }],
+    ['descending on _id with a range (numbers only match)', { _id: { $gt: 100 } }, { _id: -1 }],
+    ['an _id range inside $and, with a residual condition', { $and: [{ _id: { $gte: 's3' } }, { g: { $ne: 3 } }] }, { _id: 1 }],
   ];
 
   it.each(exact)('%s: the same documents in the same order as a full sort', (_label, filter, sort) => {
@@ -147,5 +151,23 @@ describe('find with sort and limit by walking an index', () => {
     expect(walked(fresh.engine, fresh.ns, {}, { seq: -1 }, 0, 1)[0]?._id).toBe('late');
     expect(walked(fresh.engine, fresh.ns, {}, { seq: 1 }, 0, 1)[0]?.seq).toBe(1);
     expect(walked(fresh.engine, fresh.ns, {}, { seq: 1 }, 0, 100)).toEqual(reference(fresh.engine, fresh.ns, {}, { seq: 1 }, 0, 100));
+  });
+
+  it('keeps the _id order up to date once it is built: writes, deletions, and a transaction undone at abort', () => {
+    const fresh = setup(Array.from({ length: 20 }, (_, i) => ({ _id: i * 10 })), []);
+    const coll = fresh.engine.collection(fresh.ns)!;
+    const after = (from: number) => fresh.engine.find(coll, { _id: { $gt: from } }).map((d) => d._id);
+    expect(after(150)).toEqual([160, 170, 180, 190]);
+    const batch = new AutoBatch();
+    fresh.engine.write(batch, coll, idKey(175), { _id: 175 }, true);
+    fresh.engine.write(batch, coll, idKey(170), null);
+    expect(after(150)).toEqual([160, 175, 180, 190]);
+    expect(walked(fresh.engine, fresh.ns, { _id: { $lt: 1000 } }, { _id: -1 }, 0, 2).map((d) => d._id)).toEqual([190, 180]);
+    const txn = fresh.engine.begin('s1', 1);
+    fresh.engine.write(txn, coll, idKey(500), { _id: 500 }, true);
+    fresh.engine.write(txn, coll, idKey(160), null);
+    expect(fresh.engine.find(coll, { _id: { $gt: 150 } }, txn).map((d) => d._id).sort((a, b) => a - b)).toEqual([175, 180, 190, 500]);
+    fresh.engine.abort(txn);
+    expect(after(150)).toEqual([160, 175, 180, 190]);
   });
 });

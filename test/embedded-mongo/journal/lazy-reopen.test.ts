@@ -104,6 +104,9 @@ async function observe(db: Db): Promise<string> {
     collections: (await db.listCollections().toArray()).map((c) => c.name).sort(),
     indexes: (await p.listIndexes().toArray()).map((ix) => ({ ...ix })).sort((a, b) => String(a.name).localeCompare(String(b.name))),
     all: await p.find().sort({ _id: 1 }).toArray(),
+    // The ordered _id index: built from the undecoded documents on its first use after a reopen.
+    idPage: await p.find({ _id: { $gte: 'p' } }, { projection: { _id: 1, seq: 1 } }).sort({ _id: -1 }).limit(5).toArray(),
+    idRange: await p.find({ _id: { $gt: 0 } }, { projection: { _id: 1 } }).toArray(),
     bySeqDesc: await p.find({}, { projection: { _id: 1, seq: 1 } }).sort({ seq: -1 }).limit(7).toArray(),
     seqRange: await p.find({ seq: { $gt: 20 } }).sort({ seq: 1 }).skip(3).limit(10).toArray(),
     districtPage: await p.find({ district: '英德市' }).sort({ seq: -1 }).limit(4).toArray(),
