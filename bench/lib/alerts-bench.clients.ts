@@ -2,7 +2,8 @@
  * bench:alerts, a process of Socket.IO clients of /alerts (the parent starts several): connects
  * the sockets it is given, keeps when each alert and each baseline ping arrived (absolute ms), and
  * judges its sockets when asked — latency of every (event, receiving socket) pair, alerts lost,
- * duplicated, out of order or outside the socket's scope.
+ * duplicated, out of order or outside the socket's scope, and the pings sent beside the run (those
+ * carrying an event's index) as latencies from that event's acceptance.
  */
 import { io as connect, type Socket } from 'socket.io-client';
 
@@ -18,13 +19,18 @@ export type ClientsCommand =
   /** Answers once each socket has its `expect` pings (in the order the sockets were given) since the reset, or after 15 s without a new one. */
   | { cmd: 'pings'; expect: number[] }
   | { cmd: 'progress' }
-  | { cmd: 'judge'; events: BenchEvent[]; accepted: number[]; delivered: [string, number][] }
+  /** `pinged`: the indexes of the events a bare ping was sent beside (their sockets are those of the event's alert). */
+  | { cmd: 'judge'; events: BenchEvent[]; accepted: number[]; delivered: [string, number][]; pinged: number[] }
   | { cmd: 'close' };
 export interface Judged {
   /** accepted (HTTP answer) → received, per (event, socket). */
   latencies: Float64Array;
   /** the server's feed handed the change to the sockets → received, per (event, socket). */
   transit: Float64Array;
+  /** accepted (HTTP answer) → the bare ping sent beside it received, per (pinged event, socket). */
+  beside: Float64Array;
+  /** Pings beside the run a socket in their scope did not receive. */
+  besideMissing: number;
   lost: number;
   duplicated: number;
   outOfOrder: number;
@@ -45,6 +51,8 @@ interface Client {
   got: Map<string, number[]>;
   seqs: number[];
   pings: number[];
+  /** Pings beside the run: event index → receipt time. */
+  beside: Map<number, number>;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -78,7 +86,7 @@ async function connectAll(url: string, sockets: { token: string; scope: Scope }[
     await Promise.all(
       sockets.slice(i, i + 50).map(async ({ token, scope }, j) => {
         const socket = connect(`${url}/alerts`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
-        const client: Client = { socket, scope, got: new Map(), seqs: [], pings: [] };
+        const client: Client = { socket, scope, got: new Map(), seqs: [], pings: [], beside: new Map() };
         const take = (payload: { alert: { subject: { id: string }; seq: number } }) => {
           const at = now();
           const list = client.got.get(payload.alert.subject.id);
@@ -88,7 +96,11 @@ async function connectAll(url: string, sockets: { token: string; scope: Scope }[
         };
         socket.on('alert:new', take);
         socket.on('alert:update', take);
-        socket.on('bench:ping', (p: { sentAt: number }) => {
+        socket.on('bench:ping', (p: { sentAt: number; i?: number }) => {
+          if (p.i !== undefined) {
+            client.beside.set(p.i, now());
+            return;
+          }
           client.pings.push(now() - p.sentAt);
           pinged?.();
         });
@@ -103,9 +115,11 @@ async function connectAll(url: string, sockets: { token: string; scope: Scope }[
   }
 }
 
-function judge(events: BenchEvent[], accepted: number[], delivered: Map<string, number>): Judged {
+function judge(events: BenchEvent[], accepted: number[], delivered: Map<string, number>, pinged: readonly number[]): Judged {
   const latencies: number[] = [];
   const transit: number[] = [];
+  const beside: number[] = [];
+  let besideMissing = 0;
   let lost = 0;
   let duplicated = 0;
   let outOfOrder = 0;
@@ -129,10 +143,17 @@ function judge(events: BenchEvent[], accepted: number[], delivered: Map<string, 
     // Only this run's subjects are judged (a socket also holds earlier runs').
     for (const subject of c.got.keys()) if (subjects.has(subject) && !mine.has(subject)) foreign++;
     for (let i = 1; i < c.seqs.length; i++) if ((c.seqs[i] as number) <= (c.seqs[i - 1] as number)) outOfOrder++;
+    for (const i of pinged) {
+      if (!inScope(c.scope, events[i] as BenchEvent)) continue;
+      const at = c.beside.get(i);
+      if (at === undefined) besideMissing++;
+      else beside.push(at - (accepted[i] as number));
+    }
     c.got.clear();
     c.seqs = [];
+    c.beside.clear();
   }
-  return { latencies: Float64Array.from(latencies), transit: Float64Array.from(transit), lost, duplicated, outOfOrder, foreign };
+  return { latencies: Float64Array.from(latencies), transit: Float64Array.from(transit), beside: Float64Array.from(beside), besideMissing, lost, duplicated, outOfOrder, foreign };
 }
 
 process.on('message', (raw: ClientsCommand) => {
@@ -151,7 +172,7 @@ process.on('message', (raw: ClientsCommand) => {
     } else if (raw.cmd === 'progress') {
       send({ kind: 'progress', received: clients.map((c) => c.got.size) });
     } else if (raw.cmd === 'judge') {
-      send({ kind: 'judged', ...judge(raw.events, raw.accepted, new Map(raw.delivered)) });
+      send({ kind: 'judged', ...judge(raw.events, raw.accepted, new Map(raw.delivered), raw.pinged) });
     } else if (raw.cmd === 'close') {
       for (const c of clients) c.socket.close();
       send({ kind: 'closed' });

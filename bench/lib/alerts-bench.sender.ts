@@ -3,7 +3,8 @@
  * one per request at a steady `rate`, and answer when each was accepted (its HTTP answer read,
  * absolute ms) and its status.
  */
-export type SenderCommand = { cmd: 'send'; url: string; rate: number; concurrency: number; events: { token: string; body: Record<string, unknown> }[] };
+/** `ping`: the event's index, sent as `x-bench-ping` so that the app broadcasts a bare message as it answers (the baseline beside the run). */
+export type SenderCommand = { cmd: 'send'; url: string; rate: number; concurrency: number; events: { token: string; body: Record<string, unknown>; ping?: number }[] };
 export type SenderAnswer = { kind: 'sent'; accepted: number[]; statuses: number[]; seconds: number };
 
 const now = () => performance.timeOrigin + performance.now();
@@ -20,7 +21,7 @@ process.on('message', (raw: SenderCommand) => {
           const wait = started + (i * 1000) / raw.rate - now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
           const e = raw.events[i] as SenderCommand['events'][number];
-          const res = await fetch(`${raw.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${e.token}`, 'content-type': 'application/json' }, body: JSON.stringify(e.body) });
+          const res = await fetch(`${raw.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${e.token}`, 'content-type': 'application/json', ...(e.ping !== undefined ? { 'x-bench-ping': String(e.ping) } : {}) }, body: JSON.stringify(e.body) });
           await res.text();
           accepted[i] = now();
           statuses[i] = res.status;

@@ -1,9 +1,13 @@
 /**
  * bench:alerts, the app's process: the real components, HTTP and Socket.IO server on the embedded
  * database whose URI it is given (argv[2]), alone in its process. Driven by its parent over IPC:
- * - `broadcast` {targets, rate}: the baseline, a bare emit of an alert-sized payload to the rooms
- *   an alert of each target's district and enterprise goes to (the same sockets the alerts reach),
- *   at `rate` per second, each carrying its absolute send time;
+ * - `broadcast` {targets, rate}: the idle baseline, a bare emit of an alert-sized payload to the
+ *   rooms an alert of each target's district and enterprise goes to (the same sockets the alerts
+ *   reach), at `rate` per second, each carrying its absolute send time;
+ * - `beside` {targets}: the baseline beside the run — for each event index listed, a bare emit of
+ *   that payload to its alert's rooms at the moment its request (tagged `x-bench-ping` by the
+ *   senders) has been answered, carrying the index: what pushing the event straight from the
+ *   request, with no rules and nothing stored, would deliver under the very same load;
  * - `collect`: every pass's stage times (PassTiming) and, per alert subject, when the feed handed
  *   its first change to the sockets (absolute ms), since the last collect;
  * - `stop`.
@@ -22,10 +26,12 @@ import { BENCH_SECRETS } from './alerts-bench.secrets';
 
 
 /** `targets`: for each message, the district and enterprise whose rooms it goes to (as an alert's change would). */
-export type ServerCommand = { cmd: 'broadcast'; targets: { districtCode: string | null; enterpriseId: string | null }[]; rate: number } | { cmd: 'collect' } | { cmd: 'stop' };
+type Target = { districtCode: string | null; enterpriseId: string | null };
+export type ServerCommand = { cmd: 'broadcast'; targets: Target[]; rate: number } | { cmd: 'beside'; targets: [number, Target][] } | { cmd: 'collect' } | { cmd: 'stop' };
 export type ServerAnswer =
   | { kind: 'ready'; url: string }
   | { kind: 'broadcast-done' }
+  | { kind: 'beside-set' }
   | { kind: 'collected'; passes: PassTiming[]; delivered: [string, number][] }
   | { kind: 'stopped' };
 
@@ -42,6 +48,13 @@ async function main(): Promise<void> {
   for (const m of components.modules) m.attachRealtime?.(realtime);
   const nsp = realtime.io.of('/alerts');
   const pad = 'x'.repeat(700);
+  let beside = new Map<number, Target>();
+  // Before the app's own listener: the bare emit is bound to the answer's end, whatever the route does.
+  http.server.prependListener('request', (req, res) => {
+    const tag = req.headers['x-bench-ping'];
+    const target = typeof tag === 'string' ? beside.get(Number(tag)) : undefined;
+    if (target) res.once('finish', () => nsp.local.to(roomsOfChange(target)).emit('bench:ping' as never, { i: Number(tag), sentAt: now(), pad } as never));
+  });
 
   let passes: PassTiming[] = [];
   let delivered = new Map<string, number>();
@@ -63,6 +76,9 @@ async function main(): Promise<void> {
           nsp.local.to(roomsOfChange(raw.targets[i]!)).emit('bench:ping' as never, { sentAt: now(), pad } as never);
         }
         send({ kind: 'broadcast-done' });
+      } else if (raw.cmd === 'beside') {
+        beside = new Map(raw.targets);
+        send({ kind: 'beside-set' });
       } else if (raw.cmd === 'collect') {
         await components.alerts.settled();
         send({ kind: 'collected', passes, delivered: [...delivered] });
