@@ -101,7 +101,23 @@ export function planCandidates(coll: Collection, filter: Document): Set<string> 
     coll.idOrder.idsInRange([idBound.low], [idBound.high], ids);
     return ids;
   }
-  return orUnion(coll, filter);
+  return orUnion(coll, filter) ?? wholePartialIndex(coll, byField);
+}
+
+/**
+ * Every id of a partial index that holds all the filter's matches though the filter bounds none of
+ * its fields (`{ incident: { $exists: true } }` against an index of the damaged log positions only):
+ * the few documents it holds rather than the whole collection.
+ */
+function wholePartialIndex(coll: Collection, byField: Map<string, unknown[]>): Set<string> | null {
+  let smallest: IndexStore | undefined;
+  for (const index of coll.indexes.values()) {
+    if (index.spec.partialFilterExpression && coversFilter(index, byField) && (!smallest || index.size < smallest.size)) smallest = index;
+  }
+  if (!smallest) return null;
+  const ids = new Set<string>();
+  smallest.idsInRange([], [], ids);
+  return ids;
 }
 
 /**
@@ -208,9 +224,10 @@ function coversFilter(index: IndexStore, byField: Map<string, unknown[]>): boole
   for (const [field, conds] of required) {
     const points = pinnedPoints(byField.get(field));
     if (!points) {
-      // A range ($gt 41) matches only documents that have the field: an index of `{ $exists: true }` holds them all.
+      // A range ($gt 41) or `$exists: true` matches only documents that have the field: an index of `{ $exists: true }` holds them all.
       const range = firstBound(byField.get(field));
-      if (range && !('points' in range) && conds.every(requiresPresence)) continue;
+      const present = (range && !('points' in range)) || (byField.get(field) ?? []).some(requiresPresence);
+      if (present && conds.every(requiresPresence)) continue;
       return false;
     }
     const passes = compileFilter({ $and: conds.map((c) => ({ [field]: c })) });

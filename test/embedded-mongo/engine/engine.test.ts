@@ -55,6 +55,12 @@ describe('engine', () => {
     // A range on the code implies it exists, so the `$exists` partial index holds every match (a read of a journal after its position).
     expect([...(planCandidates(coll, { grai: { $gte: 'G98' } }) ?? ['scan'])]).toEqual([idKey(98)]);
     expect(engine.findSorted(coll, { grai: { $gt: 'G496' } }, { grai: 1 }, 5)?.map((d) => d._id)).toEqual([498, 50, 52, 54, 56]);
+    // `$exists: true` itself: the whole partial index (its 250 documents, not the 500), walked for a sort too.
+    expect(planCandidates(coll, { grai: { $exists: true } })?.size).toBe(250);
+    expect(engine.find(coll, { grai: { $exists: true }, d: 4 })).toHaveLength(50);
+    expect(engine.findSorted(coll, { grai: { $exists: true } }, { grai: -1 }, 2)?.map((d) => d._id)).toEqual([98, 96]);
+    // A partial expression `$exists` does not imply (a $type) leaves the scan.
+    expect(planCandidates(coll, { requestId: { $exists: true } })).toBeNull();
     expect(engine.find(coll, { d: 3, requestId: 'r3' }).map((d) => d._id)).toEqual([3]);
     // The index lacks documents these filters match: only a scan answers them right.
     expect(planCandidates(coll, { grai: null })).toBeNull();
