@@ -167,6 +167,9 @@ function schemas() {
   customers.index({ enterpriseId: 1, naturalKey: 1 }, { unique: true });
   // A delivery to a person named by phone finds the registered customer (or refuses the hand-over).
   customers.index({ enterpriseId: 1, phone: 1 });
+  // The default list page (newest or oldest first) of the city's and of a district's regulators, walked rather than sorted.
+  customers.index({ createdAt: 1, _id: 1 });
+  customers.index({ districtCode: 1, createdAt: 1, _id: 1 });
 
   const cylinders = new Schema(
     {
@@ -195,6 +198,9 @@ function schemas() {
   cylinders.index({ nextInspectionDate: 1 });
   // KPIs: cylinders past their design service life.
   cylinders.index({ serviceLifeEndsAt: 1 });
+  // The default list page of the city's and of a district's regulators, walked rather than sorted.
+  cylinders.index({ createdAt: 1, _id: 1 });
+  cylinders.index({ districtCode: 1, createdAt: 1, _id: 1 });
 
   return { districts, enterprises, sites, vehicles, workers, customers, cylinders };
 }
