@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       });
       const enterpriseId = String(enterprise.id);
       const site = await post('/api/v1/sites', cityToken, {
-        enterpriseId, kind: 'filling_station', name: `清城充装站${run}`, districtCode: '441802', address: '清城区源潭镇', coordinates: [113.05, 23.68],
+        enterpriseId, kind: 'filling_station', name: `清城充装站${run}`, code: 'S01', districtCode: '441802', address: '清城区源潭镇', coordinates: [113.05, 23.68],
         licence: { number: `SITE-B-${run}-${Date.now()}`, validTo: '2029-01-01' }, fillingLicence: { number: `TS-B-${run}-${Date.now()}`, validTo: '2029-01-01' },
       });
       const adminToken = await tokenFor(`bench-admin-${run}`, 'enterprise_admin', enterpriseId);
