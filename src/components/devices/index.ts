@@ -96,7 +96,7 @@ export interface DevicesComponent {
   deviceSecret(deviceId: string): Promise<string | undefined>;
   /** The interlock's denials in [from, to) per reason (KPIs), within a district or enterprise; unscoped otherwise. */
   denialsByReason(scope: { districtCode?: string; enterpriseId?: string }, from: Date, to: Date): Promise<{ reason: string; count: number }[]>;
-  /** Projects the manual fills committed so far into the filling records (it runs after every commit anyway). */
+  /** Projects the manual fills committed so far into the filling records (it runs after every commit anyway), the pass a commit scheduled included: none is left pending. */
   syncManualFills(): Promise<void>;
   /** Calls `listener` with the stage times of every authorize answered from now on (benchmarks); answers the unsubscribe. */
   observeAuthorize(listener: (timing: AuthorizeTiming) => void): () => void;
@@ -259,7 +259,10 @@ export async function createDevices(deps: DevicesComponentDeps): Promise<Devices
       problemTitles: DEVICE_AUTH_TITLES,
       stop: () => manualFills.stop(),
     },
-    syncManualFills: () => manualFills.catchUp(),
+    syncManualFills: async () => {
+      await manualFills.catchUp();
+      await manualFills.settled();
+    },
     observeAuthorize: (listener) => timings.observe(listener),
     decisionsAfter: async (afterSeq, limit) => (await decisions.after(afterSeq, Math.max(1, Math.min(limit, 10_000)))).map(decisionView),
     scalesSilentSince: async (before) => (before < upSince ? [] : devices.silentSince(before)),

@@ -116,6 +116,18 @@ export function createManualFillsProjector(deps: ManualFillsDeps) {
 
   return {
     catchUp,
+    /** Runs now the pass a commit scheduled, if any, and resolves once no pass is scheduled or running: every fill committed before is projected, and nothing of it is left to read later. */
+    async settled(): Promise<void> {
+      for (;;) {
+        if (timer) {
+          clearTimeout(timer);
+          timer = undefined;
+          void catchUp().catch(deps.onError);
+        }
+        if (!running) return;
+        await running.catch(() => undefined);
+      }
+    },
     /** After a commit: a pass shortly (commits close together share it). */
     kick(): void {
       if (stopped || timer) return;
