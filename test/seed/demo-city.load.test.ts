@@ -1,4 +1,5 @@
 import { createApp } from '../../src/app';
+import { signAccessToken, type Principal } from '../../src/components/auth';
 import { buildComponents, type Components } from '../../src/components';
 import { connectDatabase, type Database } from '../../src/shared/db/database.connection';
 import { createDemoAccounts, type PrintedAccount } from '../../seed/city/city.accounts';
@@ -143,4 +144,44 @@ describe('the demo city, loaded through the registry, the devices API and the le
     const foreign = city.cylinders.findIndex((c) => city.enterprises[c.enterprise]?.districtCode === '441882');
     expect((await get(`/api/v1/cylinders/${ids.cylinders[foreign]}`, district)).status).toBe(404);
   }, 120_000);
+
+  it('answers every console read from an index: no GET route, as any demo account, scans a collection of more than 200 records', async () => {
+    await components.alerts.settled();
+    await components.devices.syncManualFills();
+    const db = database.connection.db!;
+    // The embedded server counts the reads no index answered per collection; a real MongoDB's profiler marks them COLLSCAN.
+    const scans = async (): Promise<Record<string, number>> => {
+      if (!testDb.external) return ((await db.admin().command({ serverStatus: 1 })) as { embedded: { collectionScans: Record<string, number> } }).embedded.collectionScans;
+      const rows = await db.collection('system.profile').aggregate<{ _id: string; n: number }>([{ $match: { planSummary: 'COLLSCAN' } }, { $group: { _id: '$ns', n: { $sum: 1 } } }]).toArray();
+      return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+    };
+    if (testDb.external) await db.command({ profile: 2 });
+    const before = await scans();
+    const spec = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, { get?: unknown }> };
+    const lists = Object.keys(spec.paths).filter((path) => spec.paths[path]?.get && !path.includes('{') && path.startsWith('/api/v1/'));
+    let answered = 0;
+    // Tokens signed here rather than logins: the login throttle would stop six more within the minute.
+    const users = await db.collection('users').find({ username: { $in: accounts.map((a) => a.username) } }).toArray();
+    expect(users).toHaveLength(accounts.length);
+    for (const u of users) {
+      const hex = (v: unknown) => (v ? String(v) : undefined);
+      const principal: Principal = { kind: 'user', userId: String(u._id), username: String(u.username), role: u.role as Principal['role'], enterpriseId: hex(u.enterpriseId), districtCode: hex(u.districtCode), workerId: hex(u.workerId) };
+      const token = signAccessToken(TEST_SECRETS.JWT_SECRET, JSON.parse(JSON.stringify(principal)) as Principal);
+      for (const path of lists) {
+        const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+        const text = await res.text();
+        if (res.ok) answered++;
+        // One record of a list too, where the list has a page of items and the document a route for one.
+        const first = res.ok && res.headers.get('content-type')?.includes('json') ? ((JSON.parse(text) as { items?: { id?: string }[] }).items?.[0]?.id ?? undefined) : undefined;
+        const one = Object.keys(spec.paths).find((p) => p.startsWith(`${path}/{`) && p.split('/').length === path.split('/').length + 1 && spec.paths[p]?.get);
+        if (first && one) await (await fetch(`${server.url}${one.replace(/\{[^}]+\}/, first)}`, { headers: { authorization: `Bearer ${token}` } })).text();
+      }
+    }
+    const after = await scans();
+    if (testDb.external) await db.command({ profile: 0 });
+    expect(answered).toBeGreaterThan(lists.length);
+    const sizes = Object.fromEntries(await Promise.all((await db.listCollections({}, { nameOnly: true }).toArray()).map(async (c) => [`${db.databaseName}.${c.name}`, await db.collection(c.name).estimatedDocumentCount()] as const)));
+    const scanned = Object.keys(after).filter((ns) => (after[ns] ?? 0) > (before[ns] ?? 0) && (sizes[ns] ?? 0) > 200);
+    expect(scanned).toEqual([]);
+  }, 180_000);
 });
