@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import iconv from 'iconv-lite';
 import jsQR from 'jsqr';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -214,9 +215,21 @@ describe('the regulators\' consoles', () => {
   it('a city regulator verifies a submitted licence with the queue, and reads a cylinder\'s verified chain', async () => {
     // The admin submits a renewal-free new site whose licence awaits verification.
     const site = await world.ok<{ id: string; name: string }>('POST', '/api/v1/sites', world.admin, aSite().inDistrict('441802').withCode('P77').build());
+    // Two events the platform refuses (codes it never issued): the overview's count and its chart by reason show them.
+    for (const n of [1, 2]) await world.ok('POST', '/api/v1/events', world.admin, { eventId: randomUUID(), grai: `06141410150009OVR${n}`, type: 'report_lost', occurredAt: new Date().toISOString(), payload: {} }, [404]);
     const { context, page, problems } = await session(SCREENS[1].viewport);
+    const refusalReads: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/events/rejected') refusalReads.push(r.url());
+    });
     await logIn(page, world.app.url, accounts.city, password);
     expect(await menuOf(page)).toEqual(expect.arrayContaining(['工作台', '证照核验', '被拒事件', '燃气企业', '气瓶追溯']));
+    await page.locator('.kpi[data-kpi="refusals"]').waitFor();
+    await page.locator('.chart-card').waitFor();
+    // One page of the latest refusals serves both the card's count and the chart by reason.
+    expect(refusalReads).toHaveLength(1);
+    expect(Number(await page.locator('.kpi[data-kpi="refusals"] .kpi-value').textContent())).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('.chart-card .el-card__header').textContent()).toContain('按原因');
     await screenshot(page, 'city-overview-1920x1080');
     await page.goto(`${world.app.url}/console/credentials`);
     await page.locator('.el-tabs__item', { hasText: '站点' }).click();
