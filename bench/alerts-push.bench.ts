@@ -197,8 +197,9 @@ async function main(): Promise<void> {
         }
       }
       const pinged = events.flatMap((_, i) => (i % BESIDE_EVERY === 0 ? [i] : []));
+      const pingedSet = new Set(pinged);
       await ask(server, { cmd: 'beside', targets: pinged.map((i) => [i, { districtCode: events[i]!.district, enterpriseId: events[i]!.enterprise }]) } satisfies ServerCommand, 'beside-set');
-      const sent = await ask<SenderAnswer>(sender, { cmd: 'send', url, rate: RATE, concurrency: SENDERS, events: events.map(({ token, body }, i) => ({ token, body, ...(i % BESIDE_EVERY === 0 ? { ping: i } : {}) })) } satisfies SenderCommand, 'sent');
+      const sent = await ask<SenderAnswer>(sender, { cmd: 'send', url, rate: RATE, concurrency: SENDERS, events: events.map(({ token, body }, i) => ({ token, body, ...(pingedSet.has(i) ? { ping: i } : {}) })) } satisfies SenderCommand, 'sent');
       // Refused: 422 (overdue) or 404 (CYLINDER_NOT_FOUND, the unknown codes), by the one reason table.
       const notRefused = sent.statuses.filter((s) => s !== 422 && s !== 404).length;
       if (notRefused > 0) process.stdout.write(`statuses: ${JSON.stringify(Object.fromEntries([...new Set(sent.statuses)].map((code) => [code, sent.statuses.filter((x) => x === code).length])))}\n`);

@@ -49,11 +49,13 @@ async function main(): Promise<void> {
   const nsp = realtime.io.of('/alerts');
   const pad = 'x'.repeat(700);
   let beside = new Map<number, Target>();
+  /** A bare emit of an alert-sized payload to the rooms an alert of `target` goes to, stamped with its send time. */
+  const ping = (target: Target, tag: { i?: number } = {}) => nsp.local.to(roomsOfChange(target)).emit('bench:ping' as never, { ...tag, sentAt: now(), pad } as never);
   // Before the app's own listener: the bare emit is bound to the answer's end, whatever the route does.
   http.server.prependListener('request', (req, res) => {
     const tag = req.headers['x-bench-ping'];
     const target = typeof tag === 'string' ? beside.get(Number(tag)) : undefined;
-    if (target) res.once('finish', () => nsp.local.to(roomsOfChange(target)).emit('bench:ping' as never, { i: Number(tag), sentAt: now(), pad } as never));
+    if (target) res.once('finish', () => ping(target, { i: Number(tag) }));
   });
 
   let passes: PassTiming[] = [];
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
           const due = started + (i * 1000) / raw.rate;
           const wait = due - now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          nsp.local.to(roomsOfChange(raw.targets[i]!)).emit('bench:ping' as never, { sentAt: now(), pad } as never);
+          ping(raw.targets[i]!);
         }
         send({ kind: 'broadcast-done' });
       } else if (raw.cmd === 'beside') {

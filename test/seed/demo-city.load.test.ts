@@ -164,9 +164,11 @@ describe('the demo city, loaded through the registry, the devices API and the le
     const users = await db.collection('users').find({ username: { $in: accounts.map((a) => a.username) } }).toArray();
     expect(users).toHaveLength(accounts.length);
     for (const u of users) {
-      const hex = (v: unknown) => (v ? String(v) : undefined);
-      const principal: Principal = { kind: 'user', userId: String(u._id), username: String(u.username), role: u.role as Principal['role'], enterpriseId: hex(u.enterpriseId), districtCode: hex(u.districtCode), workerId: hex(u.workerId) };
-      const token = signAccessToken(TEST_SECRETS.JWT_SECRET, JSON.parse(JSON.stringify(principal)) as Principal);
+      const principal: Principal = {
+        kind: 'user', userId: String(u._id), username: String(u.username), role: u.role as Principal['role'],
+        ...(u.enterpriseId ? { enterpriseId: String(u.enterpriseId) } : {}), ...(u.districtCode ? { districtCode: String(u.districtCode) } : {}), ...(u.workerId ? { workerId: String(u.workerId) } : {}),
+      };
+      const token = signAccessToken(TEST_SECRETS.JWT_SECRET, principal);
       for (const path of lists) {
         const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
         const text = await res.text();

@@ -261,8 +261,8 @@ export class Collection {
     this.chained = [];
   }
 
-  /** The secondary indexes and the _id order, which every write keeps up to date once built. */
-  private *everyIndex(): Generator<IndexStore> {
+  /** The secondary indexes and the _id order, which every write keeps up to date once built (and a sorted walk may use). */
+  *everyIndex(): Generator<IndexStore> {
     yield* this.indexes.values();
     yield this.idOrder;
   }

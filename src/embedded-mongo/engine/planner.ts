@@ -178,7 +178,7 @@ export function planSortedWalk(coll: Collection, filter: Document, sort: Documen
   const idBound = firstBound(byField.get('_id'));
   if (idBound && 'points' in idBound) return null;
   let best: (SortedWalk & { bounded: number; pinned: number }) | undefined;
-  for (const index of [...coll.indexes.values(), coll.idOrder]) {
+  for (const index of coll.everyIndex()) {
     if (!coversFilter(index, byField)) continue;
     const low: unknown[] = [];
     const high: unknown[] = [];
